@@ -1,0 +1,5 @@
+"""Allow `python -m sqlkit`."""
+
+from sqlkit.cli import app
+
+app()

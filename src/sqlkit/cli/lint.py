@@ -1,0 +1,106 @@
+"""`sqlkit lint`, `sqlkit rules`, `sqlkit rule CODE`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+
+from sqlkit import api
+from sqlkit.cli.common import guarded
+from sqlkit.config import load_settings
+from sqlkit.errors import InputError
+from sqlkit.lint.reporters import FORMATS, report
+
+
+def _codes(values: Optional[list[str]]) -> Optional[list[str]]:
+    if not values:
+        return None
+    out: list[str] = []
+    for value in values:
+        out.extend(part.strip() for part in value.split(",") if part.strip())
+    return out
+
+
+@guarded
+def lint_command(
+    paths: list[str] = typer.Argument(None, help="SQL files or directories; - reads standard input. "
+                                      "Default: the project's migrations/, functions/, triggers/, policies/."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text, json, sarif or github."),
+    select: Optional[list[str]] = typer.Option(None, "--select", help="Rule codes, prefixes (SK1) or names to run; comma-separated or repeated."),
+    ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="Rule codes, prefixes or names to skip."),
+    fail_on: str = typer.Option("warning", "--fail-on", help="Lowest severity that exits 1: error, warning, info or never."),
+    config: Optional[Path] = typer.Option(None, "--config", help="A sqlkit.toml or pyproject.toml to read instead of searching."),
+    target: Optional[str] = typer.Option(None, "--target", help="supabase or postgres (overrides the config)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to a file."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes (default: all cores)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Print notes (bodies not analysed, files re-decoded)."),
+) -> None:
+    """Lint SQL files statically: security, search_path, volatility, grants, RLS.
+
+    Example: sqlkit lint migrations/ functions/ --format sarif -o sqlkit.sarif
+    """
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
+    if fail_on not in ("error", "warning", "info", "never"):
+        raise InputError(f"unknown --fail-on {fail_on!r}", hint="use error, warning, info or never")
+    if target is not None and target not in ("supabase", "postgres"):
+        raise InputError(f"unknown --target {target!r}", hint="use supabase or postgres")
+    settings = load_settings(config_file=config)
+    if target:
+        settings = settings.with_overrides(target=target)
+    stdin_data = sys.stdin.buffer.read() if paths and "-" in paths else None
+    result = api.lint_paths(paths or [], settings=settings, select=_codes(select),
+                            ignore=_codes(ignore), stdin_data=stdin_data, jobs=jobs)
+    rules = {r.code: r for r in api.list_rules()}
+    if output is not None:
+        with output.open("w", encoding="utf-8") as handle:
+            report(result, fmt, handle, rules, color=False)
+    else:
+        report(result, fmt, sys.stdout, rules)
+    err = Console(stderr=True, highlight=False)
+    if verbose or fmt == "text":
+        for note in result.notes:
+            if verbose or "UTF-8" in note.message or "NUL" in note.message:
+                err.print(f"[dim]note: {note.path}:{note.line}: {note.message}[/dim]")
+    raise typer.Exit(result.exit_code(fail_on))
+
+
+@guarded
+def rules_command(
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+) -> None:
+    """List every rule: code, name, default severity and what it checks."""
+    rules = api.list_rules()
+    if fmt == "json":
+        import json
+
+        typer.echo(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity,
+                                "summary": r.summary, "splinter": r.counterpart} for r in rules], indent=2))
+        return
+    if fmt != "text":
+        raise InputError(f"unknown format {fmt!r}", hint="use text or json")
+    table = Table("code", "name", "severity", "what it checks", box=None, pad_edge=False)
+    for r in rules:
+        table.add_row(r.code, r.name, r.severity, r.summary)
+    Console(soft_wrap=False).print(table)
+
+
+@guarded
+def rule_command(code: str = typer.Argument(..., help="A rule code such as SK104.")) -> None:
+    """Print one rule's documentation."""
+    found = api.describe_rule(code)
+    console = Console()
+    console.print(f"[bold]{found.code} {found.name}[/bold] (default severity: {found.severity})\n")
+    console.print(Markdown(found.doc))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("lint")(lint_command)
+    app.command("rules")(rules_command)
+    app.command("rule")(rule_command)

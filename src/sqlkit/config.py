@@ -1,0 +1,139 @@
+"""`[tool.sqlkit]` in pyproject.toml or `sqlkit.toml` → frozen, validated settings."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from sqlkit.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+SEVERITIES = ("error", "warning", "info")
+DEFAULT_ALLOWED_SEARCH_PATHS = ("", "pg_catalog", "pg_catalog, pg_temp")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting sqlkit reads, with the defaults of SPEC §2."""
+
+    root: Path = field(default_factory=Path.cwd)
+    config_file: Path | None = None
+    target: str = "supabase"
+    exposed_schemas: tuple[str, ...] = ("public",)
+    migrations: str = "migrations"
+    functions: str = "functions"
+    triggers: str = "triggers"
+    policies: str = "policies"
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)
+    allowed_search_paths: tuple[str, ...] = DEFAULT_ALLOWED_SEARCH_PATHS
+    vars: dict[str, Any] = field(default_factory=dict)
+    postgres_version: int = 18
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def folder(self, name: str) -> Path:
+        return self.root / str(getattr(self, name))
+
+
+def _expect(value: Any, kind: type | tuple[type, ...], key: str, where: str, what: str) -> Any:
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ConfigError(f"{where}: `{key}` must be {what}, got {value!r}",
+                          hint="fix the value or remove the key to use the default")
+    return value
+
+
+def _string_list(value: Any, key: str, where: str) -> tuple[str, ...]:
+    _expect(value, list, key, where, "a list of strings")
+    for item in value:
+        _expect(item, str, key, where, "a list of strings")
+    return tuple(value)
+
+
+def settings_from_table(table: dict[str, Any], root: Path, config_file: Path | None) -> Settings:
+    """Validate a `[tool.sqlkit]` table; unknown keys and bad values name key and file."""
+    where = str(config_file) if config_file else "configuration"
+    values: dict[str, Any] = {"root": root, "config_file": config_file}
+    known = {f for f in Settings.__dataclass_fields__ if f not in ("root", "config_file")}
+    for key, value in table.items():
+        if key not in known:
+            raise ConfigError(
+                f"{where}: unknown key `{key}` in [tool.sqlkit]",
+                hint=f"known keys: {', '.join(sorted(known))}",
+            )
+        if key == "target":
+            if value not in ("supabase", "postgres"):
+                raise ConfigError(f"{where}: `target` must be \"supabase\" or \"postgres\", got {value!r}")
+            values[key] = value
+        elif key in ("exposed_schemas", "select", "ignore", "allowed_search_paths"):
+            items = _string_list(value, key, where)
+            if key in ("select", "ignore"):
+                items = tuple(item.upper() for item in items)
+            values[key] = items
+        elif key in ("migrations", "functions", "triggers", "policies"):
+            values[key] = _expect(value, str, key, where, "a folder path (string)")
+        elif key == "severity":
+            _expect(value, dict, key, where, "a table like {SK109 = \"off\"}")
+            for code, level in value.items():
+                if level not in (*SEVERITIES, "off"):
+                    raise ConfigError(
+                        f"{where}: severity for {code} must be error, warning, info or off, got {level!r}"
+                    )
+            values[key] = {code.upper(): level for code, level in value.items()}
+        elif key == "vars":
+            values[key] = dict(_expect(value, dict, key, where, "a table of template variables"))
+        elif key == "postgres_version":
+            values[key] = _expect(value, int, key, where, "an integer such as 18")
+    return Settings(**values)
+
+
+def find_config(start: Path) -> tuple[Path | None, dict[str, Any]]:
+    """Walk up from `start` to the first sqlkit.toml or pyproject.toml with [tool.sqlkit]."""
+    for folder in [start, *start.parents]:
+        candidate = folder / "sqlkit.toml"
+        if candidate.is_file():
+            return candidate, _load(candidate)
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            data = _load(candidate)
+            table = data.get("tool", {}).get("sqlkit")
+            if table is not None:
+                if not isinstance(table, dict):
+                    raise ConfigError(f"{candidate}: [tool.sqlkit] must be a table")
+                return candidate, {"tool": {"sqlkit": table}}
+    return None, {}
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}", hint="fix the syntax") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
+
+
+def load_settings(start: Path | None = None, config_file: Path | None = None) -> Settings:
+    """Settings from `config_file`, or found by walking up from `start` (default: cwd)."""
+    start = (start or Path.cwd()).resolve()
+    if config_file is not None:
+        if not config_file.is_file():
+            raise ConfigError(f"config file {config_file} does not exist",
+                              hint="pass an existing sqlkit.toml or pyproject.toml")
+        data = _load(config_file)
+        path: Path | None = config_file.resolve()
+    else:
+        path, data = find_config(start)
+    if path is None:
+        return Settings(root=start)
+    table = data.get("tool", {}).get("sqlkit") if path.name == "pyproject.toml" else data
+    return settings_from_table(table or {}, path.parent, path)

@@ -1,0 +1,284 @@
+"""Lint engine: files → statements → events → model → rules → findings."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from sqlkit.config import Settings
+from sqlkit.data import Builtins, builtins
+from sqlkit.errors import InputError
+from sqlkit.lint.finding import Finding, LintResult, Note, Summary
+from sqlkit.lint.registry import Rule, expand_selectors, load_rules
+from sqlkit.lint.suppress import Directive, find_directives
+from sqlkit.model.events import Event, Origin, extract_events
+from sqlkit.model.replay import replay
+from sqlkit.model.state import Model
+from sqlkit.sql.source import Source, Span, read_source
+from sqlkit.sql.split import parse_statements
+
+_VERSIONED = re.compile(r"^[Vv]?(\d+)[_\-.]")
+
+
+@dataclass
+class LintInput:
+    """One thing to lint: its display path and, for stdin, its bytes."""
+
+    path: str
+    data: bytes | None = None  # None: read the file at `path`
+
+
+@dataclass
+class FileResult:
+    """What one file contributes: events for the model, parse errors, directives."""
+
+    path: str
+    text: str
+    statements: int
+    statement_lines: list[tuple[int, int]]
+    events: list[Event]
+    parse_errors: list[tuple[Span, str]]
+    directives: list[Directive]
+    notes: list[Note] = field(default_factory=list)
+
+
+@dataclass
+class LintContext:
+    """What a rule sees: the final model, the files, the settings and built-in names."""
+
+    settings: Settings
+    model: Model
+    files: list[FileResult]
+    builtins: Builtins
+    rules: dict[str, Rule]
+    _findings: list[Finding] = field(default_factory=list)
+
+    def finding(self, code: str, where: Origin | tuple[str, Span], message: str,
+                help: str | None = None) -> Finding:
+        rule = self.rules[code]
+        if isinstance(where, Origin):
+            path, span = where.path, where.span
+        else:
+            path, span = where
+        line, column, end_line, end_column = span
+        return Finding(path, line, column, end_line, end_column, code, rule.name, rule.severity,
+                       message, help or rule.help)
+
+    def is_exposed(self, schema: str) -> bool:
+        return schema in self.settings.exposed_schemas
+
+    def search_path_is_empty(self, value: str | None) -> bool:
+        """True for `''`, `pg_catalog`, `pg_catalog, pg_temp`: nothing but the catalog resolves."""
+        if value is None:
+            return False
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        return all(p in ("pg_catalog", "pg_temp") for p in parts)
+
+
+# ----------------------------------------------------------------------- inputs
+def collect_inputs(paths: Sequence[str], stdin_data: bytes | None = None) -> list[LintInput]:
+    """Expand paths (files, directories, `-` for stdin) into lint inputs."""
+    inputs: list[LintInput] = []
+    for raw in paths:
+        if raw == "-":
+            inputs.append(LintInput("-", stdin_data if stdin_data is not None else b""))
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            found = [p for p in path.rglob("*") if p.is_file() and _is_sql(p.name)
+                     and not any(part.startswith(".") for part in p.relative_to(path).parts)]
+            for file in sorted(found):
+                inputs.append(LintInput(os.path.join(raw, str(file.relative_to(path)))))
+        elif path.is_file():
+            inputs.append(LintInput(raw))
+        else:
+            raise InputError(f"{raw}: no such file or directory",
+                             hint="pass SQL files, directories, or - for standard input")
+    return inputs
+
+
+def _is_sql(name: str) -> bool:
+    return name.endswith(".sql") or name.endswith(".sql.j2")
+
+
+def migration_order(inputs: list[LintInput], settings: Settings) -> list[LintInput]:
+    """Versioned migrations by version, then functions/, triggers/, policies/, then the rest."""
+    folders = [settings.functions, settings.triggers, settings.policies]
+
+    def key(item: LintInput) -> tuple[int, int, str]:
+        parts = Path(item.path).parts
+        name = Path(item.path).name
+        match = _VERSIONED.match(name)
+        if match and (settings.migrations in parts or not any(f in parts for f in folders)):
+            return (0, int(match.group(1)), item.path)
+        for index, folder in enumerate(folders, start=1):
+            if Path(folder).name in parts:
+                return (index, 0, item.path)
+        return (len(folders) + 1, 0, item.path)
+
+    return sorted(inputs, key=key)
+
+
+# ----------------------------------------------------------------------- per file
+def analyse_file(item: LintInput, settings: Settings) -> FileResult:
+    """Parse one file and extract its events; never raises for bad input."""
+    try:
+        data = item.data if item.data is not None else Path(item.path).read_bytes()
+    except OSError as exc:
+        return FileResult(item.path, "", 0, [], [], [((1, 1, 1, 1), f"cannot read file: {exc.strerror}")], [])
+    source = read_source(item.path, data)
+    if item.path.endswith(".sql.j2"):
+        from sqlkit.render.environment import render_text
+
+        try:
+            rendered = render_text(source.text, settings.vars, name=item.path,
+                                   search_path=[settings.root / "templates"])
+        except Exception as exc:  # a template error is a finding, not a crash
+            return FileResult(item.path, source.text, 0, [], [],
+                              [((1, 1, 1, 1), f"template could not be rendered: {exc}")], [])
+        source = Source(path=item.path, text=rendered, notes=source.notes)
+    statements = parse_statements(source)
+    lines = [(source.position(s.start)[0], source.position(max(s.end - 1, s.start))[0])
+             for s in statements]
+    parse_errors = []
+    for stmt in statements:
+        if stmt.error is not None:
+            message, offset = stmt.error
+            parse_errors.append((source.span(offset), message))
+    try:
+        events = extract_events(source, statements)
+    except Exception as exc:  # pragma: no cover - a bug; keep linting the other files
+        events = []
+        parse_errors.append(((1, 1, 1, 1), f"internal error while analysing this file: {exc!r}"))
+    notes = [Note(item.path, 1, note) for note in source.notes]
+    return FileResult(
+        path=item.path,
+        text=source.text,
+        statements=len(statements),
+        statement_lines=lines,
+        events=events,
+        parse_errors=parse_errors,
+        directives=find_directives(source, lines),
+        notes=notes,
+    )
+
+
+def _analyse_batch(batch: list[LintInput], settings: Settings) -> list[FileResult]:
+    return [analyse_file(item, settings) for item in batch]
+
+
+def analyse_files(inputs: list[LintInput], settings: Settings, jobs: int | None = None) -> list[FileResult]:
+    """Analyse files, spreading many files across cores."""
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    if jobs <= 1 or len(inputs) < 8:
+        return [analyse_file(item, settings) for item in inputs]
+    size = max(1, len(inputs) // (jobs * 4))
+    batches = [inputs[i : i + size] for i in range(0, len(inputs), size)]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
+        results = pool.map(_analyse_batch, batches, [settings] * len(batches))
+        return [result for batch in results for result in batch]
+
+
+# -------------------------------------------------------------------------- lint
+def enabled_rules(settings: Settings, select: Iterable[str] | None,
+                  ignore: Iterable[str] | None) -> dict[str, Rule]:
+    rules = load_rules()
+    chosen = expand_selectors(select, rules) if select else (
+        expand_selectors(settings.select, rules) if settings.select else
+        {code for code, r in rules.items() if r.stable})
+    dropped = expand_selectors(list(ignore or ()) + list(settings.ignore), rules)
+    for code, level in settings.severity.items():
+        if code not in rules:
+            raise InputError(f"severity override names unknown rule {code}",
+                             hint="see `sqlkit rules` for the codes")
+        if level == "off":
+            dropped.add(code)
+    out: dict[str, Rule] = {}
+    for code in sorted(chosen - dropped):
+        rule = rules[code]
+        level = settings.severity.get(code)
+        if level and level != "off":
+            from dataclasses import replace
+
+            rule = replace(rule, severity=level)
+        out[code] = rule
+    return out
+
+
+def lint(inputs: list[LintInput], settings: Settings, *, select: Iterable[str] | None = None,
+         ignore: Iterable[str] | None = None, jobs: int | None = None) -> LintResult:
+    rules = enabled_rules(settings, select, ignore)
+    all_rules = load_rules()
+    ordered = migration_order(inputs, settings)
+    files = analyse_files(ordered, settings, jobs)
+    events = [event for file in files for event in file.events]
+    model = replay(events, settings.target)
+    ctx = LintContext(settings, model, files, builtins(), {**all_rules, **rules})
+    findings: list[Finding] = []
+    notes: list[Note] = [note for file in files for note in file.notes]
+    for code, rule in rules.items():
+        if rule.check is None:
+            continue
+        try:
+            findings.extend(rule.check(ctx))
+        except Exception as exc:  # a crashing rule becomes a finding, not a dead run
+            findings.append(Finding("<sqlkit>", 1, 1, 1, 1, code, rule.name, "error",
+                                    f"rule {code} crashed: {exc!r}; please report this bug",
+                                    "run with --verbose and report the traceback"))
+    for function in model.functions.values():
+        body = function.definition.body
+        if body is not None:
+            for span, message in body.notes:
+                notes.append(Note(function.origin.path, span[0], f"{function.display}: {message}"))
+    findings = apply_suppressions(findings, files, rules, ctx)
+    findings.sort(key=Finding.sort_key)
+    summary = Summary(
+        files=len(files),
+        statements=sum(f.statements for f in files),
+        errors=sum(1 for f in findings if f.severity == "error"),
+        warnings=sum(1 for f in findings if f.severity == "warning"),
+        infos=sum(1 for f in findings if f.severity == "info"),
+    )
+    notes.sort(key=lambda n: (n.path, n.line))
+    return LintResult(findings, summary, notes, {f.path: f.text for f in files})
+
+
+def apply_suppressions(findings: list[Finding], files: list[FileResult], rules: dict[str, Rule],
+                       ctx: LintContext) -> list[Finding]:
+    by_path = {file.path: file for file in files}
+    kept: list[Finding] = []
+    for finding in findings:
+        file = by_path.get(finding.path)
+        if file is None or not file.directives:
+            kept.append(finding)
+            continue
+        if _suppressed(finding, file):
+            continue
+        kept.append(finding)
+    if "SK001" in rules:
+        from sqlkit.lint.rules.core.sk001_unknown_suppression import unused_suppressions
+
+        kept.extend(unused_suppressions(ctx, files, rules))
+    return kept
+
+
+def _suppressed(finding: Finding, file: FileResult) -> bool:
+    statement = None
+    for index, (start, end) in enumerate(file.statement_lines):
+        if start <= finding.line <= end:
+            statement = index
+            break
+    for directive in file.directives:
+        if finding.code not in directive.codes:
+            continue
+        if directive.kind == "ignore-file" or (
+            directive.statement is not None and directive.statement == statement
+        ):
+            directive.used.add(finding.code)
+            return True
+    return False

@@ -1,0 +1,97 @@
+"""The rule registry: codes, names, severities, docs, and the functions that detect."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlkit.lint.engine import LintContext
+    from sqlkit.lint.finding import Finding
+
+Check = Callable[["LintContext"], Iterable["Finding"]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: str
+    doc: str
+    check: Check | None
+    help: str
+    stable: bool = True
+    counterpart: str | None = None
+
+    @property
+    def summary(self) -> str:
+        section = self.section("What it does")
+        return section.split("\n\n")[0].replace("\n", " ").strip() if section else ""
+
+    def section(self, title: str) -> str:
+        """A docstring section ('What it does', 'Why is this bad?', ...)."""
+        pattern = re.compile(r"^## " + re.escape(title) + r"\s*\n(.*?)(?=^## |\Z)", re.M | re.S)
+        match = pattern.search(self.doc)
+        return match.group(1).strip() if match else ""
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def rule(code: str, name: str, severity: str, *, help: str, counterpart: str | None = None,
+         engine: bool = False) -> Callable[[Any], Any]:
+    """Register the decorated function as the check of a rule; docs come from its module.
+
+    `engine=True` marks a rule the engine itself reports (SK000 parse errors come
+    from parsing, SK001 from suppression bookkeeping); its function is still the
+    detection, called by the engine at the right moment.
+    """
+
+    def decorate(func: Any) -> Any:
+        module = sys.modules[func.__module__]
+        doc = (module.__doc__ or "").strip()
+        _RULES[code] = Rule(code, name, severity, doc, None if engine else func, help, True,
+                            counterpart)
+        return func
+
+    return decorate
+
+
+def load_rules() -> dict[str, Rule]:
+    """Import every rule module once; return the rules by code, sorted."""
+    if not _RULES:
+        import sqlkit.lint.rules as package
+
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            importlib.import_module(info.name)
+    return dict(sorted(_RULES.items()))
+
+
+def get_rule(code: str) -> Rule | None:
+    return load_rules().get(code.upper())
+
+
+def expand_selectors(selectors: Iterable[str], rules: dict[str, Rule]) -> set[str]:
+    """Codes matched by selectors: full codes, prefixes (`SK1`, `SK10`), names or `ALL`."""
+    out: set[str] = set()
+    for raw in selectors:
+        sel = raw.strip()
+        if not sel:
+            continue
+        upper = sel.upper()
+        if upper == "ALL":
+            out.update(rules)
+            continue
+        matched = {code for code, r in rules.items() if code.startswith(upper) or r.name == sel.lower()}
+        if not matched:
+            from sqlkit.errors import InputError
+
+            raise InputError(f"unknown rule selector {sel!r}",
+                             hint="use a code like SK104, a prefix like SK1, or a rule name; see `sqlkit rules`")
+        out.update(matched)
+    return out

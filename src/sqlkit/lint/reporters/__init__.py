@@ -1,0 +1,30 @@
+"""Output formats for lint results: text, json, sarif, github."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from sqlkit.lint.finding import LintResult
+from sqlkit.lint.registry import Rule
+
+FORMATS = ("text", "json", "sarif", "github")
+
+
+def report(result: LintResult, fmt: str, out: TextIO, rules: dict[str, Rule], *,
+           color: bool | None = None) -> None:
+    if fmt == "json":
+        from sqlkit.lint.reporters.json import write_json
+
+        write_json(result, out)
+    elif fmt == "sarif":
+        from sqlkit.lint.reporters.sarif import write_sarif
+
+        write_sarif(result, out, rules)
+    elif fmt == "github":
+        from sqlkit.lint.reporters.github import write_github
+
+        write_github(result, out)
+    else:
+        from sqlkit.lint.reporters.text import write_text
+
+        write_text(result, out, color=color)

@@ -1,0 +1,79 @@
+"""SARIF 2.1.0 for GitHub code scanning."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from sqlkit import __version__
+from sqlkit.lint.finding import LintResult
+from sqlkit.lint.registry import Rule
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+DOCS_URL = "https://github.com/sqlkit-dev/sqlkit/blob/main/docs/rules/{code}.md"
+_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def to_sarif(result: LintResult, rules: dict[str, Rule]) -> dict[str, Any]:
+    used = sorted({f.code for f in result.findings} | set(rules))
+    index = {code: i for i, code in enumerate(used)}
+    sarif_rules = []
+    for code in used:
+        rule = rules.get(code)
+        if rule is None:
+            continue
+        sarif_rules.append({
+            "id": code,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary or rule.name},
+            "fullDescription": {"text": rule.section("Why is this bad?") or rule.summary or rule.name},
+            "help": {"text": rule.help, "markdown": rule.doc},
+            "helpUri": DOCS_URL.format(code=code),
+            "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+            "properties": {"tags": ["security" if code[2] in "13" else "correctness"]},
+        })
+    results = []
+    for f in result.findings:
+        results.append({
+            "ruleId": f.code,
+            "ruleIndex": index.get(f.code, 0),
+            "level": _LEVEL[f.severity],
+            "message": {"text": f"{f.message}. Help: {f.help}"},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": f.path.replace("\\", "/") if f.path != "-" else "stdin"},
+                    "region": {
+                        "startLine": f.line,
+                        "startColumn": f.column,
+                        "endLine": f.end_line,
+                        "endColumn": f.end_column + 1,
+                    },
+                }
+            }],
+        })
+    notifications = [
+        {"level": "note", "message": {"text": n.message},
+         "locations": [{"physicalLocation": {"artifactLocation": {"uri": n.path},
+                                             "region": {"startLine": n.line}}}]}
+        for n in result.notes
+    ]
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "sqlkit",
+                "version": __version__,
+                "informationUri": "https://github.com/sqlkit-dev/sqlkit",
+                "rules": sarif_rules,
+            }},
+            "invocations": [{"executionSuccessful": True,
+                             "toolExecutionNotifications": notifications}],
+            "results": results,
+        }],
+    }
+
+
+def write_sarif(result: LintResult, out: TextIO, rules: dict[str, Rule]) -> None:
+    json.dump(to_sarif(result, rules), out, indent=2, ensure_ascii=False)
+    out.write("\n")

@@ -1,0 +1,1 @@
+"""Rule modules, one per rule: `<group>/<code>_<name>.py`."""

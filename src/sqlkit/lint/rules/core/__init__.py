@@ -1,0 +1,1 @@
+"""Rules about the input itself: parse errors and suppressions."""

@@ -1,0 +1,1 @@
+"""Rules about functions and procedures (SK1xx)."""

@@ -1,0 +1,55 @@
+"""
+## What it does
+Reports a `SECURITY DEFINER` function (or an `ALTER FUNCTION ... SECURITY
+DEFINER`) with no written justification: neither a comment of four or more
+words on the `SECURITY DEFINER` line, nor a contiguous comment block directly
+above the statement that mentions "definer" and has four or more words.
+
+## Why is this bad?
+A definer function runs with its owner's rights, usually bypassing RLS. It is
+the exception that reviewers must check by hand; a reason written beside it
+tells them what the elevated rights are for (and that someone decided it).
+
+## Example
+```sql
+create function public.user_emails() returns setof text
+language sql security definer set search_path = ''
+as $$ select email from auth.users $$;
+```
+
+## Use instead
+```sql
+-- security definer: reads auth.users, which API roles cannot select;
+-- callers are checked against the admin role below.
+create function public.user_emails() returns setof text
+language sql security definer set search_path = ''
+as $$ select email from auth.users where (auth.jwt() ->> 'user_role') = 'admin' $$;
+```
+
+## References
+- [PostgreSQL: CREATE FUNCTION, Security](https://www.postgresql.org/docs/current/sql-createfunction.html#SQL-CREATEFUNCTION-SECURITY)
+- [Supabase: Security definer functions](https://supabase.com/docs/guides/database/functions#security-definer-vs-invoker)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from sqlkit.lint.registry import rule
+
+if TYPE_CHECKING:
+    from sqlkit.lint.engine import LintContext
+    from sqlkit.lint.finding import Finding
+
+
+@rule("SK103", "security-definer-without-reason", "warning",
+      help="write why it must be SECURITY DEFINER in a comment above it (mention 'definer') "
+           "or on the SECURITY DEFINER line")
+def check(ctx: LintContext) -> Iterator[Finding]:
+    for function in ctx.model.functions.values():
+        if function.security_definer and not function.definer_reason:
+            yield ctx.finding(
+                "SK103", function.security_origin,
+                f"{function.display} is SECURITY DEFINER with no written reason",
+            )

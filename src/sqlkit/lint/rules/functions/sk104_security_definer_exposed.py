@@ -1,0 +1,72 @@
+"""
+## What it does
+After every statement is replayed, reports a `SECURITY DEFINER` function in an
+exposed schema (`exposed_schemas`, default `public`) that PUBLIC or `anon`
+can execute — including through the target's default privileges: Postgres
+gives PUBLIC `EXECUTE` on every new function, and Supabase also grants `anon`,
+`authenticated` and `service_role` on functions in `public`. An explicit
+`GRANT EXECUTE ... TO authenticated` is intent and does not fire this rule.
+
+Splinter counterpart: `0028_anon_security_definer_function_executable`.
+
+## Why is this bad?
+Exposed schemas are callable over the HTTP API (`/rest/v1/rpc/<name>`). A
+definer function there runs with its owner's rights — RLS bypassed — for
+anyone holding the public anon key.
+
+## Example
+```sql
+create function public.delete_user(p_user_id uuid) returns void
+language sql security definer set search_path = ''  -- definer: deletes from auth.users
+as $$ delete from auth.users where id = p_user_id $$;
+```
+
+## Use instead
+```sql
+create function public.delete_user(p_user_id uuid) returns void
+language sql security definer set search_path = ''  -- definer: deletes from auth.users
+as $$ delete from auth.users where id = p_user_id and id = (select auth.uid()) $$;
+revoke execute on function public.delete_user(uuid) from public, anon;
+grant execute on function public.delete_user(uuid) to authenticated;
+```
+
+## References
+- [PostgreSQL: Default privileges](https://www.postgresql.org/docs/current/ddl-priv.html)
+- [Supabase database linter: anon_security_definer_function_executable](https://supabase.com/docs/guides/database/database-linter?lint=0028_anon_security_definer_function_executable)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from sqlkit.lint.registry import rule
+from sqlkit.lint.rules.functions.common import revoke_hint
+
+if TYPE_CHECKING:
+    from sqlkit.lint.engine import LintContext
+    from sqlkit.lint.finding import Finding
+
+
+@rule("SK104", "security-definer-exposed", "error",
+      counterpart="0028_anon_security_definer_function_executable",
+      help="revoke EXECUTE from PUBLIC and anon, grant it to the roles that need it")
+def check(ctx: LintContext) -> Iterator[Finding]:
+    for function in ctx.model.functions.values():
+        if not function.security_definer or not ctx.is_exposed(function.schema):
+            continue
+        who = [name for role, name in (("public", "PUBLIC"), ("anon", "anon"))
+               if ctx.model.can_execute(function, role)]
+        if not who:
+            continue
+        how = []
+        for role in ("public", "anon"):
+            if role in function.execute:
+                how.append(f"{'PUBLIC' if role == 'public' else role} "
+                           f"{'by grant' if role in function.granted_explicitly else 'by default privileges'}")
+        yield ctx.finding(
+            "SK104", function.origin,
+            f"SECURITY DEFINER {function.display} in exposed schema {function.schema} is executable "
+            f"by {' and '.join(who)} ({', '.join(how) or 'through role membership'})",
+            help=revoke_hint(function, ["PUBLIC", "anon"]) + " then GRANT EXECUTE to the roles that need it",
+        )

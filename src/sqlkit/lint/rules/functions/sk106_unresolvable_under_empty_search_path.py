@@ -1,0 +1,74 @@
+"""
+## What it does
+Reports, once per distinct name and function, a table, view, function, type
+or operator that a function body names without a schema while the function
+has `SET search_path = ''` (or only `pg_catalog`/`pg_temp`), when the name is
+not a pg_catalog built-in. Names are read from `LANGUAGE sql` bodies and from
+every PL/pgSQL statement and expression, declarations included.
+
+`BEGIN ATOMIC` bodies are resolved when the function is created, with the
+session's path, so they get SK107 instead.
+
+## Why is this bad?
+With an empty path only pg_catalog is searched. A `LANGUAGE sql` function
+fails at `CREATE FUNCTION` (the body is checked with the function's own
+settings); a PL/pgSQL function is created fine and fails at run time with
+`relation "students" does not exist` — in production, on the first call.
+
+## Example
+```sql
+create function public.student_count() returns bigint
+language plpgsql stable set search_path = '' as $$
+begin
+  return (select count(*) from students);
+end $$;
+```
+
+## Use instead
+```sql
+create function public.student_count() returns bigint
+language plpgsql stable set search_path = '' as $$
+begin
+  return (select count(*) from public.students);
+end $$;
+```
+
+## References
+- [PostgreSQL: Schemas and the search path](https://www.postgresql.org/docs/current/ddl-schemas.html#DDL-SCHEMAS-PATH)
+- [PostgreSQL: PL/pgSQL plan caching](https://www.postgresql.org/docs/current/plpgsql-implementation.html#PLPGSQL-PLAN-CACHING)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from sqlkit.lint.registry import rule
+from sqlkit.lint.rules.functions.common import suggestion, unresolved_refs
+
+if TYPE_CHECKING:
+    from sqlkit.lint.engine import LintContext
+    from sqlkit.lint.finding import Finding
+    from sqlkit.model.state import Function
+
+
+def applies(ctx: LintContext, function: Function) -> bool:
+    """SK106 (not SK107) judges this function: empty path and a body resolved at run time."""
+    empty = ctx.search_path_is_empty(function.config.get("search_path"))
+    return empty and not function.definition.atomic
+
+
+@rule("SK106", "unresolvable-under-empty-search-path", "error",
+      help="qualify the name with its schema, e.g. public.students")
+def check(ctx: LintContext) -> Iterator[Finding]:
+    for function in ctx.model.functions.values():
+        if not applies(ctx, function):
+            continue
+        when = "at creation" if function.definition.language == "sql" else "at run time"
+        for ref in unresolved_refs(ctx, function):
+            yield ctx.finding(
+                "SK106", (function.origin.path, ref.span),
+                f"{ref.kind} `{ref.name}` in {function.display} has no schema and search_path is "
+                f"{function.config.get('search_path')!r}: it cannot be found ({when})",
+                help=f"write {suggestion(ctx, ref)}",
+            )

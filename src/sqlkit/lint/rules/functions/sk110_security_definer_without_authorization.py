@@ -1,0 +1,76 @@
+"""
+## What it does
+Reports a `SECURITY DEFINER` function that `anon`, `authenticated` or PUBLIC
+can execute, that takes an identity-like parameter (a name ending in `_id`,
+or a `uuid`) or reads `auth.users`, and that never consults the caller's
+identity: no `auth.uid()`, `auth.jwt()`, `auth.role()`, `current_user`,
+`session_user`, `current_setting('request.jwt...')`, `has_*_privilege()` or
+`pg_has_role()` — in its body or in a project function it calls.
+
+## Why is this bad?
+The function runs with its owner's rights and trusts whatever id the client
+sends: any signed-in user (or anyone, with anon) can read or write another
+user's rows by changing one argument. This is the most common Supabase RPC
+vulnerability.
+
+## Example
+```sql
+create function public.get_student_email(p_student_id uuid) returns text
+language sql stable security definer set search_path = ''  -- definer: reads auth.users
+as $$ select email from auth.users where id = p_student_id $$;
+```
+
+## Use instead
+```sql
+create function public.get_student_email(p_student_id uuid) returns text
+language sql stable security definer set search_path = ''  -- definer: reads auth.users
+as $$ select email from auth.users
+      where id = p_student_id and p_student_id = (select auth.uid()) $$;
+```
+
+## References
+- [Supabase: Row Level Security and security definer functions](https://supabase.com/docs/guides/database/postgres/row-level-security#use-security-definer-functions)
+- [OWASP: Broken Object Level Authorization](https://owasp.org/API-Security/editions/2023/en/0xa1-broken-object-level-authorization/)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from sqlkit.lint.registry import rule
+from sqlkit.lint.rules.functions.common import api_executors, consults_identity
+
+if TYPE_CHECKING:
+    from sqlkit.lint.engine import LintContext
+    from sqlkit.lint.finding import Finding
+
+
+@rule("SK110", "security-definer-without-authorization", "error",
+      help="check the caller (e.g. compare with (select auth.uid()) or auth.jwt() ->> 'user_role') "
+           "before using the id, or make the function SECURITY INVOKER")
+def check(ctx: LintContext) -> Iterator[Finding]:
+    for function in ctx.model.functions.values():
+        if not function.security_definer:
+            continue
+        body = function.definition.body
+        if body is None or not body.analysed:
+            continue
+        executors = api_executors(ctx, function)
+        if not executors:
+            continue
+        identity = [a.name for a in function.definition.args
+                    if a.mode in ("in", "inout", "variadic")
+                    and (a.name.lower().endswith("_id") or a.name.lower() == "id" or a.type == "uuid")]
+        reasons = []
+        if identity:
+            reasons.append(f"takes {', '.join(identity)}")
+        if body.reads_auth_users:
+            reasons.append("reads auth.users")
+        if not reasons or consults_identity(ctx, function):
+            continue
+        yield ctx.finding(
+            "SK110", function.origin,
+            f"SECURITY DEFINER {function.display} is executable by {', '.join(executors)}, "
+            f"{' and '.join(reasons)}, and never checks who is calling",
+        )

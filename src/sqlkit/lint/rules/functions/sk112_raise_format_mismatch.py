@@ -1,0 +1,48 @@
+"""
+## What it does
+Reports, once per statement, a PL/pgSQL `RAISE` whose message uses
+printf-style specifiers (`%s`, `%d`, `%.2f`) — in PL/pgSQL only a bare `%` is
+a placeholder — or whose number of `%` placeholders differs from the number
+of arguments (`%%` is a literal percent sign).
+
+## Why is this bad?
+`RAISE NOTICE 'user %s', v` prints `user 42s`. A placeholder count that does
+not match its arguments is rejected when the function is compiled — on its
+first call, not at `CREATE FUNCTION`.
+
+## Example
+```sql
+raise exception 'student %s not found in client %', p_student_id;
+```
+
+## Use instead
+```sql
+raise exception 'student % not found in client %', p_student_id, p_client_id;
+```
+
+## References
+- [PostgreSQL: Errors and Messages](https://www.postgresql.org/docs/current/plpgsql-errors-and-messages.html)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from sqlkit.lint.registry import rule
+
+if TYPE_CHECKING:
+    from sqlkit.lint.engine import LintContext
+    from sqlkit.lint.finding import Finding
+
+
+@rule("SK112", "raise-format-mismatch", "warning",
+      help="use a bare % per argument, and as many arguments as placeholders")
+def check(ctx: LintContext) -> Iterator[Finding]:
+    for function in ctx.model.functions.values():
+        body = function.definition.body
+        if body is None:
+            continue
+        for span, message in body.raise_problems:
+            yield ctx.finding("SK112", (function.origin.path, span),
+                              f"{message} (in {function.display})")

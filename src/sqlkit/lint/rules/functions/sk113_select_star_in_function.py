@@ -1,0 +1,48 @@
+"""
+## What it does
+Reports, once per statement, `SELECT *` or `SELECT t.*` in a function body.
+`EXISTS (SELECT * ...)` is not reported, and neither is `count(*)`.
+
+## Why is this bad?
+The function's result (or the record it fills) silently changes shape when a
+column is added, dropped or reordered: `RETURNS TABLE` functions start failing
+with `structure of query does not match function result type`, and new
+columns — an email, a token — leak to every caller of the RPC.
+
+## Example
+```sql
+return query select * from public.students where client_id = p_client_id;
+```
+
+## Use instead
+```sql
+return query select s.id, s.full_name, s.is_active
+  from public.students s where s.client_id = p_client_id;
+```
+
+## References
+- [PostgreSQL: RETURN QUERY](https://www.postgresql.org/docs/current/plpgsql-control-structures.html#PLPGSQL-STATEMENTS-RETURNING)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from sqlkit.lint.registry import rule
+
+if TYPE_CHECKING:
+    from sqlkit.lint.engine import LintContext
+    from sqlkit.lint.finding import Finding
+
+
+@rule("SK113", "select-star-in-function", "warning",
+      help="name the columns the function returns or uses")
+def check(ctx: LintContext) -> Iterator[Finding]:
+    for function in ctx.model.functions.values():
+        body = function.definition.body
+        if body is None:
+            continue
+        for span in body.select_stars:
+            yield ctx.finding("SK113", (function.origin.path, span),
+                              f"SELECT * in {function.display}")

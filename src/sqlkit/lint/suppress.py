@@ -1,0 +1,58 @@
+"""`-- sqlkit: ignore CODE` (per statement) and `-- sqlkit: ignore-file CODE` directives."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlkit.sql.source import Source
+
+_DIRECTIVE = re.compile(r"--\s*sqlkit:\s*(ignore-file|ignore)\b([^\n]*)", re.IGNORECASE)
+_CODE = re.compile(r"\b[A-Za-z]{2}\d{3}\b")
+
+
+@dataclass
+class Directive:
+    path: str
+    line: int
+    column: int
+    end_column: int
+    kind: str  # "ignore" | "ignore-file"
+    codes: list[str]
+    statement: int | None = None  # index of the statement it applies to (kind "ignore")
+    used: set[str] = field(default_factory=set)
+
+
+def find_directives(source: Source, statement_lines: list[tuple[int, int]]) -> list[Directive]:
+    """Directives of a file, each `ignore` bound to the statement it precedes or starts."""
+    text = source.text
+    if "sqlkit:" not in text:
+        return []
+    directives: list[Directive] = []
+    by_line: dict[int, Directive] = {}
+    for match in _DIRECTIVE.finditer(text):
+        line, column = source.position(match.start())
+        rest = match.group(2)
+        codes_part = rest.split("--", 1)[0]
+        codes = [c.upper() for c in _CODE.findall(codes_part)]
+        directive = Directive(source.path, line, column, column + len(match.group(0).rstrip()) - 1,
+                              match.group(1).lower(), codes)
+        directives.append(directive)
+        by_line[line] = directive
+    if not by_line:
+        return directives
+    for index, (start_line, _) in enumerate(statement_lines):
+        # at the end of the statement's first line
+        if start_line in by_line and by_line[start_line].kind == "ignore":
+            by_line[start_line].statement = index
+        # in the comment lines directly above the statement
+        line = start_line - 1
+        while line >= 1:
+            stripped = source.line_text(line).strip()
+            if not (stripped.startswith("--") or stripped.startswith("/*") or stripped.endswith("*/")):
+                break
+            directive = by_line.get(line)
+            if directive is not None and directive.kind == "ignore" and directive.statement is None:
+                directive.statement = index
+            line -= 1
+    return directives

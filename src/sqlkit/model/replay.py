@@ -1,0 +1,273 @@
+"""Replay events, in migration order, into a `Model`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlkit.model import events as ev
+from sqlkit.model.state import DefaultAcl, Function, Model, Policy, RoutineKey, Table, View
+
+_TABLE_PRIVILEGES = {"select", "insert", "update", "delete", "truncate", "references", "trigger",
+                     "maintain"}
+_SUPABASE_API_ROLES = ("anon", "authenticated", "service_role")
+
+
+def new_model(target: str) -> Model:
+    """An empty database of the target: its roles and default privileges (SPEC §3.1)."""
+    model = Model(target=target)
+    # Postgres: PUBLIC may EXECUTE every new function (a global default).
+    model.function_defaults = DefaultAcl(global_roles={"public": {"execute"}})
+    model.table_defaults = DefaultAcl()
+    if target == "supabase":
+        # Supabase grants the API roles everything on new objects in public.
+        for role in _SUPABASE_API_ROLES:
+            model.function_defaults.schema_roles.setdefault("public", {})[role] = {"execute"}
+            model.table_defaults.schema_roles.setdefault("public", {})[role] = set(_TABLE_PRIVILEGES)
+            model.role_parents.setdefault("authenticator", set()).add(role)
+        model.role_parents.setdefault("postgres", set()).update(_SUPABASE_API_ROLES)
+    return model
+
+
+class Replayer:
+    """Applies events to a model, tracking the session's search_path per file."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.search_path = ["public"]
+        self.current_path: str | None = None
+
+    def replay(self, events: Iterable[ev.Event]) -> Model:
+        for event in events:
+            path = event.origin.path
+            if path != self.current_path:  # each file starts a fresh session
+                self.current_path = path
+                self.search_path = ["public"]
+            handler = getattr(self, "_" + type(event).__name__, None)
+            if handler is not None:
+                handler(event)
+        return self.model
+
+    # ------------------------------------------------------------------ helpers
+    def _schema(self, schema: str | None) -> str:
+        if schema:
+            return schema
+        for candidate in self.search_path:
+            if candidate not in ('"$user"', "$user", "pg_temp", "pg_catalog", ""):
+                return candidate
+        return "public"
+
+    # ---------------------------------------------------------------- functions
+    def _RoutineDef(self, event: ev.RoutineDef) -> None:
+        schema = self._schema(event.schema)
+        key = RoutineKey(schema, event.name, event.arg_types)
+        existing = self.model.functions.get(key)
+        volatility = event.volatility or ("volatile" if not event.is_procedure else "volatile")
+        if existing is not None and event.replace:
+            # CREATE OR REPLACE keeps owner and privileges, replaces everything else.
+            existing.definition = event
+            existing.security_definer = event.security_definer
+            existing.security_origin = event.origin
+            existing.definer_reason = event.definer_reason
+            existing.volatility = volatility
+            existing.volatility_written = event.volatility is not None
+            existing.strict = event.strict
+            existing.config = dict(event.config)
+            existing.config_origins = {name: event.origin for name in event.config}
+            return
+        acl = self.model.function_defaults.for_schema(schema)
+        self.model.functions[key] = Function(
+            key=key,
+            definition=event,
+            security_definer=event.security_definer,
+            security_origin=event.origin,
+            definer_reason=event.definer_reason,
+            volatility=volatility,
+            volatility_written=event.volatility is not None,
+            strict=event.strict,
+            config=dict(event.config),
+            config_origins={name: event.origin for name in event.config},
+            execute={role for role, privs in acl.items() if "execute" in privs or "all" in privs},
+        )
+
+    def _AlterRoutine(self, event: ev.AlterRoutine) -> None:
+        for function in self.model.resolve(event.ref, self.search_path):
+            if "ALL" in event.reset:
+                function.config.clear()
+                function.config_origins.clear()
+            for name in event.reset:
+                function.config.pop(name, None)
+                function.config_origins.pop(name, None)
+            for name, value in event.set_config.items():
+                function.config[name] = value
+                function.config_origins[name] = ev.Origin(
+                    event.origin.path, event.origin.statement,
+                    event.config_spans.get(name, event.origin.span))
+            if event.security_definer is not None:
+                function.security_definer = event.security_definer
+                function.security_origin = event.origin
+                function.definer_reason = event.definer_reason
+            if event.volatility is not None:
+                function.volatility = event.volatility
+                function.volatility_written = True
+            if event.strict is not None:
+                function.strict = event.strict
+            if event.new_name or event.new_schema:
+                old = function.key
+                new = RoutineKey(event.new_schema or old.schema, event.new_name or old.name,
+                                 old.arg_types)
+                del self.model.functions[old]
+                function.key = new
+                self.model.functions[new] = function
+
+    def _DropRoutines(self, event: ev.DropRoutines) -> None:
+        for ref in event.refs:
+            for function in self.model.resolve(ref, self.search_path):
+                self.model.functions.pop(function.key, None)
+
+    # --------------------------------------------------------------- privileges
+    def _Grant(self, event: ev.Grant) -> None:
+        if event.object_type in ("function", "procedure", "routine"):
+            if not ({"execute", "all"} & set(event.privileges)):
+                return
+            targets: list[Function] = []
+            for ref in event.routines:
+                targets.extend(self.model.resolve(ref, self.search_path))
+            for schema in event.all_in_schemas:
+                for key, function in self.model.functions.items():
+                    if key.schema != schema:
+                        continue
+                    is_proc = function.definition.is_procedure
+                    if (event.object_type == "function" and is_proc) or (
+                        event.object_type == "procedure" and not is_proc
+                    ):
+                        continue
+                    targets.append(function)
+            for function in targets:
+                for role in event.grantees:
+                    if event.is_grant:
+                        function.execute.add(role)
+                        function.granted_explicitly.add(role)
+                    else:
+                        function.execute.discard(role)
+                        function.granted_explicitly.discard(role)
+                        if role != "public":
+                            function.revokes.append((event.origin, role))
+        elif event.object_type in ("table", "view", "sequence"):
+            privs = set(_TABLE_PRIVILEGES) if "all" in event.privileges else set(event.privileges)
+            tables: list[Table] = []
+            for schema, name in event.tables:
+                table = self.model.tables.get((self._schema(schema), name))
+                if table is not None:
+                    tables.append(table)
+            for schema in event.all_in_schemas:
+                tables.extend(t for (s, _), t in self.model.tables.items() if s == schema)
+            for table in tables:
+                for role in event.grantees:
+                    held = table.privileges.setdefault(role, set())
+                    if event.is_grant:
+                        held.update(privs)
+                    else:
+                        held.difference_update(privs)
+
+    def _DefaultPrivileges(self, event: ev.DefaultPrivileges) -> None:
+        if event.object_type == "functions":
+            if not ({"execute", "all"} & set(event.privileges)):
+                return
+            acl, privs = self.model.function_defaults, {"execute"}
+        elif event.object_type == "tables":
+            acl = self.model.table_defaults
+            privs = set(_TABLE_PRIVILEGES) if "all" in event.privileges else set(event.privileges)
+        else:
+            return
+        # Per-schema defaults only add to the global ones: revoking PUBLIC's EXECUTE
+        # "IN SCHEMA x" does nothing in Postgres, so it does nothing here either.
+        buckets = [acl.schema_roles.setdefault(s, {}) for s in event.schemas] or [acl.global_roles]
+        for bucket in buckets:
+            for role in event.grantees:
+                held = bucket.setdefault(role, set())
+                if event.is_grant:
+                    held.update(privs)
+                else:
+                    held.difference_update(privs)
+
+    def _GrantRole(self, event: ev.GrantRole) -> None:
+        for member in event.members:
+            parents = self.model.role_parents.setdefault(member, set())
+            for role in event.roles:
+                if event.is_grant:
+                    parents.add(role)
+                else:
+                    parents.discard(role)
+
+    # ------------------------------------------------------------------- tables
+    def _CreateTable(self, event: ev.CreateTable) -> None:
+        schema = self._schema(event.schema)
+        defaults = self.model.table_defaults.for_schema(schema)
+        self.model.tables[(schema, event.name)] = Table(
+            schema, event.name, event.origin, event.kind,
+            privileges={role: set(privs) for role, privs in defaults.items()},
+        )
+
+    def _AlterTableRls(self, event: ev.AlterTableRls) -> None:
+        table = self.model.tables.get((self._schema(event.schema), event.name))
+        if table is None:
+            return
+        if event.enable is not None:
+            table.rls_enabled = event.enable
+            table.rls_origin = event.origin
+        if event.force is not None:
+            table.rls_forced = event.force
+
+    def _DropRelations(self, event: ev.DropRelations) -> None:
+        for schema, name in event.names:
+            key = (self._schema(schema), name)
+            if event.kind == "table":
+                self.model.tables.pop(key, None)
+                for pkey in [k for k in self.model.policies if k[:2] == key]:
+                    del self.model.policies[pkey]
+            else:
+                self.model.views.pop(key, None)
+
+    def _CreatePolicy(self, event: ev.CreatePolicy) -> None:
+        schema = self._schema(event.schema)
+        self.model.policies[(schema, event.table, event.name)] = Policy(
+            schema, event.table, event.name, event.origin, event.permissive, event.command,
+            event.roles, event.using, event.with_check, event.text,
+        )
+
+    def _AlterPolicy(self, event: ev.AlterPolicy) -> None:
+        policy = self.model.policies.get((self._schema(event.schema), event.table, event.name))
+        if policy is None:
+            return
+        if event.roles is not None:
+            policy.roles = event.roles
+        if event.using is not None:
+            policy.using = event.using
+        if event.with_check is not None:
+            policy.with_check = event.with_check
+
+    def _DropPolicy(self, event: ev.DropPolicy) -> None:
+        self.model.policies.pop((self._schema(event.schema), event.table, event.name), None)
+
+    def _CreateView(self, event: ev.CreateView) -> None:
+        schema = self._schema(event.schema)
+        self.model.views[(schema, event.name)] = View(
+            schema, event.name, event.origin, event.materialized, dict(event.options),
+            event.relations,
+        )
+
+    def _AlterViewOptions(self, event: ev.AlterViewOptions) -> None:
+        view = self.model.views.get((self._schema(event.schema), event.name))
+        if view is None:
+            return
+        view.options.update(event.options)
+        for name in event.reset:
+            view.options.pop(name, None)
+
+    def _SetSearchPath(self, event: ev.SetSearchPath) -> None:
+        usable = [s for s in event.schemas if s and s not in ('"$user"', "$user")]
+        self.search_path = usable or ["public"]
+
+
+def replay(events: Iterable[ev.Event], target: str) -> Model:
+    return Replayer(new_model(target)).replay(events)

@@ -1,0 +1,183 @@
+"""The replayed project model: tables, policies, views, functions and privileges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlkit.model.events import Origin, RoutineDef, RoutineRef
+from sqlkit.sql.tree import Node
+
+
+@dataclass(frozen=True)
+class RoutineKey:
+    """`schema.name(identity argument types)`: how Postgres tells overloads apart."""
+
+    schema: str
+    name: str
+    arg_types: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.schema}.{self.name}({', '.join(self.arg_types)})"
+
+
+@dataclass
+class Function:
+    """A function or procedure as it stands after every statement has been replayed."""
+
+    key: RoutineKey
+    definition: RoutineDef  # the CREATE [OR REPLACE] that defines its current body
+    security_definer: bool
+    security_origin: Origin  # the statement that set its security (for SK103)
+    definer_reason: bool
+    volatility: str  # volatile | stable | immutable
+    volatility_written: bool
+    strict: bool
+    config: dict[str, str]
+    config_origins: dict[str, Origin]
+    execute: set[str]  # roles holding EXECUTE; "public" for PUBLIC
+    granted_explicitly: set[str] = field(default_factory=set)
+    revokes: list[tuple[Origin, str]] = field(default_factory=list)
+
+    @property
+    def origin(self) -> Origin:
+        return self.definition.origin
+
+    @property
+    def schema(self) -> str:
+        return self.key.schema
+
+    @property
+    def name(self) -> str:
+        return self.key.name
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.key.schema}.{self.key.name}"
+
+    @property
+    def kind(self) -> str:
+        return "procedure" if self.definition.is_procedure else "function"
+
+    @property
+    def display(self) -> str:
+        return f"{self.kind} {self.key}"
+
+
+@dataclass
+class Table:
+    schema: str
+    name: str
+    origin: Origin
+    kind: str = "table"
+    rls_enabled: bool = False
+    rls_forced: bool = False
+    rls_origin: Origin | None = None
+    privileges: dict[str, set[str]] = field(default_factory=dict)
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass
+class Policy:
+    schema: str
+    table: str
+    name: str
+    origin: Origin
+    permissive: bool
+    command: str
+    roles: list[str]
+    using: Node | None
+    with_check: Node | None
+    text: str
+
+
+@dataclass
+class View:
+    schema: str
+    name: str
+    origin: Origin
+    materialized: bool
+    options: dict[str, str]
+    relations: list[tuple[str | None, str]]
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass
+class DefaultAcl:
+    """Default privileges: global ones, plus per-schema ones that can only add."""
+
+    global_roles: dict[str, set[str]] = field(default_factory=dict)  # role -> privileges
+    schema_roles: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+
+    def for_schema(self, schema: str) -> dict[str, set[str]]:
+        out = {role: set(privs) for role, privs in self.global_roles.items()}
+        for role, privs in self.schema_roles.get(schema, {}).items():
+            out.setdefault(role, set()).update(privs)
+        return {role: privs for role, privs in out.items() if privs}
+
+
+@dataclass
+class Model:
+    """What the database would look like after every file is applied, in order."""
+
+    target: str
+    functions: dict[RoutineKey, Function] = field(default_factory=dict)
+    tables: dict[tuple[str, str], Table] = field(default_factory=dict)
+    policies: dict[tuple[str, str, str], Policy] = field(default_factory=dict)
+    views: dict[tuple[str, str], View] = field(default_factory=dict)
+    role_parents: dict[str, set[str]] = field(default_factory=dict)
+    function_defaults: DefaultAcl = field(default_factory=DefaultAcl)
+    table_defaults: DefaultAcl = field(default_factory=DefaultAcl)
+
+    def routines_named(self, schema: str, name: str) -> list[Function]:
+        return [f for k, f in self.functions.items() if k.schema == schema and k.name == name]
+
+    def roles_of(self, role: str) -> set[str]:
+        """`role`, every role it inherits from, and PUBLIC."""
+        seen = {role, "public"}
+        stack = [role]
+        while stack:
+            for parent in self.role_parents.get(stack.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+        return seen
+
+    def can_execute(self, function: Function, role: str) -> bool:
+        if role == "public":
+            return "public" in function.execute
+        return bool(self.roles_of(role) & function.execute)
+
+    def execute_sources(self, function: Function, role: str) -> list[str]:
+        """Which grantees give `role` EXECUTE (itself, PUBLIC, roles it inherits from)."""
+        return sorted(self.roles_of(role) & function.execute)
+
+    def policies_on(self, schema: str, table: str) -> list[Policy]:
+        return [p for (s, t, _), p in self.policies.items() if s == schema and t == table]
+
+    def resolve(self, ref: RoutineRef, search_path: list[str]) -> list[Function]:
+        """Functions a GRANT/ALTER/DROP names (all overloads when args are unspecified)."""
+        schemas = [ref.schema] if ref.schema else search_path
+        for schema in schemas:
+            candidates = self.routines_named(schema, ref.name)
+            if ref.kind == "function":
+                candidates = [c for c in candidates if not c.definition.is_procedure] or candidates
+            elif ref.kind == "procedure":
+                candidates = [c for c in candidates if c.definition.is_procedure] or candidates
+            if ref.arg_types is not None:
+                wanted = tuple(_bare_type(t) for t in ref.arg_types)
+                candidates = [c for c in candidates
+                              if tuple(_bare_type(t) for t in c.key.arg_types) == wanted]
+            if candidates:
+                return candidates
+        return []
+
+
+def _bare_type(type_: str) -> str:
+    """Compare argument types without their schema (`public.t` ≡ `t`)."""
+    return type_.rsplit(".", 1)[-1].lower()

@@ -1,0 +1,1 @@
+"""Jinja rendering of `*.sql.j2` sources and templates."""

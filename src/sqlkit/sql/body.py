@@ -1,0 +1,649 @@
+"""What a function body does: the names it uses, what it writes, calls and checks.
+
+Bodies are analysed once, where they are parsed: `LANGUAGE sql` bodies are
+re-parsed, `BEGIN ATOMIC` bodies come parsed with the statement, and PL/pgSQL
+bodies go through `parse_plpgsql`, whose embedded SQL (returned as strings with
+body-relative line numbers) is re-parsed and mapped back to file positions.
+The result, `BodyFacts`, is plain data the rules read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pglast import parser as pg_parser
+
+from sqlkit.sql.source import ByteMap, Source, Span
+from sqlkit.sql.tree import Node, const_value, split_name, strings, walk
+
+Locate = Callable[[int], int]  # parser byte location -> file character offset
+
+
+@dataclass
+class NameRef:
+    """A name a body uses: a relation, function, type or operator."""
+
+    kind: str  # "relation" | "function" | "type" | "operator"
+    schema: str | None
+    name: str
+    span: Span
+
+    @property
+    def display(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
+
+
+@dataclass
+class BodyFacts:
+    """Everything the rules need to know about one function body."""
+
+    analysed: bool = True
+    refs: list[NameRef] = field(default_factory=list)
+    writes: list[tuple[str, Span]] = field(default_factory=list)
+    dynamic_sql: list[Span] = field(default_factory=list)
+    unsafe_exec: list[tuple[Span, tuple[str, ...]]] = field(default_factory=list)
+    raise_problems: list[tuple[Span, str]] = field(default_factory=list)
+    select_stars: list[Span] = field(default_factory=list)
+    offset_params: list[tuple[Span, str]] = field(default_factory=list)
+    identity_checks: list[str] = field(default_factory=list)
+    reads_auth_users: bool = False
+    parse_errors: list[tuple[Span, str]] = field(default_factory=list)
+    notes: list[tuple[Span, str]] = field(default_factory=list)
+
+    def calls(self) -> list[NameRef]:
+        return [ref for ref in self.refs if ref.kind == "function"]
+
+
+DML_WRITES = {
+    "InsertStmt": "INSERT",
+    "UpdateStmt": "UPDATE",
+    "DeleteStmt": "DELETE",
+    "MergeStmt": "MERGE",
+    "TruncateStmt": "TRUNCATE",
+}
+_READ_STATEMENTS = {"SelectStmt", "ReturnStmt", "PLAssignStmt", "CallStmt", "DeclareCursorStmt",
+                    "ExplainStmt", "FetchStmt", "ClosePortalStmt"}
+_DDL_NAMES = {
+    "CreateStmt": "CREATE TABLE",
+    "DropStmt": "DROP",
+    "AlterTableStmt": "ALTER TABLE",
+    "IndexStmt": "CREATE INDEX",
+    "NotifyStmt": "NOTIFY",
+    "VariableSetStmt": "SET",
+    "CreateTableAsStmt": "CREATE TABLE AS",
+    "LockStmt": "LOCK",
+    "RefreshMatViewStmt": "REFRESH MATERIALIZED VIEW",
+    "CopyStmt": "COPY",
+}
+IDENTITY_FUNCTIONS = {
+    ("auth", "uid"), ("auth", "jwt"), ("auth", "role"), ("auth", "email"),
+}
+_PRIVILEGE_CHECKS = re.compile(r"^(has_\w+_privilege|pg_has_role|row_security_active)$")
+_IDENTITY_SVF = {"SVFOP_CURRENT_USER", "SVFOP_SESSION_USER", "SVFOP_CURRENT_ROLE", "SVFOP_USER"}
+# Types whose text form cannot carry SQL: concatenating them into dynamic SQL is safe.
+SAFE_TYPES = {"int2", "int4", "int8", "numeric", "float4", "float8", "bool", "uuid", "date",
+              "timestamp", "timestamptz", "time", "interval", "oid", "regclass", "regproc",
+              "regprocedure", "regtype", "integer", "bigint", "smallint", "boolean"}
+_QUOTING_FUNCTIONS = {"quote_ident", "quote_literal", "quote_nullable"}
+PRINTF_SPEC = re.compile(r"%(?!%)[-+ #0]*\d*(?:\.\d+)?[sdifgeExXcu]")
+
+
+def _span_for(source: Source, start: int, length: int) -> Span:
+    return source.span(start, start + max(length, 1))
+
+
+class SqlScanner:
+    """Collects facts from SQL parse trees into a BodyFacts."""
+
+    def __init__(self, source: Source, facts: BodyFacts, var_types: dict[str, str] | None = None,
+                 param_types: list[str] | None = None) -> None:
+        self.source = source
+        self.facts = facts
+        self.var_types = var_types or {}
+        self.param_types = param_types or []
+
+    def scan_statement(self, kind: str, node: Node, locate: Locate, stmt_offset: int) -> None:
+        if kind not in _READ_STATEMENTS and kind not in DML_WRITES:
+            what = _DDL_NAMES.get(kind, kind.removesuffix("Stmt"))
+            self.facts.writes.append((what, _span_for(self.source, stmt_offset, len(what))))
+        self.scan_tree({kind: node}, locate)
+
+    def scan_tree(self, tree: Any, locate: Locate) -> None:
+        facts = self.facts
+        source = self.source
+        pending: list[tuple[str | None, str, int]] = []
+        ctes: set[str] = set()
+        exempt: set[int] = set()
+        for kind, node in walk(tree):
+            if kind == "RangeVar":
+                if node.get("relpersistence") == "t" or "relname" not in node:
+                    continue
+                pending.append((node.get("schemaname"), node["relname"], node.get("location", 0)))
+            elif kind == "FuncCall":
+                parts = strings(node.get("funcname"))
+                schema, name = split_name(parts)
+                offset = locate(node.get("location", 0))
+                span = _span_for(source, offset, len(".".join(parts)))
+                facts.refs.append(NameRef("function", schema, name, span))
+                lowered = (schema, name.lower())
+                if lowered in IDENTITY_FUNCTIONS:
+                    facts.identity_checks.append(f"{schema}.{name}()")
+                elif _PRIVILEGE_CHECKS.match(name):
+                    facts.identity_checks.append(f"{name}()")
+                elif name == "current_setting":
+                    args = node.get("args") or []
+                    value = const_value(args[0]) if args else None
+                    if isinstance(value, str) and value.startswith("request.jwt"):
+                        facts.identity_checks.append(f"current_setting('{value}')")
+            elif kind == "TypeName":
+                names = strings(node.get("names"))
+                if not names:
+                    continue
+                offset = locate(node.get("location", 0))
+                if node.get("pct_type"):
+                    if len(names) >= 2:
+                        rel = names[:-1]
+                        schema, name = split_name(rel)
+                        facts.refs.append(NameRef("relation", schema, name,
+                                                  _span_for(source, offset, len(".".join(names)))))
+                    continue
+                schema, name = split_name(names)
+                if schema == "pg_catalog":
+                    continue
+                facts.refs.append(NameRef("type", schema, name,
+                                          _span_for(source, offset, len(".".join(names)))))
+            elif kind == "A_Expr":
+                names = strings(node.get("name"))
+                if len(names) == 2 and names[0] == "pg_catalog":
+                    continue
+                if names:
+                    schema, name = split_name(names)
+                    offset = locate(node.get("location", 0))
+                    facts.refs.append(NameRef("operator", schema, name,
+                                              _span_for(source, offset, len(name))))
+            elif kind == "SQLValueFunction":
+                if node.get("op") in _IDENTITY_SVF:
+                    facts.identity_checks.append(node["op"].removeprefix("SVFOP_").lower())
+            elif kind == "CommonTableExpr":
+                if node.get("ctename"):
+                    ctes.add(node["ctename"])
+            elif kind == "SubLink":
+                if node.get("subLinkType") == "EXISTS_SUBLINK":
+                    sub = node.get("subselect", {}).get("SelectStmt")
+                    if sub is not None:
+                        exempt.add(id(sub))
+            elif kind == "SelectStmt":
+                self._check_select(node, locate, exempt)
+            elif kind in DML_WRITES:
+                rel = node.get("relation") or {}
+                offset = locate(rel.get("location", 0)) if rel else 0
+                target = rel.get("relname", "")
+                if rel.get("schemaname"):
+                    target = f"{rel['schemaname']}.{target}"
+                facts.writes.append((f"{DML_WRITES[kind]} {target}".strip(),
+                                     _span_for(source, offset, len(target))))
+        for schema, name, location in pending:
+            if schema is None and name in ctes:
+                continue
+            if schema == "auth" and name == "users":
+                facts.reads_auth_users = True
+            offset = locate(location)
+            display = f"{schema}.{name}" if schema else name
+            facts.refs.append(NameRef("relation", schema, name,
+                                      _span_for(source, offset, len(display))))
+
+    def _check_select(self, node: Node, locate: Locate, exempt: set[int]) -> None:
+        facts = self.facts
+        if id(node) not in exempt:
+            for target in node.get("targetList") or ():
+                res = target.get("ResTarget", {})
+                col = res.get("val", {}).get("ColumnRef")
+                if col and col.get("fields") and "A_Star" in col["fields"][-1]:
+                    offset = locate(col.get("location", 0))
+                    facts.select_stars.append(_span_for(self.source, offset, 1))
+                    break
+        offset_expr = node.get("limitOffset")
+        if offset_expr:
+            for kind, sub in walk(offset_expr):
+                if kind in ("ColumnRef", "ParamRef"):
+                    name = (
+                        ".".join(strings(sub.get("fields")))
+                        if kind == "ColumnRef"
+                        else f"${sub.get('number', 0)}"
+                    )
+                    offset = locate(sub.get("location", 0))
+                    facts.offset_params.append((_span_for(self.source, offset, len(name)), name))
+                    break
+        if node.get("lockingClause"):
+            offset = locate(node.get("targetList", [{}])[0].get("ResTarget", {}).get("location", 0)
+                            if node.get("targetList") else 0)
+            facts.writes.append(("SELECT ... FOR UPDATE/SHARE", _span_for(self.source, offset, 6)))
+
+    # --- dynamic SQL -----------------------------------------------------------------
+    def unsafe_parts(self, expr: Any, tainted: set[str]) -> list[str]:
+        """Variables concatenated raw into a dynamic query expression."""
+        found: list[str] = []
+
+        def operand(node: Any) -> None:
+            if not isinstance(node, dict):
+                return
+            if "TypeCast" in node:
+                operand(node["TypeCast"].get("arg"))
+                return
+            if "ColumnRef" in node:
+                fields = strings(node["ColumnRef"].get("fields"))
+                if not fields:
+                    return
+                name = fields[0]
+                if name in tainted or self.var_types.get(name, "text") not in SAFE_TYPES:
+                    found.append(".".join(fields))
+                return
+            if "ParamRef" in node:
+                number = node["ParamRef"].get("number", 0)
+                typ = self.param_types[number - 1] if 0 < number <= len(self.param_types) else ""
+                if typ not in SAFE_TYPES:
+                    found.append(f"${number}")
+                return
+            if "A_Expr" in node and strings(node["A_Expr"].get("name")) == ["||"]:
+                operand(node["A_Expr"].get("lexpr"))
+                operand(node["A_Expr"].get("rexpr"))
+                return
+            if "FuncCall" in node:
+                call = node["FuncCall"]
+                name = (strings(call.get("funcname")) or [""])[-1]
+                if name in _QUOTING_FUNCTIONS:
+                    return
+                args = call.get("args") or []
+                if name == "format" and args:
+                    fmt = const_value(args[0])
+                    if isinstance(fmt, str) and "%s" not in fmt.replace("%%", ""):
+                        return
+                    for arg in args[1:]:
+                        operand(arg)
+                    return
+                if name in ("concat", "concat_ws"):
+                    for arg in args:
+                        operand(arg)
+                return
+            if "CoalesceExpr" in node:
+                for arg in node["CoalesceExpr"].get("args") or ():
+                    operand(arg)
+
+        root = expr
+        if isinstance(root, dict) and "ColumnRef" in root:
+            fields = strings(root["ColumnRef"].get("fields"))
+            if fields and fields[0] in tainted:
+                found.append(fields[0])
+            return found
+        concatenated = False
+        for kind, node in walk(root):
+            if kind == "A_Expr" and strings(node.get("name")) == ["||"]:
+                concatenated = True
+                break
+            if kind == "FuncCall" and (strings(node.get("funcname")) or [""])[-1] in (
+                "format", "concat", "concat_ws"
+            ):
+                concatenated = True
+                break
+        if concatenated:
+            operand(root)
+        return found
+
+
+def parse_expression(expr: str) -> Node | None:
+    """Parse a PL/pgSQL expression as `SELECT <expr>`; return the expression node."""
+    try:
+        tree = json.loads(pg_parser.parse_sql_json("SELECT " + expr))
+    except pg_parser.ParseError:
+        return None
+    stmts = tree.get("stmts") or []
+    if len(stmts) != 1:
+        return None
+    select = stmts[0]["stmt"].get("SelectStmt") or {}
+    targets = select.get("targetList") or []
+    if len(targets) != 1:
+        return None
+    return targets[0].get("ResTarget", {}).get("val")  # type: ignore[no-any-return]
+
+
+def analyse_sql_body(source: Source, body: str, body_offset: int,
+                     param_types: list[str]) -> BodyFacts:
+    """Facts of a `LANGUAGE sql` body given as a string."""
+    facts = BodyFacts()
+    scanner = SqlScanner(source, facts, param_types=param_types)
+    try:
+        tree = json.loads(pg_parser.parse_sql_json(body))
+    except pg_parser.ParseError as exc:
+        location = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else 0
+        facts.parse_errors.append((source.span(body_offset + location), str(exc.args[0])))
+        facts.analysed = False
+        return facts
+    bytemap = ByteMap(body)
+
+    def locate(byte_location: int) -> int:
+        return body_offset + bytemap.to_char(max(byte_location, 0))
+
+    for raw in tree.get("stmts", ()):
+        stmt = raw.get("stmt") or {}
+        if len(stmt) != 1:
+            continue
+        ((kind, node),) = stmt.items()
+        scanner.scan_statement(kind, node, locate, locate(raw.get("stmt_location", 0)))
+    return facts
+
+
+def analyse_atomic_body(source: Source, sql_body: Node, locate: Locate,
+                        param_types: list[str]) -> BodyFacts:
+    """Facts of a `BEGIN ATOMIC ... END` / `RETURN expr` body, parsed with its statement."""
+    facts = BodyFacts()
+    SqlScanner(source, facts, param_types=param_types).scan_tree(sql_body, locate)
+    return facts
+
+
+# ------------------------------------------------------------------------- PL/pgSQL
+_ASSIGN_TARGET = re.compile(r'^\s*[\w$."\[\]]+?\s*(:=|=)')
+_RAISE_FALLBACK = re.compile(
+    r"\braise\s+(?:(?:debug|log|info|notice|warning|exception)\s+)?'((?:[^']|'')*)'\s*((?:,[^;]*)?);",
+    re.IGNORECASE,
+)
+_RETURN_NEXT = re.compile(r"\breturn\s+next\s+(.+?)\s*;", re.IGNORECASE | re.DOTALL)
+_REC_DECL = r'\b{name}\s+(?!record\b|constant\b|alias\b|cursor\b)([A-Za-z_"][\w."$]*)'
+
+
+class PlpgsqlBody:
+    """A PL/pgSQL body: where it sits in the file, and its lines."""
+
+    def __init__(self, source: Source, body: str, body_offset: int) -> None:
+        self.source = source
+        self.body = body
+        self.offset = body_offset
+        starts = [0]
+        pos = body.find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = body.find("\n", pos + 1)
+        self.line_starts = starts
+
+    def line_start(self, lineno: int) -> int:
+        index = max(0, min(lineno, len(self.line_starts)) - 1)
+        return self.line_starts[index]
+
+    def find(self, text: str, lineno: int) -> int | None:
+        """Body offset of `text` on or after body line `lineno`."""
+        words = text.split()
+        if not words:
+            return None
+        pattern = r"\s+".join(re.escape(word) for word in words[:4])
+        match = re.compile(pattern, re.IGNORECASE).search(self.body, self.line_start(lineno))
+        return match.start() if match else None
+
+    def span_at_line(self, lineno: int) -> Span:
+        start = self.line_start(lineno)
+        line = self.body[start:].split("\n", 1)[0]
+        indent = len(line) - len(line.lstrip())
+        return self.source.span(self.offset + start + indent)
+
+
+def _raise_fallback(plb: PlpgsqlBody, facts: BodyFacts, message: str) -> None:
+    """The PL/pgSQL parser rejected a RAISE whose placeholders do not match: find it."""
+    for match in _RAISE_FALLBACK.finditer(plb.body):
+        fmt = match.group(1).replace("''", "'")
+        placeholders = fmt.replace("%%", "").count("%")
+        args = match.group(2)
+        nargs = len(_split_args(args[1:])) if args.strip() else 0
+        if placeholders != nargs:
+            span = plb.source.span(plb.offset + match.start())
+            facts.raise_problems.append(
+                (span, f"RAISE format has {placeholders} placeholder(s) but {nargs} argument(s)")
+            )
+            return
+    facts.raise_problems.append((plb.span_at_line(1), message))
+
+
+def _split_args(text: str) -> list[str]:
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
+    in_quote = False
+    for ch in text:
+        if ch == "'":
+            in_quote = not in_quote
+        elif not in_quote and ch in "([":
+            depth += 1
+        elif not in_quote and ch in ")]":
+            depth -= 1
+        elif not in_quote and ch == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    if "".join(current).strip():
+        parts.append("".join(current))
+    return [part for part in parts if part.strip()]
+
+
+def analyse_plpgsql_body(source: Source, statement_text: str, body: str, body_offset: int,
+                         param_types: list[str]) -> BodyFacts:
+    facts = BodyFacts()
+    plb = PlpgsqlBody(source, body, body_offset)
+    try:
+        tree = json.loads(pg_parser.parse_plpgsql_json(statement_text))
+    except pg_parser.ParseError as exc:
+        message = str(exc.args[0]) if exc.args else str(exc)
+        if "parameters specified for RAISE" in message:
+            _raise_fallback(plb, facts, message)
+        facts.analysed = False
+        facts.notes.append((plb.span_at_line(1),
+                            f"PL/pgSQL body not analysed: the PL/pgSQL parser says {message!r}"))
+        return facts
+    except Exception as exc:  # pragma: no cover - parser internals
+        facts.analysed = False
+        facts.notes.append((plb.span_at_line(1), f"PL/pgSQL body not analysed: {exc}"))
+        return facts
+    function = tree[0].get("PLpgSQL_function", {}) if tree else {}
+    var_types: dict[str, str] = {}
+    for datum in function.get("datums") or ():
+        ((dkind, dnode),) = datum.items()
+        name = dnode.get("refname", "")
+        lineno = dnode.get("lineno")
+        if dkind == "PLpgSQL_var":
+            typname = dnode.get("datatype", {}).get("PLpgSQL_type", {}).get("typname", "")
+            var_types[name] = typname
+            if lineno is not None:
+                _declared_type(plb, facts, typname, lineno)
+        elif dkind == "PLpgSQL_rec" and lineno is not None:
+            # The tree drops the declared type of composite variables: read the line.
+            line = plb.body[plb.line_start(lineno):].split("\n", 1)[0]
+            match = re.search(_REC_DECL.format(name=re.escape(name)), line, re.IGNORECASE)
+            if match:
+                _declared_type(plb, facts, match.group(1), lineno)
+    scanner = SqlScanner(source, facts, var_types=var_types, param_types=param_types)
+    # pass 1: variables assigned from concatenated strings (tainted dynamic SQL)
+    tainted: set[str] = set()
+    exprs: list[tuple[str, Node, int]] = []
+    _collect_exprs(function.get("action"), "", 0, exprs)
+    for stmt_kind, expr, _ in exprs:
+        if stmt_kind == "PLpgSQL_stmt_assign":
+            query = expr.get("query", "")
+            match = _ASSIGN_TARGET.match(query)
+            if match:
+                target = query[: match.start(1)].strip().split(".")[0].strip('"')
+                value = parse_expression(query[match.end():])
+                if value is not None and scanner.unsafe_parts(value, tainted):
+                    tainted.add(target)
+    # pass 2: scan every embedded SQL statement and expression
+    for stmt_kind, expr, lineno in exprs:
+        _scan_expr(plb, scanner, facts, stmt_kind, expr, lineno, tainted)
+    for stmt_kind, node, lineno in _collect_statements(function.get("action")):
+        if stmt_kind == "PLpgSQL_stmt_raise":
+            _check_raise(plb, facts, node, lineno)
+        elif stmt_kind == "PLpgSQL_stmt_return_next" and "expr" not in node and lineno:
+            # The tree keeps no expression for `RETURN NEXT var`: read it from the text.
+            match = _RETURN_NEXT.search(plb.body, plb.line_start(lineno))
+            if match:
+                value = parse_expression(match.group(1))
+                if value is not None:
+                    start = plb.offset + match.start(1)
+                    text = match.group(1)
+                    bytemap = ByteMap(text)
+                    scanner.scan_tree(value, lambda b, s=start, m=bytemap: s + m.to_char(max(b - 7, 0)))
+        elif stmt_kind in ("PLpgSQL_stmt_commit", "PLpgSQL_stmt_rollback"):
+            facts.writes.append((stmt_kind.removeprefix("PLpgSQL_stmt_").upper(),
+                                 plb.span_at_line(lineno)))
+    return facts
+
+
+def _declared_type(plb: PlpgsqlBody, facts: BodyFacts, typname: str, lineno: int) -> None:
+    text = typname.strip()
+    lowered = text.lower()
+    span = plb.span_at_line(lineno)
+    found = plb.find(text.split("%")[0], lineno) if text else None
+    if found is not None:
+        span = plb.source.span(plb.offset + found, plb.offset + found + len(text.split("%")[0]))
+    if lowered.endswith("%rowtype"):
+        parts = [p.strip('"') for p in text[: -len("%rowtype")].split(".")]
+        schema, name = split_name(parts)
+        facts.refs.append(NameRef("relation", schema, name, span))
+        return
+    if lowered.endswith("%type"):
+        parts = [p.strip('"') for p in text[: -len("%type")].split(".")]
+        if len(parts) >= 2:
+            schema, name = split_name(parts[:-1])
+            facts.refs.append(NameRef("relation", schema, name, span))
+        return
+    base = text.rstrip("[]").strip()
+    if base.startswith("_"):
+        base = base[1:]
+    parts = [p.strip('"') for p in base.split(".")]
+    schema, name = split_name(parts)
+    if schema == "pg_catalog" or not name:
+        return
+    facts.refs.append(NameRef("type", schema, name, span))
+
+
+def _collect_exprs(node: Any, stmt_kind: str, lineno: int,
+                   out: list[tuple[str, Node, int]]) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _collect_exprs(item, stmt_kind, lineno, out)
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if key == "PLpgSQL_expr" and isinstance(value, dict):
+            out.append((stmt_kind, value, lineno))
+            continue
+        if key.startswith("PLpgSQL_stmt_") and isinstance(value, dict):
+            _collect_exprs(value, key, value.get("lineno", lineno) or lineno, out)
+            continue
+        if isinstance(value, (dict, list)):
+            _collect_exprs(value, stmt_kind, lineno, out)
+
+
+def _collect_statements(node: Any) -> list[tuple[str, Node, int]]:
+    out: list[tuple[str, Node, int]] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                if key.startswith("PLpgSQL_stmt_") and isinstance(value, dict):
+                    out.append((key, value, value.get("lineno", 0)))
+                if isinstance(value, (dict, list)):
+                    stack.append(value)
+    return out
+
+
+_DYNAMIC_KINDS = {"PLpgSQL_stmt_dynexecute", "PLpgSQL_stmt_dynfors", "PLpgSQL_stmt_return_query",
+                  "PLpgSQL_stmt_open"}
+
+
+def _scan_expr(plb: PlpgsqlBody, scanner: SqlScanner, facts: BodyFacts, stmt_kind: str,
+               expr: Node, lineno: int, tainted: set[str]) -> None:
+    query: str = expr.get("query", "")
+    mode = expr.get("parseMode", 0)
+    if not query.strip():
+        return
+    prefix = ""
+    anchor = query
+    if mode == 0:
+        sql = query
+        if stmt_kind == "PLpgSQL_stmt_perform" and query[:7].upper() == "SELECT ":
+            anchor = query[7:]
+            prefix = "SELECT "
+    elif mode == 2:
+        sql = "SELECT " + query
+        prefix = "SELECT "
+    else:
+        match = _ASSIGN_TARGET.match(query)
+        rhs_start = match.end() if match else 0
+        sql = "SELECT " + query[rhs_start:]
+        prefix = "SELECT "
+        anchor = query[rhs_start:]
+    found = plb.find(anchor, lineno) if lineno else None
+    if found is None:
+        base = plb.offset + plb.line_start(lineno) if lineno else plb.offset
+        base += len(plb.body[plb.line_start(lineno):].split("\n", 1)[0]) - len(
+            plb.body[plb.line_start(lineno):].split("\n", 1)[0].lstrip()) if lineno else 0
+    else:
+        base = plb.offset + found
+    anchor_stripped = len(anchor) - len(anchor.lstrip())
+    try:
+        tree = json.loads(pg_parser.parse_sql_json(sql))
+    except pg_parser.ParseError:
+        return
+    bytemap = ByteMap(sql)
+    shift = len(prefix) + anchor_stripped
+
+    def locate(byte_location: int) -> int:
+        return base + max(bytemap.to_char(max(byte_location, 0)) - shift, 0)
+
+    for raw in tree.get("stmts", ()):
+        stmt = raw.get("stmt") or {}
+        if len(stmt) != 1:
+            continue
+        ((kind, node),) = stmt.items()
+        if mode == 0:
+            scanner.scan_statement(kind, node, locate, base)
+        else:
+            scanner.scan_tree({kind: node}, locate)
+    is_dynamic = stmt_kind == "PLpgSQL_stmt_dynexecute" or (
+        stmt_kind in _DYNAMIC_KINDS and mode == 2
+    )
+    if is_dynamic:
+        span = plb.span_at_line(lineno)
+        facts.dynamic_sql.append(span)
+        value = parse_expression(query)
+        if value is not None:
+            unsafe = scanner.unsafe_parts(value, tainted)
+            if unsafe:
+                facts.unsafe_exec.append((span, tuple(dict.fromkeys(unsafe))))
+
+
+def _check_raise(plb: PlpgsqlBody, facts: BodyFacts, node: Node, lineno: int) -> None:
+    message = node.get("message")
+    if message is None:
+        return
+    span = plb.span_at_line(lineno)
+    found = plb.find("raise", lineno)
+    if found is not None:
+        span = plb.source.span(plb.offset + found)
+    printf = PRINTF_SPEC.findall(message)
+    if printf:
+        facts.raise_problems.append(
+            (span, f"RAISE message uses printf-style {', '.join(dict.fromkeys(printf))}; "
+                   "in PL/pgSQL only a bare % is a placeholder")
+        )
+        return
+    placeholders = message.replace("%%", "").count("%")
+    params = len(node.get("params") or ())
+    if placeholders != params:
+        facts.raise_problems.append(
+            (span, f"RAISE message has {placeholders} placeholder(s) but {params} argument(s)")
+        )

@@ -1,0 +1,124 @@
+"""Read SQL files into `Source`: decoded text, notes, and offset → line/column mapping."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+# psql meta-commands (\set, \i, \connect ...) are not SQL; they are blanked out
+# (same length, so every offset still points at the original text).
+_META_LINE = re.compile(r"^[ \t]*\\[^\n]*", re.MULTILINE)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+Span = tuple[int, int, int, int]  # line, column, end line, end column (1-based, end inclusive)
+
+
+@dataclass
+class Source:
+    """One SQL input: its display path, text and the text handed to the parser."""
+
+    path: str
+    text: str
+    notes: list[str] = field(default_factory=list)
+    parse_text: str = ""
+    _line_starts: list[int] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        text = self.text
+        if not self.parse_text:
+            parse_text = text.replace("\x00", " ") if "\x00" in text else text
+            if "\\" in parse_text:
+                parse_text = _META_LINE.sub(lambda m: " " * len(m.group(0)), parse_text)
+            self.parse_text = parse_text
+        starts = [0]
+        find = text.find
+        pos = find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        self._line_starts = starts
+
+    @property
+    def line_count(self) -> int:
+        return len(self._line_starts)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        offset = max(0, min(offset, len(self.text)))
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        return index + 1, offset - self._line_starts[index] + 1
+
+    def span(self, start: int, end: int | None = None) -> Span:
+        """Span from start to end (exclusive); without end, to the end of start's line."""
+        line, col = self.position(start)
+        if end is None:
+            nl = self.text.find("\n", start)
+            end = len(self.text) if nl == -1 else nl
+        end = max(end, start + 1)
+        end_line, end_col = self.position(end - 1)
+        return line, col, end_line, end_col
+
+    def line_text(self, line: int) -> str:
+        if line < 1 or line > len(self._line_starts):
+            return ""
+        start = self._line_starts[line - 1]
+        end = self.text.find("\n", start)
+        return self.text[start:] if end == -1 else self.text[start:end]
+
+    def line_offset(self, line: int) -> int:
+        return self._line_starts[max(0, min(line, len(self._line_starts)) - 1)]
+
+
+class ByteMap:
+    """Convert the parser's UTF-8 byte offsets into character offsets of a text."""
+
+    __slots__ = ("_byte_positions", "_extra")
+
+    def __init__(self, text: str) -> None:
+        self._byte_positions: list[int] = []
+        self._extra: list[int] = []
+        if text.isascii():
+            return
+        extra = 0
+        for match in _NON_ASCII.finditer(text):
+            char_index = match.start()
+            width = len(match.group(0).encode("utf-8", "surrogatepass")) - 1
+            # byte offset at which this character starts
+            self._byte_positions.append(char_index + extra)
+            extra += width
+            self._extra.append(extra)
+
+    def to_char(self, byte_offset: int) -> int:
+        if not self._byte_positions:
+            return byte_offset
+        index = bisect.bisect_left(self._byte_positions, byte_offset) - 1
+        # characters before this byte offset that started earlier contributed extra bytes
+        return byte_offset - (self._extra[index] if index >= 0 else 0)
+
+
+def decode(data: bytes) -> tuple[str, list[str]]:
+    """Decode bytes as UTF-8, replacing what is not UTF-8 (with a note)."""
+    notes: list[str] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        text = data.decode("utf-8", errors="replace")
+        notes.append(
+            f"file is not valid UTF-8 (first bad byte at offset {exc.start}); "
+            "undecodable bytes were replaced and linting went on"
+        )
+    if "\x00" in text:
+        notes.append("file contains NUL bytes; they were treated as spaces")
+    return text, notes
+
+
+def read_source(path: str, data: bytes) -> Source:
+    text, notes = decode(data)
+    return Source(path=path, text=text, notes=notes)
+
+
+def source_from_text(path: str, text: str) -> Source:
+    return Source(path=path, text=text)

@@ -1,0 +1,228 @@
+"""Split a source into statements with exact positions, parsed by pglast (PostgreSQL's parser).
+
+Fast path: the whole file goes to the parser once (JSON output). When the parser
+rejects something, the file is split with a quote- and comment-aware scanner and
+each piece is parsed alone, so one bad statement becomes one SK000 finding and
+the rest of the file is still linted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pglast import parser as pg_parser
+
+from sqlkit.sql.source import ByteMap, Source
+
+Node = dict[str, Any]
+
+# whitespace and comments before a statement's first token
+_LEADING = re.compile(r"(?:\s+|--[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)*")
+
+
+@dataclass
+class Parsed:
+    """A text handed to the parser: where it starts in the file, and its byte map."""
+
+    base: int
+    bytemap: ByteMap
+
+    def offset(self, byte_location: int) -> int:
+        """File character offset of a parser location (bytes into the parsed text)."""
+        return self.base + self.bytemap.to_char(max(byte_location, 0))
+
+
+@dataclass
+class Statement:
+    """One top-level statement: its kind, parse tree (JSON form) and where it is."""
+
+    index: int
+    lead_start: int  # offset where its text begins, leading comments included
+    start: int  # offset of its first token
+    end: int  # offset just after its last character
+    kind: str | None  # parse node type, e.g. "CreateFunctionStmt"; None when rejected
+    node: Node | None
+    parsed: Parsed | None
+    error: tuple[str, int] | None = None  # parser message and file offset
+
+    def text(self, source: Source) -> str:
+        return source.text[self.start : self.end]
+
+
+def _first_token(text: str, start: int, end: int) -> int:
+    match = _LEADING.match(text, start, end)
+    return match.end() if match else start
+
+
+def _statements_from_json(
+    source: Source, data: str, base: int, text: str, first_index: int
+) -> list[Statement]:
+    tree = json.loads(data)
+    bytemap = ByteMap(text)
+    parsed = Parsed(base, bytemap)
+    out: list[Statement] = []
+    full_len = len(text)
+    for raw in tree.get("stmts", ()):
+        loc = raw.get("stmt_location", 0)
+        length = raw.get("stmt_len", 0)
+        lead = bytemap.to_char(loc)
+        end = bytemap.to_char(loc + length) if length else full_len
+        stmt = raw.get("stmt") or {}
+        ((kind, node),) = stmt.items() if len(stmt) == 1 else ((None, None),)
+        start = _first_token(text, lead, end)
+        out.append(
+            Statement(
+                index=first_index + len(out),
+                lead_start=base + lead,
+                start=base + start,
+                end=base + end,
+                kind=kind,
+                node=node,
+                parsed=parsed,
+            )
+        )
+    return out
+
+
+def parse_statements(source: Source) -> list[Statement]:
+    """Parse every statement of a source; rejected statements carry `error`."""
+    text = source.parse_text
+    try:
+        return _statements_from_json(source, pg_parser.parse_sql_json(text), 0, text, 0)
+    except pg_parser.ParseError:
+        pass
+    except Exception:  # pragma: no cover - parser internals; fall back to the slow path
+        pass
+    statements: list[Statement] = []
+    for lead, end in split_text(text):
+        piece = text[lead:end]
+        if not piece.strip():
+            continue
+        # a trailing ';' is part of the piece; the parser accepts it
+        try:
+            got = _statements_from_json(
+                source, pg_parser.parse_sql_json(piece), lead, piece, len(statements)
+            )
+        except pg_parser.ParseError as exc:
+            message = str(exc.args[0]) if exc.args else str(exc)
+            location = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else None
+            start = _first_token(text, lead, end)
+            err_at = lead + location if location is not None else start
+            stop = end - 1 if text[end - 1 : end] == ";" else end
+            statements.append(
+                Statement(
+                    index=len(statements),
+                    lead_start=lead,
+                    start=start,
+                    end=max(stop, start + 1),
+                    kind=None,
+                    node=None,
+                    parsed=None,
+                    error=(message, min(err_at, max(stop - 1, start))),
+                )
+            )
+            continue
+        except Exception as exc:  # the parser must never take the run down
+            start = _first_token(text, lead, end)
+            statements.append(
+                Statement(len(statements), lead, start, end, None, None, None,
+                          error=(f"the parser failed on this statement: {exc}", start))
+            )
+            continue
+        statements.extend(got)
+    return statements
+
+
+_WORD = re.compile(r"[A-Za-z_\x80-\uffff][\w$\x80-\uffff]*")
+_DOLLAR = re.compile(r"\$([A-Za-z_\x80-\uffff][\w\x80-\uffff]*)?\$")
+
+
+def split_text(text: str) -> list[tuple[int, int]]:
+    """Split SQL text at top-level semicolons (quote, comment and BEGIN ATOMIC aware).
+
+    Returns (start, end) pairs; `end` includes the semicolon. Unterminated quotes
+    or comments run to the end of the text, so nothing is ever lost.
+    """
+    pieces: list[tuple[int, int]] = []
+    n = len(text)
+    i = 0
+    start = 0
+    atomic_depth = 0
+    prev_word = ""
+    while i < n:
+        ch = text[i]
+        if ch == "-" and text.startswith("--", i):
+            nl = text.find("\n", i)
+            i = n if nl == -1 else nl + 1
+            continue
+        if ch == "/" and text.startswith("/*", i):
+            depth = 1
+            j = i + 2
+            while j < n and depth:
+                if text.startswith("/*", j):
+                    depth += 1
+                    j += 2
+                elif text.startswith("*/", j):
+                    depth -= 1
+                    j += 2
+                else:
+                    j += 1
+            i = j
+            continue
+        if ch == "'":
+            escapes = i > 0 and text[i - 1] in "eE" and (i < 2 or not text[i - 2].isalnum())
+            j = i + 1
+            while j < n:
+                c = text[j]
+                if escapes and c == "\\":
+                    j += 2
+                    continue
+                if c == "'":
+                    if j + 1 < n and text[j + 1] == "'":
+                        j += 2
+                        continue
+                    break
+                j += 1
+            i = j + 1
+            continue
+        if ch == '"':
+            j = text.find('"', i + 1)
+            while j != -1 and j + 1 < n and text[j + 1] == '"':
+                j = text.find('"', j + 2)
+            i = n if j == -1 else j + 1
+            continue
+        if ch == "$":
+            match = _DOLLAR.match(text, i)
+            if match and not (i > 0 and (text[i - 1].isalnum() or text[i - 1] == "_")):
+                tag = match.group(0)
+                close = text.find(tag, match.end())
+                i = n if close == -1 else close + len(tag)
+                continue
+            i += 1
+            continue
+        if ch == ";":
+            if atomic_depth == 0:
+                pieces.append((start, i + 1))
+                start = i + 1
+            i += 1
+            continue
+        if ch.isalpha() or ch == "_" or ord(ch) > 127:
+            match = _WORD.match(text, i)
+            if match:
+                word = match.group(0).lower()
+                if word == "atomic" and prev_word == "begin":
+                    atomic_depth += 1
+                elif atomic_depth and word == "case":
+                    atomic_depth += 1
+                elif atomic_depth and word == "end":
+                    atomic_depth -= 1
+                prev_word = word
+                i = match.end()
+                continue
+        i += 1
+    if start < n and text[start:].strip():
+        pieces.append((start, n))
+    return pieces

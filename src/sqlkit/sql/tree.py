@@ -1,0 +1,149 @@
+"""Helpers over pglast's JSON parse trees: walking, names, constants and types."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+Node = dict[str, Any]
+
+# Fields whose value is a bare (unwrapped) node of a known type.
+_BARE_FIELDS = {
+    "relation": "RangeVar",
+    "typeName": "TypeName",
+    "returnType": "TypeName",
+    "argType": "TypeName",
+    "view": "RangeVar",
+    "table": "RangeVar",
+    "into": "IntoClause",
+    "rel": "RangeVar",
+}
+
+TYPE_ALIASES = {
+    "int": "int4",
+    "integer": "int4",
+    "smallint": "int2",
+    "bigint": "int8",
+    "real": "float4",
+    "float": "float8",
+    "double precision": "float8",
+    "boolean": "bool",
+    "decimal": "numeric",
+    "character varying": "varchar",
+    "character": "bpchar",
+    "char": "bpchar",
+    "timestamp with time zone": "timestamptz",
+    "timestamp without time zone": "timestamp",
+    "time with time zone": "timetz",
+    "time without time zone": "time",
+}
+
+
+def walk(node: Any) -> Iterator[tuple[str, Node]]:
+    """Yield (node type, node) for every typed node below `node`, parents first."""
+    stack: list[tuple[str, Any]] = [("", node)]
+    pop = stack.pop
+    push = stack.append
+    while stack:
+        field, value = pop()
+        if isinstance(value, list):
+            for item in reversed(value):
+                push((field, item))
+            continue
+        if not isinstance(value, dict):
+            continue
+        if len(value) == 1:
+            ((key, inner),) = value.items()
+            if key[:1].isupper() and isinstance(inner, dict):
+                yield key, inner
+                for k, v in inner.items():
+                    if isinstance(v, (dict, list)):
+                        push((k, v))
+                continue
+        bare = _BARE_FIELDS.get(field)
+        if bare is not None:
+            yield bare, value
+        for k, v in value.items():
+            if isinstance(v, (dict, list)):
+                push((k, v))
+
+
+def strings(items: list[Any] | None) -> list[str]:
+    """The `sval`s of a list of String nodes (a qualified name)."""
+    out: list[str] = []
+    for item in items or ():
+        if isinstance(item, dict):
+            inner = item.get("String")
+            if inner is not None:
+                out.append(inner.get("sval", ""))
+    return out
+
+
+def split_name(parts: list[str]) -> tuple[str | None, str]:
+    """(schema, name) of a qualified name; catalog-qualified names keep their last two parts."""
+    if not parts:
+        return None, ""
+    if len(parts) == 1:
+        return None, parts[0]
+    return parts[-2], parts[-1]
+
+
+def const_value(node: Any) -> str | int | float | bool | None:
+    """The Python value of an A_Const (wrapped or bare), or None."""
+    if not isinstance(node, dict):
+        return None
+    inner = node.get("A_Const", node)
+    if "sval" in inner:
+        return str(inner["sval"].get("sval", ""))
+    if "ival" in inner:
+        return int(inner["ival"].get("ival", 0))
+    if "fval" in inner:
+        return str(inner["fval"].get("fval", ""))
+    if "boolval" in inner:
+        return bool(inner["boolval"].get("boolval", False))
+    return None
+
+
+def type_name(node: Node | None) -> str:
+    """Normalised type of a TypeName node: `int4`, `text[]`, `public.my_type`."""
+    if not node:
+        return ""
+    names = strings(node.get("names"))
+    if names and names[0] == "pg_catalog" and len(names) == 2:
+        names = names[1:]
+    if len(names) == 1:
+        base = TYPE_ALIASES.get(names[0].lower(), names[0])
+        if base != names[0]:
+            names = [base]
+    out = ".".join(names)
+    if node.get("pct_type"):
+        out += "%type"
+    bounds = node.get("arrayBounds")
+    if bounds:
+        out += "[]" * len(bounds)
+    if node.get("setof"):
+        out = "setof " + out
+    return out
+
+
+def role_names(items: list[Any] | None) -> list[str]:
+    """Role names of a list of RoleSpec nodes; PUBLIC is `public`."""
+    out: list[str] = []
+    for item in items or ():
+        spec = item.get("RoleSpec", item) if isinstance(item, dict) else {}
+        kind = spec.get("roletype")
+        if kind == "ROLESPEC_PUBLIC":
+            out.append("public")
+        elif kind == "ROLESPEC_CSTRING":
+            out.append(spec.get("rolename", ""))
+        elif kind == "ROLESPEC_CURRENT_USER" or kind == "ROLESPEC_CURRENT_ROLE":
+            out.append("current_user")
+        elif kind == "ROLESPEC_SESSION_USER":
+            out.append("session_user")
+    return out
+
+
+def def_elems(items: list[Any] | None) -> Iterator[Node]:
+    for item in items or ():
+        if isinstance(item, dict) and "DefElem" in item:
+            yield item["DefElem"]
