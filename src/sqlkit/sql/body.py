@@ -89,7 +89,25 @@ SAFE_TYPES = {"int2", "int4", "int8", "numeric", "float4", "float8", "bool", "uu
               "timestamp", "timestamptz", "time", "interval", "oid", "regclass", "regproc",
               "regprocedure", "regtype", "integer", "bigint", "smallint", "boolean"}
 _QUOTING_FUNCTIONS = {"quote_ident", "quote_literal", "quote_nullable"}
-PRINTF_SPEC = re.compile(r"%(?!%)[-+ #0]*\d*(?:\.\d+)?[sdifgeExXcu]")
+_PRINTF_TAIL = re.compile(r"[-+#0]*\d*(?:\.\d+)?[sdifgeExXcu]")
+
+
+def printf_specifiers(message: str) -> list[str]:
+    """printf-style specifiers (`%s`, `%d`, `%.2f`) in a RAISE message; `%%` is a literal."""
+    found: list[str] = []
+    i = 0
+    while i < len(message):
+        if message[i] != "%":
+            i += 1
+            continue
+        if message.startswith("%%", i):
+            i += 2
+            continue
+        match = _PRINTF_TAIL.match(message, i + 1)
+        if match:
+            found.append("%" + match.group(0))
+        i += 1
+    return found
 
 
 def _span_for(source: Source, start: int, length: int) -> Span:
@@ -208,6 +226,7 @@ class SqlScanner:
                     break
         offset_expr = node.get("limitOffset")
         if offset_expr:
+            used = []
             for kind, sub in walk(offset_expr):
                 if kind in ("ColumnRef", "ParamRef"):
                     name = (
@@ -215,9 +234,10 @@ class SqlScanner:
                         if kind == "ColumnRef"
                         else f"${sub.get('number', 0)}"
                     )
-                    offset = locate(sub.get("location", 0))
-                    facts.offset_params.append((_span_for(self.source, offset, len(name)), name))
-                    break
+                    used.append((sub.get("location", 0), name))
+            for location, name in sorted(used):
+                offset = locate(location)
+                facts.offset_params.append((_span_for(self.source, offset, len(name)), name))
         if node.get("lockingClause"):
             offset = locate(node.get("targetList", [{}])[0].get("ResTarget", {}).get("location", 0)
                             if node.get("targetList") else 0)
@@ -634,7 +654,7 @@ def _check_raise(plb: PlpgsqlBody, facts: BodyFacts, node: Node, lineno: int) ->
     found = plb.find("raise", lineno)
     if found is not None:
         span = plb.source.span(plb.offset + found)
-    printf = PRINTF_SPEC.findall(message)
+    printf = printf_specifiers(message)
     if printf:
         facts.raise_problems.append(
             (span, f"RAISE message uses printf-style {', '.join(dict.fromkeys(printf))}; "

@@ -1,0 +1,61 @@
+"""Every rule against its YAML cases (tests/rules/cases/SKnnn.yaml), sqlfluff-style."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from sqlkit.lint.registry import load_rules
+from tests.conftest import lint_text
+
+CASES = Path(__file__).parent / "cases"
+
+
+def _load() -> list[Any]:
+    params = []
+    for file in sorted(CASES.glob("*.yaml")):
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        code = data["rule"]
+        for index, case in enumerate(data["cases"]):
+            slug = re.sub(r"[^a-z0-9]+", "-", case["desc"].lower()).strip("-")[:50]
+            params.append(pytest.param(code, case, id=f"{code}-{index:02d}-{slug}"))
+    return params
+
+
+@pytest.mark.parametrize(("code", "case"), _load())
+def test_case(code: str, case: dict[str, Any]) -> None:
+    sql = case.get("fail_sql", case.get("pass_sql"))
+    result = lint_text(sql, case.get("config"), select=case.get("select"), ignore=case.get("ignore"))
+    found = [f for f in result.findings if f.code == code]
+    shown = "\n".join(f"  {f.line}:{f.column} {f.code} {f.message}" for f in result.findings)
+    if "pass_sql" in case:
+        assert not found, f"{code} fired on a passing case:\n{shown}"
+        return
+    assert found, f"{code} did not fire; findings were:\n{shown or '  (none)'}"
+    if "count" in case:
+        assert len(found) == case["count"], shown
+    if "lines" in case:
+        assert [f.line for f in found] == case["lines"], shown
+    if "message" in case:
+        assert any(case["message"] in f.message for f in found), shown
+    for other in case.get("also", ()):
+        assert any(f.code == other for f in result.findings), f"expected {other} too:\n{shown}"
+    for f in found:
+        assert f.name == load_rules()[code].name
+        assert f.help
+
+
+def test_every_rule_has_three_failing_and_three_passing_cases() -> None:
+    counts: dict[str, list[int]] = {}
+    for file in CASES.glob("*.yaml"):
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        fails = sum(1 for c in data["cases"] if "fail_sql" in c)
+        passes = sum(1 for c in data["cases"] if "pass_sql" in c)
+        counts[data["rule"]] = [fails, passes]
+    for code in load_rules():
+        assert code in counts, f"{code} has no cases file"
+        assert counts[code][0] >= 3 and counts[code][1] >= 3, f"{code}: {counts[code]}"
