@@ -24,14 +24,20 @@ def lint_paths(
     """Lint SQL files and directories (`-` reads standard input)."""
     settings = settings or load_settings()
     if not paths:
-        defaults = [settings.folder(name) for name in ("migrations", "functions", "triggers", "policies")]
+        defaults = [
+            settings.folder(name) for name in ("migrations", "functions", "triggers", "policies")
+        ]
         existing = [str(p) for p in defaults if p.is_dir()]
         if not existing:
-            raise InputError("nothing to lint: no paths given and no migrations/, functions/, "
-                             "triggers/ or policies/ folder here",
-                             hint="pass files or directories, e.g. `sqlkit lint migrations/`")
-        paths = [str(Path(p).relative_to(Path.cwd())) if Path(p).is_relative_to(Path.cwd()) else p
-                 for p in existing]
+            raise InputError(
+                "nothing to lint: no paths given and no migrations/, functions/, "
+                "triggers/ or policies/ folder here",
+                hint="pass files or directories, e.g. `sqlkit lint migrations/`",
+            )
+        paths = [
+            str(Path(p).relative_to(Path.cwd())) if Path(p).is_relative_to(Path.cwd()) else p
+            for p in existing
+        ]
     inputs = collect_inputs(paths, stdin_data)
     return lint(inputs, settings, select=select, ignore=ignore, jobs=jobs)
 

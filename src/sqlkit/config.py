@@ -46,8 +46,10 @@ class Settings:
 
 def _expect(value: Any, kind: type | tuple[type, ...], key: str, where: str, what: str) -> Any:
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ConfigError(f"{where}: `{key}` must be {what}, got {value!r}",
-                          hint="fix the value or remove the key to use the default")
+        raise ConfigError(
+            f"{where}: `{key}` must be {what}, got {value!r}",
+            hint="fix the value or remove the key to use the default",
+        )
     return value
 
 
@@ -71,7 +73,9 @@ def settings_from_table(table: dict[str, Any], root: Path, config_file: Path | N
             )
         if key == "target":
             if value not in ("supabase", "postgres"):
-                raise ConfigError(f"{where}: `target` must be \"supabase\" or \"postgres\", got {value!r}")
+                raise ConfigError(
+                    f'{where}: `target` must be "supabase" or "postgres", got {value!r}'
+                )
             values[key] = value
         elif key in ("exposed_schemas", "select", "ignore", "allowed_search_paths"):
             items = _string_list(value, key, where)
@@ -81,7 +85,7 @@ def settings_from_table(table: dict[str, Any], root: Path, config_file: Path | N
         elif key in ("migrations", "functions", "triggers", "policies"):
             values[key] = _expect(value, str, key, where, "a folder path (string)")
         elif key == "severity":
-            _expect(value, dict, key, where, "a table like {SK109 = \"off\"}")
+            _expect(value, dict, key, where, 'a table like {SK109 = "off"}')
             for code, level in value.items():
                 if level not in (*SEVERITIES, "off"):
                     raise ConfigError(
@@ -127,8 +131,10 @@ def load_settings(start: Path | None = None, config_file: Path | None = None) ->
     start = (start or Path.cwd()).resolve()
     if config_file is not None:
         if not config_file.is_file():
-            raise ConfigError(f"config file {config_file} does not exist",
-                              hint="pass an existing sqlkit.toml or pyproject.toml")
+            raise ConfigError(
+                f"config file {config_file} does not exist",
+                hint="pass an existing sqlkit.toml or pyproject.toml",
+            )
         data = _load(config_file)
         path: Path | None = config_file.resolve()
     else:

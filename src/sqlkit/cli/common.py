@@ -38,8 +38,11 @@ def run_guarded(func: Callable[[], T]) -> T:
     except Exception as exc:  # a bug: show it, and ask for a report
         if os.environ.get("SQLKIT_DEBUG") or "--verbose" in sys.argv or "-v" in sys.argv:
             traceback.print_exc()
-        typer.echo(f"internal error: {exc!r} — this is a bug in sqlkit; please report it at "
-                   f"{REPORT_URL} (run with --verbose for the traceback)", err=True)
+        typer.echo(
+            f"internal error: {exc!r} — this is a bug in sqlkit; please report it at "
+            f"{REPORT_URL} (run with --verbose for the traceback)",
+            err=True,
+        )
         raise SystemExit(3) from None
 
 

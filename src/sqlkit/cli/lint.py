@@ -29,17 +29,38 @@ def _codes(values: Optional[list[str]]) -> Optional[list[str]]:
 
 @guarded
 def lint_command(
-    paths: list[str] = typer.Argument(None, help="SQL files or directories; - reads standard input. "
-                                      "Default: the project's migrations/, functions/, triggers/, policies/."),
+    paths: list[str] = typer.Argument(
+        None,
+        help="SQL files or directories; - reads standard input. "
+        "Default: the project's migrations/, functions/, triggers/, policies/.",
+    ),
     fmt: str = typer.Option("text", "--format", "-f", help="text, json, sarif or github."),
-    select: Optional[list[str]] = typer.Option(None, "--select", help="Rule codes, prefixes (SK1) or names to run; comma-separated or repeated."),
-    ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="Rule codes, prefixes or names to skip."),
-    fail_on: str = typer.Option("warning", "--fail-on", help="Lowest severity that exits 1: error, warning, info or never."),
-    config: Optional[Path] = typer.Option(None, "--config", help="A sqlkit.toml or pyproject.toml to read instead of searching."),
-    target: Optional[str] = typer.Option(None, "--target", help="supabase or postgres (overrides the config)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to a file."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes (default: all cores)."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Print notes (bodies not analysed, files re-decoded)."),
+    select: Optional[list[str]] = typer.Option(
+        None,
+        "--select",
+        help="Rule codes, prefixes (SK1) or names to run; comma-separated or repeated.",
+    ),
+    ignore: Optional[list[str]] = typer.Option(
+        None, "--ignore", help="Rule codes, prefixes or names to skip."
+    ),
+    fail_on: str = typer.Option(
+        "warning", "--fail-on", help="Lowest severity that exits 1: error, warning, info or never."
+    ),
+    config: Optional[Path] = typer.Option(
+        None, "--config", help="A sqlkit.toml or pyproject.toml to read instead of searching."
+    ),
+    target: Optional[str] = typer.Option(
+        None, "--target", help="supabase or postgres (overrides the config)."
+    ),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", help="Write the report to a file."
+    ),
+    jobs: Optional[int] = typer.Option(
+        None, "--jobs", "-j", help="Worker processes (default: all cores)."
+    ),
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="Print notes (bodies not analysed, files re-decoded)."
+    ),
 ) -> None:
     """Lint SQL files statically: security, search_path, volatility, grants, RLS.
 
@@ -55,8 +76,14 @@ def lint_command(
     if target:
         settings = settings.with_overrides(target=target)
     stdin_data = sys.stdin.buffer.read() if paths and "-" in paths else None
-    result = api.lint_paths(paths or [], settings=settings, select=_codes(select),
-                            ignore=_codes(ignore), stdin_data=stdin_data, jobs=jobs)
+    result = api.lint_paths(
+        paths or [],
+        settings=settings,
+        select=_codes(select),
+        ignore=_codes(ignore),
+        stdin_data=stdin_data,
+        jobs=jobs,
+    )
     rules = {r.code: r for r in api.list_rules()}
     if output is not None:
         with output.open("w", encoding="utf-8") as handle:
@@ -80,15 +107,35 @@ def rules_command(
     if fmt == "json":
         import json
 
-        typer.echo(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity,
-                                "summary": r.summary, "splinter": r.counterpart} for r in rules], indent=2))
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "code": r.code,
+                        "name": r.name,
+                        "severity": r.severity,
+                        "summary": r.summary,
+                        "splinter": r.counterpart,
+                    }
+                    for r in rules
+                ],
+                indent=2,
+            )
+        )
         return
     if fmt != "text":
         raise InputError(f"unknown format {fmt!r}", hint="use text or json")
-    table = Table("code", "name", "severity", "what it checks", box=None, pad_edge=False)
+    table = Table(box=None, pad_edge=False)
+    table.add_column("code", no_wrap=True)
+    table.add_column("name", no_wrap=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("fires when")
     for r in rules:
         table.add_row(r.code, r.name, r.severity, r.summary)
-    Console(soft_wrap=False).print(table)
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=160)
+    console.print(table)
 
 
 @guarded

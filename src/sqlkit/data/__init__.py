@@ -24,9 +24,25 @@ class Builtins:
 def builtins() -> Builtins:
     raw = json.loads(resources.files("sqlkit.data").joinpath("builtins.json").read_text("utf-8"))
     # Names the grammar turns into function calls or types without a catalog row of their own.
-    extra_types = {"int", "integer", "smallint", "bigint", "real", "float", "double precision",
-                   "boolean", "decimal", "character varying", "character", "varchar", "char",
-                   "serial", "bigserial", "smallserial", "timestamp with time zone"}
+    extra_types = {
+        "int",
+        "integer",
+        "smallint",
+        "bigint",
+        "real",
+        "float",
+        "double precision",
+        "boolean",
+        "decimal",
+        "character varying",
+        "character",
+        "varchar",
+        "char",
+        "serial",
+        "bigserial",
+        "smallserial",
+        "timestamp with time zone",
+    }
     return Builtins(
         functions=frozenset(raw["functions"]),
         volatile_functions=frozenset(raw["volatile_functions"]),

@@ -58,16 +58,27 @@ class LintContext:
     rules: dict[str, Rule]
     _findings: list[Finding] = field(default_factory=list)
 
-    def finding(self, code: str, where: Origin | tuple[str, Span], message: str,
-                help: str | None = None) -> Finding:
+    def finding(
+        self, code: str, where: Origin | tuple[str, Span], message: str, help: str | None = None
+    ) -> Finding:
         rule = self.rules[code]
         if isinstance(where, Origin):
             path, span = where.path, where.span
         else:
             path, span = where
         line, column, end_line, end_column = span
-        return Finding(path, line, column, end_line, end_column, code, rule.name, rule.severity,
-                       message, help or rule.help)
+        return Finding(
+            path,
+            line,
+            column,
+            end_line,
+            end_column,
+            code,
+            rule.name,
+            rule.severity,
+            message,
+            help or rule.help,
+        )
 
     def is_exposed(self, schema: str) -> bool:
         return schema in self.settings.exposed_schemas
@@ -90,15 +101,22 @@ def collect_inputs(paths: Sequence[str], stdin_data: bytes | None = None) -> lis
             continue
         path = Path(raw)
         if path.is_dir():
-            found = [p for p in path.rglob("*") if p.is_file() and _is_sql(p.name)
-                     and not any(part.startswith(".") for part in p.relative_to(path).parts)]
+            found = [
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and _is_sql(p.name)
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            ]
             for file in sorted(found):
                 inputs.append(LintInput(os.path.join(raw, str(file.relative_to(path)))))
         elif path.is_file():
             inputs.append(LintInput(raw))
         else:
-            raise InputError(f"{raw}: no such file or directory",
-                             hint="pass SQL files, directories, or - for standard input")
+            raise InputError(
+                f"{raw}: no such file or directory",
+                hint="pass SQL files, directories, or - for standard input",
+            )
     return inputs
 
 
@@ -130,21 +148,36 @@ def analyse_file(item: LintInput, settings: Settings) -> FileResult:
     try:
         data = item.data if item.data is not None else Path(item.path).read_bytes()
     except OSError as exc:
-        return FileResult(item.path, "", 0, [], [], [((1, 1, 1, 1), f"cannot read file: {exc.strerror}")], [])
+        return FileResult(
+            item.path, "", 0, [], [], [((1, 1, 1, 1), f"cannot read file: {exc.strerror}")], []
+        )
     source = read_source(item.path, data)
     if item.path.endswith(".sql.j2"):
         from sqlkit.render.environment import render_text
 
         try:
-            rendered = render_text(source.text, settings.vars, name=item.path,
-                                   search_path=[settings.root / "templates"])
+            rendered = render_text(
+                source.text,
+                settings.vars,
+                name=item.path,
+                search_path=[settings.root / "templates"],
+            )
         except Exception as exc:  # a template error is a finding, not a crash
-            return FileResult(item.path, source.text, 0, [], [],
-                              [((1, 1, 1, 1), f"template could not be rendered: {exc}")], [])
+            return FileResult(
+                item.path,
+                source.text,
+                0,
+                [],
+                [],
+                [((1, 1, 1, 1), f"template could not be rendered: {exc}")],
+                [],
+            )
         source = Source(path=item.path, text=rendered, notes=source.notes)
     statements = parse_statements(source)
-    lines = [(source.position(s.start)[0], source.position(max(s.end - 1, s.start))[0])
-             for s in statements]
+    lines = [
+        (source.position(s.start)[0], source.position(max(s.end - 1, s.start))[0])
+        for s in statements
+    ]
     parse_errors = []
     for stmt in statements:
         if stmt.error is not None:
@@ -172,7 +205,9 @@ def _analyse_batch(batch: list[LintInput], settings: Settings) -> list[FileResul
     return [analyse_file(item, settings) for item in batch]
 
 
-def analyse_files(inputs: list[LintInput], settings: Settings, jobs: int | None = None) -> list[FileResult]:
+def analyse_files(
+    inputs: list[LintInput], settings: Settings, jobs: int | None = None
+) -> list[FileResult]:
     """Analyse files, spreading many files across cores."""
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs <= 1 or len(inputs) < 8:
@@ -185,17 +220,26 @@ def analyse_files(inputs: list[LintInput], settings: Settings, jobs: int | None 
 
 
 # -------------------------------------------------------------------------- lint
-def enabled_rules(settings: Settings, select: Iterable[str] | None,
-                  ignore: Iterable[str] | None) -> dict[str, Rule]:
+def enabled_rules(
+    settings: Settings, select: Iterable[str] | None, ignore: Iterable[str] | None
+) -> dict[str, Rule]:
     rules = load_rules()
-    chosen = expand_selectors(select, rules) if select else (
-        expand_selectors(settings.select, rules) if settings.select else
-        {code for code, r in rules.items() if r.stable})
+    chosen = (
+        expand_selectors(select, rules)
+        if select
+        else (
+            expand_selectors(settings.select, rules)
+            if settings.select
+            else {code for code, r in rules.items() if r.stable}
+        )
+    )
     dropped = expand_selectors(list(ignore or ()) + list(settings.ignore), rules)
     for code, level in settings.severity.items():
         if code not in rules:
-            raise InputError(f"severity override names unknown rule {code}",
-                             hint="see `sqlkit rules` for the codes")
+            raise InputError(
+                f"severity override names unknown rule {code}",
+                hint="see `sqlkit rules` for the codes",
+            )
         if level == "off":
             dropped.add(code)
     out: dict[str, Rule] = {}
@@ -210,8 +254,14 @@ def enabled_rules(settings: Settings, select: Iterable[str] | None,
     return out
 
 
-def lint(inputs: list[LintInput], settings: Settings, *, select: Iterable[str] | None = None,
-         ignore: Iterable[str] | None = None, jobs: int | None = None) -> LintResult:
+def lint(
+    inputs: list[LintInput],
+    settings: Settings,
+    *,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    jobs: int | None = None,
+) -> LintResult:
     rules = enabled_rules(settings, select, ignore)
     all_rules = load_rules()
     ordered = migration_order(inputs, settings)
@@ -227,9 +277,20 @@ def lint(inputs: list[LintInput], settings: Settings, *, select: Iterable[str] |
         try:
             findings.extend(rule.check(ctx))
         except Exception as exc:  # a crashing rule becomes a finding, not a dead run
-            findings.append(Finding("<sqlkit>", 1, 1, 1, 1, code, rule.name, "error",
-                                    f"rule {code} crashed: {exc!r}; please report this bug",
-                                    "run with --verbose and report the traceback"))
+            findings.append(
+                Finding(
+                    "<sqlkit>",
+                    1,
+                    1,
+                    1,
+                    1,
+                    code,
+                    rule.name,
+                    "error",
+                    f"rule {code} crashed: {exc!r}; please report this bug",
+                    "run with --verbose and report the traceback",
+                )
+            )
     for function in model.functions.values():
         body = function.definition.body
         if body is not None:
@@ -248,8 +309,9 @@ def lint(inputs: list[LintInput], settings: Settings, *, select: Iterable[str] |
     return LintResult(findings, summary, notes, {f.path: f.text for f in files})
 
 
-def apply_suppressions(findings: list[Finding], files: list[FileResult], rules: dict[str, Rule],
-                       ctx: LintContext) -> list[Finding]:
+def apply_suppressions(
+    findings: list[Finding], files: list[FileResult], rules: dict[str, Rule], ctx: LintContext
+) -> list[Finding]:
     by_path = {file.path: file for file in files}
     kept: list[Finding] = []
     for finding in findings:

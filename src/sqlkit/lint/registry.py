@@ -27,11 +27,7 @@ class Rule:
     help: str
     stable: bool = True
     counterpart: str | None = None
-
-    @property
-    def summary(self) -> str:
-        section = self.section("What it does")
-        return section.split("\n\n")[0].replace("\n", " ").strip() if section else ""
+    summary: str = ""  # one line: when the rule fires
 
     def section(self, title: str) -> str:
         """A docstring section ('What it does', 'Why is this bad?', ...)."""
@@ -43,8 +39,16 @@ class Rule:
 _RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, name: str, severity: str, *, help: str, counterpart: str | None = None,
-         engine: bool = False) -> Callable[[Any], Any]:
+def rule(
+    code: str,
+    name: str,
+    severity: str,
+    *,
+    summary: str,
+    help: str,
+    counterpart: str | None = None,
+    engine: bool = False,
+) -> Callable[[Any], Any]:
     """Register the decorated function as the check of a rule; docs come from its module.
 
     `engine=True` marks a rule the engine itself reports (SK000 parse errors come
@@ -55,8 +59,9 @@ def rule(code: str, name: str, severity: str, *, help: str, counterpart: str | N
     def decorate(func: Any) -> Any:
         module = sys.modules[func.__module__]
         doc = (module.__doc__ or "").strip()
-        _RULES[code] = Rule(code, name, severity, doc, None if engine else func, help, True,
-                            counterpart)
+        _RULES[code] = Rule(
+            code, name, severity, doc, None if engine else func, help, True, counterpart, summary
+        )
         return func
 
     return decorate
@@ -87,11 +92,15 @@ def expand_selectors(selectors: Iterable[str], rules: dict[str, Rule]) -> set[st
         if upper == "ALL":
             out.update(rules)
             continue
-        matched = {code for code, r in rules.items() if code.startswith(upper) or r.name == sel.lower()}
+        matched = {
+            code for code, r in rules.items() if code.startswith(upper) or r.name == sel.lower()
+        }
         if not matched:
             from sqlkit.errors import InputError
 
-            raise InputError(f"unknown rule selector {sel!r}",
-                             hint="use a code like SK104, a prefix like SK1, or a rule name; see `sqlkit rules`")
+            raise InputError(
+                f"unknown rule selector {sel!r}",
+                hint="use a code like SK104, a prefix like SK1, or a rule name; see `sqlkit rules`",
+            )
         out.update(matched)
     return out

@@ -35,8 +35,14 @@ def find_directives(source: Source, statement_lines: list[tuple[int, int]]) -> l
         rest = match.group(2)
         codes_part = rest.split("--", 1)[0]
         codes = [c.upper() for c in _CODE.findall(codes_part)]
-        directive = Directive(source.path, line, column, column + len(match.group(0).rstrip()) - 1,
-                              match.group(1).lower(), codes)
+        directive = Directive(
+            source.path,
+            line,
+            column,
+            column + len(match.group(0).rstrip()) - 1,
+            match.group(1).lower(),
+            codes,
+        )
         directives.append(directive)
         by_line[line] = directive
     if not by_line:
@@ -49,7 +55,9 @@ def find_directives(source: Source, statement_lines: list[tuple[int, int]]) -> l
         line = start_line - 1
         while line >= 1:
             stripped = source.line_text(line).strip()
-            if not (stripped.startswith("--") or stripped.startswith("/*") or stripped.endswith("*/")):
+            if not (
+                stripped.startswith("--") or stripped.startswith("/*") or stripped.endswith("*/")
+            ):
                 break
             directive = by_line.get(line)
             if directive is not None and directive.kind == "ignore" and directive.statement is None:

@@ -4,5 +4,14 @@ from sqlkit.model.events import extract_events
 from sqlkit.model.replay import new_model, replay
 from sqlkit.model.state import Function, Model, Policy, RoutineKey, Table, View
 
-__all__ = ["Function", "Model", "Policy", "RoutineKey", "Table", "View", "extract_events",
-           "new_model", "replay"]
+__all__ = [
+    "Function",
+    "Model",
+    "Policy",
+    "RoutineKey",
+    "Table",
+    "View",
+    "extract_events",
+    "new_model",
+    "replay",
+]

@@ -252,8 +252,13 @@ def normalise_search_path(values: list[str]) -> str:
                 continue
             if piece.startswith('"') and piece.endswith('"') and piece != '"$user"':
                 piece = piece[1:-1]
-            parts.append(piece if piece == '"$user"' or piece == "$user" else piece.lower()
-                         if piece.islower() or not any(c.isupper() for c in piece) else piece)
+            parts.append(
+                piece
+                if piece == '"$user"' or piece == "$user"
+                else piece.lower()
+                if piece.islower() or not any(c.isupper() for c in piece)
+                else piece
+            )
     return ", ".join('"$user"' if p in ("$user", '"$user"') else p for p in parts)
 
 
@@ -291,7 +296,11 @@ def _routine_ref(obj: Node, kind: str) -> RoutineRef:
         types = []
         for param in params:
             fp = param.get("FunctionParameter", {})
-            if _MODES.get(fp.get("mode", "FUNC_PARAM_DEFAULT"), "in") in ("in", "inout", "variadic"):
+            if _MODES.get(fp.get("mode", "FUNC_PARAM_DEFAULT"), "in") in (
+                "in",
+                "inout",
+                "variadic",
+            ):
                 types.append(type_name(fp.get("argType")))
         return RoutineRef(schema, name, tuple(types), kind)
     types = [type_name(t.get("TypeName")) for t in obj.get("objargs") or ()]
@@ -441,7 +450,9 @@ def _create_function(source: Source, stmt: Statement, node: Node, origin: Origin
         body = analyse_atomic_body(source, node["sql_body"], parsed.offset, param_types)
         body_text = source.text[stmt.start : stmt.end]
     elif body_text and language in ("sql", "plpgsql"):
-        body_offset = _find_body(source, body_text, as_offset if as_offset is not None else stmt.start, stmt)
+        body_offset = _find_body(
+            source, body_text, as_offset if as_offset is not None else stmt.start, stmt
+        )
         if language == "sql":
             body = analyse_sql_body(source, body_text, body_offset, param_types)
         else:
@@ -500,7 +511,9 @@ def _alter_function(source: Source, stmt: Statement, node: Node, origin: Origin)
                 event.reset.append(setting)
             else:
                 event.set_config[setting] = value
-                event.config_spans[setting] = source.span(stmt.parsed.offset(opt.get("location", 0)))
+                event.config_spans[setting] = source.span(
+                    stmt.parsed.offset(opt.get("location", 0))
+                )
         elif name_ == "security":
             event.security_definer = bool(arg.get("Boolean", {}).get("boolval", False))
             security_offset = stmt.parsed.offset(opt.get("location", 0))
@@ -549,8 +562,9 @@ def _grant(source: Source, stmt: Statement, node: Node, origin: Origin) -> Grant
     return event
 
 
-def _default_privileges(source: Source, stmt: Statement, node: Node,
-                        origin: Origin) -> DefaultPrivileges:
+def _default_privileges(
+    source: Source, stmt: Statement, node: Node, origin: Origin
+) -> DefaultPrivileges:
     schemas: list[str] = []
     for opt in def_elems(node.get("options")):
         if opt.get("defname") == "schemas":
@@ -577,10 +591,14 @@ def _default_privileges(source: Source, stmt: Statement, node: Node,
 
 def _grant_role(source: Source, stmt: Statement, node: Node, origin: Origin) -> GrantRole:
     roles = [p.get("AccessPriv", {}).get("priv_name", "") for p in node.get("granted_roles") or ()]
-    return GrantRole(origin, bool(node.get("is_grant")), roles, role_names(node.get("grantee_roles")))
+    return GrantRole(
+        origin, bool(node.get("is_grant")), roles, role_names(node.get("grantee_roles"))
+    )
 
 
-def _create_table(source: Source, stmt: Statement, node: Node, origin: Origin) -> CreateTable | None:
+def _create_table(
+    source: Source, stmt: Statement, node: Node, origin: Origin
+) -> CreateTable | None:
     rel = node.get("relation", {})
     if rel.get("relpersistence") == "t":
         return None
@@ -602,7 +620,10 @@ def _alter_table(source: Source, stmt: Statement, node: Node, origin: Origin) ->
             events.append(AlterTableRls(origin, schema, name, None, True))
         elif sub == "AT_NoForceRowSecurity":
             events.append(AlterTableRls(origin, schema, name, None, False))
-        elif sub in ("AT_SetRelOptions", "AT_ResetRelOptions") and node.get("objtype") == "OBJECT_VIEW":
+        elif (
+            sub in ("AT_SetRelOptions", "AT_ResetRelOptions")
+            and node.get("objtype") == "OBJECT_VIEW"
+        ):
             options: dict[str, str] = {}
             reset: list[str] = []
             for opt in def_elems(cmd["AlterTableCmd"].get("def", {}).get("List", {}).get("items")):
@@ -632,7 +653,9 @@ def _drop(source: Source, stmt: Statement, node: Node, origin: Origin) -> Event 
     objects = node.get("objects") or []
     if remove in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"):
         kind = _OBJECT_TYPES[remove]
-        return DropRoutines(origin, [_routine_ref(o.get("ObjectWithArgs", {}), kind) for o in objects])
+        return DropRoutines(
+            origin, [_routine_ref(o.get("ObjectWithArgs", {}), kind) for o in objects]
+        )
     if remove in ("OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_FOREIGN_TABLE"):
         names = []
         for obj in objects:
@@ -668,9 +691,15 @@ def _create_policy(source: Source, stmt: Statement, node: Node, origin: Origin) 
 
 def _alter_policy(source: Source, stmt: Statement, node: Node, origin: Origin) -> AlterPolicy:
     rel = node.get("table", {})
-    return AlterPolicy(origin, rel.get("schemaname"), rel.get("relname", ""),
-                       node.get("policy_name", ""), role_names(node.get("roles")) or None,
-                       node.get("qual"), node.get("with_check"))
+    return AlterPolicy(
+        origin,
+        rel.get("schemaname"),
+        rel.get("relname", ""),
+        node.get("policy_name", ""),
+        role_names(node.get("roles")) or None,
+        node.get("qual"),
+        node.get("with_check"),
+    )
 
 
 def _view_relations(query: Any) -> list[tuple[str | None, str]]:
@@ -687,16 +716,32 @@ def _view_relations(query: Any) -> list[tuple[str | None, str]]:
 def _create_view(source: Source, stmt: Statement, node: Node, origin: Origin) -> CreateView:
     rel = node.get("view", {})
     options = {opt.get("defname", ""): _defelem_text(opt) for opt in def_elems(node.get("options"))}
-    return CreateView(origin, rel.get("schemaname"), rel.get("relname", ""), bool(node.get("replace")),
-                      False, options, _view_relations(node.get("query")))
+    return CreateView(
+        origin,
+        rel.get("schemaname"),
+        rel.get("relname", ""),
+        bool(node.get("replace")),
+        False,
+        options,
+        _view_relations(node.get("query")),
+    )
 
 
-def _create_matview(source: Source, stmt: Statement, node: Node, origin: Origin) -> CreateView | None:
+def _create_matview(
+    source: Source, stmt: Statement, node: Node, origin: Origin
+) -> CreateView | None:
     if node.get("objtype") != "OBJECT_MATVIEW":
         return None
     rel = node.get("into", {}).get("rel", {})
-    return CreateView(origin, rel.get("schemaname"), rel.get("relname", ""), False, True, {},
-                      _view_relations(node.get("query")))
+    return CreateView(
+        origin,
+        rel.get("schemaname"),
+        rel.get("relname", ""),
+        False,
+        True,
+        {},
+        _view_relations(node.get("query")),
+    )
 
 
 def _set(source: Source, stmt: Statement, node: Node, origin: Origin) -> SetSearchPath | None:
@@ -712,7 +757,9 @@ def _rename(source: Source, stmt: Statement, node: Node, origin: Origin) -> Even
     kind = _OBJECT_TYPES.get(node.get("renameType", ""))
     if kind in ("function", "procedure", "routine"):
         obj = node.get("object", {}).get("ObjectWithArgs", {})
-        return AlterRoutine(origin=origin, ref=_routine_ref(obj, kind), new_name=node.get("newname"))
+        return AlterRoutine(
+            origin=origin, ref=_routine_ref(obj, kind), new_name=node.get("newname")
+        )
     return None
 
 
@@ -720,7 +767,9 @@ def _set_schema(source: Source, stmt: Statement, node: Node, origin: Origin) -> 
     kind = _OBJECT_TYPES.get(node.get("objectType", ""))
     if kind in ("function", "procedure", "routine"):
         obj = node.get("object", {}).get("ObjectWithArgs", {})
-        return AlterRoutine(origin=origin, ref=_routine_ref(obj, kind), new_schema=node.get("newschema"))
+        return AlterRoutine(
+            origin=origin, ref=_routine_ref(obj, kind), new_schema=node.get("newschema")
+        )
     return None
 
 

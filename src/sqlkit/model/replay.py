@@ -7,8 +7,16 @@ from collections.abc import Iterable
 from sqlkit.model import events as ev
 from sqlkit.model.state import DefaultAcl, Function, Model, Policy, RoutineKey, Table, View
 
-_TABLE_PRIVILEGES = {"select", "insert", "update", "delete", "truncate", "references", "trigger",
-                     "maintain"}
+_TABLE_PRIVILEGES = {
+    "select",
+    "insert",
+    "update",
+    "delete",
+    "truncate",
+    "references",
+    "trigger",
+    "maintain",
+}
 _SUPABASE_API_ROLES = ("anon", "authenticated", "service_role")
 
 
@@ -22,7 +30,9 @@ def new_model(target: str) -> Model:
         # Supabase grants the API roles everything on new objects in public.
         for role in _SUPABASE_API_ROLES:
             model.function_defaults.schema_roles.setdefault("public", {})[role] = {"execute"}
-            model.table_defaults.schema_roles.setdefault("public", {})[role] = set(_TABLE_PRIVILEGES)
+            model.table_defaults.schema_roles.setdefault("public", {})[role] = set(
+                _TABLE_PRIVILEGES
+            )
             model.role_parents.setdefault("authenticator", set()).add(role)
         model.role_parents.setdefault("postgres", set()).update(_SUPABASE_API_ROLES)
     return model
@@ -100,8 +110,10 @@ class Replayer:
             for name, value in event.set_config.items():
                 function.config[name] = value
                 function.config_origins[name] = ev.Origin(
-                    event.origin.path, event.origin.statement,
-                    event.config_spans.get(name, event.origin.span))
+                    event.origin.path,
+                    event.origin.statement,
+                    event.config_spans.get(name, event.origin.span),
+                )
             if event.security_definer is not None:
                 function.security_definer = event.security_definer
                 function.security_origin = event.origin
@@ -113,8 +125,9 @@ class Replayer:
                 function.strict = event.strict
             if event.new_name or event.new_schema:
                 old = function.key
-                new = RoutineKey(event.new_schema or old.schema, event.new_name or old.name,
-                                 old.arg_types)
+                new = RoutineKey(
+                    event.new_schema or old.schema, event.new_name or old.name, old.arg_types
+                )
                 del self.model.functions[old]
                 function.key = new
                 self.model.functions[new] = function
@@ -204,7 +217,10 @@ class Replayer:
         schema = self._schema(event.schema)
         defaults = self.model.table_defaults.for_schema(schema)
         self.model.tables[(schema, event.name)] = Table(
-            schema, event.name, event.origin, event.kind,
+            schema,
+            event.name,
+            event.origin,
+            event.kind,
             privileges={role: set(privs) for role, privs in defaults.items()},
         )
 
@@ -231,8 +247,16 @@ class Replayer:
     def _CreatePolicy(self, event: ev.CreatePolicy) -> None:
         schema = self._schema(event.schema)
         self.model.policies[(schema, event.table, event.name)] = Policy(
-            schema, event.table, event.name, event.origin, event.permissive, event.command,
-            event.roles, event.using, event.with_check, event.text,
+            schema,
+            event.table,
+            event.name,
+            event.origin,
+            event.permissive,
+            event.command,
+            event.roles,
+            event.using,
+            event.with_check,
+            event.text,
         )
 
     def _AlterPolicy(self, event: ev.AlterPolicy) -> None:
@@ -252,7 +276,11 @@ class Replayer:
     def _CreateView(self, event: ev.CreateView) -> None:
         schema = self._schema(event.schema)
         self.model.views[(schema, event.name)] = View(
-            schema, event.name, event.origin, event.materialized, dict(event.options),
+            schema,
+            event.name,
+            event.origin,
+            event.materialized,
+            dict(event.options),
             event.relations,
         )
 

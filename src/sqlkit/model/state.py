@@ -171,8 +171,9 @@ class Model:
                 candidates = [c for c in candidates if c.definition.is_procedure] or candidates
             if ref.arg_types is not None:
                 wanted = tuple(_bare_type(t) for t in ref.arg_types)
-                candidates = [c for c in candidates
-                              if tuple(_bare_type(t) for t in c.key.arg_types) == wanted]
+                candidates = [
+                    c for c in candidates if tuple(_bare_type(t) for t in c.key.arg_types) == wanted
+                ]
             if candidates:
                 return candidates
         return []

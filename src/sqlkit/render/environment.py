@@ -14,30 +14,107 @@ from sqlkit.errors import TemplateError
 _SIMPLE_IDENT = re.compile(r"^[a-z_][a-z0-9_$]*$")
 # Reserved words that must be quoted when used as identifiers (a conservative subset).
 _RESERVED = {
-    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both", "case",
-    "cast", "check", "collate", "column", "constraint", "create", "current_catalog",
-    "current_date", "current_role", "current_time", "current_timestamp", "current_user",
-    "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false", "fetch",
-    "for", "foreign", "from", "grant", "group", "having", "in", "initially", "intersect", "into",
-    "lateral", "leading", "limit", "localtime", "localtimestamp", "not", "null", "offset", "on",
-    "only", "or", "order", "placing", "primary", "references", "returning", "select",
-    "session_user", "some", "symmetric", "system_user", "table", "then", "to", "trailing", "true",
-    "union", "unique", "user", "using", "variadic", "when", "where", "window", "with",
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "both",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "column",
+    "constraint",
+    "create",
+    "current_catalog",
+    "current_date",
+    "current_role",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "default",
+    "deferrable",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "except",
+    "false",
+    "fetch",
+    "for",
+    "foreign",
+    "from",
+    "grant",
+    "group",
+    "having",
+    "in",
+    "initially",
+    "intersect",
+    "into",
+    "lateral",
+    "leading",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "not",
+    "null",
+    "offset",
+    "on",
+    "only",
+    "or",
+    "order",
+    "placing",
+    "primary",
+    "references",
+    "returning",
+    "select",
+    "session_user",
+    "some",
+    "symmetric",
+    "system_user",
+    "table",
+    "then",
+    "to",
+    "trailing",
+    "true",
+    "union",
+    "unique",
+    "user",
+    "using",
+    "variadic",
+    "when",
+    "where",
+    "window",
+    "with",
 }
 
 
 def quote_ident(value: Any, variable: str = "value") -> str:
     """Quote an identifier with `quote_ident` semantics; reject values that could escape."""
     if not isinstance(value, str) or not value:
-        raise TemplateError(f"template variable `{variable}` must be a non-empty identifier, got {value!r}")
-    if any(ch in value for ch in ('"', ";", "\x00", "\n", "\r")) or "$$" in value or "--" in value \
-            or "/*" in value:
+        raise TemplateError(
+            f"template variable `{variable}` must be a non-empty identifier, got {value!r}"
+        )
+    if (
+        any(ch in value for ch in ('"', ";", "\x00", "\n", "\r"))
+        or "$$" in value
+        or "--" in value
+        or "/*" in value
+    ):
         raise TemplateError(
             f"template variable `{variable}` is not a safe identifier: {value!r}",
             hint="identifiers may not contain quotes, semicolons, $$, comments or newlines",
         )
     if len(value.encode("utf-8")) > 63:
-        raise TemplateError(f"template variable `{variable}` is longer than Postgres' 63-byte identifier limit")
+        raise TemplateError(
+            f"template variable `{variable}` is longer than Postgres' 63-byte identifier limit"
+        )
     if _SIMPLE_IDENT.match(value) and value not in _RESERVED:
         return value
     return '"' + value + '"'
@@ -73,14 +150,20 @@ def make_environment(search_path: Sequence[Path] = ()) -> jinja2.Environment:
     return env
 
 
-def render_text(text: str, variables: dict[str, Any], *, name: str = "<template>",
-                search_path: Sequence[Path] = ()) -> str:
+def render_text(
+    text: str,
+    variables: dict[str, Any],
+    *,
+    name: str = "<template>",
+    search_path: Sequence[Path] = (),
+) -> str:
     """Render a template text with StrictUndefined; errors name the variable."""
     env = make_environment(search_path)
     try:
         return env.from_string(text).render(**variables)
     except jinja2.UndefinedError as exc:
-        raise TemplateError(f"{name}: {exc.message}",
-                            hint="define it under [tool.sqlkit] vars or with --set") from None
+        raise TemplateError(
+            f"{name}: {exc.message}", hint="define it under [tool.sqlkit] vars or with --set"
+        ) from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"{name}:{exc.lineno}: template syntax error: {exc.message}") from None

@@ -65,8 +65,16 @@ DML_WRITES = {
     "MergeStmt": "MERGE",
     "TruncateStmt": "TRUNCATE",
 }
-_READ_STATEMENTS = {"SelectStmt", "ReturnStmt", "PLAssignStmt", "CallStmt", "DeclareCursorStmt",
-                    "ExplainStmt", "FetchStmt", "ClosePortalStmt"}
+_READ_STATEMENTS = {
+    "SelectStmt",
+    "ReturnStmt",
+    "PLAssignStmt",
+    "CallStmt",
+    "DeclareCursorStmt",
+    "ExplainStmt",
+    "FetchStmt",
+    "ClosePortalStmt",
+}
 _DDL_NAMES = {
     "CreateStmt": "CREATE TABLE",
     "DropStmt": "DROP",
@@ -80,14 +88,38 @@ _DDL_NAMES = {
     "CopyStmt": "COPY",
 }
 IDENTITY_FUNCTIONS = {
-    ("auth", "uid"), ("auth", "jwt"), ("auth", "role"), ("auth", "email"),
+    ("auth", "uid"),
+    ("auth", "jwt"),
+    ("auth", "role"),
+    ("auth", "email"),
 }
 _PRIVILEGE_CHECKS = re.compile(r"^(has_\w+_privilege|pg_has_role|row_security_active)$")
 _IDENTITY_SVF = {"SVFOP_CURRENT_USER", "SVFOP_SESSION_USER", "SVFOP_CURRENT_ROLE", "SVFOP_USER"}
 # Types whose text form cannot carry SQL: concatenating them into dynamic SQL is safe.
-SAFE_TYPES = {"int2", "int4", "int8", "numeric", "float4", "float8", "bool", "uuid", "date",
-              "timestamp", "timestamptz", "time", "interval", "oid", "regclass", "regproc",
-              "regprocedure", "regtype", "integer", "bigint", "smallint", "boolean"}
+SAFE_TYPES = {
+    "int2",
+    "int4",
+    "int8",
+    "numeric",
+    "float4",
+    "float8",
+    "bool",
+    "uuid",
+    "date",
+    "timestamp",
+    "timestamptz",
+    "time",
+    "interval",
+    "oid",
+    "regclass",
+    "regproc",
+    "regprocedure",
+    "regtype",
+    "integer",
+    "bigint",
+    "smallint",
+    "boolean",
+}
 _QUOTING_FUNCTIONS = {"quote_ident", "quote_literal", "quote_nullable"}
 _PRINTF_TAIL = re.compile(r"[-+#0]*\d*(?:\.\d+)?[sdifgeExXcu]")
 
@@ -117,8 +149,13 @@ def _span_for(source: Source, start: int, length: int) -> Span:
 class SqlScanner:
     """Collects facts from SQL parse trees into a BodyFacts."""
 
-    def __init__(self, source: Source, facts: BodyFacts, var_types: dict[str, str] | None = None,
-                 param_types: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        source: Source,
+        facts: BodyFacts,
+        var_types: dict[str, str] | None = None,
+        param_types: list[str] | None = None,
+    ) -> None:
         self.source = source
         self.facts = facts
         self.var_types = var_types or {}
@@ -166,14 +203,21 @@ class SqlScanner:
                     if len(names) >= 2:
                         rel = names[:-1]
                         schema, name = split_name(rel)
-                        facts.refs.append(NameRef("relation", schema, name,
-                                                  _span_for(source, offset, len(".".join(names)))))
+                        facts.refs.append(
+                            NameRef(
+                                "relation",
+                                schema,
+                                name,
+                                _span_for(source, offset, len(".".join(names))),
+                            )
+                        )
                     continue
                 schema, name = split_name(names)
                 if schema == "pg_catalog":
                     continue
-                facts.refs.append(NameRef("type", schema, name,
-                                          _span_for(source, offset, len(".".join(names)))))
+                facts.refs.append(
+                    NameRef("type", schema, name, _span_for(source, offset, len(".".join(names))))
+                )
             elif kind == "A_Expr":
                 names = strings(node.get("name"))
                 if len(names) == 2 and names[0] == "pg_catalog":
@@ -181,8 +225,9 @@ class SqlScanner:
                 if names:
                     schema, name = split_name(names)
                     offset = locate(node.get("location", 0))
-                    facts.refs.append(NameRef("operator", schema, name,
-                                              _span_for(source, offset, len(name))))
+                    facts.refs.append(
+                        NameRef("operator", schema, name, _span_for(source, offset, len(name)))
+                    )
             elif kind == "SQLValueFunction":
                 if node.get("op") in _IDENTITY_SVF:
                     facts.identity_checks.append(node["op"].removeprefix("SVFOP_").lower())
@@ -202,8 +247,9 @@ class SqlScanner:
                 target = rel.get("relname", "")
                 if rel.get("schemaname"):
                     target = f"{rel['schemaname']}.{target}"
-                facts.writes.append((f"{DML_WRITES[kind]} {target}".strip(),
-                                     _span_for(source, offset, len(target))))
+                facts.writes.append(
+                    (f"{DML_WRITES[kind]} {target}".strip(), _span_for(source, offset, len(target)))
+                )
         for schema, name, location in pending:
             if schema is None and name in ctes:
                 continue
@@ -211,8 +257,9 @@ class SqlScanner:
                 facts.reads_auth_users = True
             offset = locate(location)
             display = f"{schema}.{name}" if schema else name
-            facts.refs.append(NameRef("relation", schema, name,
-                                      _span_for(source, offset, len(display))))
+            facts.refs.append(
+                NameRef("relation", schema, name, _span_for(source, offset, len(display)))
+            )
 
     def _check_select(self, node: Node, locate: Locate, exempt: set[int]) -> None:
         facts = self.facts
@@ -239,8 +286,11 @@ class SqlScanner:
                 offset = locate(location)
                 facts.offset_params.append((_span_for(self.source, offset, len(name)), name))
         if node.get("lockingClause"):
-            offset = locate(node.get("targetList", [{}])[0].get("ResTarget", {}).get("location", 0)
-                            if node.get("targetList") else 0)
+            offset = locate(
+                node.get("targetList", [{}])[0].get("ResTarget", {}).get("location", 0)
+                if node.get("targetList")
+                else 0
+            )
             facts.writes.append(("SELECT ... FOR UPDATE/SHARE", _span_for(self.source, offset, 6)))
 
     # --- dynamic SQL -----------------------------------------------------------------
@@ -305,7 +355,9 @@ class SqlScanner:
                 concatenated = True
                 break
             if kind == "FuncCall" and (strings(node.get("funcname")) or [""])[-1] in (
-                "format", "concat", "concat_ws"
+                "format",
+                "concat",
+                "concat_ws",
             ):
                 concatenated = True
                 break
@@ -330,8 +382,9 @@ def parse_expression(expr: str) -> Node | None:
     return targets[0].get("ResTarget", {}).get("val")  # type: ignore[no-any-return]
 
 
-def analyse_sql_body(source: Source, body: str, body_offset: int,
-                     param_types: list[str]) -> BodyFacts:
+def analyse_sql_body(
+    source: Source, body: str, body_offset: int, param_types: list[str]
+) -> BodyFacts:
     """Facts of a `LANGUAGE sql` body given as a string."""
     facts = BodyFacts()
     scanner = SqlScanner(source, facts, param_types=param_types)
@@ -356,8 +409,9 @@ def analyse_sql_body(source: Source, body: str, body_offset: int,
     return facts
 
 
-def analyse_atomic_body(source: Source, sql_body: Node, locate: Locate,
-                        param_types: list[str]) -> BodyFacts:
+def analyse_atomic_body(
+    source: Source, sql_body: Node, locate: Locate, param_types: list[str]
+) -> BodyFacts:
     """Facts of a `BEGIN ATOMIC ... END` / `RETURN expr` body, parsed with its statement."""
     facts = BodyFacts()
     SqlScanner(source, facts, param_types=param_types).scan_tree(sql_body, locate)
@@ -446,8 +500,9 @@ def _split_args(text: str) -> list[str]:
     return [part for part in parts if part.strip()]
 
 
-def analyse_plpgsql_body(source: Source, statement_text: str, body: str, body_offset: int,
-                         param_types: list[str]) -> BodyFacts:
+def analyse_plpgsql_body(
+    source: Source, statement_text: str, body: str, body_offset: int, param_types: list[str]
+) -> BodyFacts:
     facts = BodyFacts()
     plb = PlpgsqlBody(source, body, body_offset)
     try:
@@ -457,8 +512,12 @@ def analyse_plpgsql_body(source: Source, statement_text: str, body: str, body_of
         if "parameters specified for RAISE" in message:
             _raise_fallback(plb, facts, message)
         facts.analysed = False
-        facts.notes.append((plb.span_at_line(1),
-                            f"PL/pgSQL body not analysed: the PL/pgSQL parser says {message!r}"))
+        facts.notes.append(
+            (
+                plb.span_at_line(1),
+                f"PL/pgSQL body not analysed: the PL/pgSQL parser says {message!r}",
+            )
+        )
         return facts
     except Exception as exc:  # pragma: no cover - parser internals
         facts.analysed = False
@@ -477,7 +536,7 @@ def analyse_plpgsql_body(source: Source, statement_text: str, body: str, body_of
                 _declared_type(plb, facts, typname, lineno)
         elif dkind == "PLpgSQL_rec" and lineno is not None:
             # The tree drops the declared type of composite variables: read the line.
-            line = plb.body[plb.line_start(lineno):].split("\n", 1)[0]
+            line = plb.body[plb.line_start(lineno) :].split("\n", 1)[0]
             match = re.search(_REC_DECL.format(name=re.escape(name)), line, re.IGNORECASE)
             if match:
                 _declared_type(plb, facts, match.group(1), lineno)
@@ -492,7 +551,7 @@ def analyse_plpgsql_body(source: Source, statement_text: str, body: str, body_of
             match = _ASSIGN_TARGET.match(query)
             if match:
                 target = query[: match.start(1)].strip().split(".")[0].strip('"')
-                value = parse_expression(query[match.end():])
+                value = parse_expression(query[match.end() :])
                 if value is not None and scanner.unsafe_parts(value, tainted):
                     tainted.add(target)
     # pass 2: scan every embedded SQL statement and expression
@@ -510,10 +569,13 @@ def analyse_plpgsql_body(source: Source, statement_text: str, body: str, body_of
                     start = plb.offset + match.start(1)
                     text = match.group(1)
                     bytemap = ByteMap(text)
-                    scanner.scan_tree(value, lambda b, s=start, m=bytemap: s + m.to_char(max(b - 7, 0)))
+                    scanner.scan_tree(
+                        value, lambda b, s=start, m=bytemap: s + m.to_char(max(b - 7, 0))
+                    )
         elif stmt_kind in ("PLpgSQL_stmt_commit", "PLpgSQL_stmt_rollback"):
-            facts.writes.append((stmt_kind.removeprefix("PLpgSQL_stmt_").upper(),
-                                 plb.span_at_line(lineno)))
+            facts.writes.append(
+                (stmt_kind.removeprefix("PLpgSQL_stmt_").upper(), plb.span_at_line(lineno))
+            )
     return facts
 
 
@@ -545,8 +607,9 @@ def _declared_type(plb: PlpgsqlBody, facts: BodyFacts, typname: str, lineno: int
     facts.refs.append(NameRef("type", schema, name, span))
 
 
-def _collect_exprs(node: Any, stmt_kind: str, lineno: int,
-                   out: list[tuple[str, Node, int]]) -> None:
+def _collect_exprs(
+    node: Any, stmt_kind: str, lineno: int, out: list[tuple[str, Node, int]]
+) -> None:
     if isinstance(node, list):
         for item in node:
             _collect_exprs(item, stmt_kind, lineno, out)
@@ -580,12 +643,23 @@ def _collect_statements(node: Any) -> list[tuple[str, Node, int]]:
     return out
 
 
-_DYNAMIC_KINDS = {"PLpgSQL_stmt_dynexecute", "PLpgSQL_stmt_dynfors", "PLpgSQL_stmt_return_query",
-                  "PLpgSQL_stmt_open"}
+_DYNAMIC_KINDS = {
+    "PLpgSQL_stmt_dynexecute",
+    "PLpgSQL_stmt_dynfors",
+    "PLpgSQL_stmt_return_query",
+    "PLpgSQL_stmt_open",
+}
 
 
-def _scan_expr(plb: PlpgsqlBody, scanner: SqlScanner, facts: BodyFacts, stmt_kind: str,
-               expr: Node, lineno: int, tainted: set[str]) -> None:
+def _scan_expr(
+    plb: PlpgsqlBody,
+    scanner: SqlScanner,
+    facts: BodyFacts,
+    stmt_kind: str,
+    expr: Node,
+    lineno: int,
+    tainted: set[str],
+) -> None:
     query: str = expr.get("query", "")
     mode = expr.get("parseMode", 0)
     if not query.strip():
@@ -609,8 +683,12 @@ def _scan_expr(plb: PlpgsqlBody, scanner: SqlScanner, facts: BodyFacts, stmt_kin
     found = plb.find(anchor, lineno) if lineno else None
     if found is None:
         base = plb.offset + plb.line_start(lineno) if lineno else plb.offset
-        base += len(plb.body[plb.line_start(lineno):].split("\n", 1)[0]) - len(
-            plb.body[plb.line_start(lineno):].split("\n", 1)[0].lstrip()) if lineno else 0
+        base += (
+            len(plb.body[plb.line_start(lineno) :].split("\n", 1)[0])
+            - len(plb.body[plb.line_start(lineno) :].split("\n", 1)[0].lstrip())
+            if lineno
+            else 0
+        )
     else:
         base = plb.offset + found
     anchor_stripped = len(anchor) - len(anchor.lstrip())
@@ -657,8 +735,11 @@ def _check_raise(plb: PlpgsqlBody, facts: BodyFacts, node: Node, lineno: int) ->
     printf = printf_specifiers(message)
     if printf:
         facts.raise_problems.append(
-            (span, f"RAISE message uses printf-style {', '.join(dict.fromkeys(printf))}; "
-                   "in PL/pgSQL only a bare % is a placeholder")
+            (
+                span,
+                f"RAISE message uses printf-style {', '.join(dict.fromkeys(printf))}; "
+                "in PL/pgSQL only a bare % is a placeholder",
+            )
         )
         return
     placeholders = message.replace("%%", "").count("%")

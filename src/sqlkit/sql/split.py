@@ -128,8 +128,16 @@ def parse_statements(source: Source) -> list[Statement]:
         except Exception as exc:  # the parser must never take the run down
             start = _first_token(text, lead, end)
             statements.append(
-                Statement(len(statements), lead, start, end, None, None, None,
-                          error=(f"the parser failed on this statement: {exc}", start))
+                Statement(
+                    len(statements),
+                    lead,
+                    start,
+                    end,
+                    None,
+                    None,
+                    None,
+                    error=(f"the parser failed on this statement: {exc}", start),
+                )
             )
             continue
         statements.extend(got)

@@ -10,8 +10,9 @@ from sqlkit.lint.registry import Rule
 FORMATS = ("text", "json", "sarif", "github")
 
 
-def report(result: LintResult, fmt: str, out: TextIO, rules: dict[str, Rule], *,
-           color: bool | None = None) -> None:
+def report(
+    result: LintResult, fmt: str, out: TextIO, rules: dict[str, Rule], *, color: bool | None = None
+) -> None:
     if fmt == "json":
         from sqlkit.lint.reporters.json import write_json
 

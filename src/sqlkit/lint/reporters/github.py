@@ -19,12 +19,16 @@ def _escape_property(text: str) -> str:
 
 def write_github(result: LintResult, out: TextIO) -> None:
     for f in result.findings:
-        props = ",".join([
-            f"file={_escape_property(f.path)}",
-            f"line={f.line}",
-            f"col={f.column}",
-            f"endLine={f.end_line}",
-            f"endColumn={f.end_column}",
-            f"title={_escape_property(f'{f.code} {f.name}')}",
-        ])
-        out.write(f"::{_LEVEL[f.severity]} {props}::{_escape_data(f'{f.message} (help: {f.help})')}\n")
+        props = ",".join(
+            [
+                f"file={_escape_property(f.path)}",
+                f"line={f.line}",
+                f"col={f.column}",
+                f"endLine={f.end_line}",
+                f"endColumn={f.end_column}",
+                f"title={_escape_property(f'{f.code} {f.name}')}",
+            ]
+        )
+        out.write(
+            f"::{_LEVEL[f.severity]} {props}::{_escape_data(f'{f.message} (help: {f.help})')}\n"
+        )

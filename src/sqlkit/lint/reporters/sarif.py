@@ -22,55 +22,79 @@ def to_sarif(result: LintResult, rules: dict[str, Rule]) -> dict[str, Any]:
         rule = rules.get(code)
         if rule is None:
             continue
-        sarif_rules.append({
-            "id": code,
-            "name": rule.name,
-            "shortDescription": {"text": rule.summary or rule.name},
-            "fullDescription": {"text": rule.section("Why is this bad?") or rule.summary or rule.name},
-            "help": {"text": rule.help, "markdown": rule.doc},
-            "helpUri": DOCS_URL.format(code=code),
-            "defaultConfiguration": {"level": _LEVEL[rule.severity]},
-            "properties": {"tags": ["security" if code[2] in "13" else "correctness"]},
-        })
+        sarif_rules.append(
+            {
+                "id": code,
+                "name": rule.name,
+                "shortDescription": {"text": rule.summary or rule.name},
+                "fullDescription": {
+                    "text": rule.section("Why is this bad?") or rule.summary or rule.name
+                },
+                "help": {"text": rule.help, "markdown": rule.doc},
+                "helpUri": DOCS_URL.format(code=code),
+                "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+                "properties": {"tags": ["security" if code[2] in "13" else "correctness"]},
+            }
+        )
     results = []
     for f in result.findings:
-        results.append({
-            "ruleId": f.code,
-            "ruleIndex": index.get(f.code, 0),
-            "level": _LEVEL[f.severity],
-            "message": {"text": f"{f.message}. Help: {f.help}"},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": f.path.replace("\\", "/") if f.path != "-" else "stdin"},
-                    "region": {
-                        "startLine": f.line,
-                        "startColumn": f.column,
-                        "endLine": f.end_line,
-                        "endColumn": f.end_column + 1,
-                    },
-                }
-            }],
-        })
+        results.append(
+            {
+                "ruleId": f.code,
+                "ruleIndex": index.get(f.code, 0),
+                "level": _LEVEL[f.severity],
+                "message": {"text": f"{f.message}. Help: {f.help}"},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {
+                                "uri": f.path.replace("\\", "/") if f.path != "-" else "stdin"
+                            },
+                            "region": {
+                                "startLine": f.line,
+                                "startColumn": f.column,
+                                "endLine": f.end_line,
+                                "endColumn": f.end_column + 1,
+                            },
+                        }
+                    }
+                ],
+            }
+        )
     notifications = [
-        {"level": "note", "message": {"text": n.message},
-         "locations": [{"physicalLocation": {"artifactLocation": {"uri": n.path},
-                                             "region": {"startLine": n.line}}}]}
+        {
+            "level": "note",
+            "message": {"text": n.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": n.path},
+                        "region": {"startLine": n.line},
+                    }
+                }
+            ],
+        }
         for n in result.notes
     ]
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "sqlkit",
-                "version": __version__,
-                "informationUri": "https://github.com/sqlkit-dev/sqlkit",
-                "rules": sarif_rules,
-            }},
-            "invocations": [{"executionSuccessful": True,
-                             "toolExecutionNotifications": notifications}],
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "sqlkit",
+                        "version": __version__,
+                        "informationUri": "https://github.com/sqlkit-dev/sqlkit",
+                        "rules": sarif_rules,
+                    }
+                },
+                "invocations": [
+                    {"executionSuccessful": True, "toolExecutionNotifications": notifications}
+                ],
+                "results": results,
+            }
+        ],
     }
 
 

@@ -13,8 +13,9 @@ _STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
 
 
 def write_text(result: LintResult, out: TextIO, *, color: bool | None = None) -> None:
-    console = Console(file=out, force_terminal=color, no_color=color is False, highlight=False,
-                      soft_wrap=True)
+    console = Console(
+        file=out, force_terminal=color, no_color=color is False, highlight=False, soft_wrap=True
+    )
     lines_cache: dict[str, list[str]] = {}
     for f in result.findings:
         style = _STYLE[f.severity]
@@ -34,7 +35,9 @@ def write_text(result: LintResult, out: TextIO, *, color: bool | None = None) ->
             console.print(f"[dim]{f.line:>{width}} |[/dim] {escape(text)}")
             end = f.end_column if f.end_line == f.line else len(text)
             carets = "^" * max(1, end - f.column + 1)
-            console.print(f"[dim]{'':>{width}} |[/dim] {' ' * (f.column - 1)}[{style}]{carets}[/{style}]")
+            console.print(
+                f"[dim]{'':>{width}} |[/dim] {' ' * (f.column - 1)}[{style}]{carets}[/{style}]"
+            )
         console.print(f"  [green]help:[/green] {escape(f.help)}")
         console.print()
     s = result.summary
@@ -46,8 +49,12 @@ def write_text(result: LintResult, out: TextIO, *, color: bool | None = None) ->
             parts.append(f"[yellow]{s.warnings} warning{'s' if s.warnings != 1 else ''}[/yellow]")
         if s.infos:
             parts.append(f"[cyan]{s.infos} info[/cyan]")
-        console.print(f"Found {', '.join(parts)} in {s.files} file{'s' if s.files != 1 else ''} "
-                      f"({s.statements} statements).")
+        console.print(
+            f"Found {', '.join(parts)} in {s.files} file{'s' if s.files != 1 else ''} "
+            f"({s.statements} statements)."
+        )
     else:
-        console.print(f"[green]All clear:[/green] {s.files} file{'s' if s.files != 1 else ''}, "
-                      f"{s.statements} statements, no findings.")
+        console.print(
+            f"[green]All clear:[/green] {s.files} file{'s' if s.files != 1 else ''}, "
+            f"{s.statements} statements, no findings."
+        )

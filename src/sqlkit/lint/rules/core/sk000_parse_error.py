@@ -36,8 +36,13 @@ if TYPE_CHECKING:
     from sqlkit.lint.finding import Finding
 
 
-@rule("SK000", "parse-error", "error",
-      help="fix the syntax; the message is PostgreSQL's own parser error")
+@rule(
+    "SK000",
+    "parse-error",
+    "error",
+    summary="the parser rejects a statement",
+    help="fix the syntax; the message is PostgreSQL's own parser error",
+)
 def check(ctx: LintContext) -> Iterator[Finding]:
     for file in ctx.files:
         for span, message in file.parse_errors:
@@ -47,5 +52,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         if body is None:
             continue
         for span, message in body.parse_errors:
-            yield ctx.finding("SK000", (function.origin.path, span),
-                              f"in the body of {function.display}: {message}")
+            yield ctx.finding(
+                "SK000",
+                (function.origin.path, span),
+                f"in the body of {function.display}: {message}",
+            )

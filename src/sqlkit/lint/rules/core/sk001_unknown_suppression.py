@@ -35,27 +35,51 @@ if TYPE_CHECKING:
     from sqlkit.lint.finding import Finding
 
 
-@rule("SK001", "unknown-suppression", "warning", engine=True,
-      help="remove the directive or correct the rule code it names")
-def unused_suppressions(ctx: LintContext, files: list[FileResult],
-                        enabled: dict[str, Rule]) -> list[Finding]:
+@rule(
+    "SK001",
+    "unknown-suppression",
+    "warning",
+    summary="a suppression names an unknown code, or suppresses nothing",
+    engine=True,
+    help="remove the directive or correct the rule code it names",
+)
+def unused_suppressions(
+    ctx: LintContext, files: list[FileResult], enabled: dict[str, Rule]
+) -> list[Finding]:
     known = load_rules()
     out: list[Finding] = []
     for file in files:
         for directive in file.directives:
             span = (directive.line, directive.column, directive.line, directive.end_column)
             if not directive.codes:
-                out.append(ctx.finding("SK001", (file.path, span),
-                                       f"`sqlkit: {directive.kind}` names no rule code"))
+                out.append(
+                    ctx.finding(
+                        "SK001", (file.path, span), f"`sqlkit: {directive.kind}` names no rule code"
+                    )
+                )
                 continue
             for code in directive.codes:
                 if code not in known:
-                    out.append(ctx.finding("SK001", (file.path, span),
-                                           f"`sqlkit: {directive.kind}` names unknown rule {code}"))
+                    out.append(
+                        ctx.finding(
+                            "SK001",
+                            (file.path, span),
+                            f"`sqlkit: {directive.kind}` names unknown rule {code}",
+                        )
+                    )
                 elif code in enabled and code not in directive.used and code != "SK001":
-                    where = "this file" if directive.kind == "ignore-file" else (
-                        "its statement" if directive.statement is not None else "any statement")
-                    out.append(ctx.finding(
-                        "SK001", (file.path, span),
-                        f"`sqlkit: {directive.kind} {code}` suppresses nothing: {code} does not fire on {where}"))
+                    where = (
+                        "this file"
+                        if directive.kind == "ignore-file"
+                        else (
+                            "its statement" if directive.statement is not None else "any statement"
+                        )
+                    )
+                    out.append(
+                        ctx.finding(
+                            "SK001",
+                            (file.path, span),
+                            f"`sqlkit: {directive.kind} {code}` suppresses nothing: {code} does not fire on {where}",
+                        )
+                    )
     return out

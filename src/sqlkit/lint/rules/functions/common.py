@@ -112,9 +112,14 @@ def consults_identity(ctx: LintContext, function: Function, seen: set[int] | Non
     return False
 
 
-def api_executors(ctx: LintContext, function: Function, roles: tuple[str, ...] = API_ROLES) -> list[str]:
-    return [role if role != "public" else "PUBLIC" for role in roles
-            if ctx.model.can_execute(function, role)]
+def api_executors(
+    ctx: LintContext, function: Function, roles: tuple[str, ...] = API_ROLES
+) -> list[str]:
+    return [
+        role if role != "public" else "PUBLIC"
+        for role in roles
+        if ctx.model.can_execute(function, role)
+    ]
 
 
 def revoke_hint(function: Function, roles: list[str]) -> str:

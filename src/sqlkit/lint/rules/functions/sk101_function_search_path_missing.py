@@ -43,15 +43,22 @@ if TYPE_CHECKING:
     from sqlkit.lint.finding import Finding
 
 
-@rule("SK101", "function-search-path-missing", "warning", counterpart="0011_function_search_path_mutable",
-      help="add SET search_path = '' and qualify every name in the body")
+@rule(
+    "SK101",
+    "function-search-path-missing",
+    "warning",
+    summary="a function or procedure has no SET search_path",
+    counterpart="0011_function_search_path_mutable",
+    help="add SET search_path = '' and qualify every name in the body",
+)
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.model.functions.values():
         if function.definition.language in ("c", "internal"):
             continue
         if "search_path" not in function.config:
             yield ctx.finding(
-                "SK101", function.origin,
+                "SK101",
+                function.origin,
                 f"{function.display} has no SET search_path: unqualified names in its body "
                 "resolve through the caller's search_path",
             )

@@ -43,8 +43,13 @@ if TYPE_CHECKING:
     from sqlkit.lint.finding import Finding
 
 
-@rule("SK102", "function-search-path-unsafe", "warning",
-      help="use SET search_path = '' (or pg_catalog, pg_temp) and qualify names")
+@rule(
+    "SK102",
+    "function-search-path-unsafe",
+    "warning",
+    summary="search_path is set to a value not in allowed_search_paths",
+    help="use SET search_path = '' (or pg_catalog, pg_temp) and qualify names",
+)
 def check(ctx: LintContext) -> Iterator[Finding]:
     allowed = {normalise_search_path([value]) for value in ctx.settings.allowed_search_paths}
     for function in ctx.model.functions.values():
@@ -54,7 +59,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         shown = "FROM CURRENT" if value == "FROM CURRENT" else repr(value)
         origin = function.config_origins.get("search_path", function.origin)
         yield ctx.finding(
-            "SK102", origin,
+            "SK102",
+            origin,
             f"{function.display} sets search_path to {shown}, which is not in allowed_search_paths "
             f"({', '.join(repr(a) for a in sorted(allowed))})",
         )

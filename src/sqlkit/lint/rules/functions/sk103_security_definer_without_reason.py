@@ -43,13 +43,19 @@ if TYPE_CHECKING:
     from sqlkit.lint.finding import Finding
 
 
-@rule("SK103", "security-definer-without-reason", "warning",
-      help="write why it must be SECURITY DEFINER in a comment above it (mention 'definer') "
-           "or on the SECURITY DEFINER line")
+@rule(
+    "SK103",
+    "security-definer-without-reason",
+    "warning",
+    summary="SECURITY DEFINER without a written justification",
+    help="write why it must be SECURITY DEFINER in a comment above it (mention 'definer') "
+    "or on the SECURITY DEFINER line",
+)
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.model.functions.values():
         if function.security_definer and not function.definer_reason:
             yield ctx.finding(
-                "SK103", function.security_origin,
+                "SK103",
+                function.security_origin,
                 f"{function.display} is SECURITY DEFINER with no written reason",
             )

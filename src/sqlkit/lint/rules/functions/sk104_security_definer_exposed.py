@@ -48,25 +48,37 @@ if TYPE_CHECKING:
     from sqlkit.lint.finding import Finding
 
 
-@rule("SK104", "security-definer-exposed", "error",
-      counterpart="0028_anon_security_definer_function_executable",
-      help="revoke EXECUTE from PUBLIC and anon, grant it to the roles that need it")
+@rule(
+    "SK104",
+    "security-definer-exposed",
+    "error",
+    summary="a SECURITY DEFINER function in an exposed schema is executable by PUBLIC or anon",
+    counterpart="0028_anon_security_definer_function_executable",
+    help="revoke EXECUTE from PUBLIC and anon, grant it to the roles that need it",
+)
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.model.functions.values():
         if not function.security_definer or not ctx.is_exposed(function.schema):
             continue
-        who = [name for role, name in (("public", "PUBLIC"), ("anon", "anon"))
-               if ctx.model.can_execute(function, role)]
+        who = [
+            name
+            for role, name in (("public", "PUBLIC"), ("anon", "anon"))
+            if ctx.model.can_execute(function, role)
+        ]
         if not who:
             continue
         how = []
         for role in ("public", "anon"):
             if role in function.execute:
-                how.append(f"{'PUBLIC' if role == 'public' else role} "
-                           f"{'by grant' if role in function.granted_explicitly else 'by default privileges'}")
+                how.append(
+                    f"{'PUBLIC' if role == 'public' else role} "
+                    f"{'by grant' if role in function.granted_explicitly else 'by default privileges'}"
+                )
         yield ctx.finding(
-            "SK104", function.origin,
+            "SK104",
+            function.origin,
             f"SECURITY DEFINER {function.display} in exposed schema {function.schema} is executable "
             f"by {' and '.join(who)} ({', '.join(how) or 'through role membership'})",
-            help=revoke_hint(function, ["PUBLIC", "anon"]) + " then GRANT EXECUTE to the roles that need it",
+            help=revoke_hint(function, ["PUBLIC", "anon"])
+            + " then GRANT EXECUTE to the roles that need it",
         )

@@ -40,8 +40,13 @@ if TYPE_CHECKING:
     from sqlkit.lint.finding import Finding
 
 
-@rule("SK105", "revoke-ineffective", "error",
-      help="revoke from PUBLIC too (REVOKE EXECUTE ... FROM PUBLIC, anon), then grant what is needed")
+@rule(
+    "SK105",
+    "revoke-ineffective",
+    "error",
+    summary="REVOKE EXECUTE from a role that keeps it through PUBLIC or a role it inherits",
+    help="revoke from PUBLIC too (REVOKE EXECUTE ... FROM PUBLIC, anon), then grant what is needed",
+)
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.model.functions.values():
         problems: list[str] = []
@@ -56,6 +61,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 first = first or origin
         if first is not None:
             yield ctx.finding(
-                "SK105", first,
+                "SK105",
+                first,
                 f"REVOKE EXECUTE on {function.display} has no effect for {'; '.join(problems)}",
             )

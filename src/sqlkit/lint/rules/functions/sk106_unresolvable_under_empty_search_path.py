@@ -58,8 +58,13 @@ def applies(ctx: LintContext, function: Function) -> bool:
     return empty and not function.definition.atomic
 
 
-@rule("SK106", "unresolvable-under-empty-search-path", "error",
-      help="qualify the name with its schema, e.g. public.students")
+@rule(
+    "SK106",
+    "unresolvable-under-empty-search-path",
+    "error",
+    summary="an unqualified non-builtin name in a body with search_path = ''",
+    help="qualify the name with its schema, e.g. public.students",
+)
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.model.functions.values():
         if not applies(ctx, function):
@@ -67,7 +72,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         when = "at creation" if function.definition.language == "sql" else "at run time"
         for ref in unresolved_refs(ctx, function):
             yield ctx.finding(
-                "SK106", (function.origin.path, ref.span),
+                "SK106",
+                (function.origin.path, ref.span),
                 f"{ref.kind} `{ref.name}` in {function.display} has no schema and search_path is "
                 f"{function.config.get('search_path')!r}: it cannot be found ({when})",
                 help=f"write {suggestion(ctx, ref)}",

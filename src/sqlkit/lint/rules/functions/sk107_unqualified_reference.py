@@ -45,15 +45,21 @@ if TYPE_CHECKING:
     from sqlkit.lint.finding import Finding
 
 
-@rule("SK107", "unqualified-reference", "warning",
-      help="qualify the name with its schema, e.g. public.students")
+@rule(
+    "SK107",
+    "unqualified-reference",
+    "warning",
+    summary="a function body names a non-builtin object without a schema",
+    help="qualify the name with its schema, e.g. public.students",
+)
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.model.functions.values():
         if applies(ctx, function):
             continue
         for ref in unresolved_refs(ctx, function):
             yield ctx.finding(
-                "SK107", (function.origin.path, ref.span),
+                "SK107",
+                (function.origin.path, ref.span),
                 f"{ref.kind} `{ref.name}` in {function.display} has no schema",
                 help=f"write {suggestion(ctx, ref)}",
             )

@@ -47,17 +47,24 @@ if TYPE_CHECKING:
     from sqlkit.lint.finding import Finding
 
 
-@rule("SK108", "volatility-violation", "error",
-      help="declare the function VOLATILE (the default), or move the write out of it")
+@rule(
+    "SK108",
+    "volatility-violation",
+    "error",
+    summary="a STABLE/IMMUTABLE function writes, or calls a volatile function that writes",
+    help="declare the function VOLATILE (the default), or move the write out of it",
+)
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.model.functions.values():
         if function.definition.is_procedure or function.volatility == "volatile":
             continue
         problems = [f"runs {what}" for what in dict.fromkeys(writes_of(ctx, function))]
-        problems += [f"calls {name}, which is VOLATILE and writes"
-                     for name in writing_callees(ctx, function)]
+        problems += [
+            f"calls {name}, which is VOLATILE and writes" for name in writing_callees(ctx, function)
+        ]
         if problems:
             yield ctx.finding(
-                "SK108", function.origin,
+                "SK108",
+                function.origin,
                 f"{function.volatility.upper()} {function.display} {'; '.join(problems)}",
             )

@@ -60,8 +60,13 @@ def _only_reads(ctx: LintContext, function: Function) -> bool:
     return True
 
 
-@rule("SK109", "volatility-could-be-stable", "info",
-      help="declare it STABLE (it only reads); IMMUTABLE if it reads no tables either")
+@rule(
+    "SK109",
+    "volatility-could-be-stable",
+    "info",
+    summary="a VOLATILE function only reads and could be STABLE",
+    help="declare it STABLE (it only reads); IMMUTABLE if it reads no tables either",
+)
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.model.functions.values():
         definition = function.definition
@@ -72,6 +77,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         if _only_reads(ctx, function):
             how = "declared VOLATILE" if function.volatility_written else "VOLATILE by default"
             yield ctx.finding(
-                "SK109", function.origin,
+                "SK109",
+                function.origin,
                 f"{function.display} is {how} but only reads and calls no volatile function",
             )

@@ -46,9 +46,14 @@ if TYPE_CHECKING:
     from sqlkit.lint.finding import Finding
 
 
-@rule("SK110", "security-definer-without-authorization", "error",
-      help="check the caller (e.g. compare with (select auth.uid()) or auth.jwt() ->> 'user_role') "
-           "before using the id, or make the function SECURITY INVOKER")
+@rule(
+    "SK110",
+    "security-definer-without-authorization",
+    "error",
+    summary="a definer function takes an id or reads auth.users and never checks the caller",
+    help="check the caller (e.g. compare with (select auth.uid()) or auth.jwt() ->> 'user_role') "
+    "before using the id, or make the function SECURITY INVOKER",
+)
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.model.functions.values():
         if not function.security_definer:
@@ -59,9 +64,12 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         executors = api_executors(ctx, function)
         if not executors:
             continue
-        identity = [a.name for a in function.definition.args
-                    if a.mode in ("in", "inout", "variadic")
-                    and (a.name.lower().endswith("_id") or a.name.lower() == "id" or a.type == "uuid")]
+        identity = [
+            a.name
+            for a in function.definition.args
+            if a.mode in ("in", "inout", "variadic")
+            and (a.name.lower().endswith("_id") or a.name.lower() == "id" or a.type == "uuid")
+        ]
         reasons = []
         if identity:
             reasons.append(f"takes {', '.join(identity)}")
@@ -70,7 +78,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         if not reasons or consults_identity(ctx, function):
             continue
         yield ctx.finding(
-            "SK110", function.origin,
+            "SK110",
+            function.origin,
             f"SECURITY DEFINER {function.display} is executable by {', '.join(executors)}, "
             f"{' and '.join(reasons)}, and never checks who is calling",
         )

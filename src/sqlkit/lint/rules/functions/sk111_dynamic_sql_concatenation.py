@@ -40,8 +40,13 @@ if TYPE_CHECKING:
     from sqlkit.lint.finding import Finding
 
 
-@rule("SK111", "dynamic-sql-concatenation", "error",
-      help="pass values with EXECUTE ... USING, and identifiers through format('%I') or quote_ident()")
+@rule(
+    "SK111",
+    "dynamic-sql-concatenation",
+    "error",
+    summary="EXECUTE of a string concatenated from variables without quoting",
+    help="pass values with EXECUTE ... USING, and identifiers through format('%I') or quote_ident()",
+)
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.model.functions.values():
         body = function.definition.body
@@ -49,7 +54,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             continue
         names = list(dict.fromkeys(name for _, parts in body.unsafe_exec for name in parts))
         yield ctx.finding(
-            "SK111", (function.origin.path, body.unsafe_exec[0][0]),
+            "SK111",
+            (function.origin.path, body.unsafe_exec[0][0]),
             f"{function.display} builds dynamic SQL by concatenating {', '.join(names)} "
             f"without quoting ({len(body.unsafe_exec)} EXECUTE statement(s))",
         )

@@ -36,13 +36,19 @@ if TYPE_CHECKING:
     from sqlkit.lint.finding import Finding
 
 
-@rule("SK112", "raise-format-mismatch", "warning",
-      help="use a bare % per argument, and as many arguments as placeholders")
+@rule(
+    "SK112",
+    "raise-format-mismatch",
+    "warning",
+    summary="RAISE with printf-style specifiers or mismatched placeholders",
+    help="use a bare % per argument, and as many arguments as placeholders",
+)
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.model.functions.values():
         body = function.definition.body
         if body is None:
             continue
         for span, message in body.raise_problems:
-            yield ctx.finding("SK112", (function.origin.path, span),
-                              f"{message} (in {function.display})")
+            yield ctx.finding(
+                "SK112", (function.origin.path, span), f"{message} (in {function.display})"
+            )

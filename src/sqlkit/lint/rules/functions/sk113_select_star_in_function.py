@@ -36,13 +36,19 @@ if TYPE_CHECKING:
     from sqlkit.lint.finding import Finding
 
 
-@rule("SK113", "select-star-in-function", "warning",
-      help="name the columns the function returns or uses")
+@rule(
+    "SK113",
+    "select-star-in-function",
+    "warning",
+    summary="SELECT * in a function body",
+    help="name the columns the function returns or uses",
+)
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.model.functions.values():
         body = function.definition.body
         if body is None:
             continue
         for span in body.select_stars:
-            yield ctx.finding("SK113", (function.origin.path, span),
-                              f"SELECT * in {function.display}")
+            yield ctx.finding(
+                "SK113", (function.origin.path, span), f"SELECT * in {function.display}"
+            )

@@ -40,8 +40,13 @@ if TYPE_CHECKING:
     from sqlkit.lint.finding import Finding
 
 
-@rule("SK114", "offset-pagination", "warning",
-      help="page with a keyset: WHERE (sort_key, id) > (last_sort_key, last_id) ORDER BY sort_key, id LIMIT n")
+@rule(
+    "SK114",
+    "offset-pagination",
+    "warning",
+    summary="a function pages with OFFSET driven by a parameter",
+    help="page with a keyset: WHERE (sort_key, id) > (last_sort_key, last_id) ORDER BY sort_key, id LIMIT n",
+)
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.model.functions.values():
         body = function.definition.body
@@ -49,6 +54,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             continue
         names = list(dict.fromkeys(name for _, name in body.offset_params))
         yield ctx.finding(
-            "SK114", (function.origin.path, body.offset_params[0][0]),
+            "SK114",
+            (function.origin.path, body.offset_params[0][0]),
             f"{function.display} pages with OFFSET {', '.join(names)}",
         )

@@ -1,0 +1,51 @@
+"""Configuration discovery and validation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sqlkit.config import load_settings
+from sqlkit.errors import ConfigError
+
+
+def test_defaults_without_config(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path)
+    assert settings.target == "supabase"
+    assert settings.exposed_schemas == ("public",)
+    assert settings.allowed_search_paths == ("", "pg_catalog", "pg_catalog, pg_temp")
+
+
+def test_pyproject_found_walking_up(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.sqlkit]\ntarget = "postgres"\nexposed_schemas = ["api"]\n')
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    settings = load_settings(nested)
+    assert settings.target == "postgres" and settings.exposed_schemas == ("api",)
+    assert settings.root == tmp_path
+
+
+def test_sqlkit_toml_top_level_keys(tmp_path: Path) -> None:
+    (tmp_path / "sqlkit.toml").write_text('severity = {SK109 = "off"}\nvars = {schema = "app"}\n')
+    settings = load_settings(tmp_path)
+    assert settings.severity == {"SK109": "off"} and settings.vars == {"schema": "app"}
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        ("tagret = 'postgres'", "unknown key `tagret`"),
+        ("target = 'mysql'", "`target` must be"),
+        ("exposed_schemas = 'public'", "`exposed_schemas` must be a list"),
+        ("severity = {SK101 = 'loud'}", "severity for SK101"),
+        ("postgres_version = '18'", "`postgres_version` must be an integer"),
+        ("target = ", "not valid TOML"),
+    ],
+)
+def test_bad_config_names_key_and_file(tmp_path: Path, content: str, needle: str) -> None:
+    (tmp_path / "sqlkit.toml").write_text(content + "\n")
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path)
+    assert needle in str(info.value)
+    assert "sqlkit.toml" in str(info.value)

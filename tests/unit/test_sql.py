@@ -1,0 +1,101 @@
+"""Statement splitting, positions, decoding and PL/pgSQL body mapping."""
+
+from __future__ import annotations
+
+from sqlkit.sql.source import ByteMap, Source, read_source
+from sqlkit.sql.split import parse_statements, split_text
+from tests.conftest import lint_text
+
+
+def _kinds(text: str) -> list[tuple[str | None, int, int]]:
+    source = Source("x.sql", text)
+    return [(s.kind, *source.position(s.start)) for s in parse_statements(source)]
+
+
+def test_statements_have_exact_lines_and_columns() -> None:
+    text = "-- header\nselect 1;\n  /* c */ select\n  2;\ncreate table t (id int);"
+    assert _kinds(text) == [("SelectStmt", 2, 1), ("SelectStmt", 3, 11), ("CreateStmt", 5, 1)]
+
+
+def test_non_ascii_text_keeps_character_columns() -> None:
+    text = "select 'héllo wörld';  select 'ü'; selec 2;"
+    source = Source("x.sql", text)
+    stmts = parse_statements(source)
+    assert [source.position(s.start) for s in stmts] == [(1, 1), (1, 24), (1, 36)]
+    assert stmts[2].error is not None
+    assert source.position(stmts[2].error[1]) == (1, 36)
+
+
+def test_bytemap_round_trip() -> None:
+    text = "aé€b\U0001f600c"
+    bytemap = ByteMap(text)
+    for index in range(len(text)):
+        assert bytemap.to_char(len(text[:index].encode())) == index
+
+
+def test_rejected_statement_does_not_stop_the_rest() -> None:
+    kinds = _kinds("select 1;\nthis is not sql;\ncreate table t (id int);\n")
+    assert kinds == [("SelectStmt", 1, 1), (None, 2, 1), ("CreateStmt", 3, 1)]
+
+
+def test_splitter_respects_quotes_comments_and_atomic_bodies() -> None:
+    text = (
+        "select ';', $x$;$x$, E'\\';', \"a;b\"; -- ;\n"
+        "/* ; /* nested ; */ ; */ select 2;\n"
+        "create function f() returns int begin atomic select 1; select case when true then 1 end; end;\n"
+        "select 3"
+    )
+    pieces = [text[a:b].strip() for a, b in split_text(text)]
+    assert len(pieces) == 4
+    assert pieces[2].startswith("create function") and pieces[2].endswith("end;")
+    assert pieces[3] == "select 3"
+
+
+def test_unterminated_dollar_quote_runs_to_end() -> None:
+    assert split_text("select 1; select $$ abc; select 2;") == [(0, 9), (9, 34)]
+
+
+def test_psql_meta_commands_are_skipped_but_text_kept() -> None:
+    source = Source("x.sql", "\\set x 1\nselect 1;\n\\i other.sql\n")
+    assert [s.kind for s in parse_statements(source)] == ["SelectStmt"]
+    assert source.line_text(1) == "\\set x 1"
+
+
+def test_invalid_utf8_is_replaced_with_a_note() -> None:
+    source = read_source("x.sql", b"select '\xff\xfe';\n")
+    assert "\ufffd" in source.text
+    assert source.notes and "UTF-8" in source.notes[0]
+    result = lint_text(b"select '\xff';\n")
+    assert result.notes and not result.findings
+
+
+def test_plpgsql_embedded_sql_maps_to_file_lines() -> None:
+    sql = (
+        "create function public.f() returns int language plpgsql set search_path = '' as $$\n"
+        "declare\n"
+        "  n int;\n"
+        "begin\n"
+        "  select count(*)\n"
+        "    into n\n"
+        "    from students;\n"
+        "  perform audit_it(n);\n"
+        "  return n;\n"
+        "end $$;\n"
+    )
+    found = {f.message.split("`")[1]: (f.line, f.column) for f in lint_text(sql).findings if f.code == "SK106"}
+    assert found == {"students": (7, 10), "audit_it": (8, 11)}
+
+
+def test_single_quoted_body_is_analysed() -> None:
+    sql = "create function public.f() returns bigint language sql stable set search_path = ''\nas 'select count(*) from students';\n"
+    assert [f.line for f in lint_text(sql).findings if f.code == "SK106"] == [2]
+
+
+def test_unanalysable_plpgsql_body_is_a_note_not_a_crash() -> None:
+    sql = (
+        "create function public.f() returns int language plpgsql set search_path = '' as $$\n"
+        "begin return next 1; end $$;\n"
+    )
+    result = lint_text(sql)
+    assert any("not analysed" in n.message for n in result.notes)
+    assert not any(f.code == "SK000" for f in result.findings)
