@@ -28,13 +28,21 @@ def run(title: str, args: list[str], expect_clean: bool) -> bool:
 
 
 def main() -> int:
-    console.print("[bold]sqlkit demo[/bold]: static lint of Postgres/Supabase SQL, no database needed.\n")
+    console.print(
+        "[bold]sqlkit demo[/bold]: static lint of Postgres/Supabase SQL, no database needed.\n"
+    )
     ok = run("A compliant migration", ["lint", "examples/001_compliant.sql"], expect_clean=True)
-    ok &= run("A deliberately broken migration", ["lint", "examples/002_broken.sql"], expect_clean=False)
-    ok &= run("The same findings as GitHub annotations",
-              ["lint", "--format", "github", "--select", "SK104,SK110", "examples/002_broken.sql"],
-              expect_clean=False)
-    console.print("Every rule: [bold]sqlkit rules[/bold] · one rule's docs: [bold]sqlkit rule SK110[/bold]")
+    ok &= run(
+        "A deliberately broken migration", ["lint", "examples/002_broken.sql"], expect_clean=False
+    )
+    ok &= run(
+        "The same findings as GitHub annotations",
+        ["lint", "--format", "github", "--select", "SK104,SK110", "examples/002_broken.sql"],
+        expect_clean=False,
+    )
+    console.print(
+        "Every rule: [bold]sqlkit rules[/bold] · one rule's docs: [bold]sqlkit rule SK110[/bold]"
+    )
     return 0 if ok else 1
 
 

@@ -57,26 +57,64 @@ def main() -> int:
         os.chown(work, pwd.getpwnam(user).pw_uid, pwd.getpwnam(user).pw_gid)
     data = work / "data"
     try:
-        subprocess.run([bindir / "initdb", "-D", data, "-U", "postgres", "--auth=trust"],
-                       check=True, capture_output=True, user=user)
-        subprocess.run([bindir / "pg_ctl", "-D", data, "-w", "-l", work / "log", "-o",
-                        f"-k {work} -c listen_addresses='' -c fsync=off", "start"],
-                       check=True, capture_output=True, user=user)
+        subprocess.run(
+            [bindir / "initdb", "-D", data, "-U", "postgres", "--auth=trust"],
+            check=True,
+            capture_output=True,
+            user=user,
+        )
+        subprocess.run(
+            [
+                bindir / "pg_ctl",
+                "-D",
+                data,
+                "-w",
+                "-l",
+                work / "log",
+                "-o",
+                f"-k {work} -c listen_addresses='' -c fsync=off",
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+            user=user,
+        )
         time.sleep(0.2)
         result: dict[str, object] = {}
-        version = subprocess.run([bindir / "psql", "-h", str(work), "-U", "postgres", "-At",
-                                  "-c", "show server_version_num"],
-                                 check=True, capture_output=True, text=True).stdout.strip()
+        version = subprocess.run(
+            [
+                bindir / "psql",
+                "-h",
+                str(work),
+                "-U",
+                "postgres",
+                "-At",
+                "-c",
+                "show server_version_num",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         result["server_version_num"] = int(version)
         for key, sql in QUERIES.items():
-            out = subprocess.run([bindir / "psql", "-h", str(work), "-U", "postgres", "-At",
-                                  "-c", sql], check=True, capture_output=True, text=True).stdout
+            out = subprocess.run(
+                [bindir / "psql", "-h", str(work), "-U", "postgres", "-At", "-c", sql],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
             result[key] = [line for line in out.splitlines() if line]
         OUT.write_text(json.dumps(result, indent=0, sort_keys=True) + "\n", encoding="utf-8")
-        print(f"wrote {OUT} ({', '.join(f'{k}: {len(v)}' for k, v in result.items() if isinstance(v, list))})")
+        print(
+            f"wrote {OUT} ({', '.join(f'{k}: {len(v)}' for k, v in result.items() if isinstance(v, list))})"
+        )
     finally:
-        subprocess.run([bindir / "pg_ctl", "-D", data, "-m", "immediate", "stop"],
-                       capture_output=True, user=user)
+        subprocess.run(
+            [bindir / "pg_ctl", "-D", data, "-m", "immediate", "stop"],
+            capture_output=True,
+            user=user,
+        )
         shutil.rmtree(work, ignore_errors=True)
     return 0
 

@@ -13,8 +13,14 @@ from sqlkit.lint.finding import LintResult
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def lint_text(sql: str | bytes, config: dict | None = None, *, path: str = "case.sql",
-              select: list[str] | None = None, ignore: list[str] | None = None) -> LintResult:
+def lint_text(
+    sql: str | bytes,
+    config: dict | None = None,
+    *,
+    path: str = "case.sql",
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+) -> LintResult:
     """Lint one SQL text with the given [tool.sqlkit] settings."""
     settings = settings_from_table(config or {}, Path.cwd(), None) if config else Settings()
     data = sql.encode("utf-8") if isinstance(sql, str) else sql

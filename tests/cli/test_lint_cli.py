@@ -20,7 +20,9 @@ BROKEN = (
     "create function public.g(p_student_id uuid) returns int language plpgsql security definer as $$\n"
     "begin return (select count(*) from students where id = p_student_id); end $$;\n"
 )
-INFO_ONLY = "create function public.h() returns int language sql set search_path = '' as $$ select 1 $$;\n"
+INFO_ONLY = (
+    "create function public.h() returns int language sql set search_path = '' as $$ select 1 $$;\n"
+)
 
 
 @pytest.fixture
@@ -63,7 +65,18 @@ def test_json_shape_is_stable(project: Path) -> None:
     assert set(data) == {"version", "findings", "summary"} and data["version"] == 1
     assert set(data["summary"]) == {"files", "statements", "errors", "warnings", "infos"}
     assert data["summary"]["files"] == 2 and data["summary"]["statements"] == 2
-    keys = {"path", "line", "column", "end_line", "end_column", "code", "name", "severity", "message", "help"}
+    keys = {
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "code",
+        "name",
+        "severity",
+        "message",
+        "help",
+    }
     for finding in data["findings"]:
         assert set(finding) == keys
         assert finding["path"] == "broken.sql"
@@ -139,7 +152,11 @@ def test_default_paths_are_the_project_folders(project: Path) -> None:
 
 def test_rules_and_rule(project: Path) -> None:
     listing = runner.invoke(app, ["rules"])
-    assert listing.exit_code == 0 and "SK104" in listing.output and "security-definer-exposed" in listing.output
+    assert (
+        listing.exit_code == 0
+        and "SK104" in listing.output
+        and "security-definer-exposed" in listing.output
+    )
     page = runner.invoke(app, ["rule", "sk104"])
     assert page.exit_code == 0 and "Why is this bad?" in page.output
     data = json.loads(runner.invoke(app, ["rules", "--format", "json"]).output)
@@ -154,8 +171,11 @@ def test_templates_are_rendered_before_linting(project: Path) -> None:
     (project / "bad.sql.j2").write_text("select {{ nope }};\n")
     result = runner.invoke(app, ["lint", "--format", "json", "f.sql.j2", "bad.sql.j2"])
     findings = json.loads(result.output)["findings"]
-    assert {(f["path"], f["code"]) for f in findings} == {("f.sql.j2", "SK101"), ("bad.sql.j2", "SK000")}
-    assert "'nope' is undefined" in [f for f in findings if f["code"] == "SK000"][0]["message"]
+    assert {(f["path"], f["code"]) for f in findings} == {
+        ("f.sql.j2", "SK101"),
+        ("bad.sql.j2", "SK000"),
+    }
+    assert "'nope' is undefined" in next(f for f in findings if f["code"] == "SK000")["message"]
 
 
 def test_console_script_runs_without_traceback(project: Path) -> None:

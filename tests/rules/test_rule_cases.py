@@ -29,7 +29,9 @@ def _load() -> list[Any]:
 @pytest.mark.parametrize(("code", "case"), _load())
 def test_case(code: str, case: dict[str, Any]) -> None:
     sql = case.get("fail_sql", case.get("pass_sql"))
-    result = lint_text(sql, case.get("config"), select=case.get("select"), ignore=case.get("ignore"))
+    result = lint_text(
+        sql, case.get("config"), select=case.get("select"), ignore=case.get("ignore")
+    )
     found = [f for f in result.findings if f.code == code]
     shown = "\n".join(f"  {f.line}:{f.column} {f.code} {f.message}" for f in result.findings)
     if "pass_sql" in case:

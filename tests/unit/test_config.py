@@ -18,7 +18,9 @@ def test_defaults_without_config(tmp_path: Path) -> None:
 
 
 def test_pyproject_found_walking_up(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text('[tool.sqlkit]\ntarget = "postgres"\nexposed_schemas = ["api"]\n')
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.sqlkit]\ntarget = "postgres"\nexposed_schemas = ["api"]\n'
+    )
     nested = tmp_path / "a" / "b"
     nested.mkdir(parents=True)
     settings = load_settings(nested)

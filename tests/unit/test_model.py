@@ -70,5 +70,7 @@ def test_tables_rls_policies_and_views() -> None:
 
 
 def test_session_search_path_sets_the_creation_schema_per_file() -> None:
-    model = _model("set search_path = app, public;\ncreate function f() returns int language sql as $$ select 1 $$;")
+    model = _model(
+        "set search_path = app, public;\ncreate function f() returns int language sql as $$ select 1 $$;"
+    )
     assert RoutineKey("app", "f", ()) in model.functions

@@ -57,6 +57,8 @@ def test_generated_rule_docs_are_fresh() -> None:
     for name, text in expected_files().items():
         path = DOCS / name
         assert path.exists(), f"docs/rules/{name} missing: run `make docs`"
-        assert path.read_text(encoding="utf-8") == text, f"docs/rules/{name} is stale: run `make docs`"
+        assert path.read_text(encoding="utf-8") == text, (
+            f"docs/rules/{name} is stale: run `make docs`"
+        )
     extra = {p.name for p in DOCS.glob("*.md")} - set(expected_files())
     assert not extra, f"docs/rules has files for no rule: {extra}"

@@ -12,7 +12,9 @@ from sqlkit.lint.registry import load_rules
 from sqlkit.lint.reporters.sarif import write_sarif
 from tests.conftest import lint_text
 
-SCHEMA = json.loads((Path(__file__).parent.parent / "data" / "sarif-2.1.0-subset.schema.json").read_text())
+SCHEMA = json.loads(
+    (Path(__file__).parent.parent / "data" / "sarif-2.1.0-subset.schema.json").read_text()
+)
 
 BROKEN = """
 create function public.f(p_student_id uuid) returns int language plpgsql security definer as $$

@@ -9,7 +9,9 @@ import pytest
 
 from tests.conftest import lint_text
 
-SPEC_EXAMPLES = sorted((Path(__file__).resolve().parent.parent.parent / "examples" / "spec").glob("*.sql"))
+SPEC_EXAMPLES = sorted(
+    (Path(__file__).resolve().parent.parent.parent / "examples" / "spec").glob("*.sql")
+)
 
 
 def test_every_rule_so_far_has_a_spec_example() -> None:
@@ -24,4 +26,6 @@ def test_spec_example(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     expected = sorted(re.match(r"-- expect: (.*)", text).group(1).replace(" ", "").split(","))
     found = sorted(f.code for f in lint_text(text, path=str(path)).findings)
-    assert found == expected, "\n".join(f"{f.line} {f.code} {f.message}" for f in lint_text(text).findings)
+    assert found == expected, "\n".join(
+        f"{f.line} {f.code} {f.message}" for f in lint_text(text).findings
+    )

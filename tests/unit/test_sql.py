@@ -9,7 +9,7 @@ from tests.conftest import lint_text
 
 def _kinds(text: str) -> list[tuple[str | None, int, int]]:
     source = Source("x.sql", text)
-    return [(s.kind, *source.position(s.start)) for s in parse_statements(source)]
+    return [(s.kind, *source.position(s.start)) for s in parse_statements(source, everything=True)]
 
 
 def test_statements_have_exact_lines_and_columns() -> None:
@@ -20,7 +20,7 @@ def test_statements_have_exact_lines_and_columns() -> None:
 def test_non_ascii_text_keeps_character_columns() -> None:
     text = "select 'héllo wörld';  select 'ü'; selec 2;"
     source = Source("x.sql", text)
-    stmts = parse_statements(source)
+    stmts = parse_statements(source, everything=True)
     assert [source.position(s.start) for s in stmts] == [(1, 1), (1, 24), (1, 36)]
     assert stmts[2].error is not None
     assert source.position(stmts[2].error[1]) == (1, 36)
@@ -31,6 +31,13 @@ def test_bytemap_round_trip() -> None:
     bytemap = ByteMap(text)
     for index in range(len(text)):
         assert bytemap.to_char(len(text[:index].encode())) == index
+
+
+def test_only_model_statements_get_parse_trees() -> None:
+    source = Source(
+        "x.sql", "insert into t values (1);\ngrant select on t to anon;\nSET search_path = app;"
+    )
+    assert [s.kind for s in parse_statements(source)] == ["", "GrantStmt", "VariableSetStmt"]
 
 
 def test_rejected_statement_does_not_stop_the_rest() -> None:
@@ -57,7 +64,7 @@ def test_unterminated_dollar_quote_runs_to_end() -> None:
 
 def test_psql_meta_commands_are_skipped_but_text_kept() -> None:
     source = Source("x.sql", "\\set x 1\nselect 1;\n\\i other.sql\n")
-    assert [s.kind for s in parse_statements(source)] == ["SelectStmt"]
+    assert [s.kind for s in parse_statements(source, everything=True)] == ["SelectStmt"]
     assert source.line_text(1) == "\\set x 1"
 
 
@@ -82,7 +89,11 @@ def test_plpgsql_embedded_sql_maps_to_file_lines() -> None:
         "  return n;\n"
         "end $$;\n"
     )
-    found = {f.message.split("`")[1]: (f.line, f.column) for f in lint_text(sql).findings if f.code == "SK106"}
+    found = {
+        f.message.split("`")[1]: (f.line, f.column)
+        for f in lint_text(sql).findings
+        if f.code == "SK106"
+    }
     assert found == {"students": (7, 10), "audit_it": (8, 11)}
 
 

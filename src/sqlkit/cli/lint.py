@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.table import Table
 
 from sqlkit import api
@@ -18,7 +16,7 @@ from sqlkit.errors import InputError
 from sqlkit.lint.reporters import FORMATS, report
 
 
-def _codes(values: Optional[list[str]]) -> Optional[list[str]]:
+def _codes(values: list[str] | None) -> list[str] | None:
     if not values:
         return None
     out: list[str] = []
@@ -35,27 +33,25 @@ def lint_command(
         "Default: the project's migrations/, functions/, triggers/, policies/.",
     ),
     fmt: str = typer.Option("text", "--format", "-f", help="text, json, sarif or github."),
-    select: Optional[list[str]] = typer.Option(
+    select: list[str] | None = typer.Option(
         None,
         "--select",
         help="Rule codes, prefixes (SK1) or names to run; comma-separated or repeated.",
     ),
-    ignore: Optional[list[str]] = typer.Option(
+    ignore: list[str] | None = typer.Option(
         None, "--ignore", help="Rule codes, prefixes or names to skip."
     ),
     fail_on: str = typer.Option(
         "warning", "--fail-on", help="Lowest severity that exits 1: error, warning, info or never."
     ),
-    config: Optional[Path] = typer.Option(
+    config: Path | None = typer.Option(
         None, "--config", help="A sqlkit.toml or pyproject.toml to read instead of searching."
     ),
-    target: Optional[str] = typer.Option(
+    target: str | None = typer.Option(
         None, "--target", help="supabase or postgres (overrides the config)."
     ),
-    output: Optional[Path] = typer.Option(
-        None, "--output", "-o", help="Write the report to a file."
-    ),
-    jobs: Optional[int] = typer.Option(
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to a file."),
+    jobs: int | None = typer.Option(
         None, "--jobs", "-j", help="Worker processes (default: all cores)."
     ),
     verbose: bool = typer.Option(
@@ -141,6 +137,8 @@ def rules_command(
 @guarded
 def rule_command(code: str = typer.Argument(..., help="A rule code such as SK104.")) -> None:
     """Print one rule's documentation."""
+    from rich.markdown import Markdown
+
     found = api.describe_rule(code)
     console = Console()
     console.print(f"[bold]{found.code} {found.name}[/bold] (default severity: {found.severity})\n")

@@ -19,6 +19,14 @@ class Builtins:
     relations: frozenset[str]
     server_version_num: int
 
+    @property
+    def stable_functions(self) -> frozenset[str]:
+        """Built-in functions with no volatile overload."""
+        return self._stable
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_stable", self.functions - self.volatile_functions)
+
 
 @lru_cache(maxsize=1)
 def builtins() -> Builtins:

@@ -54,7 +54,17 @@ class LintResult:
     findings: list[Finding]
     summary: Summary
     notes: list[Note]
-    sources: dict[str, str]  # path -> text, for code frames
+    sources: dict[str, str]  # path -> text kept in memory (stdin, rendered templates)
+
+    def source_text(self, path: str) -> str:
+        """The text a finding points into, for code frames (read again from disk if needed)."""
+        if path in self.sources:
+            return self.sources[path]
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                return handle.read()
+        except OSError:
+            return ""
 
     def exit_code(self, fail_on: str) -> int:
         if fail_on == "never":

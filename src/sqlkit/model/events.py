@@ -68,7 +68,6 @@ class RoutineDef:
     config: dict[str, str]
     config_spans: dict[str, Span]
     body: BodyFacts | None
-    body_text: str
     atomic: bool = False  # BEGIN ATOMIC / RETURN body, resolved at creation
 
     @property
@@ -448,7 +447,6 @@ def _create_function(source: Source, stmt: Statement, node: Node, origin: Origin
     if "sql_body" in node:
         language = "sql"
         body = analyse_atomic_body(source, node["sql_body"], parsed.offset, param_types)
-        body_text = source.text[stmt.start : stmt.end]
     elif body_text and language in ("sql", "plpgsql"):
         body_offset = _find_body(
             source, body_text, as_offset if as_offset is not None else stmt.start, stmt
@@ -476,7 +474,6 @@ def _create_function(source: Source, stmt: Statement, node: Node, origin: Origin
         config=config,
         config_spans=config_spans,
         body=body,
-        body_text=body_text,
         atomic="sql_body" in node,
     )
 

@@ -71,7 +71,7 @@ class Replayer:
         schema = self._schema(event.schema)
         key = RoutineKey(schema, event.name, event.arg_types)
         existing = self.model.functions.get(key)
-        volatility = event.volatility or ("volatile" if not event.is_procedure else "volatile")
+        volatility = event.volatility or "volatile"
         if existing is not None and event.replace:
             # CREATE OR REPLACE keeps owner and privileges, replaces everything else.
             existing.definition = event
@@ -85,18 +85,22 @@ class Replayer:
             existing.config_origins = {name: event.origin for name in event.config}
             return
         acl = self.model.function_defaults.for_schema(schema)
-        self.model.functions[key] = Function(
-            key=key,
-            definition=event,
-            security_definer=event.security_definer,
-            security_origin=event.origin,
-            definer_reason=event.definer_reason,
-            volatility=volatility,
-            volatility_written=event.volatility is not None,
-            strict=event.strict,
-            config=dict(event.config),
-            config_origins={name: event.origin for name in event.config},
-            execute={role for role, privs in acl.items() if "execute" in privs or "all" in privs},
+        self.model.add_function(
+            Function(
+                key=key,
+                definition=event,
+                security_definer=event.security_definer,
+                security_origin=event.origin,
+                definer_reason=event.definer_reason,
+                volatility=volatility,
+                volatility_written=event.volatility is not None,
+                strict=event.strict,
+                config=dict(event.config),
+                config_origins={name: event.origin for name in event.config},
+                execute={
+                    role for role, privs in acl.items() if "execute" in privs or "all" in privs
+                },
+            )
         )
 
     def _AlterRoutine(self, event: ev.AlterRoutine) -> None:
@@ -128,14 +132,14 @@ class Replayer:
                 new = RoutineKey(
                     event.new_schema or old.schema, event.new_name or old.name, old.arg_types
                 )
-                del self.model.functions[old]
+                self.model.remove_function(old)
                 function.key = new
-                self.model.functions[new] = function
+                self.model.add_function(function)
 
     def _DropRoutines(self, event: ev.DropRoutines) -> None:
         for ref in event.refs:
             for function in self.model.resolve(ref, self.search_path):
-                self.model.functions.pop(function.key, None)
+                self.model.remove_function(function.key)
 
     # --------------------------------------------------------------- privileges
     def _Grant(self, event: ev.Grant) -> None:

@@ -133,9 +133,20 @@ class Model:
     role_parents: dict[str, set[str]] = field(default_factory=dict)
     function_defaults: DefaultAcl = field(default_factory=DefaultAcl)
     table_defaults: DefaultAcl = field(default_factory=DefaultAcl)
+    _by_name: dict[tuple[str, str], dict[RoutineKey, Function]] = field(default_factory=dict)
+
+    def add_function(self, function: Function) -> None:
+        self.functions[function.key] = function
+        self._by_name.setdefault((function.key.schema, function.key.name), {})[function.key] = (
+            function
+        )
+
+    def remove_function(self, key: RoutineKey) -> None:
+        self.functions.pop(key, None)
+        self._by_name.get((key.schema, key.name), {}).pop(key, None)
 
     def routines_named(self, schema: str, name: str) -> list[Function]:
-        return [f for k, f in self.functions.items() if k.schema == schema and k.name == name]
+        return list(self._by_name.get((schema, name), {}).values())
 
     def roles_of(self, role: str) -> set[str]:
         """`role`, every role it inherits from, and PUBLIC."""

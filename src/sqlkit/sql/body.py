@@ -9,7 +9,6 @@ The result, `BodyFacts`, is plain data the rules read.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +16,8 @@ from typing import Any
 
 from pglast import parser as pg_parser
 
+from sqlkit.data import builtins
+from sqlkit.sql.fastjson import loads
 from sqlkit.sql.source import ByteMap, Source, Span
 from sqlkit.sql.tree import Node, const_value, split_name, strings, walk
 
@@ -173,6 +174,9 @@ class SqlScanner:
         pending: list[tuple[str | None, str, int]] = []
         ctes: set[str] = set()
         exempt: set[int] = set()
+        known = builtins()
+        builtin_operators = known.operators
+        stable_builtins = known.stable_functions
         for kind, node in walk(tree):
             if kind == "RangeVar":
                 if node.get("relpersistence") == "t" or "relname" not in node:
@@ -181,9 +185,11 @@ class SqlScanner:
             elif kind == "FuncCall":
                 parts = strings(node.get("funcname"))
                 schema, name = split_name(parts)
-                offset = locate(node.get("location", 0))
-                span = _span_for(source, offset, len(".".join(parts)))
-                facts.refs.append(NameRef("function", schema, name, span))
+                # an unqualified call of a non-volatile built-in can never be a finding
+                if not (schema is None and name in stable_builtins):
+                    offset = locate(node.get("location", 0))
+                    span = _span_for(source, offset, len(".".join(parts)))
+                    facts.refs.append(NameRef("function", schema, name, span))
                 lowered = (schema, name.lower())
                 if lowered in IDENTITY_FUNCTIONS:
                     facts.identity_checks.append(f"{schema}.{name}()")
@@ -213,7 +219,7 @@ class SqlScanner:
                         )
                     continue
                 schema, name = split_name(names)
-                if schema == "pg_catalog":
+                if schema == "pg_catalog" or (schema is None and name in known.types):
                     continue
                 facts.refs.append(
                     NameRef("type", schema, name, _span_for(source, offset, len(".".join(names))))
@@ -222,6 +228,8 @@ class SqlScanner:
                 names = strings(node.get("name"))
                 if len(names) == 2 and names[0] == "pg_catalog":
                     continue
+                if len(names) == 1 and names[0] in builtin_operators:
+                    continue  # pg_catalog's operators always resolve
                 if names:
                     schema, name = split_name(names)
                     offset = locate(node.get("location", 0))
@@ -369,7 +377,7 @@ class SqlScanner:
 def parse_expression(expr: str) -> Node | None:
     """Parse a PL/pgSQL expression as `SELECT <expr>`; return the expression node."""
     try:
-        tree = json.loads(pg_parser.parse_sql_json("SELECT " + expr))
+        tree = loads(pg_parser.parse_sql_json("SELECT " + expr))
     except pg_parser.ParseError:
         return None
     stmts = tree.get("stmts") or []
@@ -389,7 +397,7 @@ def analyse_sql_body(
     facts = BodyFacts()
     scanner = SqlScanner(source, facts, param_types=param_types)
     try:
-        tree = json.loads(pg_parser.parse_sql_json(body))
+        tree = loads(pg_parser.parse_sql_json(body))
     except pg_parser.ParseError as exc:
         location = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else 0
         facts.parse_errors.append((source.span(body_offset + location), str(exc.args[0])))
@@ -451,8 +459,17 @@ class PlpgsqlBody:
         words = text.split()
         if not words:
             return None
+        start = self.line_start(lineno)
+        # the parser hands back embedded SQL verbatim (INTO blanked out), so the first
+        # words are usually found as they are; fall back to a whitespace-tolerant search
+        first = text.lstrip()[: len(words[0])]
+        found = self.body.find(first, start)
+        if found != -1 and (
+            len(words) == 1 or self.body.startswith(text.lstrip()[:40].split("  ")[0], found)
+        ):
+            return found
         pattern = r"\s+".join(re.escape(word) for word in words[:4])
-        match = re.compile(pattern, re.IGNORECASE).search(self.body, self.line_start(lineno))
+        match = re.compile(pattern, re.IGNORECASE).search(self.body, start)
         return match.start() if match else None
 
     def span_at_line(self, lineno: int) -> Span:
@@ -506,7 +523,7 @@ def analyse_plpgsql_body(
     facts = BodyFacts()
     plb = PlpgsqlBody(source, body, body_offset)
     try:
-        tree = json.loads(pg_parser.parse_plpgsql_json(statement_text))
+        tree = loads(pg_parser.parse_plpgsql_json(statement_text))
     except pg_parser.ParseError as exc:
         message = str(exc.args[0]) if exc.args else str(exc)
         if "parameters specified for RAISE" in message:
@@ -541,13 +558,16 @@ def analyse_plpgsql_body(
             if match:
                 _declared_type(plb, facts, match.group(1), lineno)
     scanner = SqlScanner(source, facts, var_types=var_types, param_types=param_types)
+    exprs: list[tuple[str, Node, int]] = []
+    statements: list[tuple[str, Node, int]] = []
+    _collect(function.get("action"), "", 0, exprs, statements)
     # pass 1: variables assigned from concatenated strings (tainted dynamic SQL)
     tainted: set[str] = set()
-    exprs: list[tuple[str, Node, int]] = []
-    _collect_exprs(function.get("action"), "", 0, exprs)
     for stmt_kind, expr, _ in exprs:
         if stmt_kind == "PLpgSQL_stmt_assign":
             query = expr.get("query", "")
+            if "||" not in query and "format" not in query and "concat" not in query:
+                continue
             match = _ASSIGN_TARGET.match(query)
             if match:
                 target = query[: match.start(1)].strip().split(".")[0].strip('"')
@@ -555,9 +575,8 @@ def analyse_plpgsql_body(
                 if value is not None and scanner.unsafe_parts(value, tainted):
                     tainted.add(target)
     # pass 2: scan every embedded SQL statement and expression
-    for stmt_kind, expr, lineno in exprs:
-        _scan_expr(plb, scanner, facts, stmt_kind, expr, lineno, tainted)
-    for stmt_kind, node, lineno in _collect_statements(function.get("action")):
+    _scan_exprs(plb, scanner, facts, exprs, tainted)
+    for stmt_kind, node, lineno in statements:
         if stmt_kind == "PLpgSQL_stmt_raise":
             _check_raise(plb, facts, node, lineno)
         elif stmt_kind == "PLpgSQL_stmt_return_next" and "expr" not in node and lineno:
@@ -607,40 +626,29 @@ def _declared_type(plb: PlpgsqlBody, facts: BodyFacts, typname: str, lineno: int
     facts.refs.append(NameRef("type", schema, name, span))
 
 
-def _collect_exprs(
-    node: Any, stmt_kind: str, lineno: int, out: list[tuple[str, Node, int]]
+def _collect(
+    node: Any,
+    stmt_kind: str,
+    lineno: int,
+    exprs: list[tuple[str, Node, int]],
+    statements: list[tuple[str, Node, int]],
 ) -> None:
+    """Every PL/pgSQL statement, and every expression with its statement kind and line."""
     if isinstance(node, list):
         for item in node:
-            _collect_exprs(item, stmt_kind, lineno, out)
+            _collect(item, stmt_kind, lineno, exprs, statements)
         return
     if not isinstance(node, dict):
         return
     for key, value in node.items():
         if key == "PLpgSQL_expr" and isinstance(value, dict):
-            out.append((stmt_kind, value, lineno))
-            continue
-        if key.startswith("PLpgSQL_stmt_") and isinstance(value, dict):
-            _collect_exprs(value, key, value.get("lineno", lineno) or lineno, out)
-            continue
-        if isinstance(value, (dict, list)):
-            _collect_exprs(value, stmt_kind, lineno, out)
-
-
-def _collect_statements(node: Any) -> list[tuple[str, Node, int]]:
-    out: list[tuple[str, Node, int]] = []
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(reversed(item))
-        elif isinstance(item, dict):
-            for key, value in item.items():
-                if key.startswith("PLpgSQL_stmt_") and isinstance(value, dict):
-                    out.append((key, value, value.get("lineno", 0)))
-                if isinstance(value, (dict, list)):
-                    stack.append(value)
-    return out
+            exprs.append((stmt_kind, value, lineno))
+        elif key.startswith("PLpgSQL_stmt_") and isinstance(value, dict):
+            line = value.get("lineno", lineno) or lineno
+            statements.append((key, value, line))
+            _collect(value, key, line, exprs, statements)
+        elif isinstance(value, (dict, list)):
+            _collect(value, stmt_kind, lineno, exprs, statements)
 
 
 _DYNAMIC_KINDS = {
@@ -651,77 +659,142 @@ _DYNAMIC_KINDS = {
 }
 
 
-def _scan_expr(
-    plb: PlpgsqlBody,
-    scanner: SqlScanner,
-    facts: BodyFacts,
-    stmt_kind: str,
-    expr: Node,
-    lineno: int,
-    tainted: set[str],
-) -> None:
+# An expression made only of names, literals and these operators can name nothing the
+# rules look for (no call, relation, type or custom operator), so it is not parsed.
+_SIMPLE_EXPRESSION = re.compile(r"^[\s\w.$\"'<>=!+\-*/%,]*$")
+_OPERATOR_RUN = re.compile(r"[<>=!+\-*/%]+")
+_SIMPLE_OPERATORS = {"<", ">", "=", "<=", ">=", "<>", "!=", "+", "-", "*", "/", "%"}
+
+
+def _is_simple(text: str) -> bool:
+    if not _SIMPLE_EXPRESSION.match(text) or "--" in text or "/*" in text:
+        return False
+    return all(op in _SIMPLE_OPERATORS for op in _OPERATOR_RUN.findall(text))
+
+
+@dataclass
+class _Piece:
+    """One embedded statement or expression, ready to parse and map back to the file."""
+
+    stmt_kind: str
+    mode: int
+    query: str
+    sql: str
+    base: int  # file offset that sql[shift] corresponds to
+    shift: int
+    lineno: int
+
+
+def _prepare(plb: PlpgsqlBody, stmt_kind: str, expr: Node, lineno: int) -> _Piece | None:
     query: str = expr.get("query", "")
     mode = expr.get("parseMode", 0)
     if not query.strip():
-        return
+        return None
     prefix = ""
     anchor = query
+    dynamic = stmt_kind in _DYNAMIC_KINDS
     if mode == 0:
         sql = query
         if stmt_kind == "PLpgSQL_stmt_perform" and query[:7].upper() == "SELECT ":
             anchor = query[7:]
             prefix = "SELECT "
     elif mode == 2:
+        if not dynamic and _is_simple(query):
+            return None
         sql = "SELECT " + query
         prefix = "SELECT "
     else:
         match = _ASSIGN_TARGET.match(query)
         rhs_start = match.end() if match else 0
-        sql = "SELECT " + query[rhs_start:]
-        prefix = "SELECT "
         anchor = query[rhs_start:]
+        if _is_simple(anchor):
+            return None
+        sql = "SELECT " + anchor
+        prefix = "SELECT "
     found = plb.find(anchor, lineno) if lineno else None
     if found is None:
-        base = plb.offset + plb.line_start(lineno) if lineno else plb.offset
-        base += (
-            len(plb.body[plb.line_start(lineno) :].split("\n", 1)[0])
-            - len(plb.body[plb.line_start(lineno) :].split("\n", 1)[0].lstrip())
-            if lineno
-            else 0
-        )
+        line_start = plb.line_start(lineno) if lineno else 0
+        line = plb.body[line_start:].split("\n", 1)[0]
+        base = plb.offset + line_start + (len(line) - len(line.lstrip()))
     else:
         base = plb.offset + found
-    anchor_stripped = len(anchor) - len(anchor.lstrip())
-    try:
-        tree = json.loads(pg_parser.parse_sql_json(sql))
-    except pg_parser.ParseError:
+    shift = len(prefix) + (len(anchor) - len(anchor.lstrip()))
+    return _Piece(stmt_kind, mode, query, sql, base, shift, lineno)
+
+
+def _scan_exprs(
+    plb: PlpgsqlBody,
+    scanner: SqlScanner,
+    facts: BodyFacts,
+    exprs: list[tuple[str, Node, int]],
+    tainted: set[str],
+) -> None:
+    pieces = [p for p in (_prepare(plb, kind, expr, line) for kind, expr, line in exprs) if p]
+    if not pieces:
         return
-    bytemap = ByteMap(sql)
-    shift = len(prefix) + anchor_stripped
+    # One parser call for all pieces of the function; one by one if any piece is rejected.
+    combined = ";\n".join(piece.sql for piece in pieces)
+    trees: list[tuple[Node, int]] | None = None
+    try:
+        tree = loads(pg_parser.parse_sql_json(combined))
+        stmts = tree.get("stmts", [])
+        if len(stmts) == len(pieces):
+            bytemap = ByteMap(combined)
+            trees = []
+            char_start = 0
+            for piece, raw in zip(pieces, stmts, strict=False):
+                trees.append((raw, char_start))
+                char_start += len(piece.sql) + 2
+            _scan_parsed(plb, scanner, facts, pieces, trees, bytemap, tainted)
+            return
+    except pg_parser.ParseError:
+        pass
+    for piece in pieces:
+        try:
+            tree = loads(pg_parser.parse_sql_json(piece.sql))
+        except pg_parser.ParseError:
+            continue
+        stmts = tree.get("stmts", [])
+        if len(stmts) != 1:
+            continue
+        _scan_parsed(plb, scanner, facts, [piece], [(stmts[0], 0)], ByteMap(piece.sql), tainted)
 
-    def locate(byte_location: int) -> int:
-        return base + max(bytemap.to_char(max(byte_location, 0)) - shift, 0)
 
-    for raw in tree.get("stmts", ()):
+def _scan_parsed(
+    plb: PlpgsqlBody,
+    scanner: SqlScanner,
+    facts: BodyFacts,
+    pieces: list[_Piece],
+    trees: list[tuple[Node, int]],
+    bytemap: ByteMap,
+    tainted: set[str],
+) -> None:
+    for piece, (raw, char_start) in zip(pieces, trees, strict=False):
         stmt = raw.get("stmt") or {}
         if len(stmt) != 1:
             continue
         ((kind, node),) = stmt.items()
-        if mode == 0:
-            scanner.scan_statement(kind, node, locate, base)
+
+        def locate(byte_location: int, piece: _Piece = piece, char_start: int = char_start) -> int:
+            return piece.base + max(
+                bytemap.to_char(max(byte_location, 0)) - char_start - piece.shift, 0
+            )
+
+        if piece.mode == 0:
+            scanner.scan_statement(kind, node, locate, piece.base)
         else:
             scanner.scan_tree({kind: node}, locate)
-    is_dynamic = stmt_kind == "PLpgSQL_stmt_dynexecute" or (
-        stmt_kind in _DYNAMIC_KINDS and mode == 2
-    )
-    if is_dynamic:
-        span = plb.span_at_line(lineno)
-        facts.dynamic_sql.append(span)
-        value = parse_expression(query)
-        if value is not None:
-            unsafe = scanner.unsafe_parts(value, tainted)
-            if unsafe:
-                facts.unsafe_exec.append((span, tuple(dict.fromkeys(unsafe))))
+        if piece.stmt_kind == "PLpgSQL_stmt_dynexecute" or (
+            piece.stmt_kind in _DYNAMIC_KINDS and piece.mode == 2
+        ):
+            span = plb.span_at_line(piece.lineno)
+            facts.dynamic_sql.append(span)
+            targets = node.get("targetList") or []
+            value = targets[0].get("ResTarget", {}).get("val") if len(targets) == 1 else None
+            if value is not None:
+                unsafe = scanner.unsafe_parts(value, tainted)
+                if unsafe:
+                    facts.unsafe_exec.append((span, tuple(dict.fromkeys(unsafe))))
 
 
 def _check_raise(plb: PlpgsqlBody, facts: BodyFacts, node: Node, lineno: int) -> None:

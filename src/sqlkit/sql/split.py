@@ -8,13 +8,13 @@ the rest of the file is still linted.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from pglast import parser as pg_parser
 
+from sqlkit.sql.fastjson import loads
 from sqlkit.sql.source import ByteMap, Source
 
 Node = dict[str, Any]
@@ -60,7 +60,7 @@ def _first_token(text: str, start: int, end: int) -> int:
 def _statements_from_json(
     source: Source, data: str, base: int, text: str, first_index: int
 ) -> list[Statement]:
-    tree = json.loads(data)
+    tree = loads(data)
     bytemap = ByteMap(text)
     parsed = Parsed(base, bytemap)
     out: list[Statement] = []
@@ -87,15 +87,109 @@ def _statements_from_json(
     return out
 
 
-def parse_statements(source: Source) -> list[Statement]:
-    """Parse every statement of a source; rejected statements carry `error`."""
+# Statement kinds the model replays; the others are only checked for syntax.
+MODEL_KINDS = frozenset(
+    {
+        "CreateFunctionStmt",
+        "AlterFunctionStmt",
+        "DropStmt",
+        "GrantStmt",
+        "AlterDefaultPrivilegesStmt",
+        "GrantRoleStmt",
+        "CreateStmt",
+        "CreateForeignTableStmt",
+        "AlterTableStmt",
+        "CreatePolicyStmt",
+        "AlterPolicyStmt",
+        "ViewStmt",
+        "CreateTableAsStmt",
+        "VariableSetStmt",
+        "RenameStmt",
+        "AlterObjectSchemaStmt",
+    }
+)
+# In pglast's JSON a quote inside a string is escaped, so these keys cannot occur in values.
+_STMT_START = re.compile(r'\{"stmt":\{"(\w+)":')
+_STMT_LOCATION = re.compile(r'"stmt_location":(\d+)')
+_STMT_LEN = re.compile(r'"stmt_len":(\d+)')
+_ALTER_TABLE_MODEL_CMDS = re.compile(
+    r'"subtype":"AT_(?:\w*RowSecurity|SetRelOptions|ResetRelOptions)"'
+)
+_RELATION = re.compile(r'"relation":(\{[^{}]*\})')
+
+
+def _slim_node(kind: str, obj_text: str) -> Any | None:
+    """The parse tree of one statement from its JSON text, loading only what the model needs."""
+    if kind == "CreateStmt":
+        # Column definitions can be large; the model needs the table's name and kind only.
+        match = _RELATION.search(obj_text)
+        if match is None:
+            return loads(obj_text)["stmt"][kind]
+        node: dict[str, Any] = {"relation": loads(match.group(1))}
+        if '"partspec":' in obj_text:
+            node["partspec"] = True
+        return node
+    if kind == "AlterTableStmt" and not _ALTER_TABLE_MODEL_CMDS.search(obj_text):
+        return None
+    return loads(obj_text)["stmt"][kind]
+
+
+def _statements_from_whole_json(
+    source: Source, data: str, text: str, everything: bool
+) -> list[Statement]:
+    """Statements of a file parsed in one call, loading JSON only for model statements."""
+    bytemap = ByteMap(text)
+    parsed = Parsed(0, bytemap)
+    starts = [(m.start(), m.group(1)) for m in _STMT_START.finditer(data)]
+    out: list[Statement] = []
+    previous_end = 0
+    full = len(text)
+    for index, (json_start, kind) in enumerate(starts):
+        json_end = starts[index + 1][0] - 1 if index + 1 < len(starts) else data.rindex("]")
+        obj_text = data[json_start:json_end]
+        tail = obj_text[-48:]
+        loc_match = _STMT_LOCATION.search(tail)
+        len_match = _STMT_LEN.search(tail)
+        location = int(loc_match.group(1)) if loc_match else 0
+        length = int(len_match.group(1)) if len_match else 0
+        lead = bytemap.to_char(location)
+        end = bytemap.to_char(location + length) if length else full
+        start = _first_token(text, lead, end)
+        node = None
+        if everything or kind in MODEL_KINDS:
+            node = loads(obj_text)["stmt"][kind] if everything else _slim_node(kind, obj_text)
+        out.append(
+            Statement(
+                len(out),
+                lead,
+                start,
+                end,
+                kind if node is not None else "",
+                node,
+                parsed if node is not None else None,
+            )
+        )
+        previous_end = end
+    del previous_end
+    return out
+
+
+def parse_statements(source: Source, *, everything: bool = False) -> list[Statement]:
+    """Parse every statement of a source; rejected statements carry `error`.
+
+    Statements the model does not replay (INSERT, CREATE INDEX, ...) are only
+    syntax-checked: their `kind` is "" and they have no parse tree, unless
+    `everything` asks for all trees.
+    """
     text = source.parse_text
     try:
-        return _statements_from_json(source, pg_parser.parse_sql_json(text), 0, text, 0)
+        data = pg_parser.parse_sql_json(text)
     except pg_parser.ParseError:
-        pass
-    except Exception:  # pragma: no cover - parser internals; fall back to the slow path
-        pass
+        data = None
+    except Exception:  # pragma: no cover - parser internals; use the slow path
+        data = None
+    if data is not None:
+        return _statements_from_whole_json(source, data, text, everything)
     statements: list[Statement] = []
     for lead, end in split_text(text):
         piece = text[lead:end]
@@ -144,8 +238,8 @@ def parse_statements(source: Source) -> list[Statement]:
     return statements
 
 
-_WORD = re.compile(r"[A-Za-z_\x80-\uffff][\w$\x80-\uffff]*")
-_DOLLAR = re.compile(r"\$([A-Za-z_\x80-\uffff][\w\x80-\uffff]*)?\$")
+_WORD = re.compile(r"[^\W\d][\w$]*")
+_DOLLAR = re.compile(r"\$([^\W\d]\w*)?\$")
 
 
 def split_text(text: str) -> list[tuple[int, int]]:
@@ -221,9 +315,7 @@ def split_text(text: str) -> list[tuple[int, int]]:
             match = _WORD.match(text, i)
             if match:
                 word = match.group(0).lower()
-                if word == "atomic" and prev_word == "begin":
-                    atomic_depth += 1
-                elif atomic_depth and word == "case":
+                if (word == "atomic" and prev_word == "begin") or (atomic_depth and word == "case"):
                     atomic_depth += 1
                 elif atomic_depth and word == "end":
                     atomic_depth -= 1

@@ -39,32 +39,53 @@ TYPE_ALIASES = {
 }
 
 
+# Leaf node types: nothing below them is a typed node worth visiting.
+_LEAVES = frozenset(
+    {
+        "String",
+        "A_Const",
+        "ColumnRef",
+        "ParamRef",
+        "A_Star",
+        "Integer",
+        "Float",
+        "Boolean",
+        "BitString",
+        "SQLValueFunction",
+        "SetToDefault",
+    }
+)
+
+
 def walk(node: Any) -> Iterator[tuple[str, Node]]:
     """Yield (node type, node) for every typed node below `node`, parents first."""
     stack: list[tuple[str, Any]] = [("", node)]
     pop = stack.pop
     push = stack.append
+    leaves = _LEAVES
     while stack:
         field, value = pop()
-        if isinstance(value, list):
+        if value.__class__ is list:
             for item in reversed(value):
                 push((field, item))
             continue
-        if not isinstance(value, dict):
+        if value.__class__ is not dict:
             continue
         if len(value) == 1:
             ((key, inner),) = value.items()
-            if key[:1].isupper() and isinstance(inner, dict):
+            if inner.__class__ is dict and key[:1].isupper():
                 yield key, inner
+                if key in leaves:
+                    continue
                 for k, v in inner.items():
-                    if isinstance(v, (dict, list)):
+                    if v.__class__ is dict or v.__class__ is list:
                         push((k, v))
                 continue
         bare = _BARE_FIELDS.get(field)
         if bare is not None:
             yield bare, value
         for k, v in value.items():
-            if isinstance(v, (dict, list)):
+            if v.__class__ is dict or v.__class__ is list:
                 push((k, v))
 
 

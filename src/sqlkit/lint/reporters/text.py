@@ -25,7 +25,7 @@ def write_text(result: LintResult, out: TextIO, *, color: bool | None = None) ->
         )
         lines = lines_cache.get(f.path)
         if lines is None:
-            lines = result.sources.get(f.path, "").split("\n")
+            lines = result.source_text(f.path).split("\n")
             lines_cache[f.path] = lines
         if 1 <= f.line <= len(lines):
             width = len(str(f.line + 1))
