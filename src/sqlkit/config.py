@@ -36,6 +36,10 @@ class Settings:
     allowed_search_paths: tuple[str, ...] = DEFAULT_ALLOWED_SEARCH_PATHS
     vars: dict[str, Any] = field(default_factory=dict)
     postgres_version: int = 18
+    engine: str = "embedded"
+    postgres_bin: str | None = None
+    docker_image: str | None = None
+    tests: str = "tests/sql"
 
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -82,8 +86,16 @@ def settings_from_table(table: dict[str, Any], root: Path, config_file: Path | N
             if key in ("select", "ignore"):
                 items = tuple(item.upper() for item in items)
             values[key] = items
-        elif key in ("migrations", "functions", "triggers", "policies"):
+        elif key in ("migrations", "functions", "triggers", "policies", "tests"):
             values[key] = _expect(value, str, key, where, "a folder path (string)")
+        elif key == "engine":
+            if value not in ("embedded", "local", "docker", "dsn"):
+                raise ConfigError(
+                    f"{where}: `engine` must be embedded, local, docker or dsn, got {value!r}"
+                )
+            values[key] = value
+        elif key in ("postgres_bin", "docker_image"):
+            values[key] = _expect(value, str, key, where, "a string")
         elif key == "severity":
             _expect(value, dict, key, where, 'a table like {SK109 = "off"}')
             for code, level in value.items():

@@ -43,9 +43,11 @@ def main(
     """sqlkit: Postgres/Supabase SQL in git, checked before it ships."""
 
 
-from sqlkit.cli import lint as _lint  # noqa: E402  (registers commands)
+from sqlkit.cli import db as _db  # noqa: E402  (registers commands)
+from sqlkit.cli import lint as _lint  # noqa: E402
 
 _lint.register(app)
+_db.register(app)
 
 __all__ = ["app", "main"]
 

@@ -1,0 +1,283 @@
+"""`sqlkit apply`, `status`, `repair`, `verify`, `init`."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sqlkit.cli.common import guarded
+from sqlkit.config import Settings, load_settings
+from sqlkit.engines.base import mask_dsn, parse_dsn
+from sqlkit.errors import InputError, VerificationFailed
+
+console = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def _dsn(value: str | None) -> str:
+    dsn = value or os.environ.get("SQLKIT_DSN") or os.environ.get("DATABASE_URL")
+    if not dsn:
+        raise InputError(
+            "no database given", hint="pass --dsn URL, or set SQLKIT_DSN or DATABASE_URL"
+        )
+    return dsn
+
+
+def _settings(config: Path | None) -> Settings:
+    return load_settings(config_file=config)
+
+
+def _terminate_on_sigterm() -> None:
+    """SIGTERM behaves like Ctrl-C: unwind, so servers and directories are cleaned up."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+DsnOption = typer.Option(
+    None, "--dsn", help="Database URL (default: $SQLKIT_DSN or $DATABASE_URL)."
+)
+ConfigOption = typer.Option(None, "--config", help="A sqlkit.toml or pyproject.toml to read.")
+LockOption = typer.Option(
+    60.0, "--lock-timeout", help="Seconds to wait for another apply to finish (0: forever)."
+)
+
+
+@guarded
+def apply_command(
+    dsn: str | None = DsnOption,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; change nothing."),
+    shim: bool = typer.Option(
+        False, "--shim", help="Install the target's shim first (Supabase roles, auth, net)."
+    ),
+    lock_timeout: float = LockOption,
+    config: Path | None = ConfigOption,
+) -> None:
+    """Apply pending migrations, then changed repeatable definitions, one transaction per file.
+
+    Example: sqlkit apply --dsn postgresql://postgres@localhost:5432/app
+    """
+    from sqlkit.engines.shim import install_shim
+    from sqlkit.migrate.apply import apply_files
+    from sqlkit.migrate.discovery import MigrationFile
+
+    _terminate_on_sigterm()
+    settings = _settings(config)
+    server = parse_dsn(_dsn(dsn))
+    with server.connect() as conn:
+        if shim and not dry_run and install_shim(conn, settings.target, settings.exposed_schemas):
+            err.print(f"installed the {settings.target} shim")
+        if dry_run:
+            result = apply_files(conn, settings, dry_run=True, lock_timeout=lock_timeout)
+            _print_plan(result.plan)
+            return
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as bar:
+            task = bar.add_task("applying", total=None)
+
+            def progress(file: MigrationFile, state: str) -> None:
+                if state == "start":
+                    bar.update(task, description=f"applying {file.display}")
+                else:
+                    bar.advance(task)
+
+            result = apply_files(conn, settings, lock_timeout=lock_timeout, progress=progress)
+    for file, ms in result.applied:
+        console.print(f"applied {file.display} [dim]({ms} ms)[/dim]")
+    for row in result.plan.missing_locally:
+        err.print(
+            f"[yellow]warning:[/yellow] version {row.version} ({row.name}) is applied but its file is gone"
+        )
+    if not result.applied:
+        console.print("nothing to apply: the database is up to date")
+    else:
+        console.print(
+            f"[green]applied {len(result.applied)} file(s)[/green] to "
+            f"{mask_dsn(server.url(with_password=False))}"
+        )
+
+
+def _print_plan(plan: object) -> None:
+    from sqlkit.migrate.apply import Plan
+
+    assert isinstance(plan, Plan)
+    if plan.changed:
+        for file, _ in plan.changed:
+            console.print(
+                f"[red]changed after apply[/red] {file.display} (apply will refuse; see `sqlkit repair`)"
+            )
+    if not plan.to_run:
+        console.print("nothing to apply: the database is up to date")
+    for item in plan.to_run:
+        console.print(f"would {item.action} {item.file.display}")
+
+
+@guarded
+def status_command(
+    dsn: str | None = DsnOption,
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    config: Path | None = ConfigOption,
+) -> None:
+    """Show applied, pending, changed, outdated and missing-locally files. Exits 1 on drift."""
+    from sqlkit.migrate.apply import status
+
+    if fmt not in ("table", "json"):
+        raise InputError(f"unknown format {fmt!r}", hint="use table or json")
+    settings = _settings(config)
+    server = parse_dsn(_dsn(dsn))
+    with server.connect() as conn:
+        rows = status(conn, settings)
+    if fmt == "json":
+        typer.echo(json.dumps([row.__dict__ for row in rows], indent=2))
+    else:
+        table = Table("kind", "version", "name", "state", "applied at", box=None)
+        colors = {
+            "applied": "green",
+            "pending": "yellow",
+            "changed": "red",
+            "failed": "red",
+            "outdated": "yellow",
+            "missing-locally": "magenta",
+        }
+        for row in rows:
+            table.add_row(
+                row.kind,
+                row.version or "",
+                row.name,
+                f"[{colors[row.state]}]{row.state}[/]",
+                row.applied_at or "",
+            )
+        console.print(table)
+    if any(row.state == "changed" for row in rows):
+        raise typer.Exit(1)
+
+
+@guarded
+def repair_command(
+    dsn: str | None = DsnOption,
+    lock_timeout: float = LockOption,
+    config: Path | None = ConfigOption,
+) -> None:
+    """Accept the current checksums of changed migrations and forget failed attempts."""
+    from sqlkit.migrate.apply import repair
+
+    settings = _settings(config)
+    server = parse_dsn(_dsn(dsn))
+    with server.connect() as conn:
+        done = repair(conn, settings, lock_timeout=lock_timeout)
+    for line in done:
+        console.print(line)
+    if not done:
+        console.print("nothing to repair")
+
+
+@guarded
+def verify_command(
+    engine: str | None = typer.Option(
+        None, "--engine", "-e", help="embedded (default), local, docker or dsn."
+    ),
+    dsn: str | None = typer.Option(
+        None, "--dsn", help="For --engine dsn: the server to use (a throwaway database is created)."
+    ),
+    junit: Path | None = typer.Option(None, "--junit", help="Write a JUnit XML report."),
+    keep: bool = typer.Option(
+        False, "--keep", help="Leave the server running and print SQLKIT_DSN=<url>."
+    ),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", help="Test files run at once."),
+    config: Path | None = ConfigOption,
+) -> None:
+    """Apply everything to a disposable Postgres and run tests/sql/*.sql, each in its own clone.
+
+    Example: sqlkit verify --junit verify.xml
+    """
+    from sqlkit.verify.junit import write_junit
+    from sqlkit.verify.runner import TestResult, verify
+
+    _terminate_on_sigterm()
+    settings = _settings(config)
+    if engine is not None and engine not in ("embedded", "local", "docker", "dsn"):
+        raise InputError(f"unknown engine {engine!r}", hint="use embedded, local, docker or dsn")
+
+    def on_result(result: TestResult) -> None:
+        mark = "[green]pass[/green]" if result.passed else "[red]FAIL[/red]"
+        err.print(f"  {mark} {result.path} [dim]({result.seconds * 1000:.0f} ms)[/dim]")
+
+    result = verify(
+        settings,
+        engine_name=engine,
+        dsn=dsn,
+        keep=keep,
+        jobs=jobs,
+        on_step=lambda s: err.print(f"[dim]· {s}[/dim]"),
+        on_result=on_result,
+    )
+    table = Table("test", "result", "ms", "message", box=None)
+    for test in result.tests:
+        table.add_row(
+            test.path,
+            "[green]pass[/green]" if test.passed else "[red]FAIL[/red]",
+            f"{test.seconds * 1000:.0f}",
+            f"{test.path}:{test.line}: {test.message}"
+            if not test.passed and test.line
+            else test.message,
+        )
+    if result.tests:
+        console.print(table)
+    objects = ", ".join(f"{v} {k}" for k, v in result.objects.items())
+    passed = sum(1 for t in result.tests if t.passed)
+    console.print(
+        f"{'[green]verified[/green]' if result.ok else '[red]verification failed[/red]'}: "
+        f"{result.applied} file(s) applied ({objects}) on {result.engine} PostgreSQL {result.server_version}; "
+        f"{passed}/{len(result.tests)} test file(s) passed in {result.timings.get('total', 0):.2f}s"
+    )
+    if junit is not None:
+        write_junit(result, junit)
+    if result.dsn:
+        print(f"SQLKIT_DSN={result.dsn}")
+        sys.stdout.flush()
+        err.print('the server keeps running; connect with: psql "$SQLKIT_DSN"')
+    if not result.ok:
+        raise VerificationFailed(f"{len(result.tests) - passed} test file(s) failed")
+
+
+@guarded
+def init_command(
+    path: Path = typer.Argument(Path("."), help="Folder to create the project in."),
+    target: str = typer.Option("supabase", "--target", help="supabase or postgres."),
+    force: bool = typer.Option(
+        False, "--force", help="Write into a folder that already has files."
+    ),
+) -> None:
+    """Scaffold a project that `sqlkit verify` passes at once."""
+    from sqlkit.scaffold import init_project
+
+    written = init_project(path, target=target, force=force)
+    for file in written:
+        console.print(f"created {file}")
+    console.print(f"\nnext: cd {path} && sqlkit lint && sqlkit verify")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("apply")(apply_command)
+    app.command("status")(status_command)
+    app.command("repair")(repair_command)
+    app.command("verify")(verify_command)
+    app.command("init")(init_command)

@@ -1,0 +1,29 @@
+"""The `dsn` engine: an existing server; sqlkit works in a throwaway database it drops afterwards."""
+
+from __future__ import annotations
+
+from sqlkit.engines.base import Engine, Server, drop_database, parse_dsn
+
+
+class DsnEngine(Engine):
+    name = "dsn"
+
+    def __init__(self, dsn: str) -> None:
+        self.server = parse_dsn(dsn)
+        self.created: list[str] = []
+
+    def start(self) -> Server:
+        self.server.connect().close()  # fail early, with a clear error
+        return self.server
+
+    def scratch_database(self, server: Server) -> str:
+        name = super().scratch_database(server)
+        self.created.append(name)
+        return name
+
+    def track(self, name: str) -> None:
+        self.created.append(name)
+
+    def stop(self) -> None:
+        while self.created:
+            drop_database(self.server, self.created.pop())

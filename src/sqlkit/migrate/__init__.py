@@ -1,0 +1,1 @@
+"""Migrations: discovery of files, the history table, apply, status and repair."""

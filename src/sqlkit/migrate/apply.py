@@ -1,0 +1,296 @@
+"""Apply, status and repair: one transaction per file, together with its history row."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import psycopg
+
+from sqlkit.config import Settings
+from sqlkit.errors import DriftError, InputError, MigrationError
+from sqlkit.migrate.discovery import MigrationFile, discover
+from sqlkit.migrate.history import (
+    HistoryRow,
+    acquire_lock,
+    ensure_history,
+    history_exists,
+    latest_successful,
+    read_history,
+    record,
+    release_lock,
+)
+from sqlkit.migrate.script import ScriptError, run_script
+from sqlkit.sql.source import Source
+from sqlkit.sql.split import parse_statements
+
+# Statements Postgres refuses inside a transaction block.
+_OUTSIDE_TRANSACTION = {
+    "VacuumStmt": "VACUUM",
+    "CreatedbStmt": "CREATE DATABASE",
+    "DropdbStmt": "DROP DATABASE",
+    "AlterSystemStmt": "ALTER SYSTEM",
+    "CreateTableSpaceStmt": "CREATE TABLESPACE",
+    "DropTableSpaceStmt": "DROP TABLESPACE",
+    "CreateSubscriptionStmt": "CREATE SUBSCRIPTION",
+}
+
+
+@dataclass
+class PlanItem:
+    file: MigrationFile
+    action: str  # "apply" | "reapply" | "skip"
+
+
+@dataclass
+class Plan:
+    items: list[PlanItem]
+    changed: list[tuple[MigrationFile, HistoryRow]] = field(default_factory=list)
+    missing_locally: list[HistoryRow] = field(default_factory=list)
+
+    @property
+    def to_run(self) -> list[PlanItem]:
+        return [item for item in self.items if item.action != "skip"]
+
+
+@dataclass
+class ApplyResult:
+    applied: list[tuple[MigrationFile, int]]  # file, execution ms
+    plan: Plan
+
+
+def transaction_problem(file: MigrationFile) -> tuple[str, int] | None:
+    """A statement that cannot run inside a transaction (what, file offset), if any."""
+    source = Source(path=file.display, text=file.sql)
+    for stmt in parse_statements(source, everything=True):
+        node = stmt.node or {}
+        what = _OUTSIDE_TRANSACTION.get(stmt.kind or "")
+        if stmt.kind == "VacuumStmt" and not node.get("is_vacuumcmd"):
+            what = None  # a bare ANALYZE is fine in a transaction
+        if stmt.kind in ("IndexStmt", "DropStmt") and node.get("concurrent"):
+            what = (
+                "CREATE INDEX CONCURRENTLY"
+                if stmt.kind == "IndexStmt"
+                else "DROP INDEX CONCURRENTLY"
+            )
+        if stmt.kind == "ReindexStmt" and "concurrently" in str(node.get("params", "")):
+            what = "REINDEX CONCURRENTLY"
+        if stmt.kind == "TransactionStmt":
+            what = "an explicit transaction statement (BEGIN/COMMIT/ROLLBACK)"
+        if what:
+            return what, stmt.start
+    return None
+
+
+def check_files(files: list[MigrationFile]) -> None:
+    """Refuse files that would break the one-transaction-per-file promise."""
+    for file in files:
+        if file.no_transaction:
+            continue
+        problem = transaction_problem(file)
+        if problem is not None:
+            what, offset = problem
+            line, _ = Source(path=file.display, text=file.sql).position(offset)
+            if what.startswith("an explicit"):
+                hint = "remove it: sqlkit runs each file in its own transaction"
+            else:
+                hint = "put `-- sqlkit: no-transaction` on the first line of the file (and keep it to that statement)"
+            raise InputError(
+                f"{file.display}:{line}: {what} cannot run inside a transaction", hint=hint
+            )
+
+
+def make_plan(files: list[MigrationFile], history: list[HistoryRow]) -> Plan:
+    latest = latest_successful(history)
+    items: list[PlanItem] = []
+    changed: list[tuple[MigrationFile, HistoryRow]] = []
+    local_versions = set()
+    for file in files:
+        if file.kind == "versioned":
+            local_versions.add(file.version)
+            row = latest.get(("versioned", file.version or ""))
+            if row is None:
+                items.append(PlanItem(file, "apply"))
+            else:
+                if row.checksum != file.checksum:
+                    changed.append((file, row))
+                items.append(PlanItem(file, "skip"))
+        else:
+            row = latest.get(("repeatable", file.name))
+            if row is None:
+                items.append(PlanItem(file, "apply"))
+            elif row.checksum != file.checksum:
+                items.append(PlanItem(file, "reapply"))
+            else:
+                items.append(PlanItem(file, "skip"))
+    missing = [
+        row for key, row in latest.items() if key[0] == "versioned" and key[1] not in local_versions
+    ]
+    return Plan(items, changed, sorted(missing, key=lambda r: int(r.version or 0)))
+
+
+Progress = Callable[[MigrationFile, str], None]
+
+
+def apply_files(
+    conn: psycopg.Connection,
+    settings: Settings,
+    *,
+    lock_timeout: float = 60.0,
+    dry_run: bool = False,
+    files: list[MigrationFile] | None = None,
+    progress: Progress | None = None,
+) -> ApplyResult:
+    """Apply what is pending. `conn` must be in autocommit mode; it is left unlocked."""
+    files = discover(settings) if files is None else files
+    check_files(files)
+    if dry_run:
+        history = read_history(conn)
+        plan = make_plan(files, history)
+        return ApplyResult([], plan)
+    acquire_lock(conn, lock_timeout)
+    try:
+        ensure_history(conn)
+        plan = make_plan(files, read_history(conn))
+        if plan.changed:
+            names = ", ".join(file.display for file, _ in plan.changed)
+            raise DriftError(
+                f"applied migration(s) changed since they were applied: {names}",
+                hint="restore the original file, or run `sqlkit repair` to accept the new checksum",
+            )
+        applied: list[tuple[MigrationFile, int]] = []
+        for item in plan.to_run:
+            if progress:
+                progress(item.file, "start")
+            applied.append((item.file, _run_file(conn, item.file)))
+            if progress:
+                progress(item.file, "done")
+        return ApplyResult(applied, plan)
+    finally:
+        release_lock(conn)
+
+
+def _run_file(conn: psycopg.Connection, file: MigrationFile) -> int:
+    source = Source(path=file.display, text=file.sql)
+    started = time.perf_counter()
+    try:
+        if file.no_transaction:
+            run_script(conn, source)
+            elapsed = int((time.perf_counter() - started) * 1000)
+            record(conn, file.kind, file.version, file.name, file.checksum, elapsed, True)
+        else:
+            with conn.transaction():
+                run_script(conn, source)
+                elapsed = int((time.perf_counter() - started) * 1000)
+                record(conn, file.kind, file.version, file.name, file.checksum, elapsed, True)
+    except (ScriptError, psycopg.Error) as exc:
+        if conn.closed or conn.broken:
+            raise MigrationError(
+                f"{file.display}: the connection was lost: {exc}",
+                hint="nothing of this file was kept; run apply again",
+            ) from None
+        elapsed = int((time.perf_counter() - started) * 1000)
+        try:
+            record(conn, file.kind, file.version, file.name, file.checksum, elapsed, False)
+        except psycopg.Error:
+            pass
+        line = exc.line if isinstance(exc, ScriptError) else 1
+        state = (
+            f" (SQLSTATE {exc.sqlstate})" if isinstance(exc, ScriptError) and exc.sqlstate else ""
+        )
+        raise MigrationError(
+            f"{file.display}:{line}: {exc}{state}",
+            hint=(
+                "statements before it in this file were committed (no-transaction file)"
+                if file.no_transaction
+                else "nothing of this file was kept; earlier files stay applied; fix it and run apply again"
+            ),
+        ) from None
+    return elapsed
+
+
+@dataclass
+class StatusRow:
+    kind: str
+    version: str | None
+    name: str
+    state: str  # applied | pending | changed | outdated | missing-locally | failed
+    applied_at: str | None
+    checksum: str | None
+
+
+def status(conn: psycopg.Connection, settings: Settings) -> list[StatusRow]:
+    files = discover(settings)
+    history = read_history(conn)
+    plan = make_plan(files, history)
+    latest = latest_successful(history)
+    failed = {
+        (r.kind, r.version if r.kind == "versioned" else r.name) for r in history if not r.success
+    }
+    changed = {file.path for file, _ in plan.changed}
+    rows: list[StatusRow] = []
+    for item in plan.items:
+        file = item.file
+        key = (
+            ("versioned", file.version or "")
+            if file.kind == "versioned"
+            else ("repeatable", file.name)
+        )
+        row = latest.get(key)
+        if file.path in changed:
+            state = "changed"
+        elif item.action == "apply":
+            state = "failed" if key in failed else "pending"
+        elif item.action == "reapply":
+            state = "outdated"
+        else:
+            state = "applied"
+        rows.append(
+            StatusRow(
+                file.kind,
+                file.version,
+                file.name,
+                state,
+                row.applied_at.isoformat(timespec="seconds") if row else None,
+                file.checksum,
+            )
+        )
+    for row in plan.missing_locally:
+        rows.append(
+            StatusRow(
+                "versioned",
+                row.version,
+                row.name,
+                "missing-locally",
+                row.applied_at.isoformat(timespec="seconds"),
+                row.checksum,
+            )
+        )
+    return rows
+
+
+def repair(
+    conn: psycopg.Connection, settings: Settings, *, lock_timeout: float = 60.0
+) -> list[str]:
+    """Accept the current checksum of changed versioned files; forget failed attempts."""
+    files = discover(settings)
+    acquire_lock(conn, lock_timeout)
+    try:
+        if not history_exists(conn):
+            return []
+        plan = make_plan(files, read_history(conn))
+        done: list[str] = []
+        with conn.transaction():
+            for file, row in plan.changed:
+                conn.execute(
+                    "update sqlkit.schema_history set checksum = %s where id = %s",
+                    (file.checksum, row.id),
+                )
+                done.append(f"{file.display}: checksum {row.checksum[:12]} -> {file.checksum[:12]}")
+            cur = conn.execute("delete from sqlkit.schema_history where not success")
+            if cur.rowcount:
+                done.append(f"removed {cur.rowcount} failed attempt(s) from the history")
+        return done
+    finally:
+        release_lock(conn)

@@ -1,0 +1,109 @@
+"""The history table `sqlkit.schema_history` and the advisory lock around apply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import psycopg
+
+from sqlkit.errors import SqlkitError
+
+# pg_advisory_lock key: the bytes of "sqlkit" as a bigint
+LOCK_KEY = int.from_bytes(b"sqlkit", "big")
+
+CREATE_HISTORY = """
+create schema if not exists sqlkit;
+create table if not exists sqlkit.schema_history (
+  id bigint generated always as identity primary key,
+  version text,
+  kind text not null check (kind in ('versioned', 'repeatable')),
+  name text not null,
+  checksum text not null,
+  applied_by text not null default current_user,
+  applied_at timestamptz not null default now(),
+  execution_ms integer not null,
+  success boolean not null
+);
+create index if not exists schema_history_name_idx on sqlkit.schema_history (kind, name, id);
+"""
+
+
+class LockTimeout(SqlkitError):
+    """Another apply holds the migration lock."""
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    id: int
+    version: str | None
+    kind: str
+    name: str
+    checksum: str
+    applied_by: str
+    applied_at: datetime
+    execution_ms: int
+    success: bool
+
+
+def ensure_history(conn: psycopg.Connection) -> None:
+    conn.execute(CREATE_HISTORY.encode())
+
+
+def history_exists(conn: psycopg.Connection) -> bool:
+    row = conn.execute("select to_regclass('sqlkit.schema_history') is not null").fetchone()
+    return bool(row and row[0])
+
+
+def read_history(conn: psycopg.Connection) -> list[HistoryRow]:
+    if not history_exists(conn):
+        return []
+    rows = conn.execute(
+        "select id, version, kind, name, checksum, applied_by, applied_at, execution_ms, success "
+        "from sqlkit.schema_history order by id"
+    ).fetchall()
+    return [HistoryRow(*row) for row in rows]
+
+
+def latest_successful(rows: list[HistoryRow]) -> dict[tuple[str, str], HistoryRow]:
+    """The last successful row per (kind, versioned version or repeatable name)."""
+    out: dict[tuple[str, str], HistoryRow] = {}
+    for row in rows:
+        if row.success:
+            out[(row.kind, row.version if row.kind == "versioned" else row.name)] = row  # type: ignore[index]
+    return out
+
+
+def acquire_lock(conn: psycopg.Connection, timeout_s: float) -> None:
+    """Session advisory lock, waiting at most `timeout_s` (0: wait forever)."""
+    conn.execute(f"set lock_timeout = {int(timeout_s * 1000)}")
+    try:
+        conn.execute("select pg_advisory_lock(%s)", (LOCK_KEY,))
+    except psycopg.errors.LockNotAvailable:
+        raise LockTimeout(
+            f"another sqlkit apply holds the migration lock (waited {timeout_s:g}s)",
+            hint="wait for it to finish, or raise --lock-timeout",
+        ) from None
+    finally:
+        conn.execute("set lock_timeout = 0")
+
+
+def release_lock(conn: psycopg.Connection) -> None:
+    if not conn.closed:
+        conn.execute("select pg_advisory_unlock(%s)", (LOCK_KEY,))
+
+
+def record(
+    conn: psycopg.Connection,
+    kind: str,
+    version: str | None,
+    name: str,
+    checksum: str,
+    execution_ms: int,
+    success: bool,
+) -> None:
+    conn.execute(
+        "insert into sqlkit.schema_history (version, kind, name, checksum, execution_ms, success) "
+        "values (%s, %s, %s, %s, %s, %s)",
+        (version, kind, name, checksum, execution_ms, success),
+    )

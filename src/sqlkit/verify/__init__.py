@@ -1,0 +1,1 @@
+"""Verification: apply everything to a disposable Postgres and run the SQL tests."""

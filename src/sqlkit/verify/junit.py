@@ -1,0 +1,37 @@
+"""JUnit XML for CI systems that show test reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from sqlkit.verify.runner import VerifyResult
+
+
+def write_junit(result: VerifyResult, path: Path) -> None:
+    failures = sum(1 for t in result.tests if not t.passed)
+    suite = ET.Element(
+        "testsuite",
+        name="sqlkit verify",
+        tests=str(len(result.tests)),
+        failures=str(failures),
+        errors="0",
+        time=f"{sum(t.seconds for t in result.tests):.3f}",
+    )
+    for test in result.tests:
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname="sqlkit.sql",
+            name=test.path,
+            file=test.path,
+            time=f"{test.seconds:.3f}",
+        )
+        if not test.passed:
+            where = f"{test.path}:{test.line}" if test.line else test.path
+            failure = ET.SubElement(case, "failure", message=test.message, type="SqlTestFailure")
+            failure.text = f"{where}: {test.message}"
+    tree = ET.ElementTree(ET.Element("testsuites"))
+    tree.getroot().append(suite)
+    ET.indent(tree)
+    tree.write(path, encoding="utf-8", xml_declaration=True)

@@ -1,0 +1,240 @@
+"""`sqlkit verify`: engine, shim, apply, live checks, SQL tests in template clones."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import psycopg
+
+from sqlkit.config import Settings
+from sqlkit.engines.base import Engine, Server, create_database, drop_database, engine_for
+from sqlkit.engines.shim import install_shim
+from sqlkit.errors import EngineError
+from sqlkit.migrate.apply import apply_files
+from sqlkit.migrate.discovery import MigrationFile, discover
+from sqlkit.migrate.script import ScriptError, run_script
+from sqlkit.sql.source import Source
+
+TEMPLATE_DB = "sqlkit_template"
+
+
+@dataclass
+class TestResult:
+    path: str
+    passed: bool
+    seconds: float
+    clone_seconds: float
+    message: str = ""
+    line: int | None = None
+
+
+@dataclass
+class VerifyResult:
+    engine: str
+    server_version: str
+    applied: int
+    tests: list[TestResult] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    objects: dict[str, int] = field(default_factory=dict)
+    dsn: str | None = None  # with --keep
+
+    @property
+    def ok(self) -> bool:
+        return all(t.passed for t in self.tests)
+
+
+def helpers_sql() -> str:
+    return resources.files("sqlkit.verify").joinpath("helpers.sql").read_text("utf-8")
+
+
+_EXTENSION = re.compile(r"create\s+extension\s+(?:if\s+not\s+exists\s+)?(\"[^\"]+\"|[\w-]+)", re.I)
+
+
+def required_extensions(files: list[MigrationFile]) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for file in files:
+        for match in _EXTENSION.finditer(file.sql):
+            found.append((match.group(1).strip('"'), file.display))
+    return found
+
+
+def check_extensions(conn: psycopg.Connection, files: list[MigrationFile], engine: str) -> None:
+    """A project that needs an extension the engine lacks gets told which, and what to do."""
+    available = {
+        row[0] for row in conn.execute("select name from pg_catalog.pg_available_extensions")
+    }
+    for name, path in required_extensions(files):
+        if name not in available:
+            raise EngineError(
+                f"{path} needs the extension {name!r}, which the {engine} engine does not have",
+                hint="set engine = \"local\" in [tool.sqlkit] to use the system's PostgreSQL (Debian's "
+                "packages ship full contrib; postgres_bin picks the binaries), or --engine docker "
+                "with an image that has it",
+            )
+
+
+def build_template(
+    server: Server,
+    settings: Settings,
+    dbname: str,
+    engine_name: str,
+    files: list[MigrationFile] | None = None,
+    progress: Callable[[MigrationFile, str], None] | None = None,
+) -> int:
+    """Shim, test helpers and every migration in `dbname`; returns the number of files applied."""
+    files = discover(settings) if files is None else files
+    with server.connect(dbname) as conn:
+        check_extensions(conn, files, engine_name)
+        install_shim(conn, settings.target, settings.exposed_schemas)
+        conn.execute(helpers_sql().encode())
+        result = apply_files(conn, settings, files=files, progress=progress)
+    return len(result.applied)
+
+
+def count_objects(server: Server, dbname: str) -> dict[str, int]:
+    query = """
+      select
+        (select count(*) from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+          where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema', 'sqlkit', 'auth', 'net', 'storage')
+            and n.nspname not like 'pg_toast%%'),
+        (select count(*) from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+          where n.nspname not in ('pg_catalog', 'information_schema', 'sqlkit', 'sqlkit_test', 'auth', 'net', 'storage', 'extensions')),
+        (select count(*) from pg_catalog.pg_trigger t where not t.tgisinternal),
+        (select count(*) from pg_catalog.pg_policy),
+        (select count(*) from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+          where c.relkind in ('v', 'm') and n.nspname not in ('pg_catalog', 'information_schema'))
+    """
+    with server.connect(dbname) as conn:
+        row = conn.execute(query).fetchone()
+    assert row is not None
+    return dict(
+        zip(("tables", "functions", "triggers", "policies", "views"), (int(v) for v in row))
+    )
+
+
+def run_test_file(
+    server: Server,
+    template: str,
+    path: Path,
+    display: str,
+    active: set[psycopg.Connection] | None = None,
+) -> TestResult:
+    """One test file in its own clone, inside a transaction that is rolled back."""
+    clone = f"sqlkit_test_{secrets.token_hex(5)}"
+    started = time.perf_counter()
+    create_database(server, clone, template=template)
+    clone_seconds = time.perf_counter() - started
+    source = Source(path=display, text=path.read_text(encoding="utf-8", errors="replace"))
+    try:
+        with server.connect(clone, autocommit=False) as conn:
+            if active is not None:
+                active.add(conn)
+            try:
+                run_script(conn, source)
+                passed, message, line = True, "", None
+            except ScriptError as exc:
+                passed, message, line = False, exc.message, exc.line
+            finally:
+                if active is not None:
+                    active.discard(conn)
+                if not conn.closed:
+                    conn.rollback()
+    finally:
+        drop_database(server, clone)
+    return TestResult(display, passed, time.perf_counter() - started, clone_seconds, message, line)
+
+
+def run_tests(
+    server: Server,
+    settings: Settings,
+    template: str,
+    jobs: int | None = None,
+    on_result: Callable[[TestResult], None] | None = None,
+) -> list[TestResult]:
+    folder = settings.root / settings.tests
+    paths = sorted(folder.glob("*.sql")) if folder.is_dir() else []
+    jobs = jobs or min(4, os.cpu_count() or 1)
+    results: list[TestResult] = []
+
+    active: set[psycopg.Connection] = set()
+
+    def one(path: Path) -> TestResult:
+        result = run_test_file(server, template, path, str(path.relative_to(settings.root)), active)
+        if on_result:
+            on_result(result)
+        return result
+
+    if jobs <= 1 or len(paths) <= 1:
+        return [one(path) for path in paths]
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    try:
+        futures = [pool.submit(one, path) for path in paths]
+        results = [future.result() for future in futures]
+    except BaseException:
+        # Ctrl-C or an error: stop the queries still running so the threads can end now
+        for conn in list(active):
+            with contextlib.suppress(Exception):
+                conn.cancel_safe(timeout=2)
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return results
+
+
+def verify(
+    settings: Settings,
+    *,
+    engine_name: str | None = None,
+    dsn: str | None = None,
+    keep: bool = False,
+    jobs: int | None = None,
+    on_step: Callable[[str], None] | None = None,
+    on_result: Callable[[TestResult], None] | None = None,
+    progress: Callable[[MigrationFile, str], None] | None = None,
+) -> VerifyResult:
+    """Everything of the project in a disposable Postgres, then its tests."""
+    name = engine_name or ("dsn" if dsn else settings.engine)
+    step = on_step or (lambda _: None)
+    files = discover(settings)  # fail on bad input before starting anything
+    engine: Engine = engine_for(name, settings, dsn=dsn)
+    engine.keep = keep
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    step(f"starting the {name} engine")
+    server = engine.start()
+    try:
+        timings["engine"] = time.perf_counter() - started
+        if name == "dsn":
+            template = engine.scratch_database(server)
+        else:
+            template = TEMPLATE_DB
+            create_database(server, template)
+        with server.connect() as conn:
+            version = conn.execute("show server_version").fetchone()[0]  # type: ignore[index]
+        t = time.perf_counter()
+        step(f"applying {len(files)} file(s)")
+        applied = build_template(server, settings, template, name, files, progress)
+        timings["apply"] = time.perf_counter() - t
+        objects = count_objects(server, template)
+        t = time.perf_counter()
+        step("running tests")
+        tests = run_tests(server, settings, template, jobs, on_result)
+        timings["tests"] = time.perf_counter() - t
+        timings["total"] = time.perf_counter() - started
+        result = VerifyResult(name, str(version), applied, tests, timings, objects)
+        if keep:
+            engine.detach()
+            result.dsn = server.url(template)
+        return result
+    finally:
+        if not keep:
+            engine.stop()

@@ -1,0 +1,49 @@
+"""Integration tests run against the real embedded Postgres of the sqlkit pytest plugin."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sqlkit.engines.base import Server, create_database, drop_database
+from sqlkit.testing import SqlkitServer
+
+SQLKIT = [sys.executable, "-m", "sqlkit"]
+
+
+@pytest.fixture
+def empty_db(sqlkit_server: SqlkitServer) -> Iterator[tuple[Server, str]]:
+    """A new, empty database on the session server (no shim, no project)."""
+    name = f"sqlkit_it_{secrets.token_hex(4)}"
+    create_database(sqlkit_server.server, name)
+    try:
+        yield sqlkit_server.server, name
+    finally:
+        drop_database(sqlkit_server.server, name)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """An empty project folder with a config file."""
+    (tmp_path / "sqlkit.toml").write_text('target = "postgres"\n')
+    (tmp_path / "migrations").mkdir()
+    return tmp_path
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def run_cli(args: list[str], cwd: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200"}
+    return subprocess.run(
+        [*SQLKIT, *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=120, **kwargs
+    )  # type: ignore[call-overload]

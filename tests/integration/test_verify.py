@@ -1,0 +1,257 @@
+"""`sqlkit verify`, `init`, engines and the pytest plugin, against real Postgres."""
+
+from __future__ import annotations
+
+import glob
+import os
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import psycopg
+import pytest
+
+from sqlkit.engines.base import mask_dsn
+from sqlkit.testing import SqlkitServer
+from tests.integration.conftest import SQLKIT, run_cli, write
+
+
+def _server_dirs() -> set[str]:
+    return set(glob.glob(os.path.join(tempfile.gettempdir(), "sqlkit-pg-*")))
+
+
+def _postgres_pids_for(dirs: set[str]) -> list[int]:
+    out = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
+    return [
+        int(line.split()[0])
+        for line in out.splitlines()[1:]
+        if "postgres -D" in line and any(d in line for d in dirs)
+    ]
+
+
+def test_init_then_verify_passes(tmp_path: Path) -> None:
+    created = run_cli(["init", "demo"], tmp_path)
+    assert created.returncode == 0, created.stderr
+    demo = tmp_path / "demo"
+    lint = run_cli(["lint"], demo)
+    assert lint.returncode == 0, lint.stdout
+    verified = run_cli(["verify", "--junit", "report.xml"], demo)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "1/1 test file(s) passed" in verified.stdout
+    suite = ET.parse(demo / "report.xml").getroot().find("testsuite")
+    assert suite is not None and suite.get("tests") == "1" and suite.get("failures") == "0"
+    again = run_cli(["init", "demo"], tmp_path)
+    assert again.returncode == 2 and "not empty" in again.stderr
+
+
+def test_init_postgres_target_verifies(tmp_path: Path) -> None:
+    assert run_cli(["init", "pg", "--target", "postgres"], tmp_path).returncode == 0
+    result = run_cli(["verify"], tmp_path / "pg")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_failing_test_file_is_reported_with_line(tmp_path: Path) -> None:
+    run_cli(["init", "demo"], tmp_path)
+    demo = tmp_path / "demo"
+    write(
+        demo / "tests" / "sql" / "broken_test.sql",
+        "select 1;\n\ndo $$ begin assert 1 = 2, 'one is not two'; end $$;\n",
+    )
+    result = run_cli(["verify", "--junit", "r.xml"], demo)
+    assert result.returncode == 1
+    assert "tests/sql/broken_test.sql:3: one is not two" in result.stdout
+    assert "1/2 test file(s) passed" in result.stdout
+    failure = ET.parse(demo / "r.xml").getroot().find("testsuite/testcase/failure")
+    assert failure is not None and "one is not two" in failure.get("message", "")
+
+
+def test_each_test_file_gets_its_own_rolled_back_clone(tmp_path: Path) -> None:
+    run_cli(["init", "demo"], tmp_path)
+    demo = tmp_path / "demo"
+    for name in ("a", "b", "c"):
+        write(
+            demo / "tests" / "sql" / f"{name}_test.sql",
+            "insert into auth.users (id) values ('00000000-0000-0000-0000-0000000000ff');\n"
+            "do $$ begin assert (select count(*) from auth.users) = 1, 'saw another test''s rows'; end $$;\n",
+        )
+    result = run_cli(["verify", "--jobs", "2"], demo)
+    assert result.returncode == 0, result.stdout
+
+
+def test_missing_extension_is_named_with_the_way_out(tmp_path: Path) -> None:
+    run_cli(["init", "demo"], tmp_path)
+    demo = tmp_path / "demo"
+    write(
+        demo / "migrations" / "20250102000000_ext.sql",
+        'create extension if not exists "uuid-ossp";\n',
+    )
+    result = run_cli(["verify"], demo)
+    assert result.returncode == 2
+    assert "'uuid-ossp'" in result.stderr and 'engine = "local"' in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_verify_leaves_no_server_or_directory(
+    tmp_path: Path, sig: signal.Signals
+) -> None:
+    run_cli(["init", "demo"], tmp_path)
+    demo = tmp_path / "demo"
+    write(demo / "tests" / "sql" / "slow_test.sql", "select pg_sleep(60);\n")
+    before = _server_dirs()
+    proc = subprocess.Popen(
+        [*SQLKIT, "verify"], cwd=demo, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 30
+    mine: set[str] = set()
+    while time.monotonic() < deadline and not mine:
+        mine = {
+            d
+            for d in _server_dirs() - before
+            if os.path.exists(os.path.join(d, "data", "postmaster.pid"))
+        }
+        time.sleep(0.05)
+    assert mine, "verify never started a server"
+    time.sleep(1.0)  # into the slow test
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode != 0 and "Traceback" not in err
+    assert not any(os.path.exists(d) for d in mine)
+    assert _postgres_pids_for(mine) == []
+
+
+def test_killed_verify_server_dies_and_is_swept(tmp_path: Path) -> None:
+    run_cli(["init", "demo"], tmp_path)
+    demo = tmp_path / "demo"
+    write(demo / "tests" / "sql" / "slow_test.sql", "select pg_sleep(60);\n")
+    before = _server_dirs()
+    proc = subprocess.Popen(
+        [*SQLKIT, "verify"], cwd=demo, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 30
+    mine: set[str] = set()
+    while time.monotonic() < deadline and not mine:
+        mine = {
+            d
+            for d in _server_dirs() - before
+            if os.path.exists(os.path.join(d, "data", "postmaster.pid"))
+        }
+        time.sleep(0.05)
+    time.sleep(1.0)
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and _postgres_pids_for(mine):
+        time.sleep(0.1)
+    assert _postgres_pids_for(mine) == [], "the server outlived a SIGKILLed sqlkit"
+    from sqlkit.engines.local import sweep_stale_directories
+
+    sweep_stale_directories()
+    assert not any(os.path.exists(d) for d in mine)
+
+
+def test_keep_leaves_a_server_you_can_connect_to(tmp_path: Path) -> None:
+    run_cli(["init", "demo"], tmp_path)
+    demo = tmp_path / "demo"
+    result = run_cli(["verify", "--keep"], demo)
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if line.startswith("SQLKIT_DSN=")]
+    assert len(lines) == 1
+    dsn = lines[0].split("=", 1)[1]
+    assert "&" not in dsn and "?" not in dsn
+    with psycopg.connect(dsn) as conn:
+        assert conn.execute("select count(*) from public.notes").fetchone()[0] == 0
+        pid = conn.execute(
+            "select pg_postmaster_start_time() is not null, "
+            "(select setting from pg_settings where name = 'data_directory')"
+        ).fetchone()
+    data_dir = pid[1]
+    server_pid = int(Path(data_dir, "postmaster.pid").read_text().split()[0])
+    os.kill(server_pid, signal.SIGINT)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and os.path.exists(os.path.join(data_dir, "postmaster.pid")):
+        time.sleep(0.1)
+    from sqlkit.engines.local import sweep_stale_directories
+
+    sweep_stale_directories()
+    assert not os.path.exists(os.path.dirname(data_dir))
+
+
+def test_docker_engine_without_docker_fails_clearly(tmp_path: Path) -> None:
+    from sqlkit.engines.docker import docker_available
+
+    if docker_available() is None:
+        pytest.skip("a Docker engine is running here")
+    run_cli(["init", "demo"], tmp_path)
+    result = run_cli(["verify", "--engine", "docker"], tmp_path / "demo")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("error: --engine docker:") and "--engine embedded" in lines[-1]
+    assert "Traceback" not in result.stderr
+
+
+def test_dsn_engine_uses_and_drops_a_throwaway_database(
+    sqlkit_server: SqlkitServer, tmp_path: Path
+) -> None:
+    run_cli(["init", "demo"], tmp_path)
+    url = sqlkit_server.server.url("postgres")
+    result = run_cli(["verify", "--engine", "dsn", "--dsn", url], tmp_path / "demo")
+    assert result.returncode == 0, result.stdout + result.stderr
+    with sqlkit_server.server.connect() as conn:
+        left = conn.execute(
+            "select count(*) from pg_database where datname like 'sqlkit_verify_%%'"
+        ).fetchone()[0]
+    assert left == 0
+
+
+def test_unknown_engine_and_bad_config(tmp_path: Path) -> None:
+    run_cli(["init", "demo"], tmp_path)
+    assert run_cli(["verify", "--engine", "podman"], tmp_path / "demo").returncode == 2
+    (tmp_path / "demo" / "sqlkit.toml").write_text('engine = "podman"\n')
+    result = run_cli(["verify"], tmp_path / "demo")
+    assert result.returncode == 2 and "`engine` must be" in result.stderr
+
+
+def test_mask_dsn() -> None:
+    assert mask_dsn("postgresql://u:pw@h/db") == "postgresql://u:***@h/db"
+    assert mask_dsn("host=h password=pw user=u") == "host=h password=*** user=u"
+    assert mask_dsn("password='a b' host=h") == "password=*** host=h"
+
+
+# --- the pytest plugin, as sqlkit's own tests use it -------------------------------
+def test_plugin_gives_each_test_a_fresh_clone_a(sqlkit_db: psycopg.Connection) -> None:
+    sqlkit_db.execute("create table public.plugin_probe (id int)")
+    sqlkit_db.commit()
+
+
+def test_plugin_gives_each_test_a_fresh_clone_b(sqlkit_db: psycopg.Connection) -> None:
+    found = sqlkit_db.execute("select to_regclass('public.plugin_probe')").fetchone()[0]
+    assert found is None
+
+
+def test_plugin_authenticate_as(sqlkit_db: psycopg.Connection, authenticate_as) -> None:
+    authenticate_as(
+        sqlkit_db, {"sub": "00000000-0000-0000-0000-000000000001", "role": "authenticated"}
+    )
+    row = sqlkit_db.execute("select auth.uid()::text, current_user, auth.role()").fetchone()
+    assert row == ("00000000-0000-0000-0000-000000000001", "authenticated", "authenticated")
+    sqlkit_db.execute("select sqlkit_test.clear_authentication()")
+    assert sqlkit_db.execute("select current_user").fetchone()[0] == "postgres"
+
+
+def test_shim_net_http_post_records_calls(sqlkit_db: psycopg.Connection) -> None:
+    request_id = sqlkit_db.execute(
+        "select net.http_post('https://example.com/hook', '{\"a\": 1}'::jsonb)"
+    ).fetchone()[0]
+    row = sqlkit_db.execute(
+        "select method, url, body from net.http_requests where id = %s", (request_id,)
+    ).fetchone()
+    assert row == ("POST", "https://example.com/hook", {"a": 1})
+    setting = sqlkit_db.execute(
+        "select setconfig from pg_db_role_setting s join pg_roles r on r.oid = s.setrole "
+        "where r.rolname = 'authenticator'"
+    ).fetchone()[0]
+    assert "pgrst.db_schemas=public" in setting
