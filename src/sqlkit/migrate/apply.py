@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -191,10 +192,8 @@ def _run_file(conn: psycopg.Connection, file: MigrationFile) -> int:
                 hint="nothing of this file was kept; run apply again",
             ) from None
         elapsed = int((time.perf_counter() - started) * 1000)
-        try:
+        with contextlib.suppress(psycopg.Error):
             record(conn, file.kind, file.version, file.name, file.checksum, elapsed, False)
-        except psycopg.Error:
-            pass
         line = exc.line if isinstance(exc, ScriptError) else 1
         state = (
             f" (SQLSTATE {exc.sqlstate})" if isinstance(exc, ScriptError) and exc.sqlstate else ""
