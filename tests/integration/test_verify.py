@@ -6,7 +6,6 @@ import glob
 import os
 import signal
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -20,7 +19,9 @@ from tests.integration.conftest import SQLKIT, run_cli, write
 
 
 def _server_dirs() -> set[str]:
-    return set(glob.glob(os.path.join(tempfile.gettempdir(), "sqlkit-pg-*")))
+    from sqlkit.engines.local import server_root
+
+    return set(glob.glob(os.path.join(server_root(), "sqlkit-pg-*")))
 
 
 def _postgres_pids_for(dirs: set[str]) -> list[int]:

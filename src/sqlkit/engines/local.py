@@ -44,6 +44,11 @@ _SERVER_SETTINGS = {
     "log_line_prefix": "%m [%p] ",
     "jit": "off",
     "autovacuum": "off",
+    # a disposable server needs no WAL for recovery or replicas: keep it small and cheap
+    "wal_level": "minimal",
+    "max_wal_senders": "0",
+    "wal_init_zero": "off",
+    "wal_recycle": "on",
 }
 
 
@@ -92,10 +97,26 @@ def _cache_dir() -> Path:
     return Path(base)
 
 
+def server_root() -> str:
+    """Where server directories go: $SQLKIT_TMPDIR, else /dev/shm (memory) when usable, else $TMPDIR.
+
+    A disposable server loses nothing by living in memory, and on slow disks
+    `CREATE DATABASE ... TEMPLATE` is ten times faster there.
+    """
+    configured = os.environ.get("SQLKIT_TMPDIR")
+    if configured:
+        return configured
+    if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
+        return "/dev/shm"
+    return tempfile.gettempdir()
+
+
 def sweep_stale_directories() -> int:
     """Remove server directories of sqlkit runs that were killed outright."""
     removed = 0
-    for path in glob.glob(os.path.join(tempfile.gettempdir(), _PREFIX + "*")):
+    roots = {server_root(), tempfile.gettempdir()}
+    paths = [p for root in roots for p in glob.glob(os.path.join(root, _PREFIX + "*"))]
+    for path in paths:
         try:
             marker = Path(path, "owner.pid").read_text().strip()
         except OSError:
@@ -149,7 +170,7 @@ class ProcessEngine(Engine):
     def start(self) -> Server:
         sweep_stale_directories()
         ids = _unprivileged_user()
-        self.workdir = Path(tempfile.mkdtemp(prefix=_PREFIX))
+        self.workdir = Path(tempfile.mkdtemp(prefix=_PREFIX, dir=server_root()))
         (self.workdir / "owner.pid").write_text(str(os.getpid()))
         try:
             return self._start(ids)

@@ -117,7 +117,11 @@ def count_objects(server: Server, dbname: str) -> dict[str, int]:
         row = conn.execute(query).fetchone()
     assert row is not None
     return dict(
-        zip(("tables", "functions", "triggers", "policies", "views"), (int(v) for v in row), strict=False)
+        zip(
+            ("tables", "functions", "triggers", "policies", "views"),
+            (int(v) for v in row),
+            strict=False,
+        )
     )
 
 

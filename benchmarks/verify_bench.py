@@ -1,0 +1,221 @@
+"""Verify benchmark (issue: disposable Postgres, migrations and verify).
+
+Generates a project of 50 tables, 200 functions, 50 triggers and 50 test files,
+then measures in one run:
+  - `sqlkit verify` wall time, cold (engine start included), with the initdb cache
+    warm (the normal case) and with an empty cache (first run on a machine);
+  - time per test-file clone (CREATE DATABASE ... TEMPLATE);
+  - a baseline: plain initdb + pg_ctl start + psql -f of the same SQL, same binaries.
+Targets: cold verify < 8 s on 2 cores; < 50 ms per clone.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / ".bench" / "verify-project"
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def generate(
+    folder: Path, tables: int = 50, functions: int = 200, triggers: int = 50, tests: int = 50
+) -> None:
+    if folder.exists():
+        shutil.rmtree(folder)
+    (folder / "migrations").mkdir(parents=True)
+    (folder / "functions").mkdir()
+    (folder / "triggers").mkdir()
+    (folder / "tests" / "sql").mkdir(parents=True)
+    (folder / "sqlkit.toml").write_text('target = "supabase"\n')
+    for t in range(tables):
+        (folder / "migrations" / f"{t + 1:04d}_table_{t}.sql").write_text(f"""
+create table public.t{t} (
+  id bigint generated always as identity primary key,
+  owner_id uuid not null,
+  title text not null,
+  score int not null default 0,
+  updated_at timestamptz not null default now()
+);
+create index t{t}_owner_idx on public.t{t} (owner_id);
+alter table public.t{t} enable row level security;
+create policy t{t}_read on public.t{t} for select to authenticated using ((select auth.uid()) = owner_id);
+create policy t{t}_write on public.t{t} for insert to authenticated with check ((select auth.uid()) = owner_id);
+""")
+    for f in range(functions):
+        t = f % tables
+        language = "plpgsql" if f % 2 else "sql"
+        body = (
+            f"begin\n  return (select coalesce(sum(x.score), 0) from public.t{t} x where x.owner_id = p_owner);\nend"
+            if language == "plpgsql"
+            else f"select coalesce(sum(x.score), 0) from public.t{t} x where x.owner_id = p_owner"
+        )
+        (folder / "functions" / f"f{f:03d}.sql").write_text(f"""
+create or replace function public.score_{f}(p_owner uuid) returns bigint
+language {language} stable set search_path = '' as $$
+{body}
+$$;
+revoke execute on function public.score_{f}(uuid) from public, anon;
+grant execute on function public.score_{f}(uuid) to authenticated;
+""")
+    for g in range(triggers):
+        (folder / "triggers" / f"tr{g:02d}.sql").write_text(f"""
+create or replace function public.touch_{g}() returns trigger language plpgsql set search_path = '' as $$
+begin new.updated_at := now(); return new; end $$;
+drop trigger if exists touch_{g} on public.t{g % tables};
+create trigger touch_{g} before update on public.t{g % tables}
+  for each row execute function public.touch_{g}();
+""")
+    for k in range(tests):
+        t = k % tables
+        (folder / "tests" / "sql" / f"t{k:02d}_test.sql").write_text(f"""
+insert into public.t{t} (owner_id, title, score) values
+  ('00000000-0000-0000-0000-00000000000a', 'a', 3), ('00000000-0000-0000-0000-00000000000b', 'b', 5);
+select sqlkit_test.authenticate_as('{{"sub": "00000000-0000-0000-0000-00000000000a", "role": "authenticated"}}');
+do $$ begin
+  assert public.score_{t}('00000000-0000-0000-0000-00000000000a') = 3, 'own score';
+  assert (select count(*) from public.t{t}) = 1, 'rls hides the other row';
+end $$;
+""")
+
+
+def baseline(folder: Path, bindir: Path) -> float:
+    """initdb + start + psql -f of the same SQL (shim included), no sqlkit."""
+    from sqlkit.engines.local import _unprivileged_user
+    from sqlkit.engines.shim import shim_sql
+    from sqlkit.verify.runner import helpers_sql
+
+    parts = [shim_sql("supabase"), helpers_sql()]
+    for sub in ("migrations", "functions", "triggers"):
+        parts += [p.read_text() for p in sorted((folder / sub).glob("*.sql"))]
+    from sqlkit.engines.local import server_root
+
+    work = Path(tempfile.mkdtemp(prefix="sqlkit-bench-", dir=server_root()))  # same place as sqlkit
+    ids = _unprivileged_user()
+    script = work / "all.sql"
+    script.write_text("\n;\n".join(parts))
+    if ids:
+        os.chown(work, *ids)
+        os.chown(script, *ids)
+    user = {"user": ids[0], "group": ids[1]} if ids else {}
+    start = time.perf_counter()
+    try:
+        subprocess.run(
+            [
+                bindir / "initdb",
+                "-D",
+                work / "data",
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--no-sync",
+                "-E",
+                "UTF8",
+                "--locale=C",
+            ],
+            check=True,
+            capture_output=True,
+            **user,
+        )
+        subprocess.run(
+            [
+                bindir / "pg_ctl",
+                "-D",
+                work / "data",
+                "-w",
+                "-l",
+                work / "log",
+                "-o",
+                f"-k {work} -c listen_addresses='' -c fsync=off",
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+            **user,
+        )
+        subprocess.run(
+            [
+                bindir / "psql",
+                "-h",
+                str(work),
+                "-U",
+                "postgres",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-f",
+                str(script),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        return time.perf_counter() - start
+    finally:
+        subprocess.run(
+            [bindir / "pg_ctl", "-D", work / "data", "-m", "immediate", "stop"],
+            capture_output=True,
+            **user,
+        )
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> int:
+    generate(OUT)
+    print(f"project: 50 tables, 200 functions, 50 triggers, 50 test files ({OUT})")
+    cmd = [sys.executable, "-m", "sqlkit", "verify"]
+    subprocess.run(cmd, cwd=OUT, capture_output=True, env=ENV)  # warm bytecode and initdb cache
+    walls = []
+    for _ in range(3):
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, cwd=OUT, capture_output=True, text=True, env=ENV)
+        walls.append(time.perf_counter() - start)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    empty_cache = tempfile.mkdtemp(prefix="sqlkit-cache-")
+    start = time.perf_counter()
+    proc = subprocess.run(
+        cmd, cwd=OUT, capture_output=True, text=True, env={**ENV, "SQLKIT_CACHE_DIR": empty_cache}
+    )
+    cold_cache = time.perf_counter() - start
+    shutil.rmtree(empty_cache, ignore_errors=True)
+    assert proc.returncode == 0, proc.stderr
+
+    from sqlkit.config import load_settings
+    from sqlkit.engines.local import _wheel_bindir
+    from sqlkit.verify.runner import verify
+
+    result = verify(load_settings(OUT), jobs=1)
+    clones = [t.clone_seconds * 1000 for t in result.tests]
+    bindir = _wheel_bindir()
+    assert bindir is not None
+    base = baseline(OUT, bindir)
+    print(f"\n{'measurement':<58} {'value':>10}")
+    print(f"{'sqlkit verify, cold start, initdb cache warm (best of 3)':<58} {min(walls):>9.2f}s")
+    print(f"{'sqlkit verify, cold start, empty initdb cache':<58} {cold_cache:>9.2f}s")
+    print(f"{'  of which: engine start':<58} {result.timings['engine']:>9.2f}s")
+    print(f"{'  of which: apply 300 files':<58} {result.timings['apply']:>9.2f}s")
+    print(
+        f"{'  of which: 50 test files (1 job, in-process run)':<58} {result.timings['tests']:>9.2f}s"
+    )
+    print(
+        f"{'clone per test file, median (CREATE DATABASE ... TEMPLATE)':<58} {statistics.median(clones):>8.1f}ms"
+    )
+    print(f"{'clone per test file, max':<58} {max(clones):>8.1f}ms")
+    print(f"{'baseline: initdb + pg_ctl start + psql -f (no tests)':<58} {base:>9.2f}s")
+    print(
+        f"\nratio sqlkit verify / baseline: {min(walls) / base:.2f}x "
+        f"(sqlkit also runs 50 test files in clones and checks history)"
+    )
+    ok = min(walls) < 8 and statistics.median(clones) < 50
+    print("targets: cold verify < 8 s; < 50 ms per clone:", "met" if ok else "NOT met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
