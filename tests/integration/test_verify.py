@@ -256,3 +256,23 @@ def test_shim_net_http_post_records_calls(sqlkit_db: psycopg.Connection) -> None
         "where r.rolname = 'authenticator'"
     ).fetchone()[0]
     assert "pgrst.db_schemas=public" in setting
+
+
+def test_local_engine_runs_system_postgres_with_contrib(tmp_path: Path) -> None:
+    from sqlkit.engines.local import system_bindir
+
+    if system_bindir() is None:
+        pytest.skip("no system PostgreSQL here")
+    run_cli(["init", "demo"], tmp_path)
+    demo = tmp_path / "demo"
+    write(
+        demo / "migrations" / "20250102000000_ext.sql",
+        'create extension if not exists "uuid-ossp" with schema extensions;\n',
+    )
+    write(
+        demo / "tests" / "sql" / "uuid_test.sql",
+        "do $$ begin assert extensions.uuid_generate_v4() is not null; end $$;\n",
+    )
+    result = run_cli(["verify", "--engine", "local"], demo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "local PostgreSQL" in result.stdout
