@@ -45,9 +45,11 @@ def main(
 
 from sqlkit.cli import db as _db  # noqa: E402  (registers commands)
 from sqlkit.cli import lint as _lint  # noqa: E402
+from sqlkit.cli import render as _render  # noqa: E402
 
 _lint.register(app)
 _db.register(app)
+_render.register(app)
 
 __all__ = ["app", "main"]
 

@@ -108,6 +108,9 @@ def collect_inputs(paths: Sequence[str], stdin_data: bytes | None = None) -> lis
                 and _is_sql(p.name)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             ]
+            # a rendered twin (x.sql beside x.sql.j2) is linted through its template
+            twins = {p.with_suffix("") for p in found if p.name.endswith(".sql.j2")}
+            found = [p for p in found if p not in twins]
             for file in sorted(found):
                 inputs.append(LintInput(os.path.join(raw, str(file.relative_to(path)))))
         elif path.is_file():
@@ -153,15 +156,10 @@ def analyse_file(item: LintInput, settings: Settings) -> FileResult:
         )
     source = read_source(item.path, data)
     if item.path.endswith(".sql.j2"):
-        from sqlkit.render.environment import render_text
+        from sqlkit.render.render import Renderer
 
         try:
-            rendered = render_text(
-                source.text,
-                settings.vars,
-                name=item.path,
-                search_path=[settings.root / "templates"],
-            )
+            rendered = Renderer(settings).render_text(source.text, item.path)
         except Exception as exc:  # a template error is a finding, not a crash
             return FileResult(
                 item.path,

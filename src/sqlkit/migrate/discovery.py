@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlkit.config import Settings
-from sqlkit.errors import InputError, TemplateError
+from sqlkit.errors import InputError
 
 _VERSIONED = re.compile(r"^(\d+)_(.+?)\.sql(\.j2)?$")
 NO_TRANSACTION = re.compile(r"^\s*--\s*sqlkit:\s*no-transaction\b", re.IGNORECASE)
@@ -37,20 +37,11 @@ def checksum(text: str) -> str:
 
 
 def _render(path: Path, settings: Settings) -> str:
-    text = path.read_text(encoding="utf-8")
     if path.name.endswith(".sql.j2"):
-        from sqlkit.render.environment import render_text
+        from sqlkit.render.render import Renderer
 
-        try:
-            return render_text(
-                text,
-                settings.vars,
-                name=str(path.relative_to(settings.root)),
-                search_path=[settings.root / "templates"],
-            )
-        except TemplateError:
-            raise
-    return text
+        return Renderer(settings).render_source(path)
+    return path.read_text(encoding="utf-8")
 
 
 def _sql_files(folder: Path) -> list[Path]:

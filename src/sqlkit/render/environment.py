@@ -147,7 +147,13 @@ def make_environment(search_path: Sequence[Path] = ()) -> jinja2.Environment:
     )
     env.filters["ident"] = quote_ident
     env.filters["literal"] = quote_literal
+    env.globals["raise"] = _raise
     return env
+
+
+def _raise(message: str) -> str:
+    """`{{ raise("...") }}` in a template: a parameter combination it cannot render."""
+    raise TemplateError(message)
 
 
 def render_text(
