@@ -40,6 +40,7 @@ class Settings:
     postgres_bin: str | None = None
     docker_image: str | None = None
     tests: str = "tests/sql"
+    seed: str = "tests/seed"
 
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -86,7 +87,7 @@ def settings_from_table(table: dict[str, Any], root: Path, config_file: Path | N
             if key in ("select", "ignore"):
                 items = tuple(item.upper() for item in items)
             values[key] = items
-        elif key in ("migrations", "functions", "triggers", "policies", "tests"):
+        elif key in ("migrations", "functions", "triggers", "policies", "tests", "seed"):
             values[key] = _expect(value, str, key, where, "a folder path (string)")
         elif key == "engine":
             if value not in ("embedded", "local", "docker", "dsn"):

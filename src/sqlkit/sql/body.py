@@ -560,6 +560,11 @@ def analyse_plpgsql_body(
     scanner = SqlScanner(source, facts, var_types=var_types, param_types=param_types)
     exprs: list[tuple[str, Node, int]] = []
     statements: list[tuple[str, Node, int]] = []
+    # declarations first: their defaults and cursor queries are code too
+    for datum in function.get("datums") or ():
+        for dnode in datum.values():
+            if isinstance(dnode, dict) and dnode.get("lineno") is not None:
+                _collect(dnode, "PLpgSQL_declare", dnode["lineno"], exprs, statements)
     _collect(function.get("action"), "", 0, exprs, statements)
     # pass 1: variables assigned from concatenated strings (tainted dynamic SQL)
     tainted: set[str] = set()

@@ -18,7 +18,7 @@ import psycopg
 from sqlkit.config import Settings
 from sqlkit.engines.base import Engine, Server, create_database, drop_database, engine_for
 from sqlkit.engines.shim import install_shim
-from sqlkit.errors import EngineError
+from sqlkit.errors import EngineError, MigrationError
 from sqlkit.migrate.apply import apply_files
 from sqlkit.migrate.discovery import MigrationFile, discover
 from sqlkit.migrate.script import ScriptError, run_script
@@ -97,6 +97,17 @@ def build_template(
         install_shim(conn, settings.target, settings.exposed_schemas)
         conn.execute(helpers_sql().encode())
         result = apply_files(conn, settings, files=files, progress=progress)
+        seed_folder = settings.root / settings.seed
+        if seed_folder.is_dir():
+            # test data: into the template only, never recorded in the history
+            for path in sorted(seed_folder.glob("*.sql")):
+                source = Source(path=str(path.relative_to(settings.root)), text=path.read_text(encoding="utf-8"))
+                try:
+                    with conn.transaction():
+                        run_script(conn, source)
+                except ScriptError as exc:
+                    raise MigrationError(f"{source.path}:{exc.line}: {exc.message}",
+                                         hint="the seed data does not fit the schema; fix the seed file") from None
     return len(result.applied)
 
 
