@@ -6,7 +6,7 @@ create policy products_select on public.products
   for select to authenticated
   using (
     (select auth.jwt() ->> 'user_role') in ('admin', 'staff', 'viewer')
-    or ((select auth.jwt() ->> 'user_role') in ('client_staff', 'student') and exists (select 1 from public.client_product_assignments a where a.product_id = id and a.client_id = (select (auth.jwt() ->> 'client_id')::uuid)))
+    or ((select auth.jwt() ->> 'user_role') in ('client_staff', 'student') and exists (select 1 from public.client_product_assignments a where a.product_id = products.id and a.client_id = (select (auth.jwt() ->> 'client_id')::uuid)))
   );
 
 drop policy if exists products_insert on public.products;
@@ -58,7 +58,7 @@ create policy job_readiness_products_select on public.job_readiness_products
   for select to authenticated
   using (
     (select auth.jwt() ->> 'user_role') in ('admin', 'staff', 'viewer')
-    or ((select auth.jwt() ->> 'user_role') in ('client_staff', 'student') and exists (select 1 from public.client_product_assignments a where a.product_id = product_id and a.client_id = (select (auth.jwt() ->> 'client_id')::uuid)))
+    or ((select auth.jwt() ->> 'user_role') in ('client_staff', 'student') and exists (select 1 from public.client_product_assignments a where a.product_id = job_readiness_products.product_id and a.client_id = (select (auth.jwt() ->> 'client_id')::uuid)))
   );
 
 drop policy if exists job_readiness_products_insert on public.job_readiness_products;
@@ -84,7 +84,7 @@ create policy modules_select on public.modules
   for select to authenticated
   using (
     (select auth.jwt() ->> 'user_role') in ('admin', 'staff', 'viewer')
-    or ((select auth.jwt() ->> 'user_role') in ('client_staff', 'student') and exists (select 1 from public.client_product_assignments a where a.product_id = product_id and a.client_id = (select (auth.jwt() ->> 'client_id')::uuid)))
+    or ((select auth.jwt() ->> 'user_role') in ('client_staff', 'student') and exists (select 1 from public.client_product_assignments a where a.product_id = modules.product_id and a.client_id = (select (auth.jwt() ->> 'client_id')::uuid)))
   );
 
 drop policy if exists modules_insert on public.modules;
@@ -110,7 +110,7 @@ create policy lessons_select on public.lessons
   for select to authenticated
   using (
     (select auth.jwt() ->> 'user_role') in ('admin', 'staff', 'viewer')
-    or ((select auth.jwt() ->> 'user_role') in ('client_staff', 'student') and exists (select 1 from public.modules m join public.client_product_assignments a on a.product_id = m.product_id where m.id = module_id and a.client_id = (select (auth.jwt() ->> 'client_id')::uuid)))
+    or ((select auth.jwt() ->> 'user_role') in ('client_staff', 'student') and exists (select 1 from public.modules m join public.client_product_assignments a on a.product_id = m.product_id where m.id = lessons.module_id and a.client_id = (select (auth.jwt() ->> 'client_id')::uuid)))
   );
 
 drop policy if exists lessons_insert on public.lessons;
@@ -186,7 +186,7 @@ create policy job_readiness_expert_sessions_select on public.job_readiness_exper
   for select to authenticated
   using (
     (select auth.jwt() ->> 'user_role') in ('admin', 'staff', 'viewer')
-    or ((select auth.jwt() ->> 'user_role') in ('client_staff', 'student') and exists (select 1 from public.job_readiness_expert_session_products sp join public.client_product_assignments a on a.product_id = sp.product_id where sp.expert_session_id = id and a.client_id = (select (auth.jwt() ->> 'client_id')::uuid)))
+    or ((select auth.jwt() ->> 'user_role') in ('client_staff', 'student') and exists (select 1 from public.job_readiness_expert_session_products sp join public.client_product_assignments a on a.product_id = sp.product_id where sp.expert_session_id = job_readiness_expert_sessions.id and a.client_id = (select (auth.jwt() ->> 'client_id')::uuid)))
   );
 
 drop policy if exists job_readiness_expert_sessions_insert on public.job_readiness_expert_sessions;
@@ -212,7 +212,7 @@ create policy job_readiness_expert_session_products_select on public.job_readine
   for select to authenticated
   using (
     (select auth.jwt() ->> 'user_role') in ('admin', 'staff', 'viewer')
-    or ((select auth.jwt() ->> 'user_role') in ('client_staff', 'student') and exists (select 1 from public.client_product_assignments a where a.product_id = product_id and a.client_id = (select (auth.jwt() ->> 'client_id')::uuid)))
+    or ((select auth.jwt() ->> 'user_role') in ('client_staff', 'student') and exists (select 1 from public.client_product_assignments a where a.product_id = job_readiness_expert_session_products.product_id and a.client_id = (select (auth.jwt() ->> 'client_id')::uuid)))
   );
 
 drop policy if exists job_readiness_expert_session_products_insert on public.job_readiness_expert_session_products;

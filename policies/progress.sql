@@ -6,7 +6,7 @@ create policy student_module_progress_select on public.student_module_progress
   for select to authenticated
   using (
     (select auth.jwt() ->> 'user_role') in ('admin', 'staff', 'viewer')
-    or ((select auth.jwt() ->> 'user_role') in ('client_staff') and exists (select 1 from public.students s where s.id = student_id and s.client_id = (select (auth.jwt() ->> 'client_id')::uuid)))
+    or ((select auth.jwt() ->> 'user_role') in ('client_staff') and exists (select 1 from public.students s where s.id = student_module_progress.student_id and s.client_id = (select (auth.jwt() ->> 'client_id')::uuid)))
     or student_id = (select auth.uid())
   );
 
@@ -33,7 +33,7 @@ create policy assessment_progress_select on public.assessment_progress
   for select to authenticated
   using (
     (select auth.jwt() ->> 'user_role') in ('admin', 'staff', 'viewer')
-    or ((select auth.jwt() ->> 'user_role') in ('client_staff') and exists (select 1 from public.students s where s.id = student_id and s.client_id = (select (auth.jwt() ->> 'client_id')::uuid)))
+    or ((select auth.jwt() ->> 'user_role') in ('client_staff') and exists (select 1 from public.students s where s.id = assessment_progress.student_id and s.client_id = (select (auth.jwt() ->> 'client_id')::uuid)))
     or student_id = (select auth.uid())
   );
 
@@ -59,7 +59,7 @@ create policy assessment_submissions_select on public.assessment_submissions
   for select to authenticated
   using (
     (select auth.jwt() ->> 'user_role') in ('admin', 'staff', 'viewer')
-    or ((select auth.jwt() ->> 'user_role') in ('client_staff') and exists (select 1 from public.students s where s.id = student_id and s.client_id = (select (auth.jwt() ->> 'client_id')::uuid)))
+    or ((select auth.jwt() ->> 'user_role') in ('client_staff') and exists (select 1 from public.students s where s.id = assessment_submissions.student_id and s.client_id = (select (auth.jwt() ->> 'client_id')::uuid)))
     or student_id = (select auth.uid())
   );
 
@@ -70,7 +70,7 @@ create policy job_readiness_expert_session_progress_select on public.job_readine
   for select to authenticated
   using (
     (select auth.jwt() ->> 'user_role') in ('admin', 'staff', 'viewer')
-    or ((select auth.jwt() ->> 'user_role') in ('client_staff') and exists (select 1 from public.students s where s.id = student_id and s.client_id = (select (auth.jwt() ->> 'client_id')::uuid)))
+    or ((select auth.jwt() ->> 'user_role') in ('client_staff') and exists (select 1 from public.students s where s.id = job_readiness_expert_session_progress.student_id and s.client_id = (select (auth.jwt() ->> 'client_id')::uuid)))
     or student_id = (select auth.uid())
   );
 
@@ -97,7 +97,7 @@ create policy interview_submissions_select on public.interview_submissions
   for select to authenticated
   using (
     (select auth.jwt() ->> 'user_role') in ('admin', 'staff', 'viewer')
-    or ((select auth.jwt() ->> 'user_role') in ('client_staff') and exists (select 1 from public.students s where s.id = student_id and s.client_id = (select (auth.jwt() ->> 'client_id')::uuid)))
+    or ((select auth.jwt() ->> 'user_role') in ('client_staff') and exists (select 1 from public.students s where s.id = interview_submissions.student_id and s.client_id = (select (auth.jwt() ->> 'client_id')::uuid)))
     or student_id = (select auth.uid())
   );
 

@@ -6,7 +6,7 @@ create policy clients_select on public.clients
   for select to authenticated
   using (
     (select auth.jwt() ->> 'user_role') in ('admin', 'staff', 'viewer')
-    or ((select auth.jwt() ->> 'user_role') in ('client_staff') and id = (select (auth.jwt() ->> 'client_id')::uuid))
+    or ((select auth.jwt() ->> 'user_role') in ('client_staff', 'student') and id = (select (auth.jwt() ->> 'client_id')::uuid))
   );
 
 drop policy if exists clients_insert on public.clients;

@@ -101,10 +101,13 @@ $fn$;
 -- Statement-level invalidation: one call per statement, however many rows it touched.
 -- Trigger arguments are tags: 'products' is a tag as written, 'product:id' means one
 -- tag 'product:<id>' per distinct id in the transition tables (new_rows / old_rows).
+-- Security definer: API roles write the tables (students record progress) but may not
+-- touch the cache; a trigger function cannot be called directly, so this grants nothing else.
 create or replace function private.invalidate_cache_on_change()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $fn$
 declare
