@@ -1,4 +1,4 @@
-"""`make demo`: show sqlkit's main job on the examples — a compliant and a broken migration."""
+"""`make demo`: sqlkit's main job on the reference catalog — lint, then verify in an embedded Postgres."""
 
 from __future__ import annotations
 
@@ -15,33 +15,43 @@ SQLKIT = [sys.executable, "-m", "sqlkit"]
 console = Console()
 
 
-def run(title: str, args: list[str], expect_clean: bool) -> bool:
+def run(title: str, args: list[str], expect: int) -> bool:
     console.print(Rule(f"[bold]{title}[/bold]"))
     console.print(f"[dim]$ sqlkit {' '.join(args)}[/dim]")
     started = time.perf_counter()
     code = subprocess.call([*SQLKIT, *args], cwd=ROOT)
     elapsed = time.perf_counter() - started
-    ok = (code == 0) if expect_clean else (code == 1)
-    verdict = "[green]as expected[/green]" if ok else "[red]unexpected[/red]"
+    ok = code == expect
+    verdict = (
+        "[green]as expected[/green]" if ok else f"[red]unexpected (wanted exit {expect})[/red]"
+    )
     console.print(f"[dim]exit {code} in {elapsed:.2f}s — {verdict}[/dim]\n")
     return ok
 
 
 def main() -> int:
     console.print(
-        "[bold]sqlkit demo[/bold]: static lint of Postgres/Supabase SQL, no database needed.\n"
+        "[bold]sqlkit demo[/bold]: the reference catalog — a learning platform's backend (RPCs, a tagged\n"
+        "cache with statement-level invalidation, an auth hook, a job queue, RLS policies) kept in git.\n"
     )
-    ok = run("A compliant migration", ["lint", "examples/001_compliant.sql"], expect_clean=True)
-    ok &= run(
-        "A deliberately broken migration", ["lint", "examples/002_broken.sql"], expect_clean=False
+    ok = run(
+        "1. Lint the catalog: no database needed",
+        ["lint", "migrations", "functions", "triggers", "policies"],
+        0,
     )
     ok &= run(
-        "The same findings as GitHub annotations",
-        ["lint", "--format", "github", "--select", "SK104,SK110", "examples/002_broken.sql"],
-        expect_clean=False,
+        "2. Verify it: embedded Postgres, Supabase shim, apply, behaviour tests in clones",
+        ["verify"],
+        0,
+    )
+    ok &= run(
+        "3. What the linter catches: a deliberately broken migration (security rules only)",
+        ["lint", "--select", "SK104,SK105,SK108,SK110,SK111", "examples/002_broken.sql"],
+        1,
     )
     console.print(
-        "Every rule: [bold]sqlkit rules[/bold] · one rule's docs: [bold]sqlkit rule SK110[/bold]"
+        "More: [bold]sqlkit rules[/bold] · [bold]sqlkit rule SK110[/bold] · "
+        '[bold]sqlkit templates[/bold] · [bold]sqlkit verify --keep[/bold] (then psql "$SQLKIT_DSN")'
     )
     return 0 if ok else 1
 

@@ -229,18 +229,10 @@ def verify_command(
         on_step=lambda s: err.print(f"[dim]· {s}[/dim]"),
         on_result=on_result,
     )
-    table = Table("test", "result", "ms", "message", box=None)
-    for test in result.tests:
-        table.add_row(
-            test.path,
-            "[green]pass[/green]" if test.passed else "[red]FAIL[/red]",
-            f"{test.seconds * 1000:.0f}",
-            f"{test.path}:{test.line}: {test.message}"
-            if not test.passed and test.line
-            else test.message,
-        )
-    if result.tests:
-        console.print(table)
+    failures = [test for test in result.tests if not test.passed]
+    for test in failures:
+        where = f"{test.path}:{test.line}" if test.line else test.path
+        console.print(f"[red]FAIL[/red] {where}: {test.message}", soft_wrap=True)
     objects = ", ".join(f"{v} {k}" for k, v in result.objects.items())
     passed = sum(1 for t in result.tests if t.passed)
     console.print(

@@ -101,13 +101,17 @@ def build_template(
         if seed_folder.is_dir():
             # test data: into the template only, never recorded in the history
             for path in sorted(seed_folder.glob("*.sql")):
-                source = Source(path=str(path.relative_to(settings.root)), text=path.read_text(encoding="utf-8"))
+                source = Source(
+                    path=str(path.relative_to(settings.root)), text=path.read_text(encoding="utf-8")
+                )
                 try:
                     with conn.transaction():
                         run_script(conn, source)
                 except ScriptError as exc:
-                    raise MigrationError(f"{source.path}:{exc.line}: {exc.message}",
-                                         hint="the seed data does not fit the schema; fix the seed file") from None
+                    raise MigrationError(
+                        f"{source.path}:{exc.line}: {exc.message}",
+                        hint="the seed data does not fit the schema; fix the seed file",
+                    ) from None
     return len(result.applied)
 
 
