@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet squawk-cli || echo "squawk-cli not installable: comparing without it"
 	$(BIN)/python benchmarks/lint_bench.py
 	$(BIN)/python benchmarks/verify_bench.py
+	$(BIN)/python benchmarks/catalog_bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts benchmarks

@@ -6,32 +6,54 @@ stable
 security invoker
 set search_path = ''
 as $fn$
+  with shown as (
+    select c.id, c.name, c.is_active
+    from public.clients c
+    where p_client_id is null or c.id = p_client_id
+  ),
+  counts as (
+    select s.client_id, count(*) as students, count(*) filter (where s.is_active) as active
+    from public.students s
+    join shown on shown.id = s.client_id
+    group by s.client_id
+  ),
+  products as (
+    select a.client_id,
+           jsonb_agg(jsonb_build_object('id', p.id, 'name', p.name, 'type', p.type) order by p.name, p.id) as list
+    from public.client_product_assignments a
+    join shown on shown.id = a.client_id
+    join public.products p on p.id = a.product_id
+    group by a.client_id
+  ),
+  recent as (
+    select c.id as client_id,
+           jsonb_agg(jsonb_build_object('student_id', r.student_id, 'module_id', r.module_id,
+                                        'status', r.status, 'at', r.last_updated)
+                     order by r.last_updated desc, r.student_id, r.module_id) as list
+    from shown c
+    cross join lateral (
+      select smp.student_id, smp.module_id, smp.status, smp.last_updated
+      from public.student_module_progress smp
+      join public.students s on s.id = smp.student_id
+      where s.client_id = c.id
+      order by smp.last_updated desc, smp.student_id, smp.module_id
+      limit 5
+    ) r
+    group by c.id
+  )
   select jsonb_build_object('clients', coalesce(jsonb_agg(jsonb_build_object(
-    'id', c.id,
-    'name', c.name,
-    'is_active', c.is_active,
-    'student_count', (select count(*) from public.students s where s.client_id = c.id),
-    'active_student_count', (select count(*) from public.students s where s.client_id = c.id and s.is_active),
-    'products', coalesce((
-      select jsonb_agg(jsonb_build_object('id', p.id, 'name', p.name, 'type', p.type) order by p.name, p.id)
-      from public.client_product_assignments a
-      join public.products p on p.id = a.product_id
-      where a.client_id = c.id), '[]'::jsonb),
-    'recent_activity', coalesce((
-      select jsonb_agg(r.activity order by r.at desc, r.student_id, r.module_id)
-      from (
-        select jsonb_build_object('student_id', smp.student_id, 'module_id', smp.module_id,
-                                  'status', smp.status, 'at', smp.last_updated) as activity,
-               smp.last_updated as at, smp.student_id, smp.module_id
-        from public.student_module_progress smp
-        join public.students s on s.id = smp.student_id
-        where s.client_id = c.id
-        order by smp.last_updated desc, smp.student_id, smp.module_id
-        limit 5
-      ) r), '[]'::jsonb)
-  ) order by c.name, c.id), '[]'::jsonb))
-  from public.clients c
-  where p_client_id is null or c.id = p_client_id
+      'id', c.id,
+      'name', c.name,
+      'is_active', c.is_active,
+      'student_count', coalesce(n.students, 0),
+      'active_student_count', coalesce(n.active, 0),
+      'products', coalesce(p.list, '[]'::jsonb),
+      'recent_activity', coalesce(r.list, '[]'::jsonb)
+    ) order by c.name, c.id), '[]'::jsonb))
+  from shown c
+  left join counts n on n.client_id = c.id
+  left join products p on p.client_id = c.id
+  left join recent r on r.client_id = c.id
 $fn$;
 
 revoke execute on function public.get_client_dashboard_data(uuid) from public, anon;

@@ -6,31 +6,43 @@ stable
 security invoker
 set search_path = ''
 as $fn$
-  select coalesce(jsonb_agg(jsonb_build_object(
-      'id', es.id,
-      'title', es.title,
-      'video_duration', es.video_duration,
-      'total_viewers', st.viewers,
-      'completion_rate', case when st.viewers = 0 then 0 else round(st.completed::numeric / st.viewers, 4) end,
-      'average_watch_time', coalesce(st.avg_watch, 0),
-      'products', coalesce((
-        select jsonb_agg(jsonb_build_object('id', p.id, 'name', p.name) order by p.name, p.id)
-        from public.job_readiness_expert_session_products sp
-        join public.products p on p.id = sp.product_id
-        where sp.expert_session_id = es.id), '[]'::jsonb)
-    ) order by es.created_at, es.id), '[]'::jsonb)
-  from public.job_readiness_expert_sessions es
-  cross join lateral (
-    select count(*) as viewers,
+  with sessions as (
+    select es.id, es.title, es.video_duration, es.created_at
+    from public.job_readiness_expert_sessions es
+    where es.is_active
+      and (p_product_id is null or exists (
+        select 1 from public.job_readiness_expert_session_products sp2
+        where sp2.expert_session_id = es.id and sp2.product_id = p_product_id))
+  ),
+  stats as (
+    select pr.expert_session_id,
+           count(*) as viewers,
            count(*) filter (where pr.is_completed) as completed,
            round(avg(pr.watch_time_seconds), 2) as avg_watch
     from public.job_readiness_expert_session_progress pr
-    where pr.expert_session_id = es.id
-  ) st
-  where es.is_active
-    and (p_product_id is null or exists (
-      select 1 from public.job_readiness_expert_session_products sp2
-      where sp2.expert_session_id = es.id and sp2.product_id = p_product_id))
+    join sessions s on s.id = pr.expert_session_id
+    group by pr.expert_session_id
+  ),
+  products as (
+    select sp.expert_session_id,
+           jsonb_agg(jsonb_build_object('id', p.id, 'name', p.name) order by p.name, p.id) as list
+    from public.job_readiness_expert_session_products sp
+    join sessions s on s.id = sp.expert_session_id
+    join public.products p on p.id = sp.product_id
+    group by sp.expert_session_id
+  )
+  select coalesce(jsonb_agg(jsonb_build_object(
+      'id', s.id,
+      'title', s.title,
+      'video_duration', s.video_duration,
+      'total_viewers', coalesce(st.viewers, 0),
+      'completion_rate', case when coalesce(st.viewers, 0) = 0 then 0 else round(st.completed::numeric / st.viewers, 4) end,
+      'average_watch_time', coalesce(st.avg_watch, 0),
+      'products', coalesce(pl.list, '[]'::jsonb)
+    ) order by s.created_at, s.id), '[]'::jsonb)
+  from sessions s
+  left join stats st on st.expert_session_id = s.id
+  left join products pl on pl.expert_session_id = s.id
 $fn$;
 
 revoke execute on function public.get_expert_sessions_with_stats(uuid) from public, anon;

@@ -16,6 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sqlkit.config import Settings
+from sqlkit.engines.base import create_database
+from sqlkit.engines.shim import install_shim
 from sqlkit.errors import TemplateError
 from sqlkit.render.render import Renderer
 from sqlkit.testing import SqlkitServer
@@ -81,7 +83,7 @@ def _params(kind: str) -> st.SearchStrategy[dict[str, Any]]:
                     "reads every student of the client for the staff dashboard"
                 ),
                 "authorize": st.just("(select auth.jwt() ->> 'user_role') in ('admin', 'staff')"),
-                "comment": st.text(max_size=30),
+                "comment": st.text(st.characters(blacklist_characters="\x00"), max_size=30),
             }
         )
     if kind == "rpc-json":
@@ -204,7 +206,11 @@ def _schemas(sql_params: dict[str, Any]) -> str:
 def test_template_renders_lints_clean_and_applies(kind: str, sqlkit_server: SqlkitServer) -> None:
     renderer = Renderer(Settings(root=Path("/nonexistent")))
     cache = renderer.render_template("cache-framework", {}) if kind in NEEDS_CACHE else ""
-    db = sqlkit_server.clone()
+    # a bare database with only the Supabase shim (the session template holds the catalog)
+    db = f"sqlkit_tpl_{kind.replace('-', '_')}"
+    create_database(sqlkit_server.server, db)
+    with sqlkit_server.server.connect(db) as setup:
+        install_shim(setup, "supabase")
     try:
         with sqlkit_server.connect(db) as conn:
 
@@ -277,6 +283,14 @@ def test_hostile_sql_fragments_are_refused(param: str, value: Any) -> None:
     with pytest.raises(TemplateError) as info:
         renderer.render_template("rpc-json", params)
     assert f"`{param}`" in str(info.value)
+
+
+def test_literal_control_characters_survive_rendering() -> None:
+    renderer = Renderer(Settings(root=Path("/nonexistent")))
+    sql = renderer.render_template(
+        "rpc-json", {"name": "f", "query": "select '{}'::jsonb", "comment": "line\r\nnext\ttab  "}
+    )
+    assert "is E'line\\r\\nnext\\ttab  ';" in sql
 
 
 def test_literal_values_are_escaped_not_refused() -> None:

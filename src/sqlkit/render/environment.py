@@ -132,8 +132,15 @@ def quote_literal(value: Any, variable: str = "value") -> str:
     if "\x00" in text:
         raise TemplateError(f"template variable `{variable}` contains a NUL byte")
     escaped = text.replace("'", "''")
-    if "\\" in escaped:
-        return "E'" + escaped.replace("\\", "\\\\") + "'"
+    if "\\" in escaped or any(ch in escaped for ch in "\r\n\t"):
+        # E'' with escapes: the rendered SQL never has a raw line break inside a string
+        escaped = (
+            escaped.replace("\\", "\\\\")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+            .replace("\t", "\\t")
+        )
+        return "E'" + escaped + "'"
     return "'" + escaped + "'"
 
 
