@@ -41,6 +41,7 @@ class Settings:
     docker_image: str | None = None
     tests: str = "tests/sql"
     seed: str = "tests/seed"
+    auth_hooks: tuple[str, ...] = ()
 
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -82,7 +83,7 @@ def settings_from_table(table: dict[str, Any], root: Path, config_file: Path | N
                     f'{where}: `target` must be "supabase" or "postgres", got {value!r}'
                 )
             values[key] = value
-        elif key in ("exposed_schemas", "select", "ignore", "allowed_search_paths"):
+        elif key in ("exposed_schemas", "select", "ignore", "allowed_search_paths", "auth_hooks"):
             items = _string_list(value, key, where)
             if key in ("select", "ignore"):
                 items = tuple(item.upper() for item in items)

@@ -25,6 +25,18 @@ FROZEN = {
     "SK112": ("raise-format-mismatch", "warning"),
     "SK113": ("select-star-in-function", "warning"),
     "SK114": ("offset-pagination", "warning"),
+    "SK201": ("rls-disabled", "error"),
+    "SK202": ("rls-enabled-no-policy", "info"),
+    "SK203": ("policy-without-rls", "error"),
+    "SK204": ("policy-auth-call-per-row", "warning"),
+    "SK205": ("policy-always-true", "warning"),
+    "SK206": ("multiple-permissive-policies", "warning"),
+    "SK207": ("policy-missing-role", "warning"),
+    "SK208": ("policy-user-metadata", "error"),
+    "SK209": ("security-definer-view", "error"),
+    "SK210": ("auth-users-exposed", "error"),
+    "SK301": ("auth-hook-privileges", "error"),
+    "SK302": ("auth-hook-security-definer", "warning"),
 }
 
 DOCS = Path(__file__).resolve().parent.parent.parent / "docs" / "rules"

@@ -168,6 +168,7 @@ class CreatePolicy:
     using: Node | None
     with_check: Node | None
     text: str
+    explicit_roles: bool = True  # False: CREATE POLICY without TO (applies to PUBLIC)
 
 
 @dataclass
@@ -677,13 +678,30 @@ def _create_policy(source: Source, stmt: Statement, node: Node, origin: Origin) 
         schema=rel.get("schemaname"),
         table=rel.get("relname", ""),
         name=node.get("policy_name", ""),
-        permissive=bool(node.get("permissive", True)) if "permissive" in node else True,
+        permissive=bool(node.get("permissive")),  # pglast omits false: AS RESTRICTIVE has no key
         command=node.get("cmd_name", "all"),
         roles=role_names(node.get("roles")) or ["public"],
         using=node.get("qual"),
         with_check=node.get("with_check"),
         text=source.text[stmt.start : stmt.end],
+        explicit_roles=_has_to_clause(source.parse_text[stmt.start : stmt.end]),
     )
+
+
+def _has_to_clause(text: str) -> bool:
+    """Did CREATE POLICY name its roles? The grammar fills in PUBLIC when TO is missing."""
+    from pglast import parser as pg_parser
+
+    try:
+        tokens = pg_parser.scan(text)
+    except pg_parser.ParseError:
+        return True
+    for token in tokens:
+        if token.name in ("USING", "WITH"):
+            return False
+        if token.name == "TO":
+            return True
+    return False
 
 
 def _alter_policy(source: Source, stmt: Statement, node: Node, origin: Origin) -> AlterPolicy:

@@ -76,7 +76,9 @@ class Replayer:
             # CREATE OR REPLACE keeps owner and privileges, replaces everything else.
             existing.definition = event
             existing.security_definer = event.security_definer
-            existing.security_origin = event.origin
+            existing.security_origin = ev.Origin(
+                event.origin.path, event.origin.statement, event.security_span or event.origin.span
+            )
             existing.definer_reason = event.definer_reason
             existing.volatility = volatility
             existing.volatility_written = event.volatility is not None
@@ -90,7 +92,11 @@ class Replayer:
                 key=key,
                 definition=event,
                 security_definer=event.security_definer,
-                security_origin=event.origin,
+                security_origin=ev.Origin(
+                    event.origin.path,
+                    event.origin.statement,
+                    event.security_span or event.origin.span,
+                ),
                 definer_reason=event.definer_reason,
                 volatility=volatility,
                 volatility_written=event.volatility is not None,
@@ -261,6 +267,7 @@ class Replayer:
             event.using,
             event.with_check,
             event.text,
+            event.explicit_roles,
         )
 
     def _AlterPolicy(self, event: ev.AlterPolicy) -> None:
@@ -269,6 +276,7 @@ class Replayer:
             return
         if event.roles is not None:
             policy.roles = event.roles
+            policy.explicit_roles = True
         if event.using is not None:
             policy.using = event.using
         if event.with_check is not None:

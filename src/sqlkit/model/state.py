@@ -91,6 +91,11 @@ class Policy:
     using: Node | None
     with_check: Node | None
     text: str
+    explicit_roles: bool = True
+
+    @property
+    def qualified_table(self) -> str:
+        return f"{self.schema}.{self.table}"
 
 
 @dataclass

@@ -199,11 +199,12 @@ def run_tests(
         futures = [pool.submit(one, path) for path in paths]
         results = [future.result() for future in futures]
     except BaseException:
-        # Ctrl-C or an error: stop the queries still running so the threads can end now
+        # Ctrl-C or an error: cancel what runs and do not wait for the threads; stopping the
+        # server (the caller's cleanup) ends any query a thread started after this point
         for conn in list(active):
             with contextlib.suppress(Exception):
                 conn.cancel_safe(timeout=2)
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
     return results

@@ -1,0 +1,1 @@
+"""Rules about Supabase auth hooks (SK301-SK302)."""

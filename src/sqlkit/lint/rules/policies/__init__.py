@@ -1,0 +1,1 @@
+"""Rules about RLS policies (SK204-SK208)."""

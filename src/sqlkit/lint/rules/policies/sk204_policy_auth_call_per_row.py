@@ -1,0 +1,61 @@
+"""
+## What it does
+Reports a policy that calls `auth.uid()`, `auth.jwt()`, `auth.role()`,
+`auth.email()` or `current_setting()` outside a scalar sub-select. The accepted
+form is `(select auth.uid())`.
+
+Splinter counterpart: `0003_auth_rls_initplan`.
+
+## Why is this bad?
+A bare call is evaluated for every row the query looks at. Wrapped in
+`(select ...)` it becomes an init plan, evaluated once per statement: on large
+tables the difference is orders of magnitude.
+
+## Example
+```sql
+create policy notes_owner on public.notes for select to authenticated
+  using (auth.uid() = owner_id);
+```
+
+## Use instead
+```sql
+create policy notes_owner on public.notes for select to authenticated
+  using ((select auth.uid()) = owner_id);
+```
+
+## References
+- [Supabase: RLS performance recommendations](https://supabase.com/docs/guides/database/postgres/row-level-security#call-functions-with-select)
+- [Supabase database linter: auth_rls_initplan](https://supabase.com/docs/guides/database/database-linter?lint=0003_auth_rls_initplan)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from sqlkit.lint.registry import rule
+from sqlkit.lint.rules.policies.common import per_row_calls
+
+if TYPE_CHECKING:
+    from sqlkit.lint.engine import LintContext
+    from sqlkit.lint.finding import Finding
+
+
+@rule(
+    "SK204",
+    "policy-auth-call-per-row",
+    "warning",
+    summary="a policy calls auth.uid()/jwt()/role()/email() or current_setting() outside (select ...)",
+    counterpart="0003_auth_rls_initplan",
+    help="wrap the call in a scalar sub-select: (select auth.uid())",
+)
+def check(ctx: LintContext) -> Iterator[Finding]:
+    for policy in ctx.model.policies.values():
+        calls = per_row_calls(policy.using) + per_row_calls(policy.with_check)
+        if calls:
+            yield ctx.finding(
+                "SK204",
+                policy.origin,
+                f"policy {policy.name} on {policy.qualified_table} calls {', '.join(dict.fromkeys(calls))} "
+                "once per row",
+            )

@@ -1,0 +1,69 @@
+"""
+## What it does
+Reports, once per (table, role, command), two or more permissive policies
+that apply to the same role and command. `FOR ALL` counts for each command;
+a policy `TO public` counts for `anon` and `authenticated` too (Supabase).
+
+Splinter counterpart: `0006_multiple_permissive_policies`.
+
+## Why is this bad?
+Postgres evaluates every permissive policy for every row and ORs them: each
+extra policy costs on every query, and the combined rule is harder to review.
+One policy with the conditions joined by `or` is faster and clearer.
+
+## Example
+```sql
+create policy read_own on public.notes for select to authenticated using ((select auth.uid()) = owner_id);
+create policy read_staff on public.notes for select to authenticated using ((select auth.jwt() ->> 'user_role') = 'staff');
+```
+
+## Use instead
+```sql
+create policy notes_select on public.notes for select to authenticated using (
+  (select auth.uid()) = owner_id or (select auth.jwt() ->> 'user_role') = 'staff'
+);
+```
+
+## References
+- [Supabase database linter: multiple_permissive_policies](https://supabase.com/docs/guides/database/database-linter?lint=0006_multiple_permissive_policies)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from sqlkit.lint.registry import rule
+from sqlkit.lint.rules.policies.common import api_roles, commands_of
+
+if TYPE_CHECKING:
+    from sqlkit.lint.engine import LintContext
+    from sqlkit.lint.finding import Finding
+    from sqlkit.model.state import Policy
+
+
+@rule(
+    "SK206",
+    "multiple-permissive-policies",
+    "warning",
+    summary="two or more permissive policies for one table, role and command",
+    counterpart="0006_multiple_permissive_policies",
+    help="merge them into one policy whose condition joins theirs with OR",
+)
+def check(ctx: LintContext) -> Iterator[Finding]:
+    groups: dict[tuple[str, str, str], list[Policy]] = {}
+    for policy in ctx.model.policies.values():
+        if not policy.permissive:
+            continue
+        for role in api_roles(policy.roles, ctx.settings.target):
+            for command in commands_of(policy.command):
+                groups.setdefault((policy.qualified_table, role, command), []).append(policy)
+    for (table, role, command), policies in sorted(groups.items()):
+        if len(policies) > 1:
+            ordered = sorted(policies, key=lambda p: (p.origin.path, p.origin.span))
+            yield ctx.finding(
+                "SK206",
+                ordered[1].origin,
+                f"{len(policies)} permissive {command.upper()} policies for {role} on {table}: "
+                f"{', '.join(p.name for p in ordered)}",
+            )

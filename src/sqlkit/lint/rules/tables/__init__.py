@@ -1,0 +1,1 @@
+"""Rules about tables and row level security (SK201-SK203)."""

@@ -1,0 +1,1 @@
+"""Rules about views (SK209-SK210)."""
