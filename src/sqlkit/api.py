@@ -42,6 +42,25 @@ def lint_paths(
     return lint(inputs, settings, select=select, ignore=ignore, jobs=jobs)
 
 
+def lint_database(
+    dsn: str,
+    *,
+    settings: Settings | None = None,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+) -> LintResult:
+    """Lint what is deployed: the same rules on a model introspected from a live database."""
+    from sqlkit.catalog.introspect import introspect
+    from sqlkit.engines.base import parse_dsn
+    from sqlkit.lint.engine import lint_model
+
+    settings = settings or load_settings()
+    server = parse_dsn(dsn)
+    with server.connect() as conn:
+        model = introspect(conn, settings.target)
+    return lint_model(model, settings, select=select, ignore=ignore)
+
+
 def list_rules() -> list[Rule]:
     return list(load_rules().values())
 

@@ -57,8 +57,11 @@ def lint_command(
     verbose: bool = typer.Option(
         False, "--verbose", "-v", help="Print notes (bodies not analysed, files re-decoded)."
     ),
+    dsn: str | None = typer.Option(
+        None, "--dsn", help="Lint a live database instead of files (findings name schema.object)."
+    ),
 ) -> None:
-    """Lint SQL files statically: security, search_path, volatility, grants, RLS.
+    """Lint SQL files statically (or a live database with --dsn): security, search_path, volatility, grants, RLS.
 
     Example: sqlkit lint migrations/ functions/ --format sarif -o sqlkit.sarif
     """
@@ -71,15 +74,25 @@ def lint_command(
     settings = load_settings(config_file=config)
     if target:
         settings = settings.with_overrides(target=target)
-    stdin_data = sys.stdin.buffer.read() if paths and "-" in paths else None
-    result = api.lint_paths(
-        paths or [],
-        settings=settings,
-        select=_codes(select),
-        ignore=_codes(ignore),
-        stdin_data=stdin_data,
-        jobs=jobs,
-    )
+    if dsn is not None:
+        if paths:
+            raise InputError(
+                "pass either paths or --dsn, not both",
+                hint="`sqlkit lint --dsn URL` lints what is deployed",
+            )
+        result = api.lint_database(
+            dsn, settings=settings, select=_codes(select), ignore=_codes(ignore)
+        )
+    else:
+        stdin_data = sys.stdin.buffer.read() if paths and "-" in paths else None
+        result = api.lint_paths(
+            paths or [],
+            settings=settings,
+            select=_codes(select),
+            ignore=_codes(ignore),
+            stdin_data=stdin_data,
+            jobs=jobs,
+        )
     rules = {r.code: r for r in api.list_rules()}
     if output is not None:
         with output.open("w", encoding="utf-8") as handle:

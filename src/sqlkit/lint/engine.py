@@ -307,14 +307,30 @@ def _lint(
     events = [event for file in files for event in file.events]
     model = replay(events, settings.target)
     ctx = LintContext(settings, model, files, builtins(), {**all_rules, **rules})
+    findings = run_rules(ctx, rules)
+    notes = [note for file in files for note in file.notes] + body_notes(model)
+    findings = apply_suppressions(findings, files, rules, ctx)
+    findings.sort(key=Finding.sort_key)
+    summary = Summary(
+        files=len(files),
+        statements=sum(f.statements for f in files),
+        errors=sum(1 for f in findings if f.severity == "error"),
+        warnings=sum(1 for f in findings if f.severity == "warning"),
+        infos=sum(1 for f in findings if f.severity == "info"),
+    )
+    notes.sort(key=lambda n: (n.path, n.line))
+    return LintResult(findings, summary, notes, {f.path: f.text for f in files if f.text})
+
+
+def run_rules(ctx: LintContext, rules: dict[str, Rule]) -> list[Finding]:
+    """Every enabled rule on the context; a crashing rule becomes a finding, not a dead run."""
     findings: list[Finding] = []
-    notes: list[Note] = [note for file in files for note in file.notes]
     for code, rule in rules.items():
         if rule.check is None:
             continue
         try:
             findings.extend(rule.check(ctx))
-        except Exception as exc:  # a crashing rule becomes a finding, not a dead run
+        except Exception as exc:
             findings.append(
                 Finding(
                     "<sqlkit>",
@@ -329,22 +345,43 @@ def _lint(
                     "run with --verbose and report the traceback",
                 )
             )
-    for function in model.functions.values():
-        body = function.definition.body
-        if body is not None:
-            for span, message in body.notes:
-                notes.append(Note(function.origin.path, span[0], f"{function.display}: {message}"))
-    findings = apply_suppressions(findings, files, rules, ctx)
-    findings.sort(key=Finding.sort_key)
-    summary = Summary(
-        files=len(files),
-        statements=sum(f.statements for f in files),
-        errors=sum(1 for f in findings if f.severity == "error"),
-        warnings=sum(1 for f in findings if f.severity == "warning"),
-        infos=sum(1 for f in findings if f.severity == "info"),
-    )
-    notes.sort(key=lambda n: (n.path, n.line))
-    return LintResult(findings, summary, notes, {f.path: f.text for f in files if f.text})
+    return findings
+
+
+def body_notes(model: Model) -> list[Note]:
+    """Notes about function bodies the PL/pgSQL parser could not analyse."""
+    return [
+        Note(f.origin.path, span[0], f"{f.display}: {message}")
+        for f in model.functions.values()
+        if f.definition.body is not None
+        for span, message in f.definition.body.notes
+    ]
+
+
+def lint_model(
+    model: Model,
+    settings: Settings,
+    *,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+) -> LintResult:
+    """Run the rules on a model that did not come from files (a live database)."""
+    with paused_gc():
+        rules = enabled_rules(settings, select, ignore)
+        ctx = LintContext(settings, model, [], builtins(), {**load_rules(), **rules})
+        findings = sorted(run_rules(ctx, rules), key=Finding.sort_key)
+        notes = body_notes(model)
+        summary = Summary(
+            files=0,
+            statements=len(model.functions)
+            + len(model.tables)
+            + len(model.policies)
+            + len(model.views),
+            errors=sum(1 for f in findings if f.severity == "error"),
+            warnings=sum(1 for f in findings if f.severity == "warning"),
+            infos=sum(1 for f in findings if f.severity == "info"),
+        )
+        return LintResult(findings, summary, notes, {})
 
 
 def apply_suppressions(

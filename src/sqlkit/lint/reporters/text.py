@@ -41,6 +41,12 @@ def write_text(result: LintResult, out: TextIO, *, color: bool | None = None) ->
         console.print(f"  [green]help:[/green] {escape(f.help)}")
         console.print()
     s = result.summary
+    scope = (
+        f"{s.files} file{'s' if s.files != 1 else ''}"
+        if s.files or not s.statements
+        else "the database"
+    )
+    counted = f"{s.statements} statements" if s.files else f"{s.statements} objects"
     if result.findings:
         parts = []
         if s.errors:
@@ -49,12 +55,6 @@ def write_text(result: LintResult, out: TextIO, *, color: bool | None = None) ->
             parts.append(f"[yellow]{s.warnings} warning{'s' if s.warnings != 1 else ''}[/yellow]")
         if s.infos:
             parts.append(f"[cyan]{s.infos} info[/cyan]")
-        console.print(
-            f"Found {', '.join(parts)} in {s.files} file{'s' if s.files != 1 else ''} "
-            f"({s.statements} statements)."
-        )
+        console.print(f"Found {', '.join(parts)} in {scope} ({counted}).")
     else:
-        console.print(
-            f"[green]All clear:[/green] {s.files} file{'s' if s.files != 1 else ''}, "
-            f"{s.statements} statements, no findings."
-        )
+        console.print(f"[green]All clear:[/green] {scope}, {counted}, no findings.")

@@ -1,0 +1,1 @@
+"""Live databases: introspection into the project model (and later diff and pull)."""
