@@ -289,3 +289,13 @@ def test_local_engine_runs_system_postgres_with_contrib(tmp_path: Path) -> None:
     result = run_cli(["verify", "--engine", "local"], demo)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "local PostgreSQL" in result.stdout
+
+
+def test_live_checks_fail_verification_on_lint_errors(tmp_path: Path) -> None:
+    run_cli(["init", "demo"], tmp_path)
+    demo = tmp_path / "demo"
+    write(demo / "migrations" / "20250102000000_leaky.sql", "create table public.leaky (id int);\n")
+    result = run_cli(["verify"], demo)
+    assert result.returncode == 1
+    assert "live error public.leaky: SK201" in result.stdout
+    assert "1 error(s) from the live checks" in result.stderr

@@ -229,6 +229,12 @@ def verify_command(
         on_step=lambda s: err.print(f"[dim]· {s}[/dim]"),
         on_result=on_result,
     )
+    for finding in result.live_findings:
+        console.print(
+            f"[{'red' if finding.severity == 'error' else 'yellow'}]live {finding.severity}[/] "
+            f"{finding.path}: {finding.code} {finding.message}",
+            soft_wrap=True,
+        )
     failures = [test for test in result.tests if not test.passed]
     for test in failures:
         where = f"{test.path}:{test.line}" if test.line else test.path
@@ -247,7 +253,13 @@ def verify_command(
         sys.stdout.flush()
         err.print('the server keeps running; connect with: psql "$SQLKIT_DSN"')
     if not result.ok:
-        raise VerificationFailed(f"{len(result.tests) - passed} test file(s) failed")
+        live_errors = sum(1 for f in result.live_findings if f.severity == "error")
+        problems = []
+        if len(result.tests) - passed:
+            problems.append(f"{len(result.tests) - passed} test file(s) failed")
+        if live_errors:
+            problems.append(f"{live_errors} error(s) from the live checks")
+        raise VerificationFailed("; ".join(problems))
 
 
 @guarded

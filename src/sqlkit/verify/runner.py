@@ -19,6 +19,7 @@ from sqlkit.config import Settings
 from sqlkit.engines.base import Engine, Server, create_database, drop_database, engine_for
 from sqlkit.engines.shim import install_shim
 from sqlkit.errors import EngineError, MigrationError
+from sqlkit.lint.finding import Finding
 from sqlkit.migrate.apply import apply_files
 from sqlkit.migrate.discovery import MigrationFile, discover
 from sqlkit.migrate.script import ScriptError, run_script
@@ -46,10 +47,12 @@ class VerifyResult:
     timings: dict[str, float] = field(default_factory=dict)
     objects: dict[str, int] = field(default_factory=dict)
     dsn: str | None = None  # with --keep
+    live_findings: list[Finding] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return all(t.passed for t in self.tests)
+        live_errors = any(f.severity == "error" for f in self.live_findings)
+        return all(t.passed for t in self.tests) and not live_errors
 
 
 def helpers_sql() -> str:
@@ -138,6 +141,16 @@ def count_objects(server: Server, dbname: str) -> dict[str, int]:
             strict=False,
         )
     )
+
+
+def live_checks(server: Server, dbname: str, settings: Settings) -> list[Finding]:
+    """`lint --dsn` on the scratch database: actual privileges, what really got deployed."""
+    from sqlkit.catalog.introspect import introspect
+    from sqlkit.lint.engine import lint_model
+
+    with server.connect(dbname) as conn:
+        model = introspect(conn, settings.target)
+    return lint_model(model, settings).findings
 
 
 def run_test_file(
@@ -246,11 +259,17 @@ def verify(
         timings["apply"] = time.perf_counter() - t
         objects = count_objects(server, template)
         t = time.perf_counter()
+        step("live checks: the lint rules on the deployed catalog")
+        live = live_checks(server, template, settings)
+        timings["live_checks"] = time.perf_counter() - t
+        t = time.perf_counter()
         step("running tests")
         tests = run_tests(server, settings, template, jobs, on_result)
         timings["tests"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - started
-        result = VerifyResult(name, str(version), applied, tests, timings, objects)
+        result = VerifyResult(
+            name, str(version), applied, tests, timings, objects, live_findings=live
+        )
         if keep:
             engine.detach()
             result.dsn = server.url(template)
