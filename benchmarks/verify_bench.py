@@ -201,6 +201,10 @@ def main() -> int:
     print(f"{'  of which: engine start':<58} {result.timings['engine']:>9.2f}s")
     print(f"{'  of which: apply 300 files':<58} {result.timings['apply']:>9.2f}s")
     print(
+        f"{'  of which: live checks (lint rules on the deployed database)':<58} "
+        f"{result.timings['live_checks']:>9.2f}s"
+    )
+    print(
         f"{'  of which: 50 test files (1 job, in-process run)':<58} {result.timings['tests']:>9.2f}s"
     )
     print(
