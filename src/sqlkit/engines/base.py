@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit
 
 from sqlkit.errors import ConnectionFailed, EngineError
 
@@ -187,11 +187,3 @@ def parse_dsn(dsn: str) -> Server:
         dbname=str(info.get("dbname") or "postgres"),
         options={k: str(v) for k, v in info.items() if k not in known and v is not None},
     )
-
-
-def redact(dsn: str) -> str:
-    parts = urlsplit(dsn)
-    if parts.password:
-        netloc = parts.netloc.replace(":" + parts.password + "@", ":***@")
-        return urlunsplit(parts._replace(netloc=netloc))
-    return mask_dsn(dsn)

@@ -56,7 +56,6 @@ class LintContext:
     files: list[FileResult]
     builtins: Builtins
     rules: dict[str, Rule]
-    _findings: list[Finding] = field(default_factory=list)
 
     def finding(
         self, code: str, where: Origin | tuple[str, Span], message: str, help: str | None = None

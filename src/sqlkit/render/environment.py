@@ -161,22 +161,3 @@ def make_environment(search_path: Sequence[Path] = ()) -> jinja2.Environment:
 def _raise(message: str) -> str:
     """`{{ raise("...") }}` in a template: a parameter combination it cannot render."""
     raise TemplateError(message)
-
-
-def render_text(
-    text: str,
-    variables: dict[str, Any],
-    *,
-    name: str = "<template>",
-    search_path: Sequence[Path] = (),
-) -> str:
-    """Render a template text with StrictUndefined; errors name the variable."""
-    env = make_environment(search_path)
-    try:
-        return env.from_string(text).render(**variables)
-    except jinja2.UndefinedError as exc:
-        raise TemplateError(
-            f"{name}: {exc.message}", hint="define it under [tool.sqlkit] vars or with --set"
-        ) from None
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"{name}:{exc.lineno}: template syntax error: {exc.message}") from None
