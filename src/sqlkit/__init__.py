@@ -1,3 +1,3 @@
-"""sqlkit: keep Postgres/Supabase database logic in git — lint, render, apply, verify, diff."""
+"""sqlkit: keep Postgres/Supabase database logic in git — lint, render, apply, verify."""
 
 __version__ = "0.1.0"

@@ -1,1 +1,1 @@
-"""Live databases: introspection into the project model (and later diff and pull)."""
+"""Live databases: introspection into the project model (used by `lint --dsn` and verify)."""

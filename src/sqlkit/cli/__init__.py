@@ -20,7 +20,7 @@ class SqlkitApp(typer.Typer):
 
 app = SqlkitApp(
     name="sqlkit",
-    help="Keep Postgres/Supabase database logic in git: lint, render, apply, verify, diff.",
+    help="Keep Postgres/Supabase database logic in git: lint, render, apply and verify it.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
