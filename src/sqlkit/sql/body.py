@@ -18,7 +18,7 @@ from pglast import parser as pg_parser
 
 from sqlkit.data import builtins
 from sqlkit.sql.fastjson import loads
-from sqlkit.sql.source import ByteMap, Source, Span
+from sqlkit.sql.source import ByteMap, Source, Span, split_top_level
 from sqlkit.sql.tree import Node, const_value, split_name, strings, walk
 
 Locate = Callable[[int], int]  # parser byte location -> file character offset
@@ -485,7 +485,7 @@ def _raise_fallback(plb: PlpgsqlBody, facts: BodyFacts, message: str) -> None:
         fmt = match.group(1).replace("''", "'")
         placeholders = fmt.replace("%%", "").count("%")
         args = match.group(2)
-        nargs = len(_split_args(args[1:])) if args.strip() else 0
+        nargs = len(split_top_level(args[1:])) if args.strip() else 0
         if placeholders != nargs:
             span = plb.source.span(plb.offset + match.start())
             facts.raise_problems.append(
@@ -493,28 +493,6 @@ def _raise_fallback(plb: PlpgsqlBody, facts: BodyFacts, message: str) -> None:
             )
             return
     facts.raise_problems.append((plb.span_at_line(1), message))
-
-
-def _split_args(text: str) -> list[str]:
-    parts: list[str] = []
-    depth = 0
-    current: list[str] = []
-    in_quote = False
-    for ch in text:
-        if ch == "'":
-            in_quote = not in_quote
-        elif not in_quote and ch in "([":
-            depth += 1
-        elif not in_quote and ch in ")]":
-            depth -= 1
-        elif not in_quote and ch == "," and depth == 0:
-            parts.append("".join(current))
-            current = []
-            continue
-        current.append(ch)
-    if "".join(current).strip():
-        parts.append("".join(current))
-    return [part for part in parts if part.strip()]
 
 
 def analyse_plpgsql_body(

@@ -97,6 +97,28 @@ class ByteMap:
         return byte_offset - (self._extra[index] if index >= 0 else 0)
 
 
+def split_top_level(text: str, separator: str = ",") -> list[str]:
+    """Split at separators outside quotes, parentheses and brackets; empty parts dropped."""
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
+    in_quote = False
+    for ch in text:
+        if ch == "'":
+            in_quote = not in_quote
+        elif not in_quote and ch in "([":
+            depth += 1
+        elif not in_quote and ch in ")]":
+            depth -= 1
+        elif not in_quote and ch == separator and depth == 0:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    parts.append("".join(current))
+    return [part for part in parts if part.strip()]
+
+
 def decode(data: bytes) -> tuple[str, list[str]]:
     """Decode bytes as UTF-8, replacing what is not UTF-8 (with a note)."""
     notes: list[str] = []
