@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from sqlkit.api import lint_database
 from sqlkit.config import load_settings
@@ -21,75 +24,69 @@ create view public.emails as select u.email from auth.users u;
 """
 
 
-def test_catalog_database_lints_like_its_files(sqlkit_server: SqlkitServer) -> None:
+@pytest.fixture
+def catalog_db(sqlkit_server: SqlkitServer) -> Iterator[str]:
+    """A clone of the deployed catalog; its URL."""
     db = sqlkit_server.clone()
     try:
-        result = lint_database(sqlkit_server.server.url(db), settings=load_settings(ROOT))
-        assert [(f.path, f.code) for f in result.findings] == []
-        assert result.summary.statements > 100  # functions, tables, policies and views were read
+        yield db
     finally:
         sqlkit_server.drop(db)
 
 
-def test_objects_added_by_hand_are_reported_by_schema_object(sqlkit_server: SqlkitServer) -> None:
-    db = sqlkit_server.clone()
-    try:
-        with sqlkit_server.connect(db, autocommit=True) as conn:
-            conn.execute(DRIFT.encode())
-        found = sorted(
-            (f.path, f.code)
-            for f in lint_database(
-                sqlkit_server.server.url(db), settings=load_settings(ROOT)
-            ).findings
+def _lint(sqlkit_server: SqlkitServer, db: str) -> list[tuple[str, str]]:
+    result = lint_database(sqlkit_server.server.url(db), settings=load_settings(ROOT))
+    return sorted((f.path, f.code) for f in result.findings)
+
+
+def test_catalog_database_lints_like_its_files(
+    sqlkit_server: SqlkitServer, catalog_db: str
+) -> None:
+    result = lint_database(sqlkit_server.server.url(catalog_db), settings=load_settings(ROOT))
+    assert [(f.path, f.code) for f in result.findings] == []
+    assert result.summary.statements > 100  # functions, tables, policies and views were read
+
+
+def test_objects_added_by_hand_are_reported_by_schema_object(
+    sqlkit_server: SqlkitServer, catalog_db: str
+) -> None:
+    with sqlkit_server.connect(catalog_db, autocommit=True) as conn:
+        conn.execute(DRIFT.encode())
+    assert _lint(sqlkit_server, catalog_db) == [
+        ("public.emails", "SK209"),
+        ("public.emails", "SK210"),
+        ("public.leak(uuid)", "SK101"),
+        ("public.leak(uuid)", "SK104"),
+        ("public.leak(uuid)", "SK109"),
+        ("public.leak(uuid)", "SK110"),
+        ("public.open_notes", "SK201"),
+        ("public.students.slow", "SK204"),
+        ("public.students.students_select", "SK206"),
+    ]
+
+
+def test_actual_privileges_decide_not_replayed_ones(
+    sqlkit_server: SqlkitServer, catalog_db: str
+) -> None:
+    with sqlkit_server.connect(catalog_db, autocommit=True) as conn:
+        conn.execute(DRIFT.encode())
+        conn.execute(
+            "revoke execute on function public.leak(uuid) from public, anon, authenticated"
         )
-        assert found == [
-            ("public.emails", "SK209"),
-            ("public.emails", "SK210"),
-            ("public.leak(uuid)", "SK101"),
-            ("public.leak(uuid)", "SK104"),
-            ("public.leak(uuid)", "SK109"),
-            ("public.leak(uuid)", "SK110"),
-            ("public.open_notes", "SK201"),
-            ("public.students.slow", "SK204"),
-            ("public.students.students_select", "SK206"),
-        ]
-    finally:
-        sqlkit_server.drop(db)
+    codes = {code for path, code in _lint(sqlkit_server, catalog_db) if path == "public.leak(uuid)"}
+    assert "SK104" not in codes and "SK110" not in codes
 
 
-def test_actual_privileges_decide_not_replayed_ones(sqlkit_server: SqlkitServer) -> None:
-    db = sqlkit_server.clone()
-    try:
-        with sqlkit_server.connect(db, autocommit=True) as conn:
-            conn.execute(DRIFT.encode())
-            conn.execute(
-                "revoke execute on function public.leak(uuid) from public, anon, authenticated"
-            )
-        codes = {
-            f.code
-            for f in lint_database(
-                sqlkit_server.server.url(db), settings=load_settings(ROOT)
-            ).findings
-            if f.path == "public.leak(uuid)"
-        }
-        assert "SK104" not in codes and "SK110" not in codes
-    finally:
-        sqlkit_server.drop(db)
-
-
-def test_cli_lint_dsn(sqlkit_server: SqlkitServer, tmp_path: Path) -> None:
-    db = sqlkit_server.clone()
-    try:
-        with sqlkit_server.connect(db, autocommit=True) as conn:
-            conn.execute("create table public.open_notes (id int)")
-        result = run_cli(["lint", "--dsn", sqlkit_server.server.url(db), "--format", "json"], ROOT)
-        assert result.returncode == 1, result.stderr
-        assert [(f["path"], f["code"]) for f in json.loads(result.stdout)["findings"]] == [
-            ("public.open_notes", "SK201")
-        ]
-        both = run_cli(["lint", "--dsn", sqlkit_server.server.url(db), "migrations"], ROOT)
-        assert both.returncode == 2 and "either paths or --dsn" in both.stderr
-        bad = run_cli(["lint", "--dsn", "postgresql://u:hunter2@127.0.0.1:1/x"], tmp_path)
-        assert bad.returncode == 2 and "hunter2" not in bad.stderr + bad.stdout
-    finally:
-        sqlkit_server.drop(db)
+def test_cli_lint_dsn(sqlkit_server: SqlkitServer, catalog_db: str, tmp_path: Path) -> None:
+    with sqlkit_server.connect(catalog_db, autocommit=True) as conn:
+        conn.execute("create table public.open_notes (id int)")
+    url = sqlkit_server.server.url(catalog_db)
+    result = run_cli(["lint", "--dsn", url, "--format", "json"], ROOT)
+    assert result.returncode == 1, result.stderr
+    assert [(f["path"], f["code"]) for f in json.loads(result.stdout)["findings"]] == [
+        ("public.open_notes", "SK201")
+    ]
+    both = run_cli(["lint", "--dsn", url, "migrations"], ROOT)
+    assert both.returncode == 2 and "either paths or --dsn" in both.stderr
+    bad = run_cli(["lint", "--dsn", "postgresql://u:hunter2@127.0.0.1:1/x"], tmp_path)
+    assert bad.returncode == 2 and "hunter2" not in bad.stderr + bad.stdout

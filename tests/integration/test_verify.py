@@ -99,13 +99,8 @@ def test_missing_extension_is_named_with_the_way_out(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize(
-    ("sig", "delay"),
-    [(signal.SIGINT, 1.0), (signal.SIGTERM, 1.0), (signal.SIGINT, 0.0), (signal.SIGINT, 0.3)],
-)
-def test_interrupted_verify_leaves_no_server_or_directory(
-    tmp_path: Path, sig: signal.Signals, delay: float
-) -> None:
+def _slow_verify(tmp_path: Path) -> tuple[subprocess.Popen[str], set[str]]:
+    """`sqlkit verify` on a project whose test sleeps, once its server is up: (process, server dirs)."""
     run_cli(["init", "demo"], tmp_path)
     demo = tmp_path / "demo"
     write(demo / "tests" / "sql" / "slow_test.sql", "select pg_sleep(60);\n")
@@ -129,6 +124,17 @@ def test_interrupted_verify_leaves_no_server_or_directory(
         }
         time.sleep(0.05)
     assert mine, "verify never started a server"
+    return proc, mine
+
+
+@pytest.mark.parametrize(
+    ("sig", "delay"),
+    [(signal.SIGINT, 1.0), (signal.SIGTERM, 1.0), (signal.SIGINT, 0.0), (signal.SIGINT, 0.3)],
+)
+def test_interrupted_verify_leaves_no_server_or_directory(
+    tmp_path: Path, sig: signal.Signals, delay: float
+) -> None:
+    proc, mine = _slow_verify(tmp_path)
     time.sleep(delay)  # 0: during start-up and apply; 1: into the slow test
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=30)
@@ -138,25 +144,10 @@ def test_interrupted_verify_leaves_no_server_or_directory(
 
 
 def test_killed_verify_server_dies_and_is_swept(tmp_path: Path) -> None:
-    run_cli(["init", "demo"], tmp_path)
-    demo = tmp_path / "demo"
-    write(demo / "tests" / "sql" / "slow_test.sql", "select pg_sleep(60);\n")
-    before = _server_dirs()
-    proc = subprocess.Popen(
-        [*SQLKIT, "verify"], cwd=demo, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    deadline = time.monotonic() + 30
-    mine: set[str] = set()
-    while time.monotonic() < deadline and not mine:
-        mine = {
-            d
-            for d in _server_dirs() - before
-            if os.path.exists(os.path.join(d, "data", "postmaster.pid"))
-        }
-        time.sleep(0.05)
+    proc, mine = _slow_verify(tmp_path)
     time.sleep(1.0)
     proc.kill()
-    proc.wait()
+    proc.communicate()
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and _postgres_pids_for(mine):
         time.sleep(0.1)
