@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from sqlkit.catalog.diff import DiffResult
 from sqlkit.config import Settings, load_settings
 from sqlkit.errors import InputError
 from sqlkit.lint.engine import collect_inputs, lint
@@ -59,6 +60,61 @@ def lint_database(
     with server.connect() as conn:
         model = introspect(conn, settings.target)
     return lint_model(model, settings, select=select, ignore=ignore)
+
+
+def diff_database(
+    dsn: str,
+    *,
+    settings: Settings | None = None,
+    schemas: Sequence[str] = (),
+    engine_name: str | None = None,
+    scratch_dsn: str | None = None,
+    on_step: Callable[[str], None] | None = None,
+) -> DiffResult:
+    """Compare what is deployed at `dsn` with the project applied to a scratch database."""
+    import time
+
+    from sqlkit.catalog.desired import desired_snapshot
+    from sqlkit.catalog.diff import compare
+    from sqlkit.catalog.snapshot import take_snapshot
+    from sqlkit.engines.base import parse_dsn
+
+    settings = settings or load_settings()
+    step = on_step or (lambda _: None)
+    started = time.perf_counter()
+    step("reading the database")
+    with parse_dsn(dsn).connect() as conn:  # a bad DSN fails before any engine starts
+        actual = take_snapshot(conn, schemas)
+    introspected = time.perf_counter() - started
+    expected = desired_snapshot(
+        settings, schemas, engine_name=engine_name, scratch_dsn=scratch_dsn, on_step=on_step
+    )
+    desired = time.perf_counter() - started - introspected
+    result = compare(expected, actual)
+    result.actual = actual
+    result.timings = {
+        "introspect": introspected,
+        "desired": desired,
+        "total": time.perf_counter() - started,
+    }
+    return result
+
+
+def pull_database(
+    dsn: str,
+    into: Path,
+    *,
+    schemas: Sequence[str] = (),
+    force: bool = False,
+) -> list[Path]:
+    """Write every deployed function, view, trigger, policy and RLS flag as a file under `into`."""
+    from sqlkit.catalog.pull import write_files
+    from sqlkit.catalog.snapshot import take_snapshot
+    from sqlkit.engines.base import parse_dsn
+
+    with parse_dsn(dsn).connect() as conn:
+        snapshot = take_snapshot(conn, schemas)
+    return write_files(snapshot, into, force=force)
 
 
 def list_rules() -> list[Rule]:

@@ -29,6 +29,16 @@ def empty_db(sqlkit_server: SqlkitServer) -> Iterator[tuple[Server, str]]:
 
 
 @pytest.fixture
+def catalog_db(sqlkit_server: SqlkitServer) -> Iterator[str]:
+    """A clone of the deployed reference catalog (the session's template); its name."""
+    db = sqlkit_server.clone()
+    try:
+        yield db
+    finally:
+        sqlkit_server.drop(db)
+
+
+@pytest.fixture
 def project(tmp_path: Path) -> Path:
     """An empty project folder with a config file."""
     (tmp_path / "sqlkit.toml").write_text('target = "postgres"\n')

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from sqlkit.api import lint_database
 from sqlkit.config import load_settings
@@ -22,16 +19,6 @@ create table public.open_notes (id int);
 create policy slow on public.students for select to authenticated using (auth.uid() = id);
 create view public.emails as select u.email from auth.users u;
 """
-
-
-@pytest.fixture
-def catalog_db(sqlkit_server: SqlkitServer) -> Iterator[str]:
-    """A clone of the deployed catalog; its URL."""
-    db = sqlkit_server.clone()
-    try:
-        yield db
-    finally:
-        sqlkit_server.drop(db)
 
 
 def _lint(sqlkit_server: SqlkitServer, db: str) -> list[tuple[str, str]]:

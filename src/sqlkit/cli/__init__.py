@@ -43,13 +43,15 @@ def main(
     """sqlkit: Postgres/Supabase SQL in git, checked before it ships."""
 
 
-from sqlkit.cli import db as _db  # noqa: E402  (registers commands)
+from sqlkit.cli import catalog as _catalog  # noqa: E402  (registers commands)
+from sqlkit.cli import db as _db  # noqa: E402
 from sqlkit.cli import lint as _lint  # noqa: E402
 from sqlkit.cli import render as _render  # noqa: E402
 
 _lint.register(app)
 _db.register(app)
 _render.register(app)
+_catalog.register(app)
 
 __all__ = ["app", "main"]
 

@@ -1,0 +1,185 @@
+"""`sqlkit diff` and `sqlkit pull`: what is deployed, against git and into files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from sqlkit.cli.common import guarded
+from sqlkit.cli.db import ConfigOption, DsnOption, _dsn, _settings, _terminate_on_sigterm
+from sqlkit.errors import InputError
+
+console = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+SchemaOption = typer.Option(
+    None,
+    "--schema",
+    "-s",
+    help="Compare only this schema (repeat for more; default: all of yours).",
+)
+_STATUS = {
+    "missing": ("[yellow]missing[/]", "in git, not in the database"),
+    "extra": ("[magenta]extra[/]", "in the database, not in git"),
+    "changed": ("[red]changed[/]", ""),
+}
+
+
+def _what(difference: object) -> str:
+    from sqlkit.catalog.diff import Difference, _shown
+
+    assert isinstance(difference, Difference)
+    if difference.status != "changed":
+        return _STATUS[difference.status][1]
+    parts = []
+    for change in difference.changes:
+        expected, actual = _shown(change.fact, change.expected), _shown(change.fact, change.actual)
+        if change.fact == "execute":
+            parts.append(_grants(difference))
+        elif expected == actual:  # a body or expression: the unified diff below shows it
+            parts.append(change.fact)
+        else:
+            parts.append(f"{change.fact}: {expected or '(none)'} → {actual or '(none)'}")
+    return escape("; ".join(parts))
+
+
+def _grants(difference: object) -> str:
+    from sqlkit.catalog.diff import Difference
+
+    assert isinstance(difference, Difference)
+    assert difference.expected is not None and difference.actual is not None
+    want, have = difference.expected.grantees, difference.actual.grantees
+    parts = []
+    if have - want:
+        parts.append(f"granted only in the database to {', '.join(sorted(have - want))}")
+    if want - have:
+        parts.append(f"granted only in git to {', '.join(sorted(want - have))}")
+    return "execute " + " and ".join(parts)
+
+
+@guarded
+def diff_command(
+    dsn: str | None = DsnOption,
+    schema: list[str] | None = SchemaOption,
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    emit_sql: Path | None = typer.Option(
+        None, "--emit-sql", help="Write the SQL that brings the database to git's state."
+    ),
+    allow_drop: bool = typer.Option(
+        False, "--allow-drop", help="Let --emit-sql drop objects git does not have."
+    ),
+    engine: str | None = typer.Option(
+        None,
+        "--engine",
+        "-e",
+        help="Where git's state is built: embedded (default), local, docker, dsn.",
+    ),
+    scratch_dsn: str | None = typer.Option(
+        None, "--scratch-dsn", help="For --engine dsn: a server for the throwaway database."
+    ),
+    config: Path | None = ConfigOption,
+) -> None:
+    """Compare what is deployed with git: functions, views, RLS flags, triggers, policies. Exits 1 on drift.
+
+    Example: sqlkit diff --dsn postgresql://postgres@db.example.com/postgres --emit-sql fix.sql
+    """
+    from sqlkit.api import diff_database
+    from sqlkit.catalog.diff import emit_sql as render_sql
+
+    if fmt not in ("table", "json"):
+        raise InputError(f"unknown format {fmt!r}", hint="use table or json")
+    if engine is not None and engine not in ("embedded", "local", "docker", "dsn"):
+        raise InputError(f"unknown engine {engine!r}", hint="use embedded, local, docker or dsn")
+    _terminate_on_sigterm()
+    settings = _settings(config)
+    result = diff_database(
+        _dsn(dsn),
+        settings=settings,
+        schemas=schema or (),
+        engine_name=engine,
+        scratch_dsn=scratch_dsn,
+        on_step=lambda s: err.print(f"[dim]· {s}[/dim]"),
+    )
+    if emit_sql is not None:
+        assert result.actual is not None
+        try:
+            emit_sql.write_text(render_sql(result, result.actual, allow_drop=allow_drop), "utf-8")
+        except OSError as exc:
+            raise InputError(
+                f"cannot write {emit_sql}: {exc.strerror}", hint="pick a writable path"
+            ) from None
+    if fmt == "json":
+        typer.echo(json.dumps(result.to_json(), indent=2))
+    else:
+        _print_table(result)
+    if emit_sql is not None:
+        err.print(
+            f"wrote {emit_sql}: review it, then run it with psql -f {emit_sql} (one transaction)"
+        )
+    if not result.clean:
+        raise typer.Exit(1)
+
+
+def _print_table(result: object) -> None:
+    from sqlkit.catalog.diff import DiffResult
+
+    assert isinstance(result, DiffResult)
+    total = sum(result.compared.values())
+    seconds = result.timings.get("total", 0.0)
+    if result.clean:
+        console.print(f"[green]no drift[/green]: {total} object(s) compared in {seconds:.2f}s")
+        return
+    table = Table("status", "kind", box=None)
+    table.add_column("object", overflow="fold")
+    table.add_column("what differs", overflow="fold")
+    for difference in result.differences:
+        table.add_row(
+            _STATUS[difference.status][0],
+            difference.kind,
+            escape(difference.name),
+            _what(difference),
+        )
+    console.print(table)
+    for difference in result.differences:
+        if difference.diff:
+            console.print()
+            for line in difference.diff.splitlines():
+                color = {"+": "green", "-": "red", "@": "cyan"}.get(line[:1], "")
+                line = escape(line)
+                console.print(f"[{color}]{line}[/]" if color else line, soft_wrap=True)
+    counts = result.counts()
+    console.print(
+        f"\n[red]drift[/red]: {counts['missing']} missing, {counts['extra']} extra, "
+        f"{counts['changed']} changed, of {total} object(s) compared in {seconds:.2f}s"
+    )
+
+
+@guarded
+def pull_command(
+    dsn: str | None = DsnOption,
+    into: Path = typer.Option(..., "--into", help="Folder to write the files into."),
+    schema: list[str] | None = SchemaOption,
+    force: bool = typer.Option(False, "--force", help="Overwrite files that differ."),
+) -> None:
+    """Write the deployed functions, views, triggers, policies and RLS flags as files, one per object.
+
+    Example: sqlkit pull --dsn postgresql://postgres@localhost/app --into functions/pulled
+    """
+    from sqlkit.api import pull_database
+
+    written = pull_database(_dsn(dsn), into, schemas=schema or (), force=force)
+    kinds: dict[str, int] = {}
+    for path in written:
+        kinds[path.parent.name] = kinds.get(path.parent.name, 0) + 1
+    summary = ", ".join(f"{n} in {folder}/" for folder, n in sorted(kinds.items()))
+    console.print(f"pulled {len(written)} file(s) into {into}: {summary or 'nothing to pull'}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("diff")(diff_command)
+    app.command("pull")(pull_command)
