@@ -256,6 +256,15 @@ def test_views_compare_by_definition_options_and_owner(
     ]
     execute(sqlkit_server, db, emit_sql(result, actual))
     assert found(compare(desired_views, snapshot(sqlkit_server, db))) == []
+    pulled = pull_database(sqlkit_server.server.url(db), project / "functions")
+    assert sorted(str(p.relative_to(project / "functions")) for p in pulled) == [
+        "01_views/public.item_count.sql",
+        "01_views/public.visible_items.sql",
+    ]
+    text = (project / "functions/01_views/public.visible_items.sql").read_text()
+    assert "create or replace view public.visible_items\n  with (security_invoker=true) as" in text
+    again = desired_snapshot(settings, engine_name="dsn", scratch_dsn=sqlkit_server.server.url())
+    assert found(compare(again, snapshot(sqlkit_server, db))) == []
 
 
 def test_cli_diff(sqlkit_server: SqlkitServer, catalog_db: str, tmp_path: Path) -> None:
@@ -299,6 +308,16 @@ def test_cli_diff_and_pull_bad_input(sqlkit_server: SqlkitServer, tmp_path: Path
         assert "error: cannot connect" in result.stderr and "Traceback" not in result.stderr
     bad = run_cli(["diff", "--dsn", sqlkit_server.server.url(), "--format", "yaml"], ROOT)
     assert bad.returncode == 2 and "unknown format" in bad.stderr
+    broken = tmp_path / "broken"
+    write(broken / "sqlkit.toml", 'target = "postgres"\n')
+    write(broken / "migrations/1_x.sql", "create table t (id int);\nselect no_such_function();\n")
+    scratch = ["--engine", "dsn", "--scratch-dsn", sqlkit_server.server.url()]
+    failed = run_cli(["diff", "--dsn", sqlkit_server.server.url(), *scratch], broken)
+    assert failed.returncode == 1
+    assert (
+        "error: migrations/1_x.sql:2: function no_such_function() does not exist" in failed.stderr
+    )
+    assert "git's state cannot be built" in failed.stderr and "Traceback" not in failed.stderr
     (tmp_path / "file").write_text("x")
     into_file = run_cli(
         ["pull", "--dsn", sqlkit_server.server.url(), "--into", str(tmp_path / "file")], ROOT

@@ -8,6 +8,7 @@ from sqlkit.catalog.snapshot import Snapshot, take_snapshot
 from sqlkit.config import Settings
 from sqlkit.engines.base import Engine, create_database, engine_for
 from sqlkit.engines.shim import install_shim
+from sqlkit.errors import MigrationError
 from sqlkit.migrate.apply import apply_files
 from sqlkit.migrate.discovery import discover
 
@@ -40,5 +41,12 @@ def desired_snapshot(
         with server.connect(dbname) as conn:
             check_extensions(conn, files, name)
             install_shim(conn, settings.target, settings.exposed_schemas)
-            apply_files(conn, settings, files=files)
+            try:
+                apply_files(conn, settings, files=files)
+            except MigrationError as exc:
+                raise MigrationError(
+                    exc.message,
+                    hint="git's state cannot be built from the project's files; fix that file "
+                    "(`sqlkit verify` fails on it the same way)",
+                ) from None
             return take_snapshot(conn, schemas)

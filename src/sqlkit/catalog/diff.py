@@ -149,7 +149,7 @@ def _comment_sql(obj: DbObject, word: str) -> str:
 def routine_acl_sql(obj: DbObject, revoke_from: frozenset[str]) -> list[str]:
     """Reset EXECUTE to exactly the object's grantees (for a new or recreated routine)."""
     word = _routine_word(obj)
-    roles = sorted({"public", *revoke_from} - {obj.owner})
+    roles = ["public", *sorted(set(revoke_from) - {obj.owner, "public"})]
     out = [f"revoke all on {word} {obj.ident} from {', '.join(roles)};"]
     if obj.grantees:
         out.append(f"grant execute on {word} {obj.ident} to {', '.join(sorted(obj.grantees))};")
