@@ -202,9 +202,8 @@ def _routine(d: Difference, actual: Snapshot, allow_drop: bool) -> list[str]:
         out.append(f"drop {word} {d.name};")
         return out + definition_sql(want, actual)
     if facts - _ACCESS_FACTS:
-        out.append(
-            want.text.rstrip()
-        )  # CREATE OR REPLACE resets every property but owner and grants
+        # CREATE OR REPLACE resets every property but owner and grants
+        out.append(want.text.rstrip())
     if "owner" in facts:
         out += _owner_sql(want, word, want.ident)
     if "execute" in facts:
