@@ -2,7 +2,8 @@
 
 Generates >= 200 files / >= 40,000 statements of mixed DDL, PL/pgSQL and SQL
 functions, policies and grants (deterministic, seeded), then measures in one run:
-  - sqlkit lint on all cores and on one core (--jobs 1), statements/s;
+  - sqlkit lint on all cores and on one core (--jobs 1), statements/s, cold
+    (--no-cache: every file parsed) and with the lint cache warm (files unchanged);
   - squawk on the same files, when `squawk` (pip install squawk-cli) is on PATH.
 Targets: sqlkit at least as fast as squawk; >= 20,000 statements/s on one core.
 """
@@ -145,12 +146,19 @@ def main() -> int:
     print(f"corpus: {files} files, {statements} statements, {size / 1e6:.1f} MB  ({OUT})")
     sqlkit = [sys.executable, "-m", "sqlkit", "lint", "--format", "json", "--fail-on", "never"]
     rows = []
-    t_all, proc = timed([*sqlkit, str(OUT)], args.repeat)
+    # cold: every file parsed (--no-cache), as on a CI runner without a restored cache
+    t_all, proc = timed([*sqlkit, "--no-cache", str(OUT)], args.repeat)
     summary = json.loads(proc.stdout)["summary"]
     assert summary["statements"] == statements, summary
-    rows.append((f"sqlkit lint, {os.cpu_count()} cores", t_all))
-    t_one, _ = timed([*sqlkit, "--jobs", "1", str(OUT)], args.repeat)
-    rows.append(("sqlkit lint, 1 core (--jobs 1)", t_one))
+    rows.append((f"sqlkit, {os.cpu_count()} cores, cold", t_all))
+    t_one, _ = timed([*sqlkit, "--no-cache", "--jobs", "1", str(OUT)], args.repeat)
+    rows.append(("sqlkit, 1 core, cold", t_one))
+    # warm: unchanged files read back from the lint cache (the warm-up run filled it)
+    t_warm, proc = timed([*sqlkit, str(OUT)], args.repeat)
+    assert json.loads(proc.stdout)["summary"] == summary
+    rows.append((f"sqlkit, {os.cpu_count()} cores, cache warm", t_warm))
+    t_warm_one, _ = timed([*sqlkit, "--jobs", "1", str(OUT)], args.repeat)
+    rows.append(("sqlkit, 1 core, cache warm", t_warm_one))
     squawk = shutil.which("squawk") or (
         str(Path(sys.executable).parent / "squawk")
         if (Path(sys.executable).parent / "squawk").exists()
@@ -172,11 +180,12 @@ def main() -> int:
     print(
         f"\nfindings: {summary['errors']} errors, {summary['warnings']} warnings, {summary['infos']} infos"
     )
-    ok = statements / t_one >= 20000 and (t_squawk is None or t_all <= t_squawk)
-    print(
-        "targets: >= 20,000 statements/s on one core; at least as fast as squawk:",
-        "met" if ok else "NOT met",
-    )
+    for label, one, every in (("cold", t_one, t_all), ("cache warm", t_warm_one, t_warm)):
+        ok = statements / one >= 20000 and (t_squawk is None or every <= t_squawk)
+        print(
+            f"targets ({label}): >= 20,000 statements/s on one core; at least as fast as squawk:",
+            "met" if ok else "NOT met",
+        )
     return 0
 
 

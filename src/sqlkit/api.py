@@ -21,8 +21,15 @@ def lint_paths(
     ignore: Sequence[str] | None = None,
     stdin_data: bytes | None = None,
     jobs: int | None = None,
+    cache: bool = True,
 ) -> LintResult:
-    """Lint SQL files and directories (`-` reads standard input)."""
+    """Lint SQL files and directories (`-` reads standard input).
+
+    Unchanged files are read back from the lint cache unless `cache` is false (or
+    SQLKIT_NO_CACHE=1); see `sqlkit.lint.cache`.
+    """
+    from sqlkit.lint.cache import LintCache, cache_enabled
+
     settings = settings or load_settings()
     if not paths:
         defaults = [
@@ -40,7 +47,8 @@ def lint_paths(
             for p in existing
         ]
     inputs = collect_inputs(paths, stdin_data)
-    return lint(inputs, settings, select=select, ignore=ignore, jobs=jobs)
+    store = LintCache() if cache and cache_enabled() else None
+    return lint(inputs, settings, select=select, ignore=ignore, jobs=jobs, cache=store)
 
 
 def lint_database(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,6 +16,16 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 SEVERITIES = ("error", "warning", "info")
+
+
+def cache_dir() -> Path:
+    """Where sqlkit keeps caches (initdb clusters, lint results): $SQLKIT_CACHE_DIR or XDG."""
+    base = os.environ.get("SQLKIT_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "sqlkit"
+    )
+    return Path(base)
+
+
 DEFAULT_ALLOWED_SEARCH_PATHS = ("", "pg_catalog", "pg_catalog, pg_temp")
 
 

@@ -185,18 +185,20 @@ def _policies(conn: psycopg.Connection, model: Model) -> None:
     """).fetchall()
     for schema, table, name, permissive, cmd, roles, using, check in rows:
         origin = _origin(f"{schema}.{table}.{name}")
-        model.policies[(schema, table, name)] = Policy(
-            schema,
-            table,
-            name,
-            origin,
-            bool(permissive),
-            _CMD.get(cmd, "all"),
-            list(roles),
-            _expression(using),
-            _expression(check),
-            "",
-            explicit_roles="public" not in roles,
+        model.add_policy(
+            Policy(
+                schema,
+                table,
+                name,
+                origin,
+                bool(permissive),
+                _CMD.get(cmd, "all"),
+                list(roles),
+                _expression(using),
+                _expression(check),
+                "",
+                explicit_roles="public" not in roles,
+            )
         )
 
 

@@ -60,6 +60,9 @@ def lint_command(
     dsn: str | None = typer.Option(
         None, "--dsn", help="Lint a live database instead of files (findings name schema.object)."
     ),
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="Analyse every file again (also: SQLKIT_NO_CACHE=1)."
+    ),
 ) -> None:
     """Lint SQL files statically (or a live database with --dsn): security, search_path, volatility, grants, RLS.
 
@@ -92,6 +95,7 @@ def lint_command(
             ignore=_codes(ignore),
             stdin_data=stdin_data,
             jobs=jobs,
+            cache=not no_cache,
         )
     rules = {r.code: r for r in api.list_rules()}
     if output is not None:

@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlkit.config import cache_dir
 from sqlkit.engines.base import Engine, Server
 from sqlkit.errors import EngineError
 
@@ -88,13 +89,6 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("SQLKIT_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "sqlkit"
-    )
-    return Path(base)
 
 
 def server_root() -> str:
@@ -219,7 +213,7 @@ class ProcessEngine(Engine):
         """Copy a cached, freshly initialised data directory (initdb once per version)."""
         version = self._version()
         key = hashlib.sha1(str(self.bindir.resolve()).encode()).hexdigest()[:10]
-        cached = _cache_dir() / f"initdb-{version}-{key}"
+        cached = cache_dir() / f"initdb-{version}-{key}"
         if not (cached / "PG_VERSION").exists():
             self._run_initdb(cached, ids)
         shutil.copytree(cached, data, symlinks=True)

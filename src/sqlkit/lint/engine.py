@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlkit.config import Settings
 from sqlkit.data import Builtins, builtins
 from sqlkit.errors import InputError
+from sqlkit.lint.cache import LintCache, cacheable
 from sqlkit.lint.finding import Finding, LintResult, Note, Summary
 from sqlkit.lint.registry import Rule, expand_selectors, load_rules
 from sqlkit.lint.suppress import Directive, find_directives
@@ -145,7 +146,7 @@ def migration_order(inputs: list[LintInput], settings: Settings) -> list[LintInp
 
 
 # ----------------------------------------------------------------------- per file
-def analyse_file(item: LintInput, settings: Settings) -> FileResult:
+def analyse_file(item: LintInput, settings: Settings, cache: LintCache | None = None) -> FileResult:
     """Parse one file and extract its events; never raises for bad input."""
     try:
         data = item.data if item.data is not None else Path(item.path).read_bytes()
@@ -153,6 +154,14 @@ def analyse_file(item: LintInput, settings: Settings) -> FileResult:
         return FileResult(
             item.path, "", 0, [], [], [((1, 1, 1, 1), f"cannot read file: {exc.strerror}")], []
         )
+    result = _analyse_data(item, data, settings)
+    if cache is not None and item.data is None and cacheable(item.path):
+        # keyed by the bytes analysed here, so a file edited meanwhile cannot be mis-cached
+        cache.store(cache.key(item.path, data), result)
+    return result
+
+
+def _analyse_data(item: LintInput, data: bytes, settings: Settings) -> FileResult:
     source = read_source(item.path, data)
     if item.path.endswith(".sql.j2"):
         from sqlkit.render.render import Renderer
@@ -223,25 +232,53 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _analyse_batch(batch: list[LintInput], settings: Settings) -> list[FileResult]:
+def _analyse_batch(
+    batch: list[LintInput], settings: Settings, cache: LintCache | None
+) -> list[FileResult]:
     with paused_gc():
-        return [analyse_file(item, settings) for item in batch]
+        return [analyse_file(item, settings, cache) for item in batch]
+
+
+def _cached(item: LintInput, cache: LintCache) -> FileResult | None:
+    if item.data is not None or not cacheable(item.path):
+        return None
+    try:
+        data = Path(item.path).read_bytes()
+    except OSError:
+        return None
+    return cache.load(cache.key(item.path, data))
 
 
 def analyse_files(
-    inputs: list[LintInput], settings: Settings, jobs: int | None = None
+    inputs: list[LintInput],
+    settings: Settings,
+    jobs: int | None = None,
+    cache: LintCache | None = None,
 ) -> list[FileResult]:
-    """Analyse files, spreading many files across cores."""
+    """Analyse files (those unchanged since a cached run are read back), across cores."""
+    found = [_cached(item, cache) for item in inputs] if cache is not None else [None] * len(inputs)
+    todo = [item for item, hit in zip(inputs, found, strict=True) if hit is None]
+    if todo and cache is not None:
+        cache.tidy()
+    fresh = iter(_analyse(todo, settings, jobs, cache))
+    return [hit if hit is not None else next(fresh) for hit in found]
+
+
+def _analyse(
+    inputs: list[LintInput], settings: Settings, jobs: int | None, cache: LintCache | None
+) -> list[FileResult]:
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs <= 1 or len(inputs) < 8:
-        return [analyse_file(item, settings) for item in inputs]
+        return [analyse_file(item, settings, cache) for item in inputs]
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
     size = max(1, len(inputs) // (jobs * 4))
     batches = [inputs[i : i + size] for i in range(0, len(inputs), size)]
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-        results = pool.map(_analyse_batch, batches, [settings] * len(batches))
+        results = pool.map(
+            _analyse_batch, batches, [settings] * len(batches), [cache] * len(batches)
+        )
         return [result for batch in results for result in batch]
 
 
@@ -287,9 +324,10 @@ def lint(
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
     jobs: int | None = None,
+    cache: LintCache | None = None,
 ) -> LintResult:
     with paused_gc():
-        return _lint(inputs, settings, select, ignore, jobs)
+        return _lint(inputs, settings, select, ignore, jobs, cache)
 
 
 def _lint(
@@ -298,11 +336,12 @@ def _lint(
     select: Iterable[str] | None,
     ignore: Iterable[str] | None,
     jobs: int | None,
+    cache: LintCache | None,
 ) -> LintResult:
     rules = enabled_rules(settings, select, ignore)
     all_rules = load_rules()
     ordered = migration_order(inputs, settings)
-    files = analyse_files(ordered, settings, jobs)
+    files = analyse_files(ordered, settings, jobs, cache)
     events = [event for file in files for event in file.events]
     model = replay(events, settings.target)
     ctx = LintContext(settings, model, files, builtins(), {**all_rules, **rules})

@@ -249,25 +249,26 @@ class Replayer:
             key = (self._schema(schema), name)
             if event.kind == "table":
                 self.model.tables.pop(key, None)
-                for pkey in [k for k in self.model.policies if k[:2] == key]:
-                    del self.model.policies[pkey]
+                self.model.remove_policies_on(*key)
             else:
                 self.model.views.pop(key, None)
 
     def _CreatePolicy(self, event: ev.CreatePolicy) -> None:
         schema = self._schema(event.schema)
-        self.model.policies[(schema, event.table, event.name)] = Policy(
-            schema,
-            event.table,
-            event.name,
-            event.origin,
-            event.permissive,
-            event.command,
-            event.roles,
-            event.using,
-            event.with_check,
-            event.text,
-            event.explicit_roles,
+        self.model.add_policy(
+            Policy(
+                schema,
+                event.table,
+                event.name,
+                event.origin,
+                event.permissive,
+                event.command,
+                event.roles,
+                event.using,
+                event.with_check,
+                event.text,
+                event.explicit_roles,
+            )
         )
 
     def _AlterPolicy(self, event: ev.AlterPolicy) -> None:
@@ -283,7 +284,7 @@ class Replayer:
             policy.with_check = event.with_check
 
     def _DropPolicy(self, event: ev.DropPolicy) -> None:
-        self.model.policies.pop((self._schema(event.schema), event.table, event.name), None)
+        self.model.remove_policy(self._schema(event.schema), event.table, event.name)
 
     def _CreateView(self, event: ev.CreateView) -> None:
         schema = self._schema(event.schema)

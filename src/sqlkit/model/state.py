@@ -139,6 +139,7 @@ class Model:
     function_defaults: DefaultAcl = field(default_factory=DefaultAcl)
     table_defaults: DefaultAcl = field(default_factory=DefaultAcl)
     _by_name: dict[tuple[str, str], dict[RoutineKey, Function]] = field(default_factory=dict)
+    _by_table: dict[tuple[str, str], dict[str, Policy]] = field(default_factory=dict)
 
     def add_function(self, function: Function) -> None:
         self.functions[function.key] = function
@@ -173,8 +174,20 @@ class Model:
         """Which grantees give `role` EXECUTE (itself, PUBLIC, roles it inherits from)."""
         return sorted(self.roles_of(role) & function.execute)
 
+    def add_policy(self, policy: Policy) -> None:
+        self.policies[(policy.schema, policy.table, policy.name)] = policy
+        self._by_table.setdefault((policy.schema, policy.table), {})[policy.name] = policy
+
+    def remove_policy(self, schema: str, table: str, name: str) -> None:
+        self.policies.pop((schema, table, name), None)
+        self._by_table.get((schema, table), {}).pop(name, None)
+
+    def remove_policies_on(self, schema: str, table: str) -> None:
+        for name in self._by_table.pop((schema, table), {}):
+            self.policies.pop((schema, table, name), None)
+
     def policies_on(self, schema: str, table: str) -> list[Policy]:
-        return [p for (s, t, _), p in self.policies.items() if s == schema and t == table]
+        return list(self._by_table.get((schema, table), {}).values())
 
     def resolve(self, ref: RoutineRef, search_path: list[str]) -> list[Function]:
         """Functions a GRANT/ALTER/DROP names (all overloads when args are unspecified)."""

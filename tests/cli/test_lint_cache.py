@@ -1,0 +1,105 @@
+"""The lint cache: unchanged files are read back, changed ones analysed again, results identical."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sqlkit.cli import app
+from sqlkit.lint.cache import LintCache
+from sqlkit.lint.engine import FileResult
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+runner = CliRunner()
+
+DEFINER = (
+    "create function public.g(p_id uuid) returns int language plpgsql security definer as $$\n"
+    "begin return (select count(*) from public.students where id = p_id); end $$;\n"
+)
+SUPPRESSED = "-- sqlkit: ignore SK104, SK101, SK103 -- reviewed\n" + DEFINER
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "cache"
+    monkeypatch.setenv("SQLKIT_CACHE_DIR", str(home))
+    monkeypatch.delenv("SQLKIT_NO_CACHE", raising=False)
+    return home
+
+
+def _lint(*args: str) -> dict:
+    result = runner.invoke(app, ["lint", "--format", "json", "--fail-on", "never", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def _entries(home: Path) -> list[Path]:
+    return [p for p in home.rglob("*") if p.is_file() and not p.name.endswith(".tmp")]
+
+
+def test_second_run_reads_the_cache_and_reports_the_same(
+    cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "examples", project / "examples")
+    monkeypatch.chdir(project)
+    first = _lint("examples")
+    stored = _entries(cache_home)
+    assert len(stored) == len(list((project / "examples").rglob("*.sql")))
+    stamps = {p: p.stat().st_mtime_ns for p in stored}
+    assert _lint("examples") == first
+    assert {p: p.stat().st_mtime_ns for p in _entries(cache_home)} == stamps  # nothing rewritten
+    assert _lint("examples", "--no-cache") == first
+
+
+def test_an_edited_file_is_analysed_again(
+    cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "f.sql"
+    path.write_text(DEFINER)
+    codes = {f["code"] for f in _lint("f.sql")["findings"]}
+    assert "SK104" in codes
+    path.write_text(SUPPRESSED)  # suppressions come back from the cache too
+    assert {f["code"] for f in _lint("f.sql")["findings"]} == codes - {"SK104", "SK101", "SK103"}
+    assert {f["code"] for f in _lint("f.sql")["findings"]} == codes - {"SK104", "SK101", "SK103"}
+    path.write_text(DEFINER)
+    assert {f["code"] for f in _lint("f.sql")["findings"]} == codes
+
+
+def test_no_cache_writes_nothing(
+    cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "f.sql").write_text(DEFINER)
+    _lint("f.sql", "--no-cache")
+    monkeypatch.setenv("SQLKIT_NO_CACHE", "1")
+    _lint("f.sql")
+    assert _entries(cache_home) == []
+
+
+def test_templates_and_stdin_are_not_cached(
+    cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "f.sql.j2").write_text("select {{ 1 + 1 }};\n")
+    _lint("f.sql.j2")
+    result = runner.invoke(app, ["lint", "-", "--format", "json"], input=DEFINER)
+    assert result.exit_code == 1
+    assert _entries(cache_home) == []
+
+
+def test_a_damaged_entry_is_ignored(tmp_path: Path) -> None:
+    cache = LintCache(tmp_path / "lint")
+    result = FileResult("f.sql", "", 1, [], [], [], [])
+    key = cache.key("f.sql", b"select 1;")
+    cache.store(key, result)
+    assert cache.load(key) == result
+    assert cache.key("f.sql", b"select 2;") != key and cache.key("g.sql", b"select 1;") != key
+    (tmp_path / "lint" / key).write_bytes(b"not a pickle")
+    assert cache.load(key) is None
+    assert cache.load("missing") is None
