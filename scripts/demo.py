@@ -29,6 +29,38 @@ def run(title: str, args: list[str], expect: int) -> bool:
     return ok
 
 
+def drift() -> bool:
+    """Deploy the catalog to a database, change it by hand, and let `sqlkit diff` find it."""
+    from sqlkit.config import load_settings
+    from sqlkit.engines.base import create_database, engine_for
+
+    console.print(
+        Rule("[bold]4. Drift: deploy, change a function by hand, diff against git[/bold]")
+    )
+    engine = engine_for("embedded", load_settings(ROOT))
+    with engine.running() as server:
+        create_database(server, "deployed")
+        url = server.url("deployed")
+        ok = (
+            subprocess.call(
+                [*SQLKIT, "apply", "--shim", "--dsn", url], cwd=ROOT, stdout=subprocess.DEVNULL
+            )
+            == 0
+        )
+        with server.connect("deployed", autocommit=True) as conn:
+            conn.execute(
+                "alter function public.submit_assessment(uuid, jsonb) set search_path = public"
+            )
+            conn.execute("grant execute on function public.get_client_dashboard_data(uuid) to anon")
+        console.print(
+            "[dim]deployed the catalog with `sqlkit apply --shim`, then by hand: "
+            "submit_assessment's search_path set to public; EXECUTE on get_client_dashboard_data "
+            "granted to anon[/dim]"
+        )
+        ok &= run("sqlkit diff: what is deployed against git", ["diff", "--dsn", url], 1)
+    return ok
+
+
 def main() -> int:
     console.print(
         "[bold]sqlkit demo[/bold]: the reference catalog — a learning platform's backend (RPCs, a tagged\n"
@@ -49,6 +81,7 @@ def main() -> int:
         ["lint", "--select", "SK104,SK105,SK108,SK110,SK111", "examples/002_broken.sql"],
         1,
     )
+    ok &= drift()
     console.print(
         "More: [bold]sqlkit rules[/bold] · [bold]sqlkit rule SK110[/bold] · "
         '[bold]sqlkit templates[/bold] · [bold]sqlkit verify --keep[/bold] (then psql "$SQLKIT_DSN")'

@@ -8,7 +8,6 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from sqlkit.cli.common import guarded
 from sqlkit.cli.db import ConfigOption, DsnOption, _dsn, _settings, _terminate_on_sigterm
@@ -30,22 +29,23 @@ _STATUS = {
 }
 
 
-def _what(difference: object) -> str:
+def _what(difference: object) -> list[str]:
+    """One line per fact that differs (git's value → the database's)."""
     from sqlkit.catalog.diff import Difference, _shown
 
     assert isinstance(difference, Difference)
     if difference.status != "changed":
-        return _STATUS[difference.status][1]
-    parts = []
+        return [_STATUS[difference.status][1]]
+    lines = []
     for change in difference.changes:
         expected, actual = _shown(change.fact, change.expected), _shown(change.fact, change.actual)
         if change.fact == "execute":
-            parts.append(_grants(difference))
+            lines.append(_grants(difference))
         elif expected == actual:  # a body or expression: the unified diff below shows it
-            parts.append(change.fact)
+            lines.append(f"{change.fact} (diff below)")
         else:
-            parts.append(f"{change.fact}: {expected or '(none)'} → {actual or '(none)'}")
-    return escape("; ".join(parts))
+            lines.append(f"{change.fact}: {expected or '(none)'} → {actual or '(none)'}")
+    return lines
 
 
 def _grants(difference: object) -> str:
@@ -134,17 +134,15 @@ def _print_table(result: object) -> None:
     if result.clean:
         console.print(f"[green]no drift[/green]: {total} object(s) compared in {seconds:.2f}s")
         return
-    table = Table("status", "kind", box=None)
-    table.add_column("object", overflow="fold")
-    table.add_column("what differs", overflow="fold")
+    # a list rather than a table: names and values stay whole in any terminal width
     for difference in result.differences:
-        table.add_row(
-            _STATUS[difference.status][0],
-            difference.kind,
-            escape(difference.name),
-            _what(difference),
+        status = _STATUS[difference.status][0]
+        pad = " " * (8 - len(difference.status))
+        console.print(
+            f"{status}{pad} {difference.kind:<9} {escape(difference.name)}", soft_wrap=True
         )
-    console.print(table)
+        for line in _what(difference):
+            console.print(f"{'':18} {escape(line)}", soft_wrap=True)
     for difference in result.differences:
         if difference.diff:
             console.print()
