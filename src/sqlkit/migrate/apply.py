@@ -6,6 +6,7 @@ import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import psycopg
 
@@ -24,7 +25,7 @@ from sqlkit.migrate.history import (
 )
 from sqlkit.migrate.script import ScriptError, run_script
 from sqlkit.sql.source import Source
-from sqlkit.sql.split import parse_statements
+from sqlkit.sql.split import Statement, parse_statements
 
 # Statements Postgres refuses inside a transaction block.
 _OUTSIDE_TRANSACTION = {
@@ -61,10 +62,9 @@ class ApplyResult:
     plan: Plan
 
 
-def transaction_problem(file: MigrationFile) -> tuple[str, int] | None:
+def transaction_problem(statements: list[Statement]) -> tuple[str, int] | None:
     """A statement that cannot run inside a transaction (what, file offset), if any."""
-    source = Source(path=file.display, text=file.sql)
-    for stmt in parse_statements(source, everything=True):
+    for stmt in statements:
         node = stmt.node or {}
         what = _OUTSIDE_TRANSACTION.get(stmt.kind or "")
         if stmt.kind == "VacuumStmt" and not node.get("is_vacuumcmd"):
@@ -84,15 +84,22 @@ def transaction_problem(file: MigrationFile) -> tuple[str, int] | None:
     return None
 
 
-def check_files(files: list[MigrationFile]) -> None:
-    """Refuse files that would break the one-transaction-per-file promise."""
+def check_files(files: list[MigrationFile]) -> dict[Path, tuple[Source, list[Statement]]]:
+    """Refuse files that would break the one-transaction-per-file promise.
+
+    Returns each checked file's parsed statements, so that applying it parses nothing again.
+    """
+    parsed: dict[Path, tuple[Source, list[Statement]]] = {}
     for file in files:
         if file.no_transaction:
             continue
-        problem = transaction_problem(file)
+        source = Source(path=file.display, text=file.sql)
+        statements = parse_statements(source, everything=True)
+        parsed[file.path] = (source, statements)
+        problem = transaction_problem(statements)
         if problem is not None:
             what, offset = problem
-            line, _ = Source(path=file.display, text=file.sql).position(offset)
+            line, _ = source.position(offset)
             if what.startswith("an explicit"):
                 hint = "remove it: sqlkit runs each file in its own transaction"
             else:
@@ -100,6 +107,7 @@ def check_files(files: list[MigrationFile]) -> None:
             raise InputError(
                 f"{file.display}:{line}: {what} cannot run inside a transaction", hint=hint
             )
+    return parsed
 
 
 def make_plan(files: list[MigrationFile], history: list[HistoryRow]) -> Plan:
@@ -145,7 +153,7 @@ def apply_files(
 ) -> ApplyResult:
     """Apply what is pending. `conn` must be in autocommit mode; it is left unlocked."""
     files = discover(settings) if files is None else files
-    check_files(files)
+    parsed = check_files(files)
     if dry_run:
         history = read_history(conn)
         plan = make_plan(files, history)
@@ -164,7 +172,7 @@ def apply_files(
         for item in plan.to_run:
             if progress:
                 progress(item.file, "start")
-            applied.append((item.file, _run_file(conn, item.file)))
+            applied.append((item.file, _run_file(conn, item.file, parsed.get(item.file.path))))
             if progress:
                 progress(item.file, "done")
         return ApplyResult(applied, plan)
@@ -172,17 +180,21 @@ def apply_files(
         release_lock(conn)
 
 
-def _run_file(conn: psycopg.Connection, file: MigrationFile) -> int:
-    source = Source(path=file.display, text=file.sql)
+def _run_file(
+    conn: psycopg.Connection,
+    file: MigrationFile,
+    parsed: tuple[Source, list[Statement]] | None = None,
+) -> int:
+    source, statements = parsed or (Source(path=file.display, text=file.sql), None)
     started = time.perf_counter()
     try:
         if file.no_transaction:
-            run_script(conn, source)
+            run_script(conn, source, statements)
             elapsed = int((time.perf_counter() - started) * 1000)
             record(conn, file.kind, file.version, file.name, file.checksum, elapsed, True)
         else:
             with conn.transaction():
-                run_script(conn, source)
+                run_script(conn, source, statements)
                 elapsed = int((time.perf_counter() - started) * 1000)
                 record(conn, file.kind, file.version, file.name, file.checksum, elapsed, True)
     except (ScriptError, psycopg.Error) as exc:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import psycopg
 
 from sqlkit.sql.source import Source
-from sqlkit.sql.split import parse_statements
+from sqlkit.sql.split import Statement, parse_statements
 
 
 @dataclass
@@ -32,9 +32,12 @@ def describe(exc: psycopg.Error) -> str:
     return message
 
 
-def run_script(conn: psycopg.Connection, source: Source) -> int:
-    """Execute every statement of `source` on `conn`; returns how many ran."""
-    statements = parse_statements(source)
+def run_script(
+    conn: psycopg.Connection, source: Source, statements: list[Statement] | None = None
+) -> int:
+    """Execute every statement of `source` on `conn` (parsed already, or here); returns how many ran."""
+    if statements is None:
+        statements = parse_statements(source)
     count = 0
     for stmt in statements:
         text = source.parse_text[stmt.start : stmt.end]
