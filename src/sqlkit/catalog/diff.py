@@ -39,8 +39,8 @@ class Difference:
             "changes": [
                 {
                     "fact": c.fact,
-                    "expected": _shown(c.fact, c.expected),
-                    "actual": _shown(c.fact, c.actual),
+                    "expected": shown_value(c.fact, c.expected),
+                    "actual": shown_value(c.fact, c.actual),
                 }
                 for c in self.changes
             ],
@@ -73,7 +73,7 @@ class DiffResult:
         }
 
 
-def _shown(fact: str, value: str) -> str:
+def shown_value(fact: str, value: str) -> str:
     """Canonical bodies are not for reading: the unified diff shows them instead."""
     if fact in ("body", "definition", "using", "with check"):
         return "(see diff)" if value else ""

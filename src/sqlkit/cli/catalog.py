@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -12,6 +13,9 @@ from rich.markup import escape
 from sqlkit.cli.common import guarded
 from sqlkit.cli.db import ConfigOption, DsnOption, _dsn, _settings, _terminate_on_sigterm
 from sqlkit.errors import InputError
+
+if TYPE_CHECKING:  # imported lazily at run time: the CLI starts faster without them
+    from sqlkit.catalog.diff import Difference, DiffResult
 
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -29,16 +33,16 @@ _STATUS = {
 }
 
 
-def _what(difference: object) -> list[str]:
+def _what(difference: Difference) -> list[str]:
     """One line per fact that differs (git's value → the database's)."""
-    from sqlkit.catalog.diff import Difference, _shown
+    from sqlkit.catalog.diff import shown_value
 
-    assert isinstance(difference, Difference)
     if difference.status != "changed":
         return [_STATUS[difference.status][1]]
     lines = []
     for change in difference.changes:
-        expected, actual = _shown(change.fact, change.expected), _shown(change.fact, change.actual)
+        expected = shown_value(change.fact, change.expected)
+        actual = shown_value(change.fact, change.actual)
         if change.fact == "execute":
             lines.append(_grants(difference))
         elif expected == actual:  # a body or expression: the unified diff below shows it
@@ -48,10 +52,7 @@ def _what(difference: object) -> list[str]:
     return lines
 
 
-def _grants(difference: object) -> str:
-    from sqlkit.catalog.diff import Difference
-
-    assert isinstance(difference, Difference)
+def _grants(difference: Difference) -> str:
     assert difference.expected is not None and difference.actual is not None
     want, have = difference.expected.grantees, difference.actual.grantees
     parts = []
@@ -116,7 +117,7 @@ def diff_command(
     if fmt == "json":
         typer.echo(json.dumps(result.to_json(), indent=2))
     else:
-        _print_table(result)
+        _print_report(result)
     if emit_sql is not None:
         err.print(
             f"wrote {emit_sql}: review it, then run it with psql -f {emit_sql} (one transaction)"
@@ -125,10 +126,7 @@ def diff_command(
         raise typer.Exit(1)
 
 
-def _print_table(result: object) -> None:
-    from sqlkit.catalog.diff import DiffResult
-
-    assert isinstance(result, DiffResult)
+def _print_report(result: DiffResult) -> None:
     total = sum(result.compared.values())
     seconds = result.timings.get("total", 0.0)
     if result.clean:
