@@ -10,7 +10,7 @@ help:
 	@echo "make demo   lint the examples (and, later, verify the reference catalog)"
 	@echo "make test   run the test suite"
 	@echo "make bench  run the benchmarks"
-	@echo "make lint   ruff over the code"
+	@echo "make lint   ruff and mypy --strict over the code"
 	@echo "make docs   regenerate docs/rules from the rule registry"
 
 $(STAMP): pyproject.toml
@@ -37,6 +37,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts benchmarks
 	$(BIN)/ruff format --check src tests scripts benchmarks
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests scripts benchmarks

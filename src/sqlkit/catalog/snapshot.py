@@ -293,7 +293,10 @@ def _triggers(conn: psycopg.Connection, scope: _Scope) -> list[DbObject]:
             "trigger",
             f"{table}.{name}",
             schema,
-            {"definition": canonical_sql(definition), "enabled": _ENABLED.get(enabled, enabled)},
+            {
+                "definition": canonical_sql(definition),
+                "enabled": _ENABLED.get(enabled) or str(enabled),
+            },
             text=definition + ";\n",
             ident=f"{name} on {table}",
             table=table,

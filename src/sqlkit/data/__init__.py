@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -18,14 +18,11 @@ class Builtins:
     operators: frozenset[str]
     relations: frozenset[str]
     server_version_num: int
-
-    @property
-    def stable_functions(self) -> frozenset[str]:
-        """Built-in functions with no volatile overload."""
-        return self._stable
+    # built-in functions with no volatile overload (derived once)
+    stable_functions: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_stable", self.functions - self.volatile_functions)
+        object.__setattr__(self, "stable_functions", self.functions - self.volatile_functions)
 
 
 @lru_cache(maxsize=1)

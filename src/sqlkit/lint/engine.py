@@ -308,11 +308,11 @@ def enabled_rules(
     out: dict[str, Rule] = {}
     for code in sorted(chosen - dropped):
         rule = rules[code]
-        level = settings.severity.get(code)
-        if level and level != "off":
+        override = settings.severity.get(code)
+        if override and override != "off":
             from dataclasses import replace
 
-            rule = replace(rule, severity=level)
+            rule = replace(rule, severity=override)
         out[code] = rule
     return out
 

@@ -59,8 +59,8 @@ def find_directives(source: Source, statement_lines: list[tuple[int, int]]) -> l
                 stripped.startswith("--") or stripped.startswith("/*") or stripped.endswith("*/")
             ):
                 break
-            directive = by_line.get(line)
-            if directive is not None and directive.kind == "ignore" and directive.statement is None:
-                directive.statement = index
+            above = by_line.get(line)
+            if above is not None and above.kind == "ignore" and above.statement is None:
+                above.statement = index
             line -= 1
     return directives

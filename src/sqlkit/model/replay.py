@@ -178,8 +178,8 @@ class Replayer:
         elif event.object_type in ("table", "view", "sequence"):
             privs = set(_TABLE_PRIVILEGES) if "all" in event.privileges else set(event.privileges)
             tables: list[Table] = []
-            for schema, name in event.tables:
-                table = self.model.tables.get((self._schema(schema), name))
+            for named_schema, name in event.tables:
+                table = self.model.tables.get((self._schema(named_schema), name))
                 if table is not None:
                     tables.append(table)
             for schema in event.all_in_schemas:

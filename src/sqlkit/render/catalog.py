@@ -289,13 +289,13 @@ def coerce(param: Param, value: Any) -> Any:
             )
         return out
     if kind == "tags":
-        out = []
+        tags: list[dict[str, str | None]] = []
         for item in _as_list(name, value):
             text = str(item)
             match = _TAG_COLUMN.match(text)
             if match:
                 quote_ident(match.group(2), name)  # the column part must be an identifier
-                out.append(
+                tags.append(
                     {
                         "prefix": quote_literal(match.group(1) + ":", name),
                         "column": quote_ident(match.group(2), name),
@@ -308,7 +308,7 @@ def coerce(param: Param, value: Any) -> Any:
                     f"template parameter `{name}`: {text!r} is neither a tag nor prefix:column"
                 )
             else:
-                out.append(
+                tags.append(
                     {
                         "prefix": None,
                         "column": None,
@@ -316,7 +316,7 @@ def coerce(param: Param, value: Any) -> Any:
                         "arg": quote_literal(text, name),
                     }
                 )
-        return out
+        return tags
     raise TemplateError(
         f"template parameter `{name}` has unknown type {kind!r}"
     )  # pragma: no cover

@@ -250,11 +250,11 @@ class SqlScanner:
             elif kind == "SelectStmt":
                 self._check_select(node, locate, exempt)
             elif kind in DML_WRITES:
-                rel = node.get("relation") or {}
-                offset = locate(rel.get("location", 0)) if rel else 0
-                target = rel.get("relname", "")
-                if rel.get("schemaname"):
-                    target = f"{rel['schemaname']}.{target}"
+                relation = node.get("relation") or {}
+                offset = locate(relation.get("location", 0)) if relation else 0
+                target = relation.get("relname", "")
+                if relation.get("schemaname"):
+                    target = f"{relation['schemaname']}.{target}"
                 facts.writes.append(
                     (f"{DML_WRITES[kind]} {target}".strip(), _span_for(source, offset, len(target)))
                 )
@@ -571,9 +571,11 @@ def analyse_plpgsql_body(
                     start = plb.offset + match.start(1)
                     text = match.group(1)
                     bytemap = ByteMap(text)
-                    scanner.scan_tree(
-                        value, lambda b, s=start, m=bytemap: s + m.to_char(max(b - 7, 0))
-                    )
+
+                    def locate(b: int, s: int = start, m: ByteMap = bytemap) -> int:
+                        return s + m.to_char(max(b - 7, 0))  # 7: the "SELECT " parsed before it
+
+                    scanner.scan_tree(value, locate)
         elif stmt_kind in ("PLpgSQL_stmt_commit", "PLpgSQL_stmt_rollback"):
             facts.writes.append(
                 (stmt_kind.removeprefix("PLpgSQL_stmt_").upper(), plb.span_at_line(lineno))

@@ -13,4 +13,5 @@ try:
 except ImportError:  # pragma: no cover - orjson is a declared dependency
     import json
 
-    loads = json.loads
+    def loads(data: str) -> Any:
+        return json.loads(data)

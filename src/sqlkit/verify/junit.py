@@ -31,7 +31,8 @@ def write_junit(result: VerifyResult, path: Path) -> None:
             where = f"{test.path}:{test.line}" if test.line else test.path
             failure = ET.SubElement(case, "failure", message=test.message, type="SqlTestFailure")
             failure.text = f"{where}: {test.message}"
-    tree = ET.ElementTree(ET.Element("testsuites"))
-    tree.getroot().append(suite)
+    root = ET.Element("testsuites")
+    root.append(suite)
+    tree = ET.ElementTree(root)
     ET.indent(tree)
     tree.write(path, encoding="utf-8", xml_declaration=True)
