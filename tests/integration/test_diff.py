@@ -41,6 +41,7 @@ alter policy modules_select on public.modules using (true);
 -- a dropped trigger, RLS switched off, an owner and a comment changed
 drop trigger students_cache_ins on public.students;
 alter table public.lessons disable row level security;
+revoke all on table public.lessons from authenticated;
 alter function public.complete_job(bigint) owner to anon;
 comment on function public.fail_job(bigint, text) is 'retries later';
 """
@@ -55,7 +56,7 @@ EXPECTED = [
     ("function", SUMMARY, "changed", ["body"]),
     ("function", "public.get_student_progress_summary(text)", "extra", []),
     ("function", "public.submit_assessment(uuid,jsonb)", "changed", ["set search_path"]),
-    ("table", "public.lessons", "changed", ["row level security"]),
+    ("table", "public.lessons", "changed", ["row level security", "privileges"]),
     ("trigger", "public.students.students_cache_ins", "missing", []),
     ("policy", "public.modules.modules_select", "changed", ["using"]),
     ("policy", "public.students.students_delete", "missing", []),
@@ -192,8 +193,8 @@ def test_pull_then_diff_is_clean(
     url = sqlkit_server.server.url(catalog_db)
     written = pull_database(url, project / "functions")
     folders = {p.parent.name for p in written}
-    assert folders == {"02_functions", "03_triggers", "04_policies"}
-    assert len(written) == 29 + 34 + 68 + 19  # one per object; RLS flags of each table
+    assert folders == {"02_functions", "03_triggers", "04_access", "05_policies"}
+    assert len(written) == 29 + 34 + 19 + 68  # one per object; each table's access rules
     summary = (
         project / "functions/02_functions/public.get_student_progress_summary.sql"
     ).read_text()
@@ -245,6 +246,7 @@ def test_views_compare_by_definition_options_and_owner(
         db,
         "create or replace view public.visible_items as"
         "  select i.id, i.name from public.items i where i.hidden is not true;"
+        "grant select on public.visible_items to public;"
         "drop materialized view public.item_count;"
         "create materialized view public.item_count as select count(*) + 0 as n from public.items;",
     )
@@ -252,7 +254,7 @@ def test_views_compare_by_definition_options_and_owner(
     result = compare(desired_views, actual)
     assert found(result) == [
         ("view", "public.item_count", "changed", ["definition"]),
-        ("view", "public.visible_items", "changed", ["definition", "options"]),
+        ("view", "public.visible_items", "changed", ["definition", "options", "privileges"]),
     ]
     execute(sqlkit_server, db, emit_sql(result, actual))
     assert found(compare(desired_views, snapshot(sqlkit_server, db))) == []
@@ -260,6 +262,7 @@ def test_views_compare_by_definition_options_and_owner(
     assert sorted(str(p.relative_to(project / "functions")) for p in pulled) == [
         "01_views/public.item_count.sql",
         "01_views/public.visible_items.sql",
+        "04_access/public.items.sql",
     ]
     text = (project / "functions/01_views/public.visible_items.sql").read_text()
     assert "create or replace view public.visible_items\n  with (security_invoker=true) as" in text

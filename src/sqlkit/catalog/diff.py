@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from sqlkit.catalog.snapshot import DEPLOYER, KINDS, DbObject, Snapshot
+from sqlkit.catalog.snapshot import DEPLOYER, KINDS, DbObject, Snapshot, privileges_text
 
 # facts whose change is visible in the definition text, so a unified diff is worth showing
-_ACCESS_FACTS = {"owner", "execute", "comment", "enabled"}
+_ACCESS_FACTS = {"owner", "execute", "privileges", "comment", "enabled"}
 _ENABLE_TRIGGER = {"O": "enable", "D": "disable", "R": "enable replica", "A": "enable always"}
 
 
@@ -80,8 +80,30 @@ def shown_value(fact: str, value: str) -> str:
     return value
 
 
+# privileges a server older than the version does not have (and cannot grant)
+_PRIVILEGE_SINCE = {"maintain": 170000}
+
+
+def _comparable(snapshot: Snapshot, oldest: int) -> Snapshot:
+    """The snapshot without privileges the other, older server does not know."""
+    unknown = {p for p, since in _PRIVILEGE_SINCE.items() if oldest < since}
+    if not unknown or snapshot.server_version == oldest:
+        return snapshot
+    objects = {}
+    for key, obj in snapshot.objects.items():
+        if obj.privileges and any(p & unknown for p in obj.privileges.values()):
+            kept = {r: p - unknown for r, p in obj.privileges.items() if p - unknown}
+            obj = replace(
+                obj, privileges=kept, facts={**obj.facts, "privileges": privileges_text(kept)}
+            )
+        objects[key] = obj
+    return replace(snapshot, objects=objects)
+
+
 def compare(expected: Snapshot, actual: Snapshot) -> DiffResult:
     """Every object of either side: missing, extra, or changed with the facts that differ."""
+    oldest = min(expected.server_version, actual.server_version)
+    expected, actual = _comparable(expected, oldest), _comparable(actual, oldest)
     differences: list[Difference] = []
     order = {kind: i for i, kind in enumerate(KINDS)}
     keys = sorted(set(expected.objects) | set(actual.objects), key=lambda k: (order[k[0]], k[1]))
@@ -156,13 +178,41 @@ def routine_acl_sql(obj: DbObject, revoke_from: frozenset[str]) -> list[str]:
     return out
 
 
+def relation_acl_sql(obj: DbObject, revoke_from: frozenset[str]) -> list[str]:
+    """Reset a table's or view's privileges to exactly the object's."""
+    others = set(revoke_from) | set(obj.privileges)
+    roles = ["public", *sorted(others - {obj.owner, "public"})]
+    out = [f"revoke all on table {obj.ident} from {', '.join(roles)};"]
+    for role, privileges in sorted(obj.privileges.items()):
+        out.append(f"grant {', '.join(sorted(privileges))} on table {obj.ident} to {role};")
+    return out
+
+
+def relation_grant_changes(want: DbObject, have: DbObject) -> list[str]:
+    """GRANT and REVOKE of exactly the privileges that differ, role by role."""
+    out: list[str] = []
+    for role in sorted(set(want.privileges) | set(have.privileges)):
+        wanted = want.privileges.get(role, frozenset())
+        held = have.privileges.get(role, frozenset())
+        if held - wanted:
+            out.append(
+                f"revoke {', '.join(sorted(held - wanted))} on table {want.ident} from {role};"
+            )
+        if wanted - held:
+            out.append(f"grant {', '.join(sorted(wanted - held))} on table {want.ident} to {role};")
+    return out
+
+
 def definition_sql(obj: DbObject, actual: Snapshot) -> list[str]:
     """The statements that create `obj` where it does not exist yet, with owner, grants, comment."""
-    if obj.kind == "table":
-        out = [f"alter table {obj.ident} enable row level security;"] if obj.extra["rls"] else []
-        if obj.extra["forced"]:
-            out.append(f"alter table {obj.ident} force row level security;")
-        return out
+    if obj.kind == "table":  # the table itself comes from a migration: its access rules
+        rls = "enable" if obj.extra["rls"] else "disable"
+        force = "force" if obj.extra["forced"] else "no force"
+        return [
+            f"alter table {obj.ident} {rls} row level security;",
+            f"alter table {obj.ident} {force} row level security;",
+            *relation_acl_sql(obj, actual.relation_grantees),
+        ]
     if obj.kind == "trigger":
         out = [obj.text.rstrip()]
         if obj.extra["enabled"] != "O":
@@ -175,7 +225,9 @@ def definition_sql(obj: DbObject, actual: Snapshot) -> list[str]:
     out = [obj.text.rstrip()]
     if obj.facts.get("owner") != DEPLOYER:
         out += _owner_sql(obj, word, obj.ident)
-    if obj.kind != "view":
+    if obj.kind == "view":
+        out += relation_acl_sql(obj, actual.relation_grantees)
+    else:
         out += routine_acl_sql(obj, actual.function_grantees)
     if obj.comment:
         out.append(_comment_sql(obj, word))
@@ -236,6 +288,8 @@ def _view(d: Difference, actual: Snapshot, allow_drop: bool) -> list[str]:
         out.append(want.text.rstrip())  # CREATE OR REPLACE VIEW also replaces its options
     if "owner" in facts:
         out += _owner_sql(want, "view", want.ident)
+    if "privileges" in facts:
+        out += relation_grant_changes(want, have)
     if "comment" in facts:
         out.append(_comment_sql(want, "view"))
     return out
@@ -256,6 +310,9 @@ def _table(d: Difference) -> list[str]:
     if "force row level security" in facts:
         verb = "force" if want.extra["forced"] else "no force"
         out.append(f"alter table {d.name} {verb} row level security;")
+    if "privileges" in facts:
+        assert d.actual is not None
+        out += relation_grant_changes(want, d.actual)
     return out
 
 

@@ -2,7 +2,9 @@
 
 Folders are numbered so that applying the files in path order (what `sqlkit apply`
 does with repeatable definitions) creates views before the functions that return
-them, and functions before the triggers and policies that call them.
+them, and functions before the triggers and policies that call them. Tables are
+not pulled (they come from migrations), but their access rules are: RLS flags and
+privileges, one file per table.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ FOLDERS = {
     "function": "02_functions",
     "procedure": "02_functions",
     "trigger": "03_triggers",
-    "table": "04_policies",
-    "policy": "04_policies",
+    "table": "04_access",
+    "policy": "05_policies",
 }
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -38,8 +40,6 @@ def file_name(obj: DbObject, overloaded: bool) -> str:
                 _plain(args.rstrip(")").replace(",", "-").replace(" ", "_")) or "noargs"
             )
         return stem + ".sql"
-    if obj.kind == "table":
-        return _plain(obj.name) + ".rls.sql"
     return _plain(obj.name) + ".sql"
 
 
@@ -60,7 +60,7 @@ def file_text(obj: DbObject, snapshot: Snapshot) -> str:
 
 
 def planned_files(snapshot: Snapshot) -> dict[Path, str]:
-    """Relative path → text for every object worth a file (tables only for their RLS flags)."""
+    """Relative path → text for every object (tables: their RLS flags and privileges)."""
     names: dict[str, int] = {}
     for obj in snapshot.objects.values():
         if obj.kind in ("function", "procedure"):
@@ -68,8 +68,6 @@ def planned_files(snapshot: Snapshot) -> dict[Path, str]:
             names[base] = names.get(base, 0) + 1
     out: dict[Path, str] = {}
     for (_, _), obj in sorted(snapshot.objects.items()):
-        if obj.kind == "table" and not (obj.extra["rls"] or obj.extra["forced"]):
-            continue
         overloaded = names.get(obj.name.partition("(")[0], 0) > 1
         path = Path(FOLDERS[obj.kind]) / file_name(obj, overloaded)
         out[path] = file_text(obj, snapshot)

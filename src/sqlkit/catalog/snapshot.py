@@ -38,6 +38,9 @@ class DbObject:
     ident: str = ""  # how DDL names it: public.f(uuid), public.v, public.t
     owner: str = ""  # quoted role name
     grantees: frozenset[str] = frozenset()  # EXECUTE, quoted role names or "public"
+    privileges: dict[str, frozenset[str]] = field(
+        default_factory=dict
+    )  # tables, views: role → privileges
     comment: str | None = None
     table: str = ""  # the qualified table of a trigger or policy
     local_name: str = ""  # the quoted name of a trigger or policy
@@ -52,6 +55,9 @@ class Snapshot:
     deployer: str  # the role that applies migrations: owner of sqlkit.schema_history
     function_grantees: frozenset[str]  # roles a new function may get EXECUTE by default
     server_version: int
+    relation_grantees: frozenset[str] = (
+        frozenset()
+    )  # roles a new view may get privileges by default
 
     def of_kind(self, kind: str) -> list[DbObject]:
         return [o for (k, _), o in sorted(self.objects.items()) if k == kind]
@@ -78,17 +84,52 @@ def take_snapshot(conn: psycopg.Connection, schemas: Sequence[str] = ()) -> Snap
         *_policies(conn, scope),
     ):
         objects[(obj.kind, obj.name)] = obj
-    # roles a new function may be granted EXECUTE automatically: the API roles and
-    # whoever default privileges name; a reset of a routine's grants revokes from them
+    return Snapshot(
+        objects,
+        deployer,
+        _default_grantees(conn, "f"),
+        version,
+        relation_grantees=_default_grantees(conn, "r"),
+    )
+
+
+def _default_grantees(conn: psycopg.Connection, objtype: str) -> frozenset[str]:
+    """Roles a new object may get privileges on automatically: the API roles and whoever
+    default privileges name. Resetting a new object's grants revokes from them."""
     roles = {r[0] for r in conn.execute("select rolname from pg_catalog.pg_roles")}
     grantees = {r for r in ("anon", "authenticated", "service_role") if r in roles}
     for (grantee,) in conn.execute(
         "select distinct pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) "
         "from pg_catalog.pg_default_acl d, pg_catalog.aclexplode(d.defaclacl) a "
-        "where d.defaclobjtype = 'f' and a.grantee <> 0 and a.privilege_type = 'EXECUTE'"
+        "where d.defaclobjtype = %s and a.grantee <> 0",
+        [objtype],
     ):
         grantees.add(grantee)
-    return Snapshot(objects, deployer, frozenset(grantees), version)
+    return frozenset(grantees)
+
+
+# every privilege on a table or view, but the owner's: 'role:privilege' entries
+_RELATION_ACL = """array(
+    select case when a.grantee = 0 then 'public'
+                else pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) end
+           || ':' || pg_catalog.lower(a.privilege_type)
+    from pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault('r', c.relowner))) a
+    where a.grantee <> c.relowner order by 1)"""
+
+
+def _privileges(entries: list[str]) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for entry in entries:
+        role, _, privilege = entry.rpartition(":")
+        out.setdefault(role, set()).add(privilege)
+    return {role: frozenset(privs) for role, privs in out.items()}
+
+
+def privileges_text(privileges: dict[str, frozenset[str]]) -> str:
+    return (
+        "; ".join(f"{r}: {', '.join(sorted(p))}" for r, p in sorted(privileges.items()))
+        or "(nobody)"
+    )
 
 
 class _Scope:
@@ -210,7 +251,7 @@ def _views(conn: psycopg.Connection, scope: _Scope, deployer: str) -> list[DbObj
         select n.nspname, c.oid::pg_catalog.regclass::text, c.relkind,
                coalesce(c.reloptions, '{{}}'), pg_catalog.pg_get_viewdef(c.oid, true),
                pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(c.relowner)),
-               pg_catalog.obj_description(c.oid, 'pg_class')
+               pg_catalog.obj_description(c.oid, 'pg_class'), {_RELATION_ACL}
         from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
         where c.relkind in ('v', 'm') and {scope.where("n.nspname")}
           and {_not_extension("pg_class", "c.oid")}
@@ -218,7 +259,8 @@ def _views(conn: psycopg.Connection, scope: _Scope, deployer: str) -> list[DbObj
         scope.params,
     ).fetchall()
     out: list[DbObject] = []
-    for schema, name, relkind, options, definition, owner, comment in rows:
+    for schema, name, relkind, options, definition, owner, comment, acl in rows:
+        privileges = _privileges(acl)
         materialized = relkind == "m"
         options_text = ", ".join(sorted(options))
         body = definition.strip().rstrip(";")
@@ -237,11 +279,13 @@ def _views(conn: psycopg.Connection, scope: _Scope, deployer: str) -> list[DbObj
                     "materialized": "materialized" if materialized else "plain",
                     "options": options_text,
                     "owner": _owner(owner, deployer),
+                    "privileges": privileges_text(privileges),
                     "comment": comment or "",
                 },
                 text=text,
                 ident=name,
                 owner=owner,
+                privileges=privileges,
                 comment=comment,
                 extra={"materialized": materialized, "options": list(options), "query": body},
             )
@@ -252,7 +296,8 @@ def _views(conn: psycopg.Connection, scope: _Scope, deployer: str) -> list[DbObj
 def _tables(conn: psycopg.Connection, scope: _Scope) -> list[DbObject]:
     rows = conn.execute(
         f"""
-        select n.nspname, c.oid::pg_catalog.regclass::text, c.relrowsecurity, c.relforcerowsecurity
+        select n.nspname, c.oid::pg_catalog.regclass::text, c.relrowsecurity, c.relforcerowsecurity,
+               {_RELATION_ACL}
         from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
         where c.relkind in ('r', 'p') and {scope.where("n.nspname")}
           and {_not_extension("pg_class", "c.oid")}
@@ -267,11 +312,13 @@ def _tables(conn: psycopg.Connection, scope: _Scope) -> list[DbObject]:
             {
                 "row level security": "enabled" if rls else "disabled",
                 "force row level security": "forced" if forced else "not forced",
+                "privileges": privileges_text(_privileges(acl)),
             },
             ident=name,
+            privileges=_privileges(acl),
             extra={"rls": bool(rls), "forced": bool(forced)},
         )
-        for schema, name, rls, forced in rows
+        for schema, name, rls, forced, acl in rows
     ]
 
 

@@ -45,6 +45,8 @@ def _what(difference: Difference) -> list[str]:
         actual = shown_value(change.fact, change.actual)
         if change.fact == "execute":
             lines.append(_grants(difference))
+        elif change.fact == "privileges":
+            lines += _relation_grants(difference)
         elif expected == actual:  # a body or expression: the unified diff below shows it
             lines.append(f"{change.fact} (diff below)")
         else:
@@ -61,6 +63,22 @@ def _grants(difference: Difference) -> str:
     if want - have:
         parts.append(f"granted only in git to {', '.join(sorted(want - have))}")
     return "execute " + " and ".join(parts)
+
+
+def _relation_grants(difference: Difference) -> list[str]:
+    assert difference.expected is not None and difference.actual is not None
+    want, have = difference.expected.privileges, difference.actual.privileges
+    lines = []
+    for role in sorted(set(want) | set(have)):
+        extra = have.get(role, frozenset()) - want.get(role, frozenset())
+        missing = want.get(role, frozenset()) - have.get(role, frozenset())
+        if extra:
+            lines.append(
+                f"privileges: {', '.join(sorted(extra))} granted only in the database to {role}"
+            )
+        if missing:
+            lines.append(f"privileges: {', '.join(sorted(missing))} granted only in git to {role}")
+    return lines
 
 
 @guarded
