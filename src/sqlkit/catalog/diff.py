@@ -238,21 +238,23 @@ def _view_word(obj: DbObject) -> str:
     return "materialized view" if obj.extra["materialized"] else "view"
 
 
-def _routine(d: Difference, actual: Snapshot, allow_drop: bool) -> list[str]:
-    word = "procedure" if d.kind == "procedure" else "function"
-    if d.status == "missing":
-        assert d.expected is not None
-        return definition_sql(d.expected, actual)
-    if d.status == "extra":
-        return _drop(f"drop {word} {d.name};", allow_drop)
-    want, have = d.expected, d.actual
-    assert want is not None and have is not None
-    facts = {c.fact for c in d.changes}
-    out: list[str] = []
+def drop_sql(obj: DbObject) -> str:
+    """The statement that removes `obj` (never a table: sqlkit does not drop data)."""
+    if obj.kind in ("function", "procedure"):
+        return f"drop {_routine_word(obj)} {obj.ident};"
+    if obj.kind == "view":
+        return f"drop {_view_word(obj)} {obj.ident};"
+    return f"drop {obj.kind} {obj.ident};"  # trigger, policy: "name on table"
+
+
+def _changed_routine(
+    want: DbObject, have: DbObject, facts: set[str], actual: Snapshot
+) -> list[str]:
     if facts & {"returns", "arguments"}:
         # CREATE OR REPLACE cannot change a result type or parameter names: recreate
-        out.append(f"drop {word} {d.name};")
-        return out + definition_sql(want, actual)
+        return [drop_sql(have), *definition_sql(want, actual)]
+    word = _routine_word(want)
+    out: list[str] = []
     if facts - _ACCESS_FACTS:
         # CREATE OR REPLACE resets every property but owner and grants
         out.append(want.text.rstrip())
@@ -262,29 +264,19 @@ def _routine(d: Difference, actual: Snapshot, allow_drop: bool) -> list[str]:
         for role in sorted(have.grantees - want.grantees):
             out.append(f"revoke execute on {word} {want.ident} from {role};")
         if want.grantees - have.grantees:
-            out.append(
-                f"grant execute on {word} {want.ident} to {', '.join(sorted(want.grantees - have.grantees))};"
-            )
+            roles = ", ".join(sorted(want.grantees - have.grantees))
+            out.append(f"grant execute on {word} {want.ident} to {roles};")
     if "comment" in facts:
         out.append(_comment_sql(want, word))
     return out
 
 
-def _view(d: Difference, actual: Snapshot, allow_drop: bool) -> list[str]:
-    want, have = d.expected, d.actual
-    if d.status == "extra":
-        assert have is not None
-        return _drop(f"drop {_view_word(have)} {d.name};", allow_drop)
-    assert want is not None
-    if d.status == "missing":
-        return definition_sql(want, actual)
-    assert have is not None
-    facts = {c.fact for c in d.changes}
+def _changed_view(want: DbObject, have: DbObject, facts: set[str], actual: Snapshot) -> list[str]:
     out: list[str] = []
     if facts - _ACCESS_FACTS:
         if want.extra["materialized"] or have.extra["materialized"]:
             # a materialized view has no CREATE OR REPLACE: recreate it (and its data)
-            return [f"drop {_view_word(have)} {d.name};", *definition_sql(want, actual)]
+            return [drop_sql(have), *definition_sql(want, actual)]
         out.append(want.text.rstrip())  # CREATE OR REPLACE VIEW also replaces its options
     if "owner" in facts:
         out += _owner_sql(want, "view", want.ident)
@@ -295,79 +287,75 @@ def _view(d: Difference, actual: Snapshot, allow_drop: bool) -> list[str]:
     return out
 
 
-def _table(d: Difference) -> list[str]:
-    if d.status == "missing":
-        return [f"-- table {d.name} is missing: it comes from a migration (run `sqlkit apply`)"]
-    if d.status == "extra":
-        return [f"-- table {d.name} is not in git: sqlkit never drops tables"]
-    want = d.expected
-    assert want is not None
+def _changed_table(want: DbObject, have: DbObject, facts: set[str], actual: Snapshot) -> list[str]:
     out: list[str] = []
-    facts = {c.fact for c in d.changes}
     if "row level security" in facts:
         verb = "enable" if want.extra["rls"] else "disable"
-        out.append(f"alter table {d.name} {verb} row level security;")
+        out.append(f"alter table {want.ident} {verb} row level security;")
     if "force row level security" in facts:
         verb = "force" if want.extra["forced"] else "no force"
-        out.append(f"alter table {d.name} {verb} row level security;")
+        out.append(f"alter table {want.ident} {verb} row level security;")
     if "privileges" in facts:
-        assert d.actual is not None
-        out += relation_grant_changes(want, d.actual)
+        out += relation_grant_changes(want, have)
     return out
 
 
-def _trigger(d: Difference, actual: Snapshot, allow_drop: bool) -> list[str]:
-    want, have = d.expected, d.actual
-    if d.status == "extra":
-        assert have is not None
-        return _drop(f"drop trigger {have.ident};", allow_drop)
-    assert want is not None
-    if d.status == "missing":
-        return definition_sql(want, actual)
-    if "definition" in {c.fact for c in d.changes}:
-        return [f"drop trigger {want.ident};", *definition_sql(want, actual)]
+def _changed_trigger(
+    want: DbObject, have: DbObject, facts: set[str], actual: Snapshot
+) -> list[str]:
+    if "definition" in facts:
+        return [drop_sql(have), *definition_sql(want, actual)]
     verb = _ENABLE_TRIGGER[want.extra["enabled"]]
     return [f"alter table {want.table} {verb} trigger {want.local_name};"]
 
 
-def _policy(d: Difference, actual: Snapshot, allow_drop: bool) -> list[str]:
+def _changed_policy(want: DbObject, have: DbObject, facts: set[str], actual: Snapshot) -> list[str]:
+    return [drop_sql(have), *definition_sql(want, actual)]  # in one transaction: never unprotected
+
+
+_CHANGED = {
+    "function": _changed_routine,
+    "procedure": _changed_routine,
+    "view": _changed_view,
+    "table": _changed_table,
+    "trigger": _changed_trigger,
+    "policy": _changed_policy,
+}
+# drops run first, dependents before what they use
+_DROP_ORDER = ("policy", "trigger", "view", "procedure", "function")
+
+
+def _statements(d: Difference, actual: Snapshot, allow_drop: bool) -> list[str]:
+    if d.status == "missing":
+        assert d.expected is not None
+        if d.kind == "table":
+            return [f"-- table {d.name} is missing: it comes from a migration (run `sqlkit apply`)"]
+        return definition_sql(d.expected, actual)
     if d.status == "extra":
         assert d.actual is not None
-        return _drop(f"drop policy {d.actual.ident};", allow_drop)
-    assert d.expected is not None
-    out = [f"drop policy {d.expected.ident};"] if d.status == "changed" else []
-    return out + definition_sql(d.expected, actual)
-
-
-def _drop(statement: str, allow_drop: bool) -> list[str]:
-    return [statement] if allow_drop else [f"-- not dropped without --allow-drop: {statement}"]
+        if d.kind == "table":
+            return [f"-- table {d.name} is not in git: sqlkit never drops tables"]
+        statement = drop_sql(d.actual)
+        return [statement] if allow_drop else [f"-- not dropped without --allow-drop: {statement}"]
+    assert d.expected is not None and d.actual is not None
+    return _CHANGED[d.kind](d.expected, d.actual, {c.fact for c in d.changes}, actual)
 
 
 def emit_sql(result: DiffResult, actual: Snapshot, *, allow_drop: bool = False) -> str:
     """One transaction: drops first, then routines, views, tables, triggers, policies."""
+    drops: dict[str, list[str]] = {}
     by_kind: dict[str, list[str]] = {}
-    drops: list[str] = []
     for d in result.differences:
-        if d.kind in ("function", "procedure"):
-            lines = _routine(d, actual, allow_drop)
-        elif d.kind == "view":
-            lines = _view(d, actual, allow_drop)
-        elif d.kind == "table":
-            lines = _table(d)
-        elif d.kind == "trigger":
-            lines = _trigger(d, actual, allow_drop)
-        else:
-            lines = _policy(d, actual, allow_drop)
+        lines = _statements(d, actual, allow_drop)
         if d.status == "extra" and d.kind != "table":
-            drops.extend(lines)
+            drops.setdefault(d.kind, []).extend(lines)
         else:
             by_kind.setdefault(d.kind, []).extend(lines)
-    # policies and triggers may use routines that are dropped; views may use them too
-    order = {"policy": 0, "trigger": 1, "view": 2, "procedure": 3, "function": 4}
-    drops.sort(key=lambda line: order.get(_drop_kind(line), 5))
     body: list[str] = []
     if drops:
-        body += ["-- objects in the database that git does not have", *drops, ""]
+        body.append("-- objects in the database that git does not have")
+        body += [line for kind in _DROP_ORDER for line in drops.get(kind, [])]
+        body.append("")
     for kind in ("function", "procedure", "view", "table", "trigger", "policy"):
         if by_kind.get(kind):
             body += [f"-- {kind}s", *by_kind[kind], ""]
@@ -378,10 +366,3 @@ def emit_sql(result: DiffResult, actual: Snapshot, *, allow_drop: bool = False) 
         "",
     ]
     return "\n".join([*header, *body, "commit;", ""])
-
-
-def _drop_kind(line: str) -> str:
-    words = line.removeprefix("-- not dropped without --allow-drop: ").split()
-    if len(words) > 2 and words[1] == "materialized":
-        return "view"
-    return words[1] if len(words) > 1 else ""
