@@ -53,3 +53,24 @@ def test_privilege_changes_are_granted_and_revoked_role_by_role() -> None:
         "from authenticated;" in sql
     )
     assert "grant" not in sql.replace("-- ", "")
+
+
+def test_pulled_file_names_never_collide() -> None:
+    from sqlkit.catalog.pull import planned_files
+
+    views = {
+        ("view", name): DbObject(
+            "view",
+            name,
+            "public",
+            {},
+            text=f"create or replace view {name} as select 1;\n",
+            ident=name,
+            owner="postgres",
+            extra={"materialized": False},
+        )
+        for name in ('public."a b"', "public.a_b")
+    }
+    snapshot = Snapshot(views, "postgres", frozenset(), 180006)
+    paths = sorted(str(p) for p in planned_files(snapshot))
+    assert paths == ["01_views/public.a_b--2.sql", "01_views/public.a_b.sql"]

@@ -70,6 +70,10 @@ def planned_files(snapshot: Snapshot) -> dict[Path, str]:
     for (_, _), obj in sorted(snapshot.objects.items()):
         overloaded = names.get(obj.name.partition("(")[0], 0) > 1
         path = Path(FOLDERS[obj.kind]) / file_name(obj, overloaded)
+        number = 2
+        while path in out:  # two names that only differ in characters a file name cannot hold
+            path = path.with_name(f"{path.name.removesuffix('.sql')}--{number}.sql")
+            number += 1
         out[path] = file_text(obj, snapshot)
     return out
 
