@@ -118,3 +118,14 @@ def test_nasty_inputs() -> None:
     for text in cases:
         lint_text(text)
     lint_text(bytes(range(256)) * 10)
+
+
+@FAST
+@given(st.one_of(st.text(max_size=300), st.lists(SQL_PIECES, max_size=60).map(" ".join)))
+def test_diff_normalisation_never_raises(text: str) -> None:
+    from sqlkit.catalog.normalise import canonical_body, canonical_expression
+
+    for language in ("sql", "plpgsql", "c"):
+        assert isinstance(canonical_body(language, text, None), str)
+    assert isinstance(canonical_body("sql", "", text), str)
+    assert isinstance(canonical_expression(text), str)
