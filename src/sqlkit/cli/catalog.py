@@ -24,7 +24,7 @@ SchemaOption = typer.Option(
     None,
     "--schema",
     "-s",
-    help="Compare only this schema (repeat for more; default: all of yours).",
+    help="Only this schema (repeat for more; default: all of yours).",
 )
 _STATUS = {
     "missing": ("[yellow]missing[/]", "in git, not in the database"),
@@ -103,7 +103,7 @@ def diff_command(
     ),
     config: Path | None = ConfigOption,
 ) -> None:
-    """Compare what is deployed with git: functions, views, RLS flags, triggers, policies. Exits 1 on drift.
+    """Compare what is deployed with git: functions, views, triggers, policies, RLS and grants. Exits 1 on drift.
 
     Example: sqlkit diff --dsn postgresql://postgres@db.example.com/postgres --emit-sql fix.sql
     """
@@ -180,7 +180,7 @@ def pull_command(
     schema: list[str] | None = SchemaOption,
     force: bool = typer.Option(False, "--force", help="Overwrite files that differ."),
 ) -> None:
-    """Write the deployed functions, views, triggers, policies and RLS flags as files, one per object.
+    """Write the deployed functions, views, triggers, policies and table access rules as files, one per object.
 
     Example: sqlkit pull --dsn postgresql://postgres@localhost/app --into functions/pulled
     """
