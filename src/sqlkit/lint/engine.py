@@ -167,7 +167,7 @@ def _analyse_data(item: LintInput, data: bytes, settings: Settings) -> FileResul
         from sqlkit.render.render import Renderer
 
         try:
-            rendered = Renderer(settings).render_text(source.text, item.path)
+            rendered = Renderer.for_settings(settings).render_text(source.text, item.path)
         except Exception as exc:  # a template error is a finding, not a crash
             return FileResult(
                 item.path,

@@ -40,7 +40,7 @@ def _render(path: Path, settings: Settings) -> str:
     if path.name.endswith(".sql.j2"):
         from sqlkit.render.render import Renderer
 
-        return Renderer(settings).render_source(path)
+        return Renderer.for_settings(settings).render_source(path)
     return path.read_text(encoding="utf-8")
 
 
