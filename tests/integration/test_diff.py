@@ -341,3 +341,26 @@ def test_schema_option_limits_the_comparison(sqlkit_server: SqlkitServer, catalo
         scratch_dsn=sqlkit_server.server.url(),
     )
     assert found(result) == []
+
+
+def test_an_older_server_compares_cleanly_with_git_built_on_the_embedded_one(
+    desired: Snapshot,
+) -> None:
+    """A Supabase on PostgreSQL 15 against git's state built on 18: deparsing and privileges
+    that differ between versions (MAINTAIN) are not drift."""
+    from sqlkit.engines.base import create_database, engine_for
+    from sqlkit.engines.local import system_bindir
+    from sqlkit.engines.shim import install_shim
+    from sqlkit.migrate.apply import apply_files
+
+    if system_bindir() is None:
+        pytest.skip("no system PostgreSQL here")
+    settings = load_settings(ROOT)
+    with engine_for("local", settings).running() as server:
+        create_database(server, "live")
+        with server.connect("live") as conn:
+            install_shim(conn, settings.target, settings.exposed_schemas)
+            apply_files(conn, settings)
+            live = take_snapshot(conn)
+    assert found(compare(desired, live)) == []
+    assert sum(compare(desired, live).compared.values()) == 150
