@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field, replace
 
+from sqlkit.catalog.introspect import sql_literal
 from sqlkit.catalog.snapshot import DEPLOYER, KINDS, DbObject, Snapshot, privileges_text
 
 # facts whose change is visible in the definition text, so a unified diff is worth showing
@@ -150,10 +151,6 @@ def unified(expected: str, actual: str, name: str) -> str:
 # --- SQL that brings the database to the repository's state -------------------------------
 
 
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _routine_word(obj: DbObject) -> str:
     return "procedure" if obj.kind == "procedure" else "function"
 
@@ -164,7 +161,7 @@ def _owner_sql(obj: DbObject, word: str, ident: str) -> list[str]:
 
 
 def _comment_sql(obj: DbObject, word: str) -> str:
-    value = _literal(obj.comment) if obj.comment else "null"
+    value = sql_literal(obj.comment) if obj.comment else "null"
     return f"comment on {word} {obj.ident} is {value};"
 
 

@@ -67,15 +67,28 @@ def introspect(conn: psycopg.Connection, target: str) -> Model:
     return model
 
 
-def _managed(column: str) -> str:
+def managed_filter(column: str) -> str:
+    """SQL: the schema in `column` is one of yours, not PostgreSQL's or the platform's."""
     listed = ", ".join(f"'{s}'" for s in MANAGED_SCHEMAS)
-    return f"{column} not in ({listed}) and {column} not like 'pg_temp%' and {column} not like 'pg_toast%'"
+    return f"{column} not in ({listed}) and {column} !~ '^pg_(temp|toast)'"
+
+
+def not_extension_member(catalog: str, oid: str) -> str:
+    """SQL: the object `oid` of system catalog `catalog` does not belong to an extension."""
+    return (
+        "not exists (select 1 from pg_catalog.pg_depend d where d.classid = "
+        f"'pg_catalog.{catalog}'::pg_catalog.regclass and d.objid = {oid} and d.deptype = 'e')"
+    )
+
+
+def sql_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _functions(conn: psycopg.Connection, model: Model, roles: list[str]) -> None:
     privilege = (
         ", ".join(
-            f"pg_catalog.has_function_privilege({_literal(r)}, p.oid, 'EXECUTE')" for r in roles
+            f"pg_catalog.has_function_privilege({sql_literal(r)}, p.oid, 'EXECUTE')" for r in roles
         )
         or "null"
     )
@@ -88,9 +101,8 @@ def _functions(conn: psycopg.Connection, model: Model, roles: list[str]) -> None
                array[{privilege}]
         from pg_catalog.pg_proc p
         join pg_catalog.pg_namespace n on n.oid = p.pronamespace
-        where {_managed("n.nspname")} and p.prokind in ('f', 'p')
-          and not exists (select 1 from pg_catalog.pg_depend d
-                          where d.classid = 'pg_catalog.pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')
+        where {managed_filter("n.nspname")} and p.prokind in ('f', 'p')
+          and {not_extension_member("pg_proc", "p.oid")}
         order by 2, 3, 8
     """).fetchall()
     for (
@@ -138,17 +150,12 @@ def _functions(conn: psycopg.Connection, model: Model, roles: list[str]) -> None
         )
 
 
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _tables(conn: psycopg.Connection, model: Model) -> None:
     rows = conn.execute(f"""
         select n.nspname, c.relname, c.relkind, c.relrowsecurity, c.relforcerowsecurity
         from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-        where c.relkind in ('r', 'p') and {_managed("n.nspname")}
-          and not exists (select 1 from pg_catalog.pg_depend d
-                          where d.classid = 'pg_catalog.pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
+        where c.relkind in ('r', 'p') and {managed_filter("n.nspname")}
+          and {not_extension_member("pg_class", "c.oid")}
     """).fetchall()
     for schema, name, kind, rls, forced in rows:
         origin = _origin(f"{schema}.{name}")
@@ -181,7 +188,7 @@ def _policies(conn: psycopg.Connection, model: Model) -> None:
         from pg_catalog.pg_policy pol
         join pg_catalog.pg_class c on c.oid = pol.polrelid
         join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-        where {_managed("n.nspname")}
+        where {managed_filter("n.nspname")}
     """).fetchall()
     for schema, table, name, permissive, cmd, roles, using, check in rows:
         origin = _origin(f"{schema}.{table}.{name}")
@@ -207,7 +214,7 @@ def _views(conn: psycopg.Connection, model: Model) -> None:
         select n.nspname, c.relname, c.relkind, coalesce(c.reloptions, '{{}}'),
                pg_catalog.pg_get_viewdef(c.oid)
         from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-        where c.relkind in ('v', 'm') and {_managed("n.nspname")}
+        where c.relkind in ('v', 'm') and {managed_filter("n.nspname")}
     """).fetchall()
     for schema, name, kind, options, definition in rows:
         opts = dict(o.split("=", 1) for o in options if "=" in o)

@@ -14,7 +14,7 @@ from typing import Any
 
 import psycopg
 
-from sqlkit.catalog.introspect import MANAGED_SCHEMAS
+from sqlkit.catalog.introspect import managed_filter, not_extension_member
 from sqlkit.catalog.normalise import canonical_body, canonical_expression, canonical_sql
 from sqlkit.model.events import normalise_search_path
 
@@ -141,19 +141,11 @@ class _Scope:
     def where(self, column: str) -> str:
         if self.schemas:
             return f"{column} = any(%(schemas)s)"
-        listed = ", ".join(f"'{s}'" for s in MANAGED_SCHEMAS)
-        return f"{column} not in ({listed}) and {column} !~ '^pg_(temp|toast)'"
+        return managed_filter(column)
 
     @property
     def params(self) -> dict[str, Any]:
         return {"schemas": self.schemas}
-
-
-def _not_extension(catalog: str, oid: str) -> str:
-    return (
-        "not exists (select 1 from pg_catalog.pg_depend d where d.classid = "
-        f"'pg_catalog.{catalog}'::pg_catalog.regclass and d.objid = {oid} and d.deptype = 'e')"
-    )
 
 
 def _owner(owner: str, deployer: str) -> str:
@@ -183,7 +175,7 @@ def _functions(
         join pg_catalog.pg_namespace n on n.oid = p.pronamespace
         join pg_catalog.pg_language l on l.oid = p.prolang
         where {scope.where("n.nspname")} and p.prokind in ('f', 'p')
-          and {_not_extension("pg_proc", "p.oid")}
+          and {not_extension_member("pg_proc", "p.oid")}
         """,
         scope.params,
     ).fetchall()
@@ -254,7 +246,7 @@ def _views(conn: psycopg.Connection, scope: _Scope, deployer: str) -> list[DbObj
                pg_catalog.obj_description(c.oid, 'pg_class'), {_RELATION_ACL}
         from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
         where c.relkind in ('v', 'm') and {scope.where("n.nspname")}
-          and {_not_extension("pg_class", "c.oid")}
+          and {not_extension_member("pg_class", "c.oid")}
         """,
         scope.params,
     ).fetchall()
@@ -300,7 +292,7 @@ def _tables(conn: psycopg.Connection, scope: _Scope) -> list[DbObject]:
                {_RELATION_ACL}
         from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
         where c.relkind in ('r', 'p') and {scope.where("n.nspname")}
-          and {_not_extension("pg_class", "c.oid")}
+          and {not_extension_member("pg_class", "c.oid")}
         """,
         scope.params,
     ).fetchall()
@@ -331,7 +323,7 @@ def _triggers(conn: psycopg.Connection, scope: _Scope) -> list[DbObject]:
         join pg_catalog.pg_class c on c.oid = t.tgrelid
         join pg_catalog.pg_namespace n on n.oid = c.relnamespace
         where not t.tgisinternal and {scope.where("n.nspname")}
-          and {_not_extension("pg_class", "c.oid")}
+          and {not_extension_member("pg_class", "c.oid")}
         """,
         scope.params,
     ).fetchall()
