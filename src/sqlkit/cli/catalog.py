@@ -10,8 +10,14 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from sqlkit.cli.common import guarded
-from sqlkit.cli.db import ConfigOption, DsnOption, _dsn, _settings, _terminate_on_sigterm
+from sqlkit.cli.common import (
+    ConfigOption,
+    DsnOption,
+    dsn_or_env,
+    guarded,
+    settings_from,
+    terminate_on_sigterm,
+)
 from sqlkit.errors import InputError
 
 if TYPE_CHECKING:  # imported lazily at run time: the CLI starts faster without them
@@ -114,10 +120,10 @@ def diff_command(
         raise InputError(f"unknown format {fmt!r}", hint="use table or json")
     if engine is not None and engine not in ("embedded", "local", "docker", "dsn"):
         raise InputError(f"unknown engine {engine!r}", hint="use embedded, local, docker or dsn")
-    _terminate_on_sigterm()
-    settings = _settings(config)
+    terminate_on_sigterm()
+    settings = settings_from(config)
     result = diff_database(
-        _dsn(dsn),
+        dsn_or_env(dsn),
         settings=settings,
         schemas=schema or (),
         engine_name=engine,
@@ -186,7 +192,7 @@ def pull_command(
     """
     from sqlkit.api import pull_database
 
-    written = pull_database(_dsn(dsn), into, schemas=schema or (), force=force)
+    written = pull_database(dsn_or_env(dsn), into, schemas=schema or (), force=force)
     kinds: dict[str, int] = {}
     for path in written:
         kinds[path.parent.name] = kinds.get(path.parent.name, 0) + 1

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
 
-from sqlkit.errors import SqlkitError
+from sqlkit.config import Settings, load_settings
+from sqlkit.errors import InputError, SqlkitError
 
 T = TypeVar("T")
 REPORT_URL = "https://github.com/sqlkit-dev/sqlkit/issues"
@@ -58,3 +61,37 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
             raise fail(error) from None
 
     return wrapper
+
+
+# --- shared by the commands that talk to a database ----------------------------------
+
+
+def dsn_or_env(value: str | None) -> str:
+    dsn = value or os.environ.get("SQLKIT_DSN") or os.environ.get("DATABASE_URL")
+    if not dsn:
+        raise InputError(
+            "no database given", hint="pass --dsn URL, or set SQLKIT_DSN or DATABASE_URL"
+        )
+    return dsn
+
+
+def settings_from(config: Path | None) -> Settings:
+    return load_settings(config_file=config)
+
+
+def terminate_on_sigterm() -> None:
+    """SIGTERM behaves like Ctrl-C: unwind, so servers and directories are cleaned up."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+DsnOption = typer.Option(
+    None, "--dsn", help="Database URL (default: $SQLKIT_DSN or $DATABASE_URL)."
+)
+ConfigOption = typer.Option(None, "--config", help="A sqlkit.toml or pyproject.toml to read.")
+LockOption = typer.Option(
+    60.0, "--lock-timeout", help="Seconds to wait for another apply to finish (0: forever)."
+)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 import sys
 from pathlib import Path
 
@@ -12,44 +10,20 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sqlkit.cli.common import guarded
-from sqlkit.config import Settings, load_settings
+from sqlkit.cli.common import (
+    ConfigOption,
+    DsnOption,
+    LockOption,
+    dsn_or_env,
+    guarded,
+    settings_from,
+    terminate_on_sigterm,
+)
 from sqlkit.engines.base import mask_dsn, parse_dsn
 from sqlkit.errors import InputError, VerificationFailed
 
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
-
-
-def _dsn(value: str | None) -> str:
-    dsn = value or os.environ.get("SQLKIT_DSN") or os.environ.get("DATABASE_URL")
-    if not dsn:
-        raise InputError(
-            "no database given", hint="pass --dsn URL, or set SQLKIT_DSN or DATABASE_URL"
-        )
-    return dsn
-
-
-def _settings(config: Path | None) -> Settings:
-    return load_settings(config_file=config)
-
-
-def _terminate_on_sigterm() -> None:
-    """SIGTERM behaves like Ctrl-C: unwind, so servers and directories are cleaned up."""
-
-    def handler(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, handler)
-
-
-DsnOption = typer.Option(
-    None, "--dsn", help="Database URL (default: $SQLKIT_DSN or $DATABASE_URL)."
-)
-ConfigOption = typer.Option(None, "--config", help="A sqlkit.toml or pyproject.toml to read.")
-LockOption = typer.Option(
-    60.0, "--lock-timeout", help="Seconds to wait for another apply to finish (0: forever)."
-)
 
 
 @guarded
@@ -70,9 +44,9 @@ def apply_command(
     from sqlkit.migrate.apply import apply_files
     from sqlkit.migrate.discovery import MigrationFile
 
-    _terminate_on_sigterm()
-    settings = _settings(config)
-    server = parse_dsn(_dsn(dsn))
+    terminate_on_sigterm()
+    settings = settings_from(config)
+    server = parse_dsn(dsn_or_env(dsn))
     with server.connect() as conn:
         if shim and not dry_run and install_shim(conn, settings.target, settings.exposed_schemas):
             err.print(f"installed the {settings.target} shim")
@@ -141,8 +115,8 @@ def status_command(
 
     if fmt not in ("table", "json"):
         raise InputError(f"unknown format {fmt!r}", hint="use table or json")
-    settings = _settings(config)
-    server = parse_dsn(_dsn(dsn))
+    settings = settings_from(config)
+    server = parse_dsn(dsn_or_env(dsn))
     with server.connect() as conn:
         rows = status(conn, settings)
     if fmt == "json":
@@ -179,8 +153,8 @@ def repair_command(
     """Accept the current checksums of changed migrations and forget failed attempts."""
     from sqlkit.migrate.apply import repair
 
-    settings = _settings(config)
-    server = parse_dsn(_dsn(dsn))
+    settings = settings_from(config)
+    server = parse_dsn(dsn_or_env(dsn))
     with server.connect() as conn:
         done = repair(conn, settings, lock_timeout=lock_timeout)
     for line in done:
@@ -211,8 +185,8 @@ def verify_command(
     from sqlkit.verify.junit import write_junit
     from sqlkit.verify.runner import TestResult, verify
 
-    _terminate_on_sigterm()
-    settings = _settings(config)
+    terminate_on_sigterm()
+    settings = settings_from(config)
     if engine is not None and engine not in ("embedded", "local", "docker", "dsn"):
         raise InputError(f"unknown engine {engine!r}", hint="use embedded, local, docker or dsn")
 
