@@ -6,13 +6,11 @@ from collections.abc import Callable, Sequence
 
 from sqlkit.catalog.snapshot import Snapshot, take_snapshot
 from sqlkit.config import Settings
-from sqlkit.engines.base import Engine, create_database, engine_for
+from sqlkit.engines.base import Engine, engine_for
 from sqlkit.engines.shim import install_shim
 from sqlkit.errors import MigrationError
 from sqlkit.migrate.apply import apply_files
 from sqlkit.migrate.discovery import discover
-
-DESIRED_DB = "sqlkit_desired"
 
 
 def desired_snapshot(
@@ -32,11 +30,7 @@ def desired_snapshot(
     engine: Engine = engine_for(name, settings, dsn=scratch_dsn)
     step(f"starting the {name} engine")
     with engine.running() as server:
-        if name == "dsn":
-            dbname = engine.scratch_database(server)
-        else:
-            dbname = DESIRED_DB
-            create_database(server, dbname)
+        dbname = engine.scratch_database(server)
         step(f"applying {len(files)} file(s) to a scratch database")
         with server.connect(dbname) as conn:
             check_extensions(conn, files, name)
