@@ -8,9 +8,9 @@ from sqlkit.catalog.snapshot import Snapshot, take_snapshot
 from sqlkit.config import Settings
 from sqlkit.engines.base import Engine, engine_for
 from sqlkit.engines.shim import install_shim
-from sqlkit.errors import MigrationError
+from sqlkit.errors import BuildError, MigrationError
+from sqlkit.files import discover
 from sqlkit.migrate.apply import apply_files
-from sqlkit.migrate.discovery import discover
 
 
 def desired_snapshot(
@@ -38,7 +38,7 @@ def desired_snapshot(
             try:
                 apply_files(conn, settings, files=files)
             except MigrationError as exc:
-                raise MigrationError(
+                raise BuildError(
                     exc.message,
                     hint="git's state cannot be built from the project's files; fix that file "
                     "(`sqlkit verify` fails on it the same way)",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from pathlib import Path
 from sqlkit.config import Settings
 from sqlkit.data import Builtins, builtins
 from sqlkit.errors import InputError
+from sqlkit.files import order_key, sql_files
 from sqlkit.lint.cache import LintCache, cacheable
 from sqlkit.lint.finding import Finding, LintResult, Note, Summary
 from sqlkit.lint.registry import Rule, expand_selectors, load_rules
@@ -22,8 +22,6 @@ from sqlkit.model.replay import replay
 from sqlkit.model.state import Model
 from sqlkit.sql.source import Source, Span, read_source
 from sqlkit.sql.split import parse_statements
-
-_VERSIONED = re.compile(r"^[Vv]?(\d+)[_\-.]")
 
 
 @dataclass
@@ -101,17 +99,7 @@ def collect_inputs(paths: Sequence[str], stdin_data: bytes | None = None) -> lis
             continue
         path = Path(raw)
         if path.is_dir():
-            found = [
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and _is_sql(p.name)
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            ]
-            # a rendered twin (x.sql beside x.sql.j2) is linted through its template
-            twins = {p.with_suffix("") for p in found if p.name.endswith(".sql.j2")}
-            found = [p for p in found if p not in twins]
-            for file in sorted(found):
+            for file in sql_files(path):
                 inputs.append(LintInput(os.path.join(raw, str(file.relative_to(path)))))
         elif path.is_file():
             inputs.append(LintInput(raw))
@@ -123,26 +111,9 @@ def collect_inputs(paths: Sequence[str], stdin_data: bytes | None = None) -> lis
     return inputs
 
 
-def _is_sql(name: str) -> bool:
-    return name.endswith(".sql") or name.endswith(".sql.j2")
-
-
 def migration_order(inputs: list[LintInput], settings: Settings) -> list[LintInput]:
-    """Versioned migrations by version, then functions/, triggers/, policies/, then the rest."""
-    folders = [settings.functions, settings.triggers, settings.policies]
-
-    def key(item: LintInput) -> tuple[int, int, str]:
-        parts = Path(item.path).parts
-        name = Path(item.path).name
-        match = _VERSIONED.match(name)
-        if match and (settings.migrations in parts or not any(f in parts for f in folders)):
-            return (0, int(match.group(1)), item.path)
-        for index, folder in enumerate(folders, start=1):
-            if Path(folder).name in parts:
-                return (index, 0, item.path)
-        return (len(folders) + 1, 0, item.path)
-
-    return sorted(inputs, key=key)
+    """The order apply runs files in (`sqlkit.files`), then the rest by path."""
+    return sorted(inputs, key=lambda item: order_key(item.path, settings))
 
 
 # ----------------------------------------------------------------------- per file

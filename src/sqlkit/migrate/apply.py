@@ -11,8 +11,8 @@ from pathlib import Path
 import psycopg
 
 from sqlkit.config import Settings
-from sqlkit.errors import DriftError, InputError, MigrationError
-from sqlkit.migrate.discovery import MigrationFile, discover
+from sqlkit.errors import DriftError, InputError, Interrupted, MigrationError
+from sqlkit.files import MigrationFile, discover
 from sqlkit.migrate.history import (
     HistoryRow,
     acquire_lock,
@@ -49,11 +49,28 @@ class PlanItem:
 class Plan:
     items: list[PlanItem]
     changed: list[tuple[MigrationFile, HistoryRow]] = field(default_factory=list)
+    renamed: list[tuple[MigrationFile, HistoryRow]] = field(default_factory=list)
     missing_locally: list[HistoryRow] = field(default_factory=list)
 
     @property
     def to_run(self) -> list[PlanItem]:
         return [item for item in self.items if item.action != "skip"]
+
+    def refuse_drift(self) -> None:
+        """Applied migrations must be what was applied: a changed or renamed one stops everything."""
+        problems = [
+            f"{file.display} was applied as {row.applied_as} (rename it back, or run `sqlkit repair` "
+            "to record the new name)"
+            for file, row in self.renamed
+        ]
+        if self.changed:
+            names = ", ".join(file.display for file, _ in self.changed)
+            problems.append(
+                f"{names} changed since applied (restore the original, or run `sqlkit repair` "
+                "to accept the new checksum)"
+            )
+        if problems:
+            raise DriftError("applied migrations differ from the files: " + "; ".join(problems))
 
 
 @dataclass
@@ -112,34 +129,59 @@ def check_files(files: list[MigrationFile]) -> dict[Path, tuple[Source, list[Sta
 
 def make_plan(files: list[MigrationFile], history: list[HistoryRow]) -> Plan:
     latest = latest_successful(history)
-    items: list[PlanItem] = []
-    changed: list[tuple[MigrationFile, HistoryRow]] = []
-    local_versions = set()
+    plan = Plan([])
+    local_versions: set[int] = set()
     for file in files:
         if file.kind == "versioned":
-            local_versions.add(file.version)
-            row = latest.get(("versioned", file.version or ""))
+            number = file.version_number or 0
+            local_versions.add(number)
+            row = latest.get(("versioned", number))
             if row is None:
-                items.append(PlanItem(file, "apply"))
-            else:
-                if row.checksum != file.checksum:
-                    changed.append((file, row))
-                items.append(PlanItem(file, "skip"))
+                plan.items.append(PlanItem(file, "apply"))
+                continue
+            if (row.version, row.name) != (file.version, file.name):
+                plan.renamed.append((file, row))
+            elif row.checksum != file.checksum:
+                plan.changed.append((file, row))
+            plan.items.append(PlanItem(file, "skip"))
         else:
             row = latest.get(("repeatable", file.name))
             if row is None:
-                items.append(PlanItem(file, "apply"))
+                plan.items.append(PlanItem(file, "apply"))
             elif row.checksum != file.checksum:
-                items.append(PlanItem(file, "reapply"))
+                plan.items.append(PlanItem(file, "reapply"))
             else:
-                items.append(PlanItem(file, "skip"))
-    missing = [
-        row for key, row in latest.items() if key[0] == "versioned" and key[1] not in local_versions
-    ]
-    return Plan(items, changed, sorted(missing, key=lambda r: int(r.version or 0)))
+                plan.items.append(PlanItem(file, "skip"))
+    plan.missing_locally = sorted(
+        (
+            row
+            for key, row in latest.items()
+            if key[0] == "versioned" and key[1] not in local_versions
+        ),
+        key=lambda row: row.key[1],
+    )
+    return plan
 
 
-Progress = Callable[[MigrationFile, str], None]
+Progress = Callable[[MigrationFile, str, int], None]  # file, "start" | "done", milliseconds
+
+# What a file may leave in its session, reset before the next one: every file starts as
+# lint's model assumes, in a fresh session (DISCARD ALL without releasing the migration lock).
+RESET_SESSION = (
+    "set session authorization default",
+    "reset all",
+    "deallocate all",
+    "close all",
+    "unlisten *",
+    "discard plans",
+    "discard temp",
+    "discard sequences",
+)
+
+
+def reset_session(conn: psycopg.Connection) -> None:
+    for statement in RESET_SESSION:
+        conn.execute(statement)
 
 
 def apply_files(
@@ -151,33 +193,55 @@ def apply_files(
     files: list[MigrationFile] | None = None,
     progress: Progress | None = None,
 ) -> ApplyResult:
-    """Apply what is pending. `conn` must be in autocommit mode; it is left unlocked."""
+    """Apply what is pending. `conn` must be in autocommit mode; it is left unlocked.
+
+    A dry run computes the same plan and refuses drift the same way, changing nothing.
+    """
     files = discover(settings) if files is None else files
     parsed = check_files(files)
     if dry_run:
-        history = read_history(conn)
-        plan = make_plan(files, history)
+        plan = make_plan(files, read_history(conn))
+        plan.refuse_drift()
         return ApplyResult([], plan)
+    conn.prepare_threshold = None  # a migration's DEALLOCATE ALL must not break psycopg's cache
     acquire_lock(conn, lock_timeout)
+    applied: list[tuple[MigrationFile, int]] = []
+    current: MigrationFile | None = None
     try:
         ensure_history(conn)
         plan = make_plan(files, read_history(conn))
-        if plan.changed:
-            names = ", ".join(file.display for file, _ in plan.changed)
-            raise DriftError(
-                f"applied migration(s) changed since they were applied: {names}",
-                hint="restore the original file, or run `sqlkit repair` to accept the new checksum",
-            )
-        applied: list[tuple[MigrationFile, int]] = []
+        plan.refuse_drift()
         for item in plan.to_run:
+            current = item.file
             if progress:
-                progress(item.file, "start")
-            applied.append((item.file, _run_file(conn, item.file, parsed.get(item.file.path))))
+                progress(item.file, "start", 0)
+            reset_session(conn)
+            elapsed = _run_file(conn, item.file, parsed.get(item.file.path))
+            applied.append((item.file, elapsed))
+            current = None
             if progress:
-                progress(item.file, "done")
+                progress(item.file, "done", elapsed)
         return ApplyResult(applied, plan)
+    except KeyboardInterrupt:
+        raise Interrupted(_interrupted(applied, current)) from None
     finally:
-        release_lock(conn)
+        if not conn.closed and not conn.broken:
+            with contextlib.suppress(psycopg.Error):
+                reset_session(conn)
+                release_lock(conn)
+
+
+def _interrupted(applied: list[tuple[MigrationFile, int]], current: MigrationFile | None) -> str:
+    done = ", ".join(file.display for file, _ in applied) or "nothing"
+    message = f"interrupted: applied {done}"
+    if current is not None:
+        if current.no_transaction:
+            message += (
+                f"; {current.display} was stopped part-way (a no-transaction file keeps what ran)"
+            )
+        else:
+            message += f"; nothing of {current.display} was kept"
+    return message
 
 
 def _run_file(
@@ -190,13 +254,11 @@ def _run_file(
     try:
         if file.no_transaction:
             run_script(conn, source, statements)
-            elapsed = int((time.perf_counter() - started) * 1000)
-            record(conn, file.kind, file.version, file.name, file.checksum, elapsed, True)
+            elapsed = _record_success(conn, file, started)
         else:
             with conn.transaction():
                 run_script(conn, source, statements)
-                elapsed = int((time.perf_counter() - started) * 1000)
-                record(conn, file.kind, file.version, file.name, file.checksum, elapsed, True)
+                elapsed = _record_success(conn, file, started)
     except (ScriptError, psycopg.Error) as exc:
         if conn.closed or conn.broken:
             raise MigrationError(
@@ -205,6 +267,8 @@ def _run_file(
             ) from None
         elapsed = int((time.perf_counter() - started) * 1000)
         with contextlib.suppress(psycopg.Error):
+            conn.execute("set session authorization default")
+            conn.execute("reset role")
             record(conn, file.kind, file.version, file.name, file.checksum, elapsed, False)
         line = exc.line if isinstance(exc, ScriptError) else 1
         state = (
@@ -218,6 +282,15 @@ def _run_file(
                 else "nothing of this file was kept; earlier files stay applied; fix it and run apply again"
             ),
         ) from None
+    return elapsed
+
+
+def _record_success(conn: psycopg.Connection, file: MigrationFile, started: float) -> int:
+    """The history row, written as the connecting role whatever role the file switched to."""
+    conn.execute("set session authorization default")
+    conn.execute("reset role")
+    elapsed = int((time.perf_counter() - started) * 1000)
+    record(conn, file.kind, file.version, file.name, file.checksum, elapsed, True)
     return elapsed
 
 
@@ -236,20 +309,21 @@ def status(conn: psycopg.Connection, settings: Settings) -> list[StatusRow]:
     history = read_history(conn)
     plan = make_plan(files, history)
     latest = latest_successful(history)
-    failed = {
-        (r.kind, r.version if r.kind == "versioned" else r.name) for r in history if not r.success
-    }
+    failed = {row.key for row in history if not row.success}
     changed = {file.path for file, _ in plan.changed}
+    renamed = {file.path for file, _ in plan.renamed}
     rows: list[StatusRow] = []
     for item in plan.items:
         file = item.file
-        key = (
-            ("versioned", file.version or "")
+        key: tuple[str, int | str] = (
+            ("versioned", file.version_number or 0)
             if file.kind == "versioned"
             else ("repeatable", file.name)
         )
         row = latest.get(key)
-        if file.path in changed:
+        if file.path in renamed:
+            state = "renamed"
+        elif file.path in changed:
             state = "changed"
         elif item.action == "apply":
             state = "failed" if key in failed else "pending"
@@ -293,6 +367,13 @@ def repair(
         plan = make_plan(files, read_history(conn))
         done: list[str] = []
         with conn.transaction():
+            for file, row in plan.renamed:
+                conn.execute(
+                    "update sqlkit.schema_history set version = %s, name = %s, checksum = %s "
+                    "where kind = 'versioned' and version = %s and name = %s",
+                    (file.version, file.name, file.checksum, row.version, row.name),
+                )
+                done.append(f"{file.display}: recorded as the new name of {row.applied_as}")
             for file, row in plan.changed:
                 conn.execute(
                     "update sqlkit.schema_history set checksum = %s where id = %s",

@@ -45,13 +45,30 @@ class HistoryRow:
     execution_ms: int
     success: bool
 
+    @property
+    def key(self) -> tuple[str, int | str]:
+        """What identifies the file: a versioned file's version number, a repeatable's path."""
+        if self.kind == "versioned":
+            return (self.kind, int(self.version or 0))
+        return (self.kind, self.name)
+
+    @property
+    def applied_as(self) -> str:
+        return f"{self.version}_{self.name}" if self.kind == "versioned" else self.name
+
 
 def ensure_history(conn: psycopg.Connection) -> None:
-    conn.execute(CREATE_HISTORY.encode())
+    """Create the history table where it is missing (creating needs CREATE on the database)."""
+    if not history_exists(conn):
+        conn.execute(CREATE_HISTORY.encode())
 
 
 def history_exists(conn: psycopg.Connection) -> bool:
-    row = conn.execute("select to_regclass('sqlkit.schema_history') is not null").fetchone()
+    """From the catalog, which any role may read: no privilege on schema sqlkit is needed."""
+    row = conn.execute(
+        "select exists (select 1 from pg_catalog.pg_class c join pg_catalog.pg_namespace n "
+        "on n.oid = c.relnamespace where n.nspname = 'sqlkit' and c.relname = 'schema_history')"
+    ).fetchone()
     return bool(row and row[0])
 
 
@@ -65,13 +82,9 @@ def read_history(conn: psycopg.Connection) -> list[HistoryRow]:
     return [HistoryRow(*row) for row in rows]
 
 
-def latest_successful(rows: list[HistoryRow]) -> dict[tuple[str, str], HistoryRow]:
-    """The last successful row per (kind, versioned version or repeatable name)."""
-    out: dict[tuple[str, str], HistoryRow] = {}
-    for row in rows:
-        if row.success:
-            out[(row.kind, row.version if row.kind == "versioned" else row.name)] = row  # type: ignore[index]
-    return out
+def latest_successful(rows: list[HistoryRow]) -> dict[tuple[str, int | str], HistoryRow]:
+    """The last successful row per file (see `HistoryRow.key`)."""
+    return {row.key: row for row in rows if row.success}
 
 
 def acquire_lock(conn: psycopg.Connection, timeout_s: float) -> None:

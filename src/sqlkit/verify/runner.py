@@ -6,6 +6,7 @@ import contextlib
 import os
 import re
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -19,9 +20,9 @@ from sqlkit.config import Settings
 from sqlkit.engines.base import Engine, Server, create_database, drop_database, engine_for
 from sqlkit.engines.shim import install_shim
 from sqlkit.errors import EngineError, MigrationError
+from sqlkit.files import MigrationFile, discover, read_text
 from sqlkit.lint.finding import Finding
-from sqlkit.migrate.apply import apply_files
-from sqlkit.migrate.discovery import MigrationFile, discover
+from sqlkit.migrate.apply import Progress, apply_files
 from sqlkit.migrate.script import ScriptError, run_script
 from sqlkit.sql.source import Source
 
@@ -36,6 +37,7 @@ class TestResult:
     clone_seconds: float
     message: str = ""
     line: int | None = None
+    timed_out: bool = False
 
 
 @dataclass
@@ -47,6 +49,7 @@ class VerifyResult:
     timings: dict[str, float] = field(default_factory=dict)
     objects: dict[str, int] = field(default_factory=dict)
     dsn: str | None = None  # with --keep
+    server_pid: int | None = None  # with --keep, where the engine runs a process here
     live_findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -91,7 +94,7 @@ def build_template(
     dbname: str,
     engine_name: str,
     files: list[MigrationFile] | None = None,
-    progress: Callable[[MigrationFile, str], None] | None = None,
+    progress: Progress | None = None,
 ) -> int:
     """Shim, test helpers and every migration in `dbname`; returns the number of files applied."""
     files = discover(settings) if files is None else files
@@ -100,13 +103,12 @@ def build_template(
         install_shim(conn, settings.target, settings.exposed_schemas)
         conn.execute(helpers_sql().encode())
         result = apply_files(conn, settings, files=files, progress=progress)
-        seed_folder = settings.root / settings.seed
-        if seed_folder.is_dir():
+        seed_folder = settings.existing_folder("seed")
+        if seed_folder is not None:
             # test data: into the template only, never recorded in the history
             for path in sorted(seed_folder.glob("*.sql")):
-                source = Source(
-                    path=str(path.relative_to(settings.root)), text=path.read_text(encoding="utf-8")
-                )
+                display = str(path.relative_to(settings.root))
+                source = Source(path=display, text=read_text(path, display))
                 try:
                     with conn.transaction():
                         run_script(conn, source)
@@ -159,30 +161,67 @@ def run_test_file(
     path: Path,
     display: str,
     active: set[psycopg.Connection] | None = None,
+    timeout: float = 0.0,
 ) -> TestResult:
-    """One test file in its own clone, inside a transaction that is rolled back."""
+    """One test file in its own clone, inside a transaction that is rolled back.
+
+    `timeout` (seconds, 0: none) is enforced twice: `statement_timeout` for each
+    statement, and a wall-clock guard for the file that cancels whatever runs.
+    """
     clone = f"sqlkit_test_{secrets.token_hex(5)}"
     started = time.perf_counter()
     create_database(server, clone, template=template)
     clone_seconds = time.perf_counter() - started
-    source = Source(path=display, text=path.read_text(encoding="utf-8", errors="replace"))
+    source = Source(path=display, text=read_text(path, display))
+    expired = threading.Event()
     try:
         with server.connect(clone, autocommit=False) as conn:
             if active is not None:
                 active.add(conn)
+            guard = _guard(conn, timeout, expired) if timeout else None
             try:
+                if timeout:
+                    conn.execute(f"set statement_timeout = {max(1, round(timeout * 1000))}")
                 run_script(conn, source)
                 passed, message, line = True, "", None
             except ScriptError as exc:
                 passed, message, line = False, exc.message, exc.line
+                if exc.sqlstate == "57014" or expired.is_set():  # query_canceled
+                    message = f"timed out after {timeout:g}s (test_timeout / --test-timeout)"
             finally:
+                if guard is not None:
+                    guard.cancel()
                 if active is not None:
                     active.discard(conn)
                 if not conn.closed:
-                    conn.rollback()
+                    with contextlib.suppress(psycopg.Error):
+                        conn.rollback()
     finally:
         drop_database(server, clone)
-    return TestResult(display, passed, time.perf_counter() - started, clone_seconds, message, line)
+    return TestResult(
+        display,
+        passed,
+        time.perf_counter() - started,
+        clone_seconds,
+        message,
+        line,
+        timed_out=not passed and message.startswith("timed out"),
+    )
+
+
+def _guard(conn: psycopg.Connection, timeout: float, expired: threading.Event) -> threading.Timer:
+    """Cancel the running statement when the file's time is up (a test may reset
+    statement_timeout, or spend its time in many short statements)."""
+
+    def fire() -> None:
+        expired.set()
+        with contextlib.suppress(Exception):
+            conn.cancel_safe(timeout=5)
+
+    timer = threading.Timer(timeout, fire)
+    timer.daemon = True
+    timer.start()
+    return timer
 
 
 def run_tests(
@@ -191,16 +230,20 @@ def run_tests(
     template: str,
     jobs: int | None = None,
     on_result: Callable[[TestResult], None] | None = None,
+    timeout: float | None = None,
 ) -> list[TestResult]:
-    folder = settings.root / settings.tests
-    paths = sorted(folder.glob("*.sql")) if folder.is_dir() else []
+    folder = settings.existing_folder("tests")
+    paths = sorted(folder.glob("*.sql")) if folder is not None else []
     jobs = jobs or min(4, os.cpu_count() or 1)
+    limit = settings.test_timeout if timeout is None else timeout
     results: list[TestResult] = []
 
     active: set[psycopg.Connection] = set()
 
     def one(path: Path) -> TestResult:
-        result = run_test_file(server, template, path, str(path.relative_to(settings.root)), active)
+        result = run_test_file(
+            server, template, path, str(path.relative_to(settings.root)), active, limit
+        )
         if on_result:
             on_result(result)
         return result
@@ -232,7 +275,8 @@ def verify(
     jobs: int | None = None,
     on_step: Callable[[str], None] | None = None,
     on_result: Callable[[TestResult], None] | None = None,
-    progress: Callable[[MigrationFile, str], None] | None = None,
+    progress: Progress | None = None,
+    test_timeout: float | None = None,
 ) -> VerifyResult:
     """Everything of the project in a disposable Postgres, then its tests."""
     name = engine_name or ("dsn" if dsn else settings.engine)
@@ -264,7 +308,7 @@ def verify(
         timings["live_checks"] = time.perf_counter() - t
         t = time.perf_counter()
         step("running tests")
-        tests = run_tests(server, settings, template, jobs, on_result)
+        tests = run_tests(server, settings, template, jobs, on_result, test_timeout)
         timings["tests"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - started
         result = VerifyResult(
@@ -273,6 +317,7 @@ def verify(
         if keep:
             engine.detach()
             result.dsn = server.url(template)
+            result.server_pid = getattr(engine, "pid", None)
         return result
     finally:
         if not keep:

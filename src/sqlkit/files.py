@@ -1,0 +1,184 @@
+"""Finding and ordering project files: ONE definition of a migration version, for lint and apply.
+
+A versioned migration is named `<version>_<description>.sql` (or `.sql.j2`), where
+the version is a run of digits, optionally after a `V` (Flyway's `V2__name.sql`).
+A version is a number: `2_x.sql` and `02_x.sql` are the same version, so
+renaming one into the other is a rename, never a new migration. Versioned files
+run in version order; repeatable definitions (`functions/`, `triggers/`,
+`policies/`) follow in path order. Lint replays files in exactly this order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlkit.config import Settings
+from sqlkit.errors import InputError
+
+_VERSIONED = re.compile(r"^[Vv]?(\d+)_{1,2}(.+?)\.sql(?:\.j2)?$")
+NO_TRANSACTION = re.compile(r"^\s*--\s*sqlkit:\s*no-transaction\b", re.IGNORECASE)
+REPEATABLE_FOLDERS = ("functions", "triggers", "policies")
+
+
+@dataclass(frozen=True)
+class Version:
+    """A migration's version: the digits as written, compared as a number."""
+
+    text: str
+
+    @property
+    def number(self) -> int:
+        return int(self.text)
+
+
+def parse_versioned(name: str) -> tuple[Version, str] | None:
+    """(version, description) of a versioned migration's file name, or None."""
+    match = _VERSIONED.match(name)
+    if match is None:
+        return None
+    return Version(match.group(1)), match.group(2)
+
+
+def is_sql(name: str) -> bool:
+    return name.endswith(".sql") or name.endswith(".sql.j2")
+
+
+def sql_files(folder: Path) -> list[Path]:
+    """SQL files and templates under `folder`, in path order, hidden folders skipped.
+
+    A rendered twin (`x.sql` beside `x.sql.j2`) is represented by its template.
+    """
+    if not folder.is_dir():
+        return []
+    found = [
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and is_sql(p.name)
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    ]
+    templates = {p.with_suffix("") for p in found if p.name.endswith(".sql.j2")}
+    return sorted(p for p in found if p not in templates)
+
+
+def order_key(path: str, settings: Settings) -> tuple[int, int, str]:
+    """Sort key for lint inputs: versioned migrations by version, then repeatable folders,
+    then everything else, each by path."""
+    parts = Path(path).parts
+    folders = [settings.folder(name).name for name in REPEATABLE_FOLDERS]
+    parsed = parse_versioned(Path(path).name)
+    in_repeatable = any(folder in parts for folder in folders)
+    if parsed is not None and not in_repeatable:
+        return (0, parsed[0].number, path)
+    for index, folder in enumerate(folders, start=1):
+        if folder in parts:
+            return (index, 0, path)
+    return (len(folders) + 1, 0, path)
+
+
+def ordered(paths: Iterable[str], settings: Settings) -> list[str]:
+    return sorted(paths, key=lambda path: order_key(path, settings))
+
+
+# ----------------------------------------------------------------- files to apply
+@dataclass(frozen=True)
+class MigrationFile:
+    """One file to apply: versioned (applied once) or repeatable (re-applied when changed)."""
+
+    kind: str  # "versioned" | "repeatable"
+    version: str | None  # the digits as written in the file name
+    name: str  # the description of a versioned file; the path of a repeatable one
+    path: Path
+    display: str  # path relative to the project root
+    sql: str  # rendered text
+    checksum: str
+    no_transaction: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.version} {self.name}" if self.version else self.name
+
+    @property
+    def version_number(self) -> int | None:
+        return int(self.version) if self.version is not None else None
+
+
+def checksum(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_text(path: Path, display: str) -> str:
+    """A project file as UTF-8; anything else is refused with the offset of the first bad byte."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{display}: cannot be read: {exc.strerror}") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{display}: not valid UTF-8 (byte {exc.start} is 0x{data[exc.start]:02x})",
+            hint="save the file as UTF-8; sqlkit never applies a file it cannot read exactly",
+        ) from None
+
+
+def _render(path: Path, display: str, settings: Settings) -> str:
+    if path.name.endswith(".sql.j2"):
+        from sqlkit.render.render import Renderer
+
+        return Renderer.for_settings(settings).render_text(read_text(path, display), display)
+    return read_text(path, display)
+
+
+def _file(
+    kind: str, version: str | None, name: str, path: Path, settings: Settings
+) -> MigrationFile:
+    display = str(path.relative_to(settings.root))
+    text = _render(path, display, settings)
+    return MigrationFile(
+        kind,
+        version,
+        name if kind == "versioned" else display,
+        path,
+        display,
+        text,
+        checksum(text),
+        bool(NO_TRANSACTION.match(text)),
+    )
+
+
+def discover(settings: Settings) -> list[MigrationFile]:
+    """Versioned migrations by version, then functions/, triggers/, policies/ in path order."""
+    root = settings.root
+    versioned: list[MigrationFile] = []
+    seen: dict[int, Path] = {}
+    folder = settings.existing_folder("migrations")
+    for path in sql_files(folder) if folder else []:
+        parsed = parse_versioned(path.name)
+        if parsed is None:
+            raise InputError(
+                f"{path.relative_to(root)}: a migration needs a version prefix",
+                hint="name it <digits>_<name>.sql, e.g. 20250101120000_create_students.sql",
+            )
+        version, description = parsed
+        if version.number in seen:
+            raise InputError(
+                f"{path.relative_to(root)}: version {version.number} is also used by "
+                f"{seen[version.number].relative_to(root)}",
+                hint="give each migration its own version (versions are numbers: 2 and 02 are one)",
+            )
+        seen[version.number] = path
+        versioned.append(_file("versioned", version.text, description, path, settings))
+    versioned.sort(key=lambda file: file.version_number or 0)
+    out = list(versioned)
+    for name in REPEATABLE_FOLDERS:
+        folder = settings.existing_folder(name)
+        for path in sql_files(folder) if folder else []:
+            out.append(_file("repeatable", None, "", path, settings))
+    return out
