@@ -53,12 +53,32 @@ class Settings:
     tests: str = "tests/sql"
     seed: str = "tests/seed"
     auth_hooks: tuple[str, ...] = ()
+    test_timeout: float = 60.0
+    configured: frozenset[str] = frozenset()  # keys the configuration file set explicitly
 
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def folder(self, name: str) -> Path:
         return self.root / str(getattr(self, name))
+
+    def existing_folder(self, name: str) -> Path | None:
+        """The folder of setting `name` when it exists; a configured folder that does not is an error.
+
+        A default folder that is missing means "nothing of that kind"; a folder the
+        configuration names and that is missing is a typo that would otherwise make
+        apply or verify quietly do nothing.
+        """
+        path = self.folder(name)
+        if path.is_dir():
+            return path
+        if name in self.configured:
+            raise ConfigError(
+                f"{self.config_file or 'configuration'}: `{name}` names {getattr(self, name)!r}, "
+                f"which is not a folder under {self.root}",
+                hint="fix the path, create the folder, or remove the key to use the default",
+            )
+        return None
 
 
 def _expect(value: Any, kind: type | tuple[type, ...], key: str, where: str, what: str) -> Any:
@@ -121,11 +141,45 @@ def settings_from_table(table: dict[str, Any], root: Path, config_file: Path | N
             values[key] = dict(_expect(value, dict, key, where, "a table of template variables"))
         elif key == "postgres_version":
             values[key] = _expect(value, int, key, where, "an integer such as 18")
+        elif key == "test_timeout":
+            values[key] = timeout_seconds(
+                _expect(value, (int, float), key, where, "a number of seconds"), f"{where}: `{key}`"
+            )
+    values["configured"] = frozenset(table)
     return Settings(**values)
 
 
+MAX_TIMEOUT = 2_147_483  # seconds: PostgreSQL's timeouts are milliseconds in an int
+
+
+def timeout_seconds(value: float, what: str, *, zero_means: str = "no limit") -> float:
+    """A timeout in seconds: finite, 0 (meaning `zero_means`) or at least a millisecond."""
+    import math
+
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+        raise ConfigError(f"{what} must be a number of seconds, got {value!r}")
+    if value < 0 or math.isinf(value) or value > MAX_TIMEOUT:
+        raise ConfigError(
+            f"{what} must be between 0 ({zero_means}) and {MAX_TIMEOUT} seconds, got {value!r}"
+        )
+    if 0 < value < 0.001:
+        return 0.001  # rounding a small positive wait down to 0 would mean "wait forever"
+    return float(value)
+
+
+SUPABASE_MIGRATIONS = "supabase/migrations"
+
+
+def is_supabase_project(folder: Path) -> bool:
+    """The Supabase CLI's layout: `supabase/config.toml`, or a `supabase/migrations` folder."""
+    return (folder / "supabase" / "config.toml").is_file() or (
+        folder / SUPABASE_MIGRATIONS
+    ).is_dir()
+
+
 def find_config(start: Path) -> tuple[Path | None, dict[str, Any]]:
-    """Walk up from `start` to the first sqlkit.toml or pyproject.toml with [tool.sqlkit]."""
+    """Walk up from `start` to the first sqlkit.toml, pyproject.toml with [tool.sqlkit], or
+    Supabase project (returned as its `supabase` folder, with no table)."""
     for folder in [start, *start.parents]:
         candidate = folder / "sqlkit.toml"
         if candidate.is_file():
@@ -138,6 +192,8 @@ def find_config(start: Path) -> tuple[Path | None, dict[str, Any]]:
                 if not isinstance(table, dict):
                     raise ConfigError(f"{candidate}: [tool.sqlkit] must be a table")
                 return candidate, {"tool": {"sqlkit": table}}
+        if is_supabase_project(folder):
+            return folder / "supabase", {}
     return None, {}
 
 
@@ -166,5 +222,18 @@ def load_settings(start: Path | None = None, config_file: Path | None = None) ->
         path, data = find_config(start)
     if path is None:
         return Settings(root=start)
+    if path.is_dir():  # a Supabase project without sqlkit configuration
+        return with_layout(Settings(root=path.parent, target="supabase"))
     table = data.get("tool", {}).get("sqlkit") if path.name == "pyproject.toml" else data
-    return settings_from_table(table or {}, path.parent, path)
+    return with_layout(settings_from_table(table or {}, path.parent, path))
+
+
+def with_layout(settings: Settings) -> Settings:
+    """Supabase's `supabase/migrations` where the configuration names no migrations folder."""
+    if (
+        "migrations" not in settings.configured
+        and not settings.folder("migrations").is_dir()
+        and (settings.root / SUPABASE_MIGRATIONS).is_dir()
+    ):
+        return replace(settings, migrations=SUPABASE_MIGRATIONS)
+    return settings
