@@ -58,6 +58,7 @@ class Snapshot:
     relation_grantees: frozenset[str] = (
         frozenset()
     )  # roles a new view may get privileges by default
+    schemas: frozenset[str] = frozenset()  # of the schemas asked for, those that exist here
 
     def of_kind(self, kind: str) -> list[DbObject]:
         return [o for (k, _), o in sorted(self.objects.items()) if k == kind]
@@ -67,9 +68,12 @@ def take_snapshot(conn: psycopg.Connection, schemas: Sequence[str] = ()) -> Snap
     """Read functions, procedures, views, tables (RLS flags), triggers and policies."""
     # an empty path makes regprocedure, regclass and pg_get_* print every name qualified
     conn.execute("select pg_catalog.set_config('search_path', '', false)")
+    # read from the catalog, which needs no privilege on the sqlkit schema (diff and pull
+    # work for a read-only role)
     row = conn.execute(
         "select coalesce((select pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(c.relowner)) "
-        "from pg_catalog.pg_class c where c.oid = pg_catalog.to_regclass('sqlkit.schema_history')), "
+        "from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace "
+        "where n.nspname = 'sqlkit' and c.relname = 'schema_history'), "
         "pg_catalog.quote_ident(current_user))"
     ).fetchone()
     deployer = str(row[0]) if row else ""
@@ -84,12 +88,16 @@ def take_snapshot(conn: psycopg.Connection, schemas: Sequence[str] = ()) -> Snap
         *_policies(conn, scope),
     ):
         objects[(obj.kind, obj.name)] = obj
+    present = conn.execute(
+        "select nspname from pg_catalog.pg_namespace where nspname = any(%s)", [list(schemas)]
+    ).fetchall()
     return Snapshot(
         objects,
         deployer,
         _default_grantees(conn, "f"),
         version,
         relation_grantees=_default_grantees(conn, "r"),
+        schemas=frozenset(row[0] for row in present),
     )
 
 

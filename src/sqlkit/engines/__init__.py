@@ -1,5 +1,5 @@
 """Disposable Postgres servers: embedded (default), local, docker, dsn."""
 
-from sqlkit.engines.base import Engine, Server, engine_for, mask_dsn
+from sqlkit.engines.base import Engine, Server, engine_for, mask_dsn, mask_secrets
 
-__all__ = ["Engine", "Server", "engine_for", "mask_dsn"]
+__all__ = ["Engine", "Server", "engine_for", "mask_dsn", "mask_secrets"]

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from sqlkit.engines.base import Engine, Server, drop_database, parse_dsn
+from sqlkit.engines.base import (
+    Engine,
+    Server,
+    drop_database,
+    parse_dsn,
+    sweep_scratch_databases,
+)
 
 
 class DsnEngine(Engine):
@@ -14,6 +20,7 @@ class DsnEngine(Engine):
 
     def start(self) -> Server:
         self.server.connect().close()  # fail early, with a clear error
+        sweep_scratch_databases(self.server)  # what runs killed before they could clean up left
         return self.server
 
     def scratch_database(self, server: Server) -> str:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlkit.config import cache_dir
-from sqlkit.engines.base import Engine, Server
+from sqlkit.engines.base import Engine, Server, process_alive
 from sqlkit.errors import EngineError
 
 if TYPE_CHECKING:
@@ -72,10 +72,23 @@ def _unprivileged_user() -> tuple[int, int] | None:
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child
-    """Linux: the server gets SIGTERM if sqlkit dies without cleaning up."""
+    """Linux: the server gets SIGQUIT (immediate shutdown) if sqlkit dies without cleaning up.
+
+    Not SIGTERM: that is a smart shutdown, which waits for busy sessions to end.
+    """
     if sys.platform.startswith("linux"):
         with contextlib.suppress(Exception):
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGQUIT)  # PR_SET_PDEATHSIG
+
+
+# A guard beside every server: it reads a pipe only sqlkit holds, so it wakes when sqlkit
+# exits however it exits (kill -9 included), stops the server at once and removes its
+# directory. On a normal stop sqlkit kills the guard first and cleans up itself.
+_REAPER = (
+    'read _ignored; kill -QUIT "$1" 2>/dev/null; n=0; '
+    'while kill -0 "$1" 2>/dev/null && [ "$n" -lt 200 ]; do sleep 0.05; n=$((n+1)); done; '
+    'kill -KILL "$1" 2>/dev/null; rm -rf "$2"'
+)
 
 
 def _chown_tree(path: Path, ids: tuple[int, int]) -> None:
@@ -117,28 +130,18 @@ def sweep_stale_directories() -> int:
             continue
         server_pid = _postmaster_pid(Path(path) / "data")
         if marker == "kept":  # `verify --keep`: remove once its server has been stopped
-            if server_pid is None or not _alive(server_pid):
+            if server_pid is None or not process_alive(server_pid):
                 shutil.rmtree(path, ignore_errors=True)
                 removed += 1
             continue
-        if not marker.isdigit() or _alive(int(marker)):
+        if not marker.isdigit() or process_alive(int(marker)):
             continue
-        if server_pid and _alive(server_pid):
+        if server_pid and process_alive(server_pid):
             with contextlib.suppress(OSError):
                 os.kill(server_pid, signal.SIGQUIT)
         shutil.rmtree(path, ignore_errors=True)
         removed += 1
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _postmaster_pid(data: Path) -> int | None:
@@ -159,6 +162,7 @@ class ProcessEngine(Engine):
         self.server: Server | None = None
         self.detached = False
         self.keep = False  # set before start(): the server must outlive sqlkit (--keep)
+        self.reaper: subprocess.Popen[bytes] | None = None
 
     # ----------------------------------------------------------------- lifecycle
     def start(self) -> Server:
@@ -205,6 +209,15 @@ class ProcessEngine(Engine):
             close_fds=True,
         )
         log.close()
+        if not self.keep:
+            self.reaper = subprocess.Popen(
+                ["sh", "-c", _REAPER, "sqlkit-reaper", str(self.process.pid), str(self.workdir)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,  # a Ctrl-C to sqlkit's process group must not wake it
+                close_fds=True,
+            )
         self.server = Server(host=str(self.workdir), port=port, tcp_host="127.0.0.1")
         self._wait_ready()
         return self.server
@@ -300,9 +313,19 @@ class ProcessEngine(Engine):
             return "no log"
         return lines[-1] if lines else "no log"
 
+    def _dismiss_reaper(self) -> None:
+        if self.reaper is not None:
+            with contextlib.suppress(OSError):
+                self.reaper.kill()
+            self.reaper.wait()
+            if self.reaper.stdin is not None:
+                self.reaper.stdin.close()
+            self.reaper = None
+
     def stop(self) -> None:
         if self.detached:
             return
+        self._dismiss_reaper()
         if self.process is not None and self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 self.process.send_signal(signal.SIGINT)  # fast shutdown
@@ -319,6 +342,7 @@ class ProcessEngine(Engine):
     def detach(self) -> None:
         """Keep the server: it outlives sqlkit (stop it with `kill <pid>`, then remove its dir)."""
         self.detached = True
+        self._dismiss_reaper()
         if self.workdir is not None:
             (self.workdir / "owner.pid").write_text("kept")
 
