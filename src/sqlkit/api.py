@@ -65,7 +65,7 @@ def lint_database(
 
     settings = settings or load_settings()
     server = parse_dsn(dsn)
-    with server.connect() as conn:
+    with server.session() as conn:
         model = introspect(conn, settings.target)
     return lint_model(model, settings, select=select, ignore=ignore)
 
@@ -91,13 +91,19 @@ def diff_database(
     step = on_step or (lambda _: None)
     started = time.perf_counter()
     step("reading the database")
-    with parse_dsn(dsn).connect() as conn:  # a bad DSN fails before any engine starts
+    with parse_dsn(dsn).session() as conn:  # a bad DSN fails before any engine starts
         actual = take_snapshot(conn, schemas)
     introspected = time.perf_counter() - started
     expected = desired_snapshot(
         settings, schemas, engine_name=engine_name, scratch_dsn=scratch_dsn, on_step=on_step
     )
     desired = time.perf_counter() - started - introspected
+    unknown = sorted(set(schemas) - actual.schemas - expected.schemas)
+    if unknown:
+        raise InputError(
+            f"--schema {unknown[0]}: no such schema in the database or in git's state",
+            hint="name a schema that exists on either side",
+        )
     result = compare(expected, actual)
     result.actual = actual
     result.timings = {
@@ -120,7 +126,7 @@ def pull_database(
     from sqlkit.catalog.snapshot import take_snapshot
     from sqlkit.engines.base import parse_dsn
 
-    with parse_dsn(dsn).connect() as conn:
+    with parse_dsn(dsn).session() as conn:
         snapshot = take_snapshot(conn, schemas)
     return write_files(snapshot, into, force=force)
 

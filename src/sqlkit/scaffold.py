@@ -123,14 +123,21 @@ def init_project(path: Path, *, target: str = "supabase", force: bool = False) -
             'select sqlkit_test.authenticate_as(\'{"sub": "00000000-0000-0000-0000-00000000000a", "role": "app_user"}\');\n'
             "select set_config('app.user_id', '00000000-0000-0000-0000-00000000000a', true);",
         )
+    for relative in files:
+        if (path / relative).exists() and not force:
+            raise InputError(f"{path / relative} already exists", hint="pass --force to overwrite")
     written: list[Path] = []
-    for relative, text in files.items():
-        target_path = path / relative
-        if target_path.exists() and not force:
-            raise InputError(f"{target_path} already exists", hint="pass --force to overwrite")
-        target_path.parent.mkdir(parents=True, exist_ok=True)
-        target_path.write_text(text, encoding="utf-8")
-        written.append(target_path)
-    (path / "triggers").mkdir(exist_ok=True)
-    (path / "policies").mkdir(exist_ok=True)
+    try:
+        for relative, text in files.items():
+            target_path = path / relative
+            target_path.parent.mkdir(parents=True, exist_ok=True)
+            target_path.write_text(text, encoding="utf-8")
+            written.append(target_path)
+        (path / "triggers").mkdir(exist_ok=True)
+        (path / "policies").mkdir(exist_ok=True)
+    except OSError as exc:
+        raise InputError(
+            f"cannot create the project in {path}: {exc.strerror}",
+            hint="pick a folder you can write to",
+        ) from None
     return written

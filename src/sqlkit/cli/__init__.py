@@ -2,29 +2,33 @@
 
 from __future__ import annotations
 
-import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
 from sqlkit import __version__
 from sqlkit.cli.common import run_guarded
 
 
-class SqlkitApp(typer.Typer):
-    """A Typer app that turns unexpected exceptions into a bug report, not a bare traceback."""
+class SqlkitGroup(TyperGroup):
+    """The command group whose every error, usage errors included, ends in `run_guarded`
+    (also under Typer's CliRunner, which calls `main` directly)."""
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return run_guarded(lambda: super(SqlkitApp, self).__call__(*args, **kwargs))
+    def main(self, *args: Any, **kwargs: Any) -> NoReturn:
+        kwargs["standalone_mode"] = False  # errors come to run_guarded instead of Typer's boxes
+        run_guarded(lambda: super(SqlkitGroup, self).main(*args, **kwargs))
 
 
-app = SqlkitApp(
+app = typer.Typer(
+    cls=SqlkitGroup,
     name="sqlkit",
     help="Keep Postgres/Supabase database logic in git: lint, render, apply and verify it.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,  # plain help: `[a, b]` and `[default expr]` are text, not markup
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 
 
@@ -54,6 +58,3 @@ _render.register(app)
 _catalog.register(app)
 
 __all__ = ["app", "main"]
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())

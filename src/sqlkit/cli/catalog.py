@@ -7,24 +7,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from sqlkit.cli.common import (
     ConfigOption,
     DsnOption,
+    VerboseOption,
     dsn_or_env,
-    guarded,
     settings_from,
     terminate_on_sigterm,
 )
+from sqlkit.cli.common import console as make_console
 from sqlkit.errors import InputError
 
 if TYPE_CHECKING:  # imported lazily at run time: the CLI starts faster without them
     from sqlkit.catalog.diff import Difference, DiffResult
 
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+console = make_console()
+err = make_console(stderr=True)
 
 SchemaOption = typer.Option(
     None,
@@ -87,7 +87,6 @@ def _relation_grants(difference: Difference) -> list[str]:
     return lines
 
 
-@guarded
 def diff_command(
     dsn: str | None = DsnOption,
     schema: list[str] | None = SchemaOption,
@@ -108,6 +107,7 @@ def diff_command(
         None, "--scratch-dsn", help="For --engine dsn: a server for the throwaway database."
     ),
     config: Path | None = ConfigOption,
+    verbose: bool = VerboseOption,
 ) -> None:
     """Compare what is deployed with git: functions, views, triggers, policies, RLS and grants. Exits 1 on drift.
 
@@ -179,12 +179,12 @@ def _print_report(result: DiffResult) -> None:
     )
 
 
-@guarded
 def pull_command(
     dsn: str | None = DsnOption,
     into: Path = typer.Option(..., "--into", help="Folder to write the files into."),
     schema: list[str] | None = SchemaOption,
     force: bool = typer.Option(False, "--force", help="Overwrite files that differ."),
+    verbose: bool = VerboseOption,
 ) -> None:
     """Write the deployed functions, views, triggers, policies and table access rules as files, one per object.
 

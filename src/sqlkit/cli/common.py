@@ -1,4 +1,4 @@
-"""The one place that turns SqlkitError into an exit code and a one-line message."""
+"""The one place errors become exit codes and one-line messages; options the commands share."""
 
 from __future__ import annotations
 
@@ -8,59 +8,110 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import NoReturn
 
 import typer
+from rich.console import Console
 
-from sqlkit.config import Settings, load_settings
-from sqlkit.errors import InputError, SqlkitError
+from sqlkit.config import Settings, load_settings, timeout_seconds
+from sqlkit.errors import ConfigError, InputError, SqlkitError, database_error
 
-T = TypeVar("T")
 REPORT_URL = "https://github.com/sqlkit-dev/sqlkit/issues"
 
 
-def fail(error: SqlkitError) -> typer.Exit:
-    message = f"error: {error.message}"
+def fail(error: SqlkitError) -> int:
+    """Print a SqlkitError as one line on stderr; its exit code."""
+    message = f"error: {error.message}" if error.exit_code != 130 else error.message
     if error.hint:
         message += f" — {error.hint}"
-    typer.echo(message, err=True)
-    return typer.Exit(error.exit_code)
+    typer.echo(_one_line(message), err=True)
+    return error.exit_code
 
 
-def run_guarded(func: Callable[[], T]) -> T:
-    """Run the CLI; a SqlkitError is one line and its exit code, anything else is a bug."""
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _usage_error(exc: Exception) -> int | None:
+    """Click's usage errors (unknown option, missing argument, bad value) as one line; exit 2.
+
+    Recognised by shape rather than class: Typer vendors its own copy of click.
+    """
+    if not (hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int)):
+        return None
+    ctx = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError":  # `sqlkit` alone: the help, as asked
+        typer.echo(exc.format_message())
+        return 0
+    where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+    typer.echo(f"error: {_one_line(exc.format_message())}{where}", err=True)
+    return int(exc.exit_code)  # type: ignore[attr-defined]
+
+
+def run_guarded(func: Callable[[], object]) -> NoReturn:
+    """The one place errors become exits: a SqlkitError is one line and its exit code,
+    a usage error one line and 2, Ctrl-C/SIGTERM 130, anything else a bug (exit 3)."""
     try:
-        return func()
+        code = func()
     except SqlkitError as error:
-        raise SystemExit(fail(error).exit_code) from None
+        raise SystemExit(fail(error)) from None
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         raise SystemExit(130) from None
-    except (SystemExit, typer.Exit):
+    except SystemExit:
         raise
-    except Exception as exc:  # a bug: show it, and ask for a report
+    except Exception as exc:
+        usage = _usage_error(exc)
+        if usage is not None:
+            raise SystemExit(usage) from None
+        known = explain_exception(exc)
+        if known is not None:
+            raise SystemExit(fail(known)) from None
         if os.environ.get("SQLKIT_DEBUG") or "--verbose" in sys.argv or "-v" in sys.argv:
             traceback.print_exc()
         typer.echo(
-            f"internal error: {exc!r} — this is a bug in sqlkit; please report it at "
-            f"{REPORT_URL} (run with --verbose for the traceback)",
+            f"internal error: {_one_line(repr(exc))[:500]} — this is a bug in sqlkit; please report "
+            f"it at {REPORT_URL} (run again with --verbose for the traceback)",
             err=True,
         )
         raise SystemExit(3) from None
+    if code == 130:  # Typer turns Ctrl-C inside a command into exit 130, silently
+        typer.echo("interrupted", err=True)
+    raise SystemExit(code if isinstance(code, int) else 0)
 
 
-def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Decorator for command functions: SqlkitError → message + exit code."""
-    import functools
+def explain_exception(exc: BaseException) -> SqlkitError | None:
+    """Exceptions a user's environment causes, not sqlkit: a path that cannot be written,
+    a database that refuses or goes away."""
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return InputError(
+            f"{exc.filename}: {exc.strerror or exc}", hint="check the path and its permissions"
+        )
+    return database_error(exc)
 
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except SqlkitError as error:
-            raise fail(error) from None
 
-    return wrapper
+def writable(path: Path, option: str) -> Path:
+    """Refuse, before any work, an output path that cannot be written."""
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise InputError(f"{option} {path}: is a folder", hint="give a file path")
+    if not parent.is_dir():
+        raise InputError(f"{option} {path}: folder {parent} does not exist", hint="create it first")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise InputError(f"{option} {path}: not writable", hint="pick a writable path")
+    return path
+
+
+def write_text(path: Path, text: str, option: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{option} {path}: {exc.strerror}", hint="pick a writable path") from None
+
+
+def console(*, stderr: bool = False) -> Console:
+    """Rich output that never re-wraps lines (pipes, CI logs): the terminal wraps, not rich."""
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 # --- shared by the commands that talk to a database ----------------------------------
@@ -92,6 +143,26 @@ DsnOption = typer.Option(
     None, "--dsn", help="Database URL (default: $SQLKIT_DSN or $DATABASE_URL)."
 )
 ConfigOption = typer.Option(None, "--config", help="A sqlkit.toml or pyproject.toml to read.")
+
+
+def checked_timeout(value: float, option: str, zero_means: str = "no limit") -> float:
+    """A timeout option's seconds, validated like the config's (exit 2 when out of range)."""
+    try:
+        return timeout_seconds(value, option, zero_means=zero_means)
+    except ConfigError as exc:
+        raise InputError(exc.message) from None
+
+
+def _lock_timeout(value: float) -> float:
+    return checked_timeout(value, "--lock-timeout", "wait forever")
+
+
 LockOption = typer.Option(
-    60.0, "--lock-timeout", help="Seconds to wait for another apply to finish (0: forever)."
+    60.0,
+    "--lock-timeout",
+    help="Seconds to wait for another apply to finish (0: forever).",
+    callback=_lock_timeout,
+)
+VerboseOption = typer.Option(
+    False, "--verbose", "-v", help="On an internal error, print the traceback."
 )

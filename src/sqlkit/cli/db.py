@@ -7,26 +7,27 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from sqlkit.cli.common import (
     ConfigOption,
     DsnOption,
     LockOption,
+    VerboseOption,
+    checked_timeout,
     dsn_or_env,
-    guarded,
     settings_from,
     terminate_on_sigterm,
+    writable,
 )
+from sqlkit.cli.common import console as make_console
 from sqlkit.engines.base import mask_dsn, parse_dsn
 from sqlkit.errors import InputError, VerificationFailed
 
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+console = make_console()
+err = make_console(stderr=True)
 
 
-@guarded
 def apply_command(
     dsn: str | None = DsnOption,
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; change nothing."),
@@ -35,19 +36,20 @@ def apply_command(
     ),
     lock_timeout: float = LockOption,
     config: Path | None = ConfigOption,
+    verbose: bool = VerboseOption,
 ) -> None:
     """Apply pending migrations, then changed repeatable definitions, one transaction per file.
 
     Example: sqlkit apply --dsn postgresql://postgres@localhost:5432/app
     """
     from sqlkit.engines.shim import install_shim
+    from sqlkit.files import MigrationFile
     from sqlkit.migrate.apply import apply_files
-    from sqlkit.migrate.discovery import MigrationFile
 
     terminate_on_sigterm()
     settings = settings_from(config)
     server = parse_dsn(dsn_or_env(dsn))
-    with server.connect() as conn:
+    with server.session() as conn:
         if shim and not dry_run and install_shim(conn, settings.target, settings.exposed_schemas):
             err.print(f"installed the {settings.target} shim")
         if dry_run:
@@ -67,15 +69,16 @@ def apply_command(
         ) as bar:
             task = bar.add_task("applying", total=None)
 
-            def progress(file: MigrationFile, state: str) -> None:
+            def progress(file: MigrationFile, state: str, ms: int) -> None:
                 if state == "start":
                     bar.update(task, description=f"applying {file.display}")
                 else:
                     bar.advance(task)
+                    # printed as each file commits: an interrupted run has said what it kept
+                    out = bar.console if err.is_terminal and console.is_terminal else console
+                    out.print(f"applied {file.display} [dim]({ms} ms)[/dim]")
 
             result = apply_files(conn, settings, lock_timeout=lock_timeout, progress=progress)
-    for file, ms in result.applied:
-        console.print(f"applied {file.display} [dim]({ms} ms)[/dim]")
     for row in result.plan.missing_locally:
         err.print(
             f"[yellow]warning:[/yellow] version {row.version} ({row.name}) is applied but its file is gone"
@@ -104,11 +107,11 @@ def _print_plan(plan: object) -> None:
         console.print(f"would {item.action} {item.file.display}")
 
 
-@guarded
 def status_command(
     dsn: str | None = DsnOption,
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
     config: Path | None = ConfigOption,
+    verbose: bool = VerboseOption,
 ) -> None:
     """Show applied, pending, changed, outdated and missing-locally files. Exits 1 on drift."""
     from sqlkit.migrate.apply import status
@@ -117,7 +120,7 @@ def status_command(
         raise InputError(f"unknown format {fmt!r}", hint="use table or json")
     settings = settings_from(config)
     server = parse_dsn(dsn_or_env(dsn))
-    with server.connect() as conn:
+    with server.session() as conn:
         rows = status(conn, settings)
     if fmt == "json":
         typer.echo(json.dumps([row.__dict__ for row in rows], indent=2))
@@ -127,6 +130,7 @@ def status_command(
             "applied": "green",
             "pending": "yellow",
             "changed": "red",
+            "renamed": "red",
             "failed": "red",
             "outdated": "yellow",
             "missing-locally": "magenta",
@@ -140,22 +144,22 @@ def status_command(
                 row.applied_at or "",
             )
         console.print(table)
-    if any(row.state == "changed" for row in rows):
+    if any(row.state in ("changed", "renamed") for row in rows):
         raise typer.Exit(1)
 
 
-@guarded
 def repair_command(
     dsn: str | None = DsnOption,
     lock_timeout: float = LockOption,
     config: Path | None = ConfigOption,
+    verbose: bool = VerboseOption,
 ) -> None:
     """Accept the current checksums of changed migrations and forget failed attempts."""
     from sqlkit.migrate.apply import repair
 
     settings = settings_from(config)
     server = parse_dsn(dsn_or_env(dsn))
-    with server.connect() as conn:
+    with server.session() as conn:
         done = repair(conn, settings, lock_timeout=lock_timeout)
     for line in done:
         console.print(line)
@@ -163,7 +167,6 @@ def repair_command(
         console.print("nothing to repair")
 
 
-@guarded
 def verify_command(
     engine: str | None = typer.Option(
         None, "--engine", "-e", help="embedded (default), local, docker or dsn."
@@ -176,7 +179,14 @@ def verify_command(
         False, "--keep", help="Leave the server running and print SQLKIT_DSN=<url>."
     ),
     jobs: int | None = typer.Option(None, "--jobs", "-j", help="Test files run at once."),
+    test_timeout: float | None = typer.Option(
+        None,
+        "--test-timeout",
+        help="Seconds one test file may run (default: test_timeout in the config, 60; 0: no limit).",
+        callback=lambda v: None if v is None else checked_timeout(v, "--test-timeout"),
+    ),
     config: Path | None = ConfigOption,
+    verbose: bool = VerboseOption,
 ) -> None:
     """Apply everything to a disposable Postgres and run tests/sql/*.sql, each in its own clone.
 
@@ -189,6 +199,8 @@ def verify_command(
     settings = settings_from(config)
     if engine is not None and engine not in ("embedded", "local", "docker", "dsn"):
         raise InputError(f"unknown engine {engine!r}", hint="use embedded, local, docker or dsn")
+    if junit is not None:
+        writable(junit, "--junit")
 
     def on_result(result: TestResult) -> None:
         mark = "[green]pass[/green]" if result.passed else "[red]FAIL[/red]"
@@ -202,6 +214,7 @@ def verify_command(
         jobs=jobs,
         on_step=lambda s: err.print(f"[dim]· {s}[/dim]"),
         on_result=on_result,
+        test_timeout=test_timeout,
     )
     for finding in result.live_findings:
         console.print(
@@ -221,11 +234,17 @@ def verify_command(
         f"{passed}/{len(result.tests)} test file(s) passed in {result.timings.get('total', 0):.2f}s"
     )
     if junit is not None:
-        write_junit(result, junit)
+        try:
+            write_junit(result, junit)
+        except OSError as exc:
+            raise InputError(
+                f"--junit {junit}: {exc.strerror}", hint="pick a writable path"
+            ) from None
     if result.dsn:
         print(f"SQLKIT_DSN={result.dsn}")
         sys.stdout.flush()
-        err.print('the server keeps running; connect with: psql "$SQLKIT_DSN"')
+        stop = f"; stop it with: kill {result.server_pid}" if result.server_pid else ""
+        err.print(f'the server keeps running; connect with: psql "$SQLKIT_DSN"{stop}')
     if not result.ok:
         live_errors = sum(1 for f in result.live_findings if f.severity == "error")
         problems = []
@@ -236,13 +255,13 @@ def verify_command(
         raise VerificationFailed("; ".join(problems))
 
 
-@guarded
 def init_command(
     path: Path = typer.Argument(Path("."), help="Folder to create the project in."),
     target: str = typer.Option("supabase", "--target", help="supabase or postgres."),
     force: bool = typer.Option(
         False, "--force", help="Write into a folder that already has files."
     ),
+    verbose: bool = VerboseOption,
 ) -> None:
     """Scaffold a project that `sqlkit verify` passes at once."""
     from sqlkit.scaffold import init_project

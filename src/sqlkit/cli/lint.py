@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sqlkit import api
-from sqlkit.cli.common import guarded
+from sqlkit.cli.common import VerboseOption, writable
 from sqlkit.config import load_settings
 from sqlkit.errors import InputError
 from sqlkit.lint.reporters import FORMATS, report
@@ -25,7 +25,6 @@ def _codes(values: list[str] | None) -> list[str] | None:
     return out
 
 
-@guarded
 def lint_command(
     paths: list[str] = typer.Argument(
         None,
@@ -74,6 +73,8 @@ def lint_command(
         raise InputError(f"unknown --fail-on {fail_on!r}", hint="use error, warning, info or never")
     if target is not None and target not in ("supabase", "postgres"):
         raise InputError(f"unknown --target {target!r}", hint="use supabase or postgres")
+    if output is not None:
+        writable(output, "--output")  # before the work, not after it
     settings = load_settings(config_file=config)
     if target:
         settings = settings.with_overrides(target=target)
@@ -99,8 +100,13 @@ def lint_command(
         )
     rules = {r.code: r for r in api.list_rules()}
     if output is not None:
-        with output.open("w", encoding="utf-8") as handle:
-            report(result, fmt, handle, rules, color=False)
+        try:
+            with output.open("w", encoding="utf-8") as handle:
+                report(result, fmt, handle, rules, color=False)
+        except OSError as exc:
+            raise InputError(
+                f"--output {output}: {exc.strerror}", hint="pick a writable path"
+            ) from None
     else:
         report(result, fmt, sys.stdout, rules)
     err = Console(stderr=True, highlight=False)
@@ -111,9 +117,9 @@ def lint_command(
     raise typer.Exit(result.exit_code(fail_on))
 
 
-@guarded
 def rules_command(
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+    verbose: bool = VerboseOption,
 ) -> None:
     """List every rule: code, name, default severity and what it checks."""
     rules = api.list_rules()
@@ -151,8 +157,10 @@ def rules_command(
     console.print(table)
 
 
-@guarded
-def rule_command(code: str = typer.Argument(..., help="A rule code such as SK104.")) -> None:
+def rule_command(
+    code: str = typer.Argument(..., help="A rule code such as SK104."),
+    verbose: bool = VerboseOption,
+) -> None:
     """Print one rule's documentation."""
     from rich.markdown import Markdown
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from sqlkit.cli.common import guarded
+from sqlkit.cli.common import VerboseOption
+from sqlkit.cli.common import console as make_console
 from sqlkit.config import load_settings
 
-console = Console(highlight=False)
+console = make_console()
 
 
-@guarded
 def new_command(
     kind: str = typer.Argument(
         ...,
@@ -30,6 +29,7 @@ def new_command(
     config: Path | None = typer.Option(
         None, "--config", help="A sqlkit.toml or pyproject.toml to read."
     ),
+    verbose: bool = VerboseOption,
 ) -> None:
     """Render a template into the folder it belongs in (functions/, triggers/, policies/, migrations/).
 
@@ -54,7 +54,6 @@ def new_command(
     console.print(f"wrote {result.path.relative_to(settings.root)}")
 
 
-@guarded
 def render_command(
     check: bool = typer.Option(
         False, "--check", help="Change nothing; exit 1 listing stale outputs (for CI)."
@@ -62,6 +61,7 @@ def render_command(
     config: Path | None = typer.Option(
         None, "--config", help="A sqlkit.toml or pyproject.toml to read."
     ),
+    verbose: bool = VerboseOption,
 ) -> None:
     """Render every *.sql.j2 source to its .sql twin, deterministically."""
     from sqlkit.render.render import render_project
@@ -80,12 +80,12 @@ def render_command(
     )
 
 
-@guarded
 def templates_command(
     kind: str | None = typer.Argument(None, help="Show one template's parameters."),
     config: Path | None = typer.Option(
         None, "--config", help="A sqlkit.toml or pyproject.toml to read."
     ),
+    verbose: bool = VerboseOption,
 ) -> None:
     """List the templates (built-in and the project's), or one template's parameters."""
     from sqlkit.render.render import Renderer

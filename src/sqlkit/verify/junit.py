@@ -29,7 +29,8 @@ def write_junit(result: VerifyResult, path: Path) -> None:
         )
         if not test.passed:
             where = f"{test.path}:{test.line}" if test.line else test.path
-            failure = ET.SubElement(case, "failure", message=test.message, type="SqlTestFailure")
+            kind = "Timeout" if test.timed_out else "SqlTestFailure"
+            failure = ET.SubElement(case, "failure", message=test.message, type=kind)
             failure.text = f"{where}: {test.message}"
     root = ET.Element("testsuites")
     root.append(suite)
