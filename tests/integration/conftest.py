@@ -39,6 +39,22 @@ def catalog_db(sqlkit_server: SqlkitServer) -> Iterator[str]:
 
 
 @pytest.fixture
+def server_root() -> Iterator[Path]:
+    """A folder of this test's own for engine server directories (SQLKIT_TMPDIR): what a test
+    finds there is its own, whatever other tests run at the same time. World-writable like
+    /tmp, because a server started as root runs as an unprivileged user."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="sqlkit-test-servers-"))
+    folder.chmod(0o1777)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
 def project(tmp_path: Path) -> Path:
     """An empty project folder with a config file."""
     (tmp_path / "sqlkit.toml").write_text('target = "postgres"\n')

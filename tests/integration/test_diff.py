@@ -316,7 +316,7 @@ def test_cli_diff_and_pull_bad_input(sqlkit_server: SqlkitServer, tmp_path: Path
     write(broken / "migrations/1_x.sql", "create table t (id int);\nselect no_such_function();\n")
     scratch = ["--engine", "dsn", "--scratch-dsn", sqlkit_server.server.url()]
     failed = run_cli(["diff", "--dsn", sqlkit_server.server.url(), *scratch], broken)
-    assert failed.returncode == 1
+    assert failed.returncode == 2  # the project cannot be built: not drift
     assert (
         "error: migrations/1_x.sql:2: function no_such_function() does not exist" in failed.stderr
     )

@@ -221,7 +221,8 @@ def test_unknown_engine_and_bad_config(tmp_path: Path) -> None:
 
 
 def test_mask_dsn() -> None:
-    assert mask_dsn("postgresql://u:pw@h/db") == "postgresql://u:***@h/db"
+    assert mask_dsn("postgresql://u:pw@h/db") == "postgresql://***@h/db"
+    assert mask_dsn("postgresql://u:p w@d/x@h/db") == "postgresql://***@h/db"
     assert mask_dsn("host=h password=pw user=u") == "host=h password=*** user=u"
     assert mask_dsn("password='a b' host=h") == "password=*** host=h"
 
