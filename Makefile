@@ -11,7 +11,7 @@ help:
 	@echo "make test   run the test suite"
 	@echo "make bench  run the benchmarks"
 	@echo "make lint   ruff and mypy --strict over the code"
-	@echo "make docs   regenerate docs/rules from the rule registry"
+	@echo "make docs   regenerate docs/rules and the README's rule table from the rule registry"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -1,8 +1,11 @@
-"""Every command has a docs page that shows it, and the README links every page."""
+"""Every command has a docs page that shows it, the README links every page, and its rule table
+is generated from the rule registry."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 from typer.main import get_command
 
@@ -39,3 +42,20 @@ def test_readme_links_every_docs_page() -> None:
     readme = (ROOT / "README.md").read_text()
     for page in (ROOT / "docs").glob("*.md"):
         assert f"docs/{page.name}" in readme, f"README does not link docs/{page.name}"
+
+
+def _gen_rule_docs() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "gen_rule_docs", ROOT / "scripts" / "gen_rule_docs.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_readme_rule_table_is_generated_from_the_registry() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert _gen_rule_docs().with_rule_table(readme) == readme, (
+        "README.md's rule table is stale: run `make docs`"
+    )
