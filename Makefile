@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed
 .PHONY: help venv test demo bench lint format docs clean
 
 help:
-	@echo "make demo   lint the examples (and, later, verify the reference catalog)"
+	@echo "make demo   the reference catalog: lint it, verify it in an embedded Postgres, lint a broken"
+	@echo "            migration, then change a deployed copy by hand and let sqlkit diff find it"
 	@echo "make test   run the test suite"
 	@echo "make bench  run the benchmarks"
 	@echo "make lint   ruff and mypy --strict over the code"
