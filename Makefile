@@ -2,16 +2,20 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# make bench PG_REGRESS=DIR: also compare the parsers on PostgreSQL's regression SQL in DIR
+PG_REGRESS ?=
 STAMP := $(VENV)/.installed
 
 .PHONY: help venv test demo bench lint format docs clean
 
 help:
-	@echo "make demo   lint the examples (and, later, verify the reference catalog)"
+	@echo "make demo   the reference catalog: lint it, verify it in an embedded Postgres, lint a broken"
+	@echo "            migration, then change a deployed copy by hand and let sqlkit diff find it"
 	@echo "make test   run the test suite"
-	@echo "make bench  run the benchmarks"
+	@echo "make bench  lint vs squawk, verify, the catalog's RPCs and cache, diff, pglast vs sqlglot"
+	@echo "            (PG_REGRESS=DIR adds PostgreSQL's regression SQL: see docs/lint.md#why-pglast)"
 	@echo "make lint   ruff and mypy --strict over the code"
-	@echo "make docs   regenerate docs/rules from the rule registry"
+	@echo "make docs   regenerate docs/rules and the README's rule table from the rule registry"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,11 +32,12 @@ demo: $(STAMP)
 	@$(BIN)/python scripts/demo.py
 
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet squawk-cli || echo "squawk-cli not installable: comparing without it"
+	$(BIN)/python -m pip install --quiet -e '.[bench]' || { echo "the bench extra is not installable (squawk-cli?): comparing without squawk"; $(BIN)/python -m pip install --quiet sqlglot; }
 	$(BIN)/python benchmarks/lint_bench.py
 	$(BIN)/python benchmarks/verify_bench.py
 	$(BIN)/python benchmarks/catalog_bench.py
 	$(BIN)/python benchmarks/diff_bench.py
+	$(BIN)/python benchmarks/parser_compare.py $(PG_REGRESS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts benchmarks

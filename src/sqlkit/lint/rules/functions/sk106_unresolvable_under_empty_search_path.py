@@ -10,10 +10,17 @@ every PL/pgSQL statement and expression, declarations included.
 session's path, so they get SK107 instead.
 
 ## Why is this bad?
-With an empty path only pg_catalog is searched. A `LANGUAGE sql` function
-fails at `CREATE FUNCTION` (the body is checked with the function's own
-settings); a PL/pgSQL function is created fine and fails at run time with
-`relation "students" does not exist` — in production, on the first call.
+With an empty path only pg_catalog is searched, and the name is not found.
+When that fails depends on where the name is. With `check_function_bodies` on
+(the default), `CREATE FUNCTION` checks the body under the function's own
+`SET` clauses: a `LANGUAGE sql` body, and the variable types in a PL/pgSQL
+`DECLARE` section (`students%rowtype`, `students.id%type`, `students`), are
+rejected there (`relation "students" does not exist`, `type "students" does
+not exist`) and the migration stops. The statements of a PL/pgSQL body are
+only parsed at creation: the function is created fine and fails at run time
+with `relation "students" does not exist` — in production, on the first call
+that reaches the statement. With `check_function_bodies = off` (as in a
+`pg_dump` restore), every form fails only at run time.
 
 ## Example
 ```sql

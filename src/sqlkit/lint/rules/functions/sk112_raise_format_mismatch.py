@@ -6,9 +6,12 @@ a placeholder — or whose number of `%` placeholders differs from the number
 of arguments (`%%` is a literal percent sign).
 
 ## Why is this bad?
-`RAISE NOTICE 'user %s', v` prints `user 42s`. A placeholder count that does
-not match its arguments is rejected when the function is compiled — on its
-first call, not at `CREATE FUNCTION`.
+`RAISE NOTICE 'user %s', v` is accepted and prints `user 42s`. A placeholder
+count that does not match the arguments is a PL/pgSQL compile error: with
+`check_function_bodies` on (the default), `CREATE FUNCTION` fails with `too
+few parameters specified for RAISE` (or `too many`), so the migration stops
+there; with it off (as in a `pg_dump` restore) the function is created and
+every call fails with the same error.
 
 ## Example
 ```sql
