@@ -20,6 +20,8 @@ help:
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	@# the distribution was called sqlkit before sqlkit-pg: an old editable install would shadow it
+	@$(BIN)/python -m pip uninstall --quiet --yes sqlkit 2>/dev/null || true
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 

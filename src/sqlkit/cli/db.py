@@ -263,7 +263,12 @@ def init_command(
     ),
     verbose: bool = VerboseOption,
 ) -> None:
-    """Scaffold a project that `sqlkit verify` passes at once."""
+    """Scaffold a project that `sqlkit verify` passes at once.
+
+    A Supabase project needs no init: sqlkit finds supabase/config.toml or
+    supabase/migrations by walking up from the current folder, uses
+    supabase/migrations as its migrations and targets supabase.
+    """
     from sqlkit.scaffold import init_project
 
     written = init_project(path, target=target, force=force)

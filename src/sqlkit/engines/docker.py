@@ -1,4 +1,4 @@
-"""The `docker` engine: testcontainers' PostgresContainer (pip install 'sqlkit[docker]')."""
+"""The `docker` engine: testcontainers' PostgresContainer (pip install 'sqlkit-pg[docker]')."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def docker_available() -> str | None:
     try:
         import docker
     except ImportError:
-        return "the docker extra is not installed (pip install 'sqlkit[docker]')"
+        return "the docker extra is not installed (pip install 'sqlkit-pg[docker]')"
     try:
         client = docker.from_env(timeout=5)
         client.ping()
