@@ -23,7 +23,8 @@ from latency import delayed_port
 from psycopg.types.json import Jsonb
 
 from sqlkit.config import load_settings
-from sqlkit.engines.base import Server, create_database, engine_for
+from sqlkit.engines import resolve
+from sqlkit.engines.base import Server, create_database
 from sqlkit.verify.runner import build_template
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -186,7 +187,7 @@ def measured_rtt(server: Server) -> float:
 
 def main() -> int:
     settings = load_settings(ROOT)
-    engine = engine_for("embedded", settings)
+    engine = resolve(settings, "embedded")
     rows: list[tuple[str, str, str, float, float]] = []
     with engine.running() as server:
         create_database(server, "bench")

@@ -39,12 +39,13 @@ def main() -> int:
     generate(OUT, tables=100, functions=900, triggers=100, tests=0)
     from sqlkit.catalog.snapshot import take_snapshot
     from sqlkit.config import load_settings
-    from sqlkit.engines.base import create_database, engine_for
+    from sqlkit.engines import resolve
+    from sqlkit.engines.base import create_database
     from sqlkit.engines.shim import install_shim
     from sqlkit.migrate.apply import apply_files
 
     settings = load_settings(OUT)
-    engine = engine_for("embedded", settings)
+    engine = resolve(settings, "embedded")
     with engine.running() as server:
         create_database(server, "live")
         with server.connect("live") as conn:

@@ -88,14 +88,14 @@ end $$;
 
 def baseline(folder: Path, bindir: Path) -> float:
     """initdb + start + psql -f of the same SQL (shim included), no sqlkit."""
-    from sqlkit.engines.local import _unprivileged_user
+    from sqlkit.engines.process import _unprivileged_user
     from sqlkit.engines.shim import shim_sql
     from sqlkit.verify.runner import helpers_sql
 
     parts = [shim_sql("supabase"), helpers_sql()]
     for sub in ("migrations", "functions", "triggers"):
         parts += [p.read_text() for p in sorted((folder / sub).glob("*.sql"))]
-    from sqlkit.engines.local import server_root
+    from sqlkit.engines.process import server_root
 
     work = Path(tempfile.mkdtemp(prefix="sqlkit-bench-", dir=server_root()))  # same place as sqlkit
     ids = _unprivileged_user()
@@ -187,7 +187,7 @@ def main() -> int:
     assert proc.returncode == 0, proc.stderr
 
     from sqlkit.config import load_settings
-    from sqlkit.engines.local import _wheel_bindir
+    from sqlkit.engines.embedded import wheel_bindir as _wheel_bindir
     from sqlkit.verify.runner import verify
 
     result = verify(load_settings(OUT), jobs=1)

@@ -32,12 +32,13 @@ def run(title: str, args: list[str], expect: int) -> bool:
 def drift() -> bool:
     """Deploy the catalog to a database, change it by hand, and let `sqlkit diff` find it."""
     from sqlkit.config import load_settings
-    from sqlkit.engines.base import create_database, engine_for
+    from sqlkit.engines import resolve
+    from sqlkit.engines.base import create_database
 
     console.print(
         Rule("[bold]4. Drift: deploy, change a function by hand, diff against git[/bold]")
     )
-    engine = engine_for("embedded", load_settings(ROOT))
+    engine = resolve(load_settings(ROOT), "embedded")
     with engine.running() as server:
         create_database(server, "deployed")
         url = server.url("deployed")

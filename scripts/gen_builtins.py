@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from sqlkit.config import Settings
-from sqlkit.engines.base import engine_for
+from sqlkit.engines import resolve
 
 OUT = Path(__file__).resolve().parent.parent / "src" / "sqlkit" / "data" / "builtins.json"
 
@@ -42,7 +42,7 @@ def main() -> int:
     parser.add_argument("--engine", default="embedded", choices=["embedded", "local"])
     args = parser.parse_args()
     result: dict[str, object] = {}
-    with engine_for(args.engine, Settings()).running() as server, server.connect() as conn:
+    with resolve(Settings(), args.engine).running() as server, server.connect() as conn:
         result["server_version_num"] = int(conn.execute("show server_version_num").fetchone()[0])
         for key, sql in QUERIES.items():
             result[key] = [row[0] for row in conn.execute(sql)]

@@ -6,7 +6,7 @@ import os
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlkit.errors import ConfigError
 
@@ -16,6 +16,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 SEVERITIES = ("error", "warning", "info")
+EngineName = Literal["embedded", "local", "docker", "dsn"]
+ENGINE_NAMES: tuple[EngineName, ...] = get_args(EngineName)
 
 
 def cache_dir() -> Path:
@@ -47,7 +49,7 @@ class Settings:
     allowed_search_paths: tuple[str, ...] = DEFAULT_ALLOWED_SEARCH_PATHS
     vars: dict[str, Any] = field(default_factory=dict)
     postgres_version: int = 18
-    engine: str = "embedded"
+    engine: EngineName = "embedded"
     postgres_bin: str | None = None
     docker_image: str | None = None
     tests: str = "tests/sql"
@@ -122,9 +124,9 @@ def settings_from_table(table: dict[str, Any], root: Path, config_file: Path | N
         elif key in ("migrations", "functions", "triggers", "policies", "tests", "seed"):
             values[key] = _expect(value, str, key, where, "a folder path (string)")
         elif key == "engine":
-            if value not in ("embedded", "local", "docker", "dsn"):
+            if value not in ENGINE_NAMES:
                 raise ConfigError(
-                    f"{where}: `engine` must be embedded, local, docker or dsn, got {value!r}"
+                    f"{where}: `engine` must be one of {', '.join(ENGINE_NAMES)}, got {value!r}"
                 )
             values[key] = value
         elif key in ("postgres_bin", "docker_image"):

@@ -13,7 +13,6 @@ The server starts only when a test asks for one of these fixtures.
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -63,24 +62,17 @@ def authenticate_as(conn: psycopg.Connection, claims: dict[str, Any]) -> None:
 @pytest.fixture(scope="session")
 def sqlkit_server(request: pytest.FixtureRequest) -> Iterator[SqlkitServer]:
     from sqlkit.config import load_settings
-    from sqlkit.engines.base import engine_for
-    from sqlkit.verify.runner import TEMPLATE_DB, build_template
+    from sqlkit.engines import resolve
+    from sqlkit.verify.runner import build_template
 
     settings = load_settings()
-    name = (
-        request.config.getoption("--sqlkit-engine")
-        or os.environ.get("SQLKIT_ENGINE")
-        or settings.engine
-    )
-    engine = engine_for(name, settings, dsn=os.environ.get("SQLKIT_DSN"))
+    # --sqlkit-engine, then $SQLKIT_ENGINE, then the project's engine; the dsn engine's server
+    # comes from $SQLKIT_DSN (a DSN in the environment alone never selects it)
+    engine = resolve(settings, request.config.getoption("--sqlkit-engine"))
     server = engine.start()
     try:
-        if name == "dsn":
-            template = engine.scratch_database(server)
-        else:
-            template = TEMPLATE_DB
-            create_database(server, template)
-        build_template(server, settings, template, name)
+        template = engine.scratch_database(server)
+        build_template(server, settings, template, engine.name)
         yield SqlkitServer(server, template, engine)
     finally:
         engine.stop()

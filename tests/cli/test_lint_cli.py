@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from sqlkit.cli import app
 
@@ -34,8 +34,12 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _no_traceback(output: str) -> None:
-    assert "Traceback" not in output
+def _no_traceback(result: Result) -> None:
+    """The CLI's own error handling ran (CliRunner goes through it too): a SqlkitError or usage
+    error ends in SystemExit with its code; anything else would be exit 3, "internal error"."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code != 3 and "internal error" not in result.output
+    assert "Traceback" not in result.output
 
 
 def test_clean_file_exits_0(project: Path) -> None:
@@ -49,7 +53,7 @@ def test_findings_exit_1_with_code_frame_and_help(project: Path) -> None:
     assert result.exit_code == 1
     assert "broken.sql:1:1:" in result.output and "SK104" in result.output
     assert "help:" in result.output and "^" in result.output
-    _no_traceback(result.output)
+    _no_traceback(result)
 
 
 def test_fail_on_controls_the_exit_code(project: Path) -> None:
@@ -127,7 +131,7 @@ def test_user_errors_exit_2_with_one_line(project: Path, args: list[str], needle
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
     assert needle in result.output
-    _no_traceback(result.output)
+    _no_traceback(result)
 
 
 def test_bad_config_exits_2(project: Path) -> None:
@@ -135,7 +139,7 @@ def test_bad_config_exits_2(project: Path) -> None:
     result = runner.invoke(app, ["lint", "clean.sql"])
     assert result.exit_code == 2
     assert "unknown key `tagret`" in result.output and "sqlkit.toml" in result.output
-    _no_traceback(result.output)
+    _no_traceback(result)
 
 
 def test_no_paths_and_no_project_folders(project: Path) -> None:

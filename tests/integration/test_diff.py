@@ -348,7 +348,8 @@ def test_an_older_server_compares_cleanly_with_git_built_on_the_embedded_one(
 ) -> None:
     """A Supabase on PostgreSQL 15 against git's state built on 18: deparsing and privileges
     that differ between versions (MAINTAIN) are not drift."""
-    from sqlkit.engines.base import create_database, engine_for
+    from sqlkit.engines import resolve
+    from sqlkit.engines.base import create_database
     from sqlkit.engines.local import system_bindir
     from sqlkit.engines.shim import install_shim
     from sqlkit.migrate.apply import apply_files
@@ -356,7 +357,7 @@ def test_an_older_server_compares_cleanly_with_git_built_on_the_embedded_one(
     if system_bindir() is None:
         pytest.skip("no system PostgreSQL here")
     settings = load_settings(ROOT)
-    with engine_for("local", settings).running() as server:
+    with resolve(settings, "local").running() as server:
         create_database(server, "live")
         with server.connect("live") as conn:
             install_shim(conn, settings.target, settings.exposed_schemas)

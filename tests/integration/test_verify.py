@@ -22,10 +22,8 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def _server_dirs() -> set[str]:
-    from sqlkit.engines.local import server_root
-
-    return set(glob.glob(os.path.join(server_root(), "sqlkit-pg-*")))
+def _server_dirs(root: Path) -> set[str]:
+    return set(glob.glob(os.path.join(root, "sqlkit-pg-*")))
 
 
 def _postgres_pids_for(dirs: set[str]) -> list[int]:
@@ -99,16 +97,18 @@ def test_missing_extension_is_named_with_the_way_out(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def _slow_verify(tmp_path: Path) -> tuple[subprocess.Popen[str], set[str]]:
-    """`sqlkit verify` on a project whose test sleeps, once its server is up: (process, server dirs)."""
+def _slow_verify(tmp_path: Path, root: Path) -> tuple[subprocess.Popen[str], set[str]]:
+    """`sqlkit verify` on a project whose test sleeps, once its server is up: (process, server
+    dirs). Its servers go into `root`, this test's own folder: what is there is this run's."""
     run_cli(["init", "demo"], tmp_path)
     demo = tmp_path / "demo"
     write(demo / "tests" / "sql" / "slow_test.sql", "select pg_sleep(60);\n")
-    before = _server_dirs()
+    before = _server_dirs(root)
     # like a terminal's Ctrl-C: a shell that started us in the background may have SIGINT ignored
     proc = subprocess.Popen(
         [*SQLKIT, "verify"],
         cwd=demo,
+        env={**os.environ, "SQLKIT_TMPDIR": str(root)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -119,7 +119,7 @@ def _slow_verify(tmp_path: Path) -> tuple[subprocess.Popen[str], set[str]]:
     while time.monotonic() < deadline and not mine:
         mine = {
             d
-            for d in _server_dirs() - before
+            for d in _server_dirs(root) - before
             if os.path.exists(os.path.join(d, "data", "postmaster.pid"))
         }
         time.sleep(0.05)
@@ -132,30 +132,15 @@ def _slow_verify(tmp_path: Path) -> tuple[subprocess.Popen[str], set[str]]:
     [(signal.SIGINT, 1.0), (signal.SIGTERM, 1.0), (signal.SIGINT, 0.0), (signal.SIGINT, 0.3)],
 )
 def test_interrupted_verify_leaves_no_server_or_directory(
-    tmp_path: Path, sig: signal.Signals, delay: float
+    tmp_path: Path, server_root: Path, sig: signal.Signals, delay: float
 ) -> None:
-    proc, mine = _slow_verify(tmp_path)
+    proc, mine = _slow_verify(tmp_path, server_root)
     time.sleep(delay)  # 0: during start-up and apply; 1: into the slow test
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode != 0 and "Traceback" not in err
     assert not any(os.path.exists(d) for d in mine)
     assert _postgres_pids_for(mine) == []
-
-
-def test_killed_verify_server_dies_and_is_swept(tmp_path: Path) -> None:
-    proc, mine = _slow_verify(tmp_path)
-    time.sleep(1.0)
-    proc.kill()
-    proc.communicate()
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and _postgres_pids_for(mine):
-        time.sleep(0.1)
-    assert _postgres_pids_for(mine) == [], "the server outlived a SIGKILLed sqlkit"
-    from sqlkit.engines.local import sweep_stale_directories
-
-    sweep_stale_directories()
-    assert not any(os.path.exists(d) for d in mine)
 
 
 def test_keep_leaves_a_server_you_can_connect_to(tmp_path: Path) -> None:
@@ -179,7 +164,7 @@ def test_keep_leaves_a_server_you_can_connect_to(tmp_path: Path) -> None:
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and os.path.exists(os.path.join(data_dir, "postmaster.pid")):
         time.sleep(0.1)
-    from sqlkit.engines.local import sweep_stale_directories
+    from sqlkit.engines.process import sweep_stale_directories
 
     sweep_stale_directories()
     assert not os.path.exists(os.path.dirname(data_dir))
@@ -228,14 +213,28 @@ def test_mask_dsn() -> None:
 
 
 # --- the pytest plugin, as sqlkit's own tests use it -------------------------------
-def test_plugin_gives_each_test_a_fresh_clone_a(sqlkit_db: psycopg.Connection) -> None:
-    sqlkit_db.execute("create table public.plugin_probe (id int)")
-    sqlkit_db.commit()
+def test_plugin_gives_each_test_a_fresh_clone(sqlkit_server: SqlkitServer) -> None:
+    """What one test commits, the next test's clone does not see (in one test, so that the
+    order pytest runs tests in cannot make it pass vacuously)."""
+    first, second = sqlkit_server.clone(), sqlkit_server.clone()
+    try:
+        with sqlkit_server.connect(first) as conn:
+            conn.execute("create table public.plugin_probe (id int)")
+            conn.commit()
+            assert conn.execute("select to_regclass('public.plugin_probe')").fetchone()[0]
+        with sqlkit_server.connect(second) as conn:
+            assert conn.execute("select to_regclass('public.plugin_probe')").fetchone()[0] is None
+    finally:
+        sqlkit_server.drop(first)
+        sqlkit_server.drop(second)
 
 
-def test_plugin_gives_each_test_a_fresh_clone_b(sqlkit_db: psycopg.Connection) -> None:
-    found = sqlkit_db.execute("select to_regclass('public.plugin_probe')").fetchone()[0]
-    assert found is None
+def test_plugin_db_fixture_is_a_clone_dropped_afterwards(
+    sqlkit_db: psycopg.Connection, sqlkit_server: SqlkitServer
+) -> None:
+    name = sqlkit_db.info.dbname
+    assert name.startswith("sqlkit_pytest_") and name != sqlkit_server.template
+    assert sqlkit_db.execute("select count(*) from auth.users").fetchone() is not None
 
 
 def test_plugin_authenticate_as(sqlkit_db: psycopg.Connection, authenticate_as) -> None:

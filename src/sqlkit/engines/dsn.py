@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
+
 from sqlkit.engines.base import (
     Engine,
     Server,
+    create_database,
     drop_database,
     parse_dsn,
     sweep_scratch_databases,
@@ -24,7 +27,8 @@ class DsnEngine(Engine):
         return self.server
 
     def scratch_database(self, server: Server) -> str:
-        name = super().scratch_database(server)
+        name = f"sqlkit_verify_{secrets.token_hex(4)}"
+        create_database(server, name)
         self.created.append(name)
         return name
 

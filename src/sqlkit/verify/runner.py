@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import secrets
 import threading
 import time
@@ -17,16 +16,15 @@ from pathlib import Path
 import psycopg
 
 from sqlkit.config import Settings
-from sqlkit.engines.base import Engine, Server, create_database, drop_database, engine_for
-from sqlkit.engines.shim import install_shim
-from sqlkit.errors import EngineError, MigrationError
+from sqlkit.engines import Engine, resolve
+from sqlkit.engines.base import Server, create_database, drop_database
+from sqlkit.errors import MigrationError
 from sqlkit.files import MigrationFile, discover, read_text
 from sqlkit.lint.finding import Finding
-from sqlkit.migrate.apply import Progress, apply_files
+from sqlkit.migrate.apply import Progress
+from sqlkit.migrate.build import build
 from sqlkit.migrate.script import ScriptError, run_script
 from sqlkit.sql.source import Source
-
-TEMPLATE_DB = "sqlkit_template"
 
 
 @dataclass
@@ -62,32 +60,6 @@ def helpers_sql() -> str:
     return resources.files("sqlkit.verify").joinpath("helpers.sql").read_text("utf-8")
 
 
-_EXTENSION = re.compile(r"create\s+extension\s+(?:if\s+not\s+exists\s+)?(\"[^\"]+\"|[\w-]+)", re.I)
-
-
-def required_extensions(files: list[MigrationFile]) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    for file in files:
-        for match in _EXTENSION.finditer(file.sql):
-            found.append((match.group(1).strip('"'), file.display))
-    return found
-
-
-def check_extensions(conn: psycopg.Connection, files: list[MigrationFile], engine: str) -> None:
-    """A project that needs an extension the engine lacks gets told which, and what to do."""
-    available = {
-        row[0] for row in conn.execute("select name from pg_catalog.pg_available_extensions")
-    }
-    for name, path in required_extensions(files):
-        if name not in available:
-            raise EngineError(
-                f"{path} needs the extension {name!r}, which the {engine} engine does not have",
-                hint="set engine = \"local\" in [tool.sqlkit] to use the system's PostgreSQL (Debian's "
-                "packages ship full contrib; postgres_bin picks the binaries), or --engine docker "
-                "with an image that has it",
-            )
-
-
 def build_template(
     server: Server,
     settings: Settings,
@@ -96,15 +68,20 @@ def build_template(
     files: list[MigrationFile] | None = None,
     progress: Progress | None = None,
 ) -> int:
-    """Shim, test helpers and every migration in `dbname`; returns the number of files applied."""
-    files = discover(settings) if files is None else files
-    with server.connect(dbname) as conn:
-        check_extensions(conn, files, engine_name)
-        install_shim(conn, settings.target, settings.exposed_schemas)
-        conn.execute(helpers_sql().encode())
-        result = apply_files(conn, settings, files=files, progress=progress)
-        seed_folder = settings.existing_folder("seed")
-        if seed_folder is not None:
+    """The project built in `dbname` with the test helpers, then the seed data; the number of
+    files applied."""
+    applied = build(
+        server,
+        dbname,
+        settings,
+        engine=engine_name,
+        files=files,
+        before_apply=[helpers_sql()],
+        progress=progress,
+    )
+    seed_folder = settings.existing_folder("seed")
+    if seed_folder is not None:
+        with server.session(dbname) as conn:
             # test data: into the template only, never recorded in the history
             for path in sorted(seed_folder.glob("*.sql")):
                 display = str(path.relative_to(settings.root))
@@ -117,7 +94,7 @@ def build_template(
                         f"{source.path}:{exc.line}: {exc.message}",
                         hint="the seed data does not fit the schema; fix the seed file",
                     ) from None
-    return len(result.applied)
+    return len(applied)
 
 
 def count_objects(server: Server, dbname: str) -> dict[str, int]:
@@ -279,10 +256,11 @@ def verify(
     test_timeout: float | None = None,
 ) -> VerifyResult:
     """Everything of the project in a disposable Postgres, then its tests."""
-    name = engine_name or ("dsn" if dsn else settings.engine)
     step = on_step or (lambda _: None)
     files = discover(settings)  # fail on bad input before starting anything
-    engine: Engine = engine_for(name, settings, dsn=dsn)
+    settings.existing_folder("tests")
+    engine: Engine = resolve(settings, engine_name, dsn)
+    name = engine.name
     engine.keep = keep
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -290,11 +268,7 @@ def verify(
     server = engine.start()
     try:
         timings["engine"] = time.perf_counter() - started
-        if name == "dsn":
-            template = engine.scratch_database(server)
-        else:
-            template = TEMPLATE_DB
-            create_database(server, template)
+        template = engine.scratch_database(server)
         with server.connect() as conn:
             version = conn.execute("show server_version").fetchone()[0]  # type: ignore[index]
         t = time.perf_counter()

