@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from sqlkit.config import Settings, settings_from_table
-from sqlkit.lint.engine import LintInput, lint
+from sqlkit.lint.context import LintInput
+from sqlkit.lint.engine import lint
 from sqlkit.lint.finding import LintResult
 
 ROOT = Path(__file__).resolve().parent.parent

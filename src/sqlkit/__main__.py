@@ -1,19 +1,5 @@
-"""`python -m sqlkit` and the `sqlkit` console script."""
+"""`python -m sqlkit`."""
 
-from __future__ import annotations
+from sqlkit.cli import app
 
-import sys
-
-
-def main() -> None:
-    """Import the CLI under a guard: Ctrl-C while Python loads it is not a traceback."""
-    try:
-        from sqlkit.cli import app
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        raise SystemExit(130) from None
-    app()
-
-
-if __name__ == "__main__":
-    main()
+app()

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from sqlkit.cli import app
 from sqlkit.lint.cache import LintCache
-from sqlkit.lint.engine import FileResult
+from sqlkit.lint.context import FileResult
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 runner = CliRunner()

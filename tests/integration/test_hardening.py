@@ -419,11 +419,11 @@ def test_ctrl_c_during_import_is_not_a_traceback(project: Path) -> None:
         "import sys\n"
         "class Interrupt:\n"
         "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name == 'sqlkit.cli':\n"
+        "        if name == 'typer':\n"
         "            raise KeyboardInterrupt\n"
         "sys.meta_path.insert(0, Interrupt())\n"
-        "from sqlkit.__main__ import main\n"
-        "main()\n"
+        "from sqlkit.cli import app\n"  # what the console script does
+        "app()\n"
     )
     result = subprocess.run([SQLKIT[0], "-c", code], cwd=project, capture_output=True, text=True)
     assert result.returncode == 130 and result.stderr == "interrupted\n"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from sqlkit.model import extract_events, replay
+from sqlkit.model.extract import KINDS
 from sqlkit.model.state import RoutineKey
 from sqlkit.sql import parse_statements, source_from_text
 
 
 def _model(sql: str, target: str = "supabase"):
     source = source_from_text("m.sql", sql)
-    return replay(extract_events(source, parse_statements(source)), target)
+    return replay(extract_events(source, parse_statements(source, kinds=KINDS)), target)
 
 
 def test_supabase_defaults_grant_api_roles() -> None:
@@ -74,3 +75,14 @@ def test_session_search_path_sets_the_creation_schema_per_file() -> None:
         "set search_path = app, public;\ncreate function f() returns int language sql as $$ select 1 $$;"
     )
     assert RoutineKey("app", "f", ()) in model.functions
+
+
+def test_every_event_type_has_a_replay_handler_and_a_parsed_kind() -> None:
+    from typing import get_args
+
+    from sqlkit.model.events import Event
+    from sqlkit.model.extract import HANDLERS, KINDS
+    from sqlkit.model.replay import REPLAY
+
+    assert set(REPLAY) == set(get_args(Event))
+    assert set(HANDLERS) == KINDS

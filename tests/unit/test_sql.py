@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlkit.model.extract import KINDS
 from sqlkit.sql.source import ByteMap, Source, read_source
 from sqlkit.sql.split import parse_statements, split_text
 from tests.conftest import lint_text
@@ -9,7 +10,7 @@ from tests.conftest import lint_text
 
 def _kinds(text: str) -> list[tuple[str | None, int, int]]:
     source = Source("x.sql", text)
-    return [(s.kind, *source.position(s.start)) for s in parse_statements(source, everything=True)]
+    return [(s.kind, *source.position(s.start)) for s in parse_statements(source, kinds=None)]
 
 
 def test_statements_have_exact_lines_and_columns() -> None:
@@ -20,7 +21,7 @@ def test_statements_have_exact_lines_and_columns() -> None:
 def test_non_ascii_text_keeps_character_columns() -> None:
     text = "select 'héllo wörld';  select 'ü'; selec 2;"
     source = Source("x.sql", text)
-    stmts = parse_statements(source, everything=True)
+    stmts = parse_statements(source, kinds=None)
     assert [source.position(s.start) for s in stmts] == [(1, 1), (1, 24), (1, 36)]
     assert stmts[2].error is not None
     assert source.position(stmts[2].error[1]) == (1, 36)
@@ -37,7 +38,7 @@ def test_only_model_statements_get_parse_trees() -> None:
     source = Source(
         "x.sql", "insert into t values (1);\ngrant select on t to anon;\nSET search_path = app;"
     )
-    assert [s.kind for s in parse_statements(source)] == ["", "GrantStmt", "VariableSetStmt"]
+    assert [s.kind for s in parse_statements(source, kinds=KINDS)] == ["", "GrantStmt", "VariableSetStmt"]
 
 
 def test_rejected_statement_does_not_stop_the_rest() -> None:
@@ -64,7 +65,7 @@ def test_unterminated_dollar_quote_runs_to_end() -> None:
 
 def test_psql_meta_commands_are_skipped_but_text_kept() -> None:
     source = Source("x.sql", "\\set x 1\nselect 1;\n\\i other.sql\n")
-    assert [s.kind for s in parse_statements(source, everything=True)] == ["SelectStmt"]
+    assert [s.kind for s in parse_statements(source, kinds=None)] == ["SelectStmt"]
     assert source.line_text(1) == "\\set x 1"
 
 

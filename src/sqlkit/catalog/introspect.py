@@ -12,7 +12,8 @@ from typing import Any
 
 import psycopg
 
-from sqlkit.model.events import Origin, RoutineDef, extract_events, normalise_search_path
+from sqlkit.model.events import Origin, RoutineDef
+from sqlkit.model.extract import KINDS, extract_events, normalise_search_path
 from sqlkit.model.state import Function, Model, Policy, RoutineKey, Table, View
 from sqlkit.sql.source import Source
 from sqlkit.sql.split import parse_statements
@@ -120,7 +121,9 @@ def _functions(conn: psycopg.Connection, model: Model, roles: list[str]) -> None
     ) in rows:
         source = Source(path=display, text=definition)
         events = [
-            e for e in extract_events(source, parse_statements(source)) if isinstance(e, RoutineDef)
+            e
+            for e in extract_events(source, parse_statements(source, kinds=KINDS))
+            if isinstance(e, RoutineDef)
         ]
         if not events:
             continue

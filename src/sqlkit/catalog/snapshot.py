@@ -16,7 +16,7 @@ import psycopg
 
 from sqlkit.catalog.introspect import managed_filter, not_extension_member
 from sqlkit.catalog.normalise import canonical_body, canonical_expression, canonical_sql
-from sqlkit.model.events import normalise_search_path
+from sqlkit.model.extract import normalise_search_path
 
 DEPLOYER = "(deployer)"
 KINDS = ("function", "procedure", "view", "table", "trigger", "policy")

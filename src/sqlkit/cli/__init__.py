@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any, NoReturn
 
-import typer
-from typer.core import TyperGroup
+try:  # the console script imports this module first: Ctrl-C meanwhile is not a traceback
+    import typer
+    from typer.core import TyperGroup
 
-from sqlkit import __version__
-from sqlkit.cli.common import run_guarded
+    from sqlkit import __version__
+    from sqlkit.cli.common import run_guarded
+except KeyboardInterrupt:
+    sys.stderr.write("interrupted\n")
+    raise SystemExit(130) from None
 
 
 class SqlkitGroup(TyperGroup):
@@ -47,10 +52,14 @@ def main(
     """sqlkit: Postgres/Supabase SQL in git, checked before it ships."""
 
 
-from sqlkit.cli import catalog as _catalog  # noqa: E402  (registers commands)
-from sqlkit.cli import db as _db  # noqa: E402
-from sqlkit.cli import lint as _lint  # noqa: E402
-from sqlkit.cli import render as _render  # noqa: E402
+try:
+    from sqlkit.cli import catalog as _catalog
+    from sqlkit.cli import db as _db
+    from sqlkit.cli import lint as _lint
+    from sqlkit.cli import render as _render
+except KeyboardInterrupt:
+    sys.stderr.write("interrupted\n")
+    raise SystemExit(130) from None
 
 _lint.register(app)
 _db.register(app)

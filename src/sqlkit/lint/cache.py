@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from sqlkit.config import cache_dir
 
 if TYPE_CHECKING:
-    from sqlkit.lint.engine import FileResult
+    from sqlkit.lint.context import FileResult
 
 MAX_ENTRIES = 20_000  # beyond this, the folder is emptied and refilled by later runs
 

@@ -39,6 +39,16 @@ class Summary:
     def to_dict(self) -> dict[str, int]:
         return asdict(self)
 
+    @classmethod
+    def of(cls, findings: list[Finding], *, files: int, statements: int) -> Summary:
+        return cls(
+            files=files,
+            statements=statements,
+            errors=sum(1 for f in findings if f.severity == "error"),
+            warnings=sum(1 for f in findings if f.severity == "warning"),
+            infos=sum(1 for f in findings if f.severity == "info"),
+        )
+
 
 @dataclass
 class Note:

@@ -7,11 +7,14 @@ import pkgutil
 import re
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from sqlkit.errors import InputError
+
 if TYPE_CHECKING:
-    from sqlkit.lint.engine import LintContext
+    from sqlkit.config import Settings
+    from sqlkit.lint.context import LintContext
     from sqlkit.lint.finding import Finding
 
 Check = Callable[["LintContext"], Iterable["Finding"]]
@@ -96,11 +99,41 @@ def expand_selectors(selectors: Iterable[str], rules: dict[str, Rule]) -> set[st
             code for code, r in rules.items() if code.startswith(upper) or r.name == sel.lower()
         }
         if not matched:
-            from sqlkit.errors import InputError
-
             raise InputError(
                 f"unknown rule selector {sel!r}",
                 hint="use a code like SK104, a prefix like SK1, or a rule name; see `sqlkit rules`",
             )
         out.update(matched)
+    return out
+
+
+def enabled_rules(
+    settings: Settings, select: Iterable[str] | None, ignore: Iterable[str] | None
+) -> dict[str, Rule]:
+    rules = load_rules()
+    chosen = (
+        expand_selectors(select, rules)
+        if select
+        else (
+            expand_selectors(settings.select, rules)
+            if settings.select
+            else {code for code, r in rules.items() if r.stable}
+        )
+    )
+    dropped = expand_selectors(list(ignore or ()) + list(settings.ignore), rules)
+    for code, level in settings.severity.items():
+        if code not in rules:
+            raise InputError(
+                f"severity override names unknown rule {code}",
+                hint="see `sqlkit rules` for the codes",
+            )
+        if level == "off":
+            dropped.add(code)
+    out: dict[str, Rule] = {}
+    for code in sorted(chosen - dropped):
+        rule = rules[code]
+        override = settings.severity.get(code)
+        if override and override != "off":
+            rule = replace(rule, severity=override)
+        out[code] = rule
     return out

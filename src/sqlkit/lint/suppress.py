@@ -1,11 +1,18 @@
-"""`-- sqlkit: ignore CODE` (per statement) and `-- sqlkit: ignore-file CODE` directives."""
+"""`-- sqlkit: ignore CODE` (per statement) and `-- sqlkit: ignore-file CODE` directives:
+found in a file, then applied to the findings (unused ones become SK001)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from sqlkit.lint.finding import Finding
 from sqlkit.sql.source import Source
+
+if TYPE_CHECKING:
+    from sqlkit.lint.context import FileResult, LintContext
+    from sqlkit.lint.registry import Rule
 
 _DIRECTIVE = re.compile(r"--\s*sqlkit:\s*(ignore-file|ignore)\b([^\n]*)", re.IGNORECASE)
 _CODE = re.compile(r"\b[A-Za-z]{2}\d{3}\b")
@@ -64,3 +71,40 @@ def find_directives(source: Source, statement_lines: list[tuple[int, int]]) -> l
                 above.statement = index
             line -= 1
     return directives
+
+
+def apply_suppressions(
+    findings: list[Finding], files: list[FileResult], rules: dict[str, Rule], ctx: LintContext
+) -> list[Finding]:
+    by_path = {file.path: file for file in files}
+    kept: list[Finding] = []
+    for finding in findings:
+        file = by_path.get(finding.path)
+        if file is None or not file.directives:
+            kept.append(finding)
+            continue
+        if _suppressed(finding, file):
+            continue
+        kept.append(finding)
+    if "SK001" in rules:
+        from sqlkit.lint.rules.core.sk001_unknown_suppression import unused_suppressions
+
+        kept.extend(unused_suppressions(ctx, files, rules))
+    return kept
+
+
+def _suppressed(finding: Finding, file: FileResult) -> bool:
+    statement = None
+    for index, (start, end) in enumerate(file.statement_lines):
+        if start <= finding.line <= end:
+            statement = index
+            break
+    for directive in file.directives:
+        if finding.code not in directive.codes:
+            continue
+        if directive.kind == "ignore-file" or (
+            directive.statement is not None and directive.statement == statement
+        ):
+            directive.used.add(finding.code)
+            return True
+    return False

@@ -111,7 +111,7 @@ def check_files(files: list[MigrationFile]) -> dict[Path, tuple[Source, list[Sta
         if file.no_transaction:
             continue
         source = Source(path=file.display, text=file.sql)
-        statements = parse_statements(source, everything=True)
+        statements = parse_statements(source, kinds=None)
         parsed[file.path] = (source, statements)
         problem = transaction_problem(statements)
         if problem is not None:

@@ -1,6 +1,6 @@
 """The replayed project model: what the database looks like after every file is applied."""
 
-from sqlkit.model.events import extract_events
+from sqlkit.model.extract import extract_events
 from sqlkit.model.replay import new_model, replay
 from sqlkit.model.state import Function, Model, Policy, RoutineKey, Table, View
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from sqlkit.model import events as ev
 from sqlkit.model.state import DefaultAcl, Function, Model, Policy, RoutineKey, Table, View
@@ -52,9 +53,7 @@ class Replayer:
             if path != self.current_path:  # each file starts a fresh session
                 self.current_path = path
                 self.search_path = ["public"]
-            handler = getattr(self, "_" + type(event).__name__, None)
-            if handler is not None:
-                handler(event)
+            REPLAY[type(event)](self, event)
         return self.model
 
     # ------------------------------------------------------------------ helpers
@@ -67,7 +66,7 @@ class Replayer:
         return "public"
 
     # ---------------------------------------------------------------- functions
-    def _RoutineDef(self, event: ev.RoutineDef) -> None:
+    def routine_def(self, event: ev.RoutineDef) -> None:
         schema = self._schema(event.schema)
         key = RoutineKey(schema, event.name, event.arg_types)
         existing = self.model.functions.get(key)
@@ -109,7 +108,7 @@ class Replayer:
             )
         )
 
-    def _AlterRoutine(self, event: ev.AlterRoutine) -> None:
+    def alter_routine(self, event: ev.AlterRoutine) -> None:
         for function in self.model.resolve(event.ref, self.search_path):
             if "ALL" in event.reset:
                 function.config.clear()
@@ -142,13 +141,13 @@ class Replayer:
                 function.key = new
                 self.model.add_function(function)
 
-    def _DropRoutines(self, event: ev.DropRoutines) -> None:
+    def drop_routines(self, event: ev.DropRoutines) -> None:
         for ref in event.refs:
             for function in self.model.resolve(ref, self.search_path):
                 self.model.remove_function(function.key)
 
     # --------------------------------------------------------------- privileges
-    def _Grant(self, event: ev.Grant) -> None:
+    def grant(self, event: ev.Grant) -> None:
         if event.object_type in ("function", "procedure", "routine"):
             if not ({"execute", "all"} & set(event.privileges)):
                 return
@@ -192,7 +191,7 @@ class Replayer:
                     else:
                         held.difference_update(privs)
 
-    def _DefaultPrivileges(self, event: ev.DefaultPrivileges) -> None:
+    def default_privileges(self, event: ev.DefaultPrivileges) -> None:
         if event.object_type == "functions":
             if not ({"execute", "all"} & set(event.privileges)):
                 return
@@ -213,7 +212,7 @@ class Replayer:
                 else:
                     held.difference_update(privs)
 
-    def _GrantRole(self, event: ev.GrantRole) -> None:
+    def grant_role(self, event: ev.GrantRole) -> None:
         for member in event.members:
             parents = self.model.role_parents.setdefault(member, set())
             for role in event.roles:
@@ -223,7 +222,7 @@ class Replayer:
                     parents.discard(role)
 
     # ------------------------------------------------------------------- tables
-    def _CreateTable(self, event: ev.CreateTable) -> None:
+    def create_table(self, event: ev.CreateTable) -> None:
         schema = self._schema(event.schema)
         defaults = self.model.table_defaults.for_schema(schema)
         self.model.tables[(schema, event.name)] = Table(
@@ -234,7 +233,7 @@ class Replayer:
             privileges={role: set(privs) for role, privs in defaults.items()},
         )
 
-    def _AlterTableRls(self, event: ev.AlterTableRls) -> None:
+    def alter_table_rls(self, event: ev.AlterTableRls) -> None:
         table = self.model.tables.get((self._schema(event.schema), event.name))
         if table is None:
             return
@@ -244,7 +243,7 @@ class Replayer:
         if event.force is not None:
             table.rls_forced = event.force
 
-    def _DropRelations(self, event: ev.DropRelations) -> None:
+    def drop_relations(self, event: ev.DropRelations) -> None:
         for schema, name in event.names:
             key = (self._schema(schema), name)
             if event.kind == "table":
@@ -253,7 +252,7 @@ class Replayer:
             else:
                 self.model.views.pop(key, None)
 
-    def _CreatePolicy(self, event: ev.CreatePolicy) -> None:
+    def create_policy(self, event: ev.CreatePolicy) -> None:
         schema = self._schema(event.schema)
         self.model.add_policy(
             Policy(
@@ -271,7 +270,7 @@ class Replayer:
             )
         )
 
-    def _AlterPolicy(self, event: ev.AlterPolicy) -> None:
+    def alter_policy(self, event: ev.AlterPolicy) -> None:
         policy = self.model.policies.get((self._schema(event.schema), event.table, event.name))
         if policy is None:
             return
@@ -283,10 +282,10 @@ class Replayer:
         if event.with_check is not None:
             policy.with_check = event.with_check
 
-    def _DropPolicy(self, event: ev.DropPolicy) -> None:
+    def drop_policy(self, event: ev.DropPolicy) -> None:
         self.model.remove_policy(self._schema(event.schema), event.table, event.name)
 
-    def _CreateView(self, event: ev.CreateView) -> None:
+    def create_view(self, event: ev.CreateView) -> None:
         schema = self._schema(event.schema)
         self.model.views[(schema, event.name)] = View(
             schema,
@@ -297,7 +296,7 @@ class Replayer:
             event.relations,
         )
 
-    def _AlterViewOptions(self, event: ev.AlterViewOptions) -> None:
+    def alter_view_options(self, event: ev.AlterViewOptions) -> None:
         view = self.model.views.get((self._schema(event.schema), event.name))
         if view is None:
             return
@@ -305,9 +304,29 @@ class Replayer:
         for name in event.reset:
             view.options.pop(name, None)
 
-    def _SetSearchPath(self, event: ev.SetSearchPath) -> None:
+    def set_search_path(self, event: ev.SetSearchPath) -> None:
         usable = [s for s in event.schemas if s and s not in ('"$user"', "$user")]
         self.search_path = usable or ["public"]
+
+
+# every event type's handler (a test checks none is missing: an event is never dropped silently)
+REPLAY: dict[type, Callable[[Replayer, Any], None]] = {
+    ev.RoutineDef: Replayer.routine_def,
+    ev.AlterRoutine: Replayer.alter_routine,
+    ev.DropRoutines: Replayer.drop_routines,
+    ev.Grant: Replayer.grant,
+    ev.DefaultPrivileges: Replayer.default_privileges,
+    ev.GrantRole: Replayer.grant_role,
+    ev.CreateTable: Replayer.create_table,
+    ev.AlterTableRls: Replayer.alter_table_rls,
+    ev.DropRelations: Replayer.drop_relations,
+    ev.CreatePolicy: Replayer.create_policy,
+    ev.AlterPolicy: Replayer.alter_policy,
+    ev.DropPolicy: Replayer.drop_policy,
+    ev.CreateView: Replayer.create_view,
+    ev.AlterViewOptions: Replayer.alter_view_options,
+    ev.SetSearchPath: Replayer.set_search_path,
+}
 
 
 def replay(events: Iterable[ev.Event], target: str) -> Model:

@@ -9,6 +9,7 @@ the rest of the file is still linted.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,27 +88,6 @@ def _statements_from_json(
     return out
 
 
-# Statement kinds the model replays; the others are only checked for syntax.
-MODEL_KINDS = frozenset(
-    {
-        "CreateFunctionStmt",
-        "AlterFunctionStmt",
-        "DropStmt",
-        "GrantStmt",
-        "AlterDefaultPrivilegesStmt",
-        "GrantRoleStmt",
-        "CreateStmt",
-        "CreateForeignTableStmt",
-        "AlterTableStmt",
-        "CreatePolicyStmt",
-        "AlterPolicyStmt",
-        "ViewStmt",
-        "CreateTableAsStmt",
-        "VariableSetStmt",
-        "RenameStmt",
-        "AlterObjectSchemaStmt",
-    }
-)
 # In pglast's JSON a quote inside a string is escaped, so these keys cannot occur in values.
 _STMT_START = re.compile(r'\{"stmt":\{"(\w+)":')
 _STMT_LOCATION = re.compile(r'"stmt_location":(\d+)')
@@ -135,9 +115,9 @@ def _slim_node(kind: str, obj_text: str) -> Any | None:
 
 
 def _statements_from_whole_json(
-    source: Source, data: str, text: str, everything: bool
+    source: Source, data: str, text: str, kinds: Collection[str] | None
 ) -> list[Statement]:
-    """Statements of a file parsed in one call, loading JSON only for model statements."""
+    """Statements of a file parsed in one call, loading JSON only for the kinds asked for."""
     bytemap = ByteMap(text)
     parsed = Parsed(0, bytemap)
     starts = [(m.start(), m.group(1)) for m in _STMT_START.finditer(data)]
@@ -156,8 +136,8 @@ def _statements_from_whole_json(
         end = bytemap.to_char(location + length) if length else full
         start = _first_token(text, lead, end)
         node = None
-        if everything or kind in MODEL_KINDS:
-            node = loads(obj_text)["stmt"][kind] if everything else _slim_node(kind, obj_text)
+        if kinds is None or kind in kinds:
+            node = loads(obj_text)["stmt"][kind] if kinds is None else _slim_node(kind, obj_text)
         out.append(
             Statement(
                 len(out),
@@ -174,12 +154,14 @@ def _statements_from_whole_json(
     return out
 
 
-def parse_statements(source: Source, *, everything: bool = False) -> list[Statement]:
+def parse_statements(
+    source: Source, *, kinds: Collection[str] | None = frozenset()
+) -> list[Statement]:
     """Parse every statement of a source; rejected statements carry `error`.
 
-    Statements the model does not replay (INSERT, CREATE INDEX, ...) are only
-    syntax-checked: their `kind` is "" and they have no parse tree, unless
-    `everything` asks for all trees.
+    Only statements of `kinds` get their parse tree (`None`: every statement);
+    the others are syntax-checked and located, with `kind` "" and no tree. The
+    model asks for the kinds it extracts events from (`sqlkit.model.extract.KINDS`).
     """
     text = source.parse_text
     try:
@@ -189,7 +171,7 @@ def parse_statements(source: Source, *, everything: bool = False) -> list[Statem
     except Exception:  # pragma: no cover - parser internals; use the slow path
         data = None
     if data is not None:
-        return _statements_from_whole_json(source, data, text, everything)
+        return _statements_from_whole_json(source, data, text, kinds)
     statements: list[Statement] = []
     for lead, end in split_text(text):
         piece = text[lead:end]

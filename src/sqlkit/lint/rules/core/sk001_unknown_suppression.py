@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from sqlkit.lint.registry import Rule, load_rules, rule
 
 if TYPE_CHECKING:
-    from sqlkit.lint.engine import FileResult, LintContext
+    from sqlkit.lint.context import FileResult, LintContext
     from sqlkit.lint.finding import Finding
 
 

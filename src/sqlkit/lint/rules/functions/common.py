@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sqlkit.sql.body import NameRef
 
 if TYPE_CHECKING:
-    from sqlkit.lint.engine import LintContext
+    from sqlkit.lint.context import LintContext
     from sqlkit.model.state import Function
 
 ANALYSABLE_LANGUAGES = ("sql", "plpgsql")

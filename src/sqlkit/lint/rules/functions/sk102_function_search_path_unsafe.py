@@ -36,10 +36,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
-from sqlkit.model.events import normalise_search_path
+from sqlkit.model.extract import normalise_search_path
 
 if TYPE_CHECKING:
-    from sqlkit.lint.engine import LintContext
+    from sqlkit.lint.context import LintContext
     from sqlkit.lint.finding import Finding
 
 

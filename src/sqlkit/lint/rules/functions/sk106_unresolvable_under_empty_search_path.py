@@ -54,7 +54,7 @@ from sqlkit.lint.registry import rule
 from sqlkit.lint.rules.functions.common import suggestion, unresolved_refs
 
 if TYPE_CHECKING:
-    from sqlkit.lint.engine import LintContext
+    from sqlkit.lint.context import LintContext
     from sqlkit.lint.finding import Finding
     from sqlkit.model.state import Function
 

@@ -41,7 +41,7 @@ from sqlkit.lint.rules.functions.common import suggestion, unresolved_refs
 from sqlkit.lint.rules.functions.sk106_unresolvable_under_empty_search_path import applies
 
 if TYPE_CHECKING:
-    from sqlkit.lint.engine import LintContext
+    from sqlkit.lint.context import LintContext
     from sqlkit.lint.finding import Finding
 
 

@@ -43,7 +43,7 @@ from sqlkit.lint.registry import rule
 from sqlkit.lint.rules.functions.common import writes_of, writing_callees
 
 if TYPE_CHECKING:
-    from sqlkit.lint.engine import LintContext
+    from sqlkit.lint.context import LintContext
     from sqlkit.lint.finding import Finding
 
 

@@ -38,7 +38,7 @@ from sqlkit.lint.registry import rule
 from sqlkit.lint.rules.functions.common import KNOWN_STABLE, called_functions, is_builtin
 
 if TYPE_CHECKING:
-    from sqlkit.lint.engine import LintContext
+    from sqlkit.lint.context import LintContext
     from sqlkit.lint.finding import Finding
     from sqlkit.model.state import Function
 

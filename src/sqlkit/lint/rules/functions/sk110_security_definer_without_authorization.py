@@ -42,7 +42,7 @@ from sqlkit.lint.registry import rule
 from sqlkit.lint.rules.functions.common import api_executors, consults_identity
 
 if TYPE_CHECKING:
-    from sqlkit.lint.engine import LintContext
+    from sqlkit.lint.context import LintContext
     from sqlkit.lint.finding import Finding
 
 

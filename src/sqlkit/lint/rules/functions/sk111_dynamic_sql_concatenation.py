@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from sqlkit.lint.registry import rule
 
 if TYPE_CHECKING:
-    from sqlkit.lint.engine import LintContext
+    from sqlkit.lint.context import LintContext
     from sqlkit.lint.finding import Finding
 
 

@@ -37,7 +37,7 @@ from sqlkit.lint.rules.functions.common import api_executors
 from sqlkit.lint.rules.hooks.common import access_token_hooks
 
 if TYPE_CHECKING:
-    from sqlkit.lint.engine import LintContext
+    from sqlkit.lint.context import LintContext
     from sqlkit.lint.finding import Finding
 
 

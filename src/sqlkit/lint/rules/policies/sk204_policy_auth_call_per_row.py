@@ -37,7 +37,7 @@ from sqlkit.lint.registry import rule
 from sqlkit.lint.rules.policies.common import per_row_calls
 
 if TYPE_CHECKING:
-    from sqlkit.lint.engine import LintContext
+    from sqlkit.lint.context import LintContext
     from sqlkit.lint.finding import Finding
 
 

@@ -36,7 +36,7 @@ from sqlkit.lint.registry import rule
 from sqlkit.lint.rules.policies.common import api_roles, is_true
 
 if TYPE_CHECKING:
-    from sqlkit.lint.engine import LintContext
+    from sqlkit.lint.context import LintContext
     from sqlkit.lint.finding import Finding
 
 

@@ -37,7 +37,7 @@ from sqlkit.lint.registry import rule
 from sqlkit.lint.rules.policies.common import api_roles, commands_of
 
 if TYPE_CHECKING:
-    from sqlkit.lint.engine import LintContext
+    from sqlkit.lint.context import LintContext
     from sqlkit.lint.finding import Finding
     from sqlkit.model.state import Policy
 

@@ -35,7 +35,7 @@ from sqlkit.lint.registry import rule
 from sqlkit.lint.rules.policies.common import mentions_user_metadata
 
 if TYPE_CHECKING:
-    from sqlkit.lint.engine import LintContext
+    from sqlkit.lint.context import LintContext
     from sqlkit.lint.finding import Finding
 
 

@@ -1,0 +1,82 @@
+"""What lint's parts share: an input, what one file contributes, what a rule sees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlkit.config import Settings
+from sqlkit.data import Builtins
+from sqlkit.lint.finding import Finding, Note
+from sqlkit.model.events import Event, Origin
+from sqlkit.model.state import Model
+from sqlkit.sql.source import Span
+
+if TYPE_CHECKING:
+    from sqlkit.lint.registry import Rule
+    from sqlkit.lint.suppress import Directive
+
+
+@dataclass
+class LintInput:
+    """One thing to lint: its display path and, for stdin, its bytes."""
+
+    path: str
+    data: bytes | None = None  # None: read the file at `path`
+
+
+@dataclass
+class FileResult:
+    """What one file contributes: events for the model, parse errors, directives."""
+
+    path: str
+    text: str
+    statements: int
+    statement_lines: list[tuple[int, int]]
+    events: list[Event]
+    parse_errors: list[tuple[Span, str]]
+    directives: list[Directive]
+    notes: list[Note] = field(default_factory=list)
+
+
+@dataclass
+class LintContext:
+    """What a rule sees: the final model, the files, the settings and built-in names."""
+
+    settings: Settings
+    model: Model
+    files: list[FileResult]
+    builtins: Builtins
+    rules: dict[str, Rule]
+
+    def finding(
+        self, code: str, where: Origin | tuple[str, Span], message: str, help: str | None = None
+    ) -> Finding:
+        rule = self.rules[code]
+        if isinstance(where, Origin):
+            path, span = where.path, where.span
+        else:
+            path, span = where
+        line, column, end_line, end_column = span
+        return Finding(
+            path,
+            line,
+            column,
+            end_line,
+            end_column,
+            code,
+            rule.name,
+            rule.severity,
+            message,
+            help or rule.help,
+        )
+
+    def is_exposed(self, schema: str) -> bool:
+        return schema in self.settings.exposed_schemas
+
+    def search_path_is_empty(self, value: str | None) -> bool:
+        """True for `''`, `pg_catalog`, `pg_catalog, pg_temp`: nothing but the catalog resolves."""
+        if value is None:
+            return False
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        return all(p in ("pg_catalog", "pg_temp") for p in parts)

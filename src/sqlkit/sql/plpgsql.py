@@ -1,0 +1,400 @@
+"""PL/pgSQL bodies: `parse_plpgsql` gives raw trees whose embedded SQL comes back as strings
+with body-relative line numbers; each piece is re-parsed (all of a function's pieces in one
+parser call) and mapped back to exact file lines and columns, then scanned like SQL.
+
+Where the tree is incomplete (composite variable types, `RETURN NEXT var`, a RAISE the
+parser rejects), the statement text is read instead; a test keeps each such case.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pglast import parser as pg_parser
+
+from sqlkit.sql.body import BodyFacts, NameRef, SqlScanner, parse_expression, printf_specifiers
+from sqlkit.sql.fastjson import loads
+from sqlkit.sql.source import ByteMap, Source, Span, split_top_level
+from sqlkit.sql.tree import Node, split_name
+
+_ASSIGN_TARGET = re.compile(r'^\s*[\w$."\[\]]+?\s*(:=|=)')
+_RAISE_FALLBACK = re.compile(
+    r"\braise\s+(?:(?:debug|log|info|notice|warning|exception)\s+)?'((?:[^']|'')*)'\s*((?:,[^;]*)?);",
+    re.IGNORECASE,
+)
+_RETURN_NEXT = re.compile(r"\breturn\s+next\s+(.+?)\s*;", re.IGNORECASE | re.DOTALL)
+_REC_DECL = r'\b{name}\s+(?!record\b|constant\b|alias\b|cursor\b)([A-Za-z_"][\w."$]*)'
+
+
+class PlpgsqlBody:
+    """A PL/pgSQL body: where it sits in the file, and its lines."""
+
+    def __init__(self, source: Source, body: str, body_offset: int) -> None:
+        self.source = source
+        self.body = body
+        self.offset = body_offset
+        starts = [0]
+        pos = body.find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = body.find("\n", pos + 1)
+        self.line_starts = starts
+
+    def line_start(self, lineno: int) -> int:
+        index = max(0, min(lineno, len(self.line_starts)) - 1)
+        return self.line_starts[index]
+
+    def find(self, text: str, lineno: int) -> int | None:
+        """Body offset of `text` on or after body line `lineno`."""
+        words = text.split()
+        if not words:
+            return None
+        start = self.line_start(lineno)
+        # the parser hands back embedded SQL verbatim (INTO blanked out), so the first
+        # words are usually found as they are; fall back to a whitespace-tolerant search
+        first = text.lstrip()[: len(words[0])]
+        found = self.body.find(first, start)
+        if found != -1 and (
+            len(words) == 1 or self.body.startswith(text.lstrip()[:40].split("  ")[0], found)
+        ):
+            return found
+        pattern = r"\s+".join(re.escape(word) for word in words[:4])
+        match = re.compile(pattern, re.IGNORECASE).search(self.body, start)
+        return match.start() if match else None
+
+    def span_at_line(self, lineno: int) -> Span:
+        start = self.line_start(lineno)
+        line = self.body[start:].split("\n", 1)[0]
+        indent = len(line) - len(line.lstrip())
+        return self.source.span(self.offset + start + indent)
+
+
+def _raise_fallback(plb: PlpgsqlBody, facts: BodyFacts, message: str) -> None:
+    """The PL/pgSQL parser rejected a RAISE whose placeholders do not match: find it."""
+    for match in _RAISE_FALLBACK.finditer(plb.body):
+        fmt = match.group(1).replace("''", "'")
+        placeholders = fmt.replace("%%", "").count("%")
+        args = match.group(2)
+        nargs = len(split_top_level(args[1:])) if args.strip() else 0
+        if placeholders != nargs:
+            span = plb.source.span(plb.offset + match.start())
+            facts.raise_problems.append(
+                (span, f"RAISE format has {placeholders} placeholder(s) but {nargs} argument(s)")
+            )
+            return
+    facts.raise_problems.append((plb.span_at_line(1), message))
+
+
+def analyse_plpgsql_body(
+    source: Source, statement_text: str, body: str, body_offset: int, param_types: list[str]
+) -> BodyFacts:
+    facts = BodyFacts()
+    plb = PlpgsqlBody(source, body, body_offset)
+    try:
+        tree = loads(pg_parser.parse_plpgsql_json(statement_text))
+    except pg_parser.ParseError as exc:
+        message = str(exc.args[0]) if exc.args else str(exc)
+        if "parameters specified for RAISE" in message:
+            _raise_fallback(plb, facts, message)
+        facts.analysed = False
+        facts.notes.append(
+            (
+                plb.span_at_line(1),
+                f"PL/pgSQL body not analysed: the PL/pgSQL parser says {message!r}",
+            )
+        )
+        return facts
+    except Exception as exc:  # pragma: no cover - parser internals
+        facts.analysed = False
+        facts.notes.append((plb.span_at_line(1), f"PL/pgSQL body not analysed: {exc}"))
+        return facts
+    function = tree[0].get("PLpgSQL_function", {}) if tree else {}
+    var_types: dict[str, str] = {}
+    for datum in function.get("datums") or ():
+        ((dkind, dnode),) = datum.items()
+        name = dnode.get("refname", "")
+        lineno = dnode.get("lineno")
+        if dkind == "PLpgSQL_var":
+            typname = dnode.get("datatype", {}).get("PLpgSQL_type", {}).get("typname", "")
+            var_types[name] = typname
+            if lineno is not None:
+                _declared_type(plb, facts, typname, lineno)
+        elif dkind == "PLpgSQL_rec" and lineno is not None:
+            # The tree drops the declared type of composite variables: read the line.
+            line = plb.body[plb.line_start(lineno) :].split("\n", 1)[0]
+            match = re.search(_REC_DECL.format(name=re.escape(name)), line, re.IGNORECASE)
+            if match:
+                _declared_type(plb, facts, match.group(1), lineno)
+    scanner = SqlScanner(source, facts, var_types=var_types, param_types=param_types)
+    exprs: list[tuple[str, Node, int]] = []
+    statements: list[tuple[str, Node, int]] = []
+    # declarations first: their defaults and cursor queries are code too
+    for datum in function.get("datums") or ():
+        for dnode in datum.values():
+            if isinstance(dnode, dict) and dnode.get("lineno") is not None:
+                _collect(dnode, "PLpgSQL_declare", dnode["lineno"], exprs, statements)
+    _collect(function.get("action"), "", 0, exprs, statements)
+    # pass 1: variables assigned from concatenated strings (tainted dynamic SQL)
+    tainted: set[str] = set()
+    for stmt_kind, expr, _ in exprs:
+        if stmt_kind == "PLpgSQL_stmt_assign":
+            query = expr.get("query", "")
+            if "||" not in query and "format" not in query and "concat" not in query:
+                continue
+            match = _ASSIGN_TARGET.match(query)
+            if match:
+                target = query[: match.start(1)].strip().split(".")[0].strip('"')
+                value = parse_expression(query[match.end() :])
+                if value is not None and scanner.unsafe_parts(value, tainted):
+                    tainted.add(target)
+    # pass 2: scan every embedded SQL statement and expression
+    _scan_exprs(plb, scanner, facts, exprs, tainted)
+    for stmt_kind, node, lineno in statements:
+        if stmt_kind == "PLpgSQL_stmt_raise":
+            _check_raise(plb, facts, node, lineno)
+        elif stmt_kind == "PLpgSQL_stmt_return_next" and "expr" not in node and lineno:
+            # The tree keeps no expression for `RETURN NEXT var`: read it from the text.
+            match = _RETURN_NEXT.search(plb.body, plb.line_start(lineno))
+            if match:
+                value = parse_expression(match.group(1))
+                if value is not None:
+                    start = plb.offset + match.start(1)
+                    text = match.group(1)
+                    bytemap = ByteMap(text)
+
+                    def locate(b: int, s: int = start, m: ByteMap = bytemap) -> int:
+                        return s + m.to_char(max(b - 7, 0))  # 7: the "SELECT " parsed before it
+
+                    scanner.scan_tree(value, locate)
+        elif stmt_kind in ("PLpgSQL_stmt_commit", "PLpgSQL_stmt_rollback"):
+            facts.writes.append(
+                (stmt_kind.removeprefix("PLpgSQL_stmt_").upper(), plb.span_at_line(lineno))
+            )
+    return facts
+
+
+def _declared_type(plb: PlpgsqlBody, facts: BodyFacts, typname: str, lineno: int) -> None:
+    text = typname.strip()
+    lowered = text.lower()
+    span = plb.span_at_line(lineno)
+    found = plb.find(text.split("%")[0], lineno) if text else None
+    if found is not None:
+        span = plb.source.span(plb.offset + found, plb.offset + found + len(text.split("%")[0]))
+    if lowered.endswith("%rowtype"):
+        parts = [p.strip('"') for p in text[: -len("%rowtype")].split(".")]
+        schema, name = split_name(parts)
+        facts.refs.append(NameRef("relation", schema, name, span))
+        return
+    if lowered.endswith("%type"):
+        parts = [p.strip('"') for p in text[: -len("%type")].split(".")]
+        if len(parts) >= 2:
+            schema, name = split_name(parts[:-1])
+            facts.refs.append(NameRef("relation", schema, name, span))
+        return
+    base = text.rstrip("[]").strip()
+    if base.startswith("_"):
+        base = base[1:]
+    parts = [p.strip('"') for p in base.split(".")]
+    schema, name = split_name(parts)
+    if schema == "pg_catalog" or not name:
+        return
+    facts.refs.append(NameRef("type", schema, name, span))
+
+
+def _collect(
+    node: Any,
+    stmt_kind: str,
+    lineno: int,
+    exprs: list[tuple[str, Node, int]],
+    statements: list[tuple[str, Node, int]],
+) -> None:
+    """Every PL/pgSQL statement, and every expression with its statement kind and line."""
+    if isinstance(node, list):
+        for item in node:
+            _collect(item, stmt_kind, lineno, exprs, statements)
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if key == "PLpgSQL_expr" and isinstance(value, dict):
+            exprs.append((stmt_kind, value, lineno))
+        elif key.startswith("PLpgSQL_stmt_") and isinstance(value, dict):
+            line = value.get("lineno", lineno) or lineno
+            statements.append((key, value, line))
+            _collect(value, key, line, exprs, statements)
+        elif isinstance(value, (dict, list)):
+            _collect(value, stmt_kind, lineno, exprs, statements)
+
+
+_DYNAMIC_KINDS = {
+    "PLpgSQL_stmt_dynexecute",
+    "PLpgSQL_stmt_dynfors",
+    "PLpgSQL_stmt_return_query",
+    "PLpgSQL_stmt_open",
+}
+
+
+# An expression made only of names, literals and these operators can name nothing the
+# rules look for (no call, relation, type or custom operator), so it is not parsed.
+_SIMPLE_EXPRESSION = re.compile(r"^[\s\w.$\"'<>=!+\-*/%,]*$")
+_OPERATOR_RUN = re.compile(r"[<>=!+\-*/%]+")
+_SIMPLE_OPERATORS = {"<", ">", "=", "<=", ">=", "<>", "!=", "+", "-", "*", "/", "%"}
+
+
+def _is_simple(text: str) -> bool:
+    if not _SIMPLE_EXPRESSION.match(text) or "--" in text or "/*" in text:
+        return False
+    return all(op in _SIMPLE_OPERATORS for op in _OPERATOR_RUN.findall(text))
+
+
+@dataclass
+class _Piece:
+    """One embedded statement or expression, ready to parse and map back to the file."""
+
+    stmt_kind: str
+    mode: int
+    query: str
+    sql: str
+    base: int  # file offset that sql[shift] corresponds to
+    shift: int
+    lineno: int
+
+
+def _prepare(plb: PlpgsqlBody, stmt_kind: str, expr: Node, lineno: int) -> _Piece | None:
+    query: str = expr.get("query", "")
+    mode = expr.get("parseMode", 0)
+    if not query.strip():
+        return None
+    prefix = ""
+    anchor = query
+    dynamic = stmt_kind in _DYNAMIC_KINDS
+    if mode == 0:
+        sql = query
+        if stmt_kind == "PLpgSQL_stmt_perform" and query[:7].upper() == "SELECT ":
+            anchor = query[7:]
+            prefix = "SELECT "
+    elif mode == 2:
+        if not dynamic and _is_simple(query):
+            return None
+        sql = "SELECT " + query
+        prefix = "SELECT "
+    else:
+        match = _ASSIGN_TARGET.match(query)
+        rhs_start = match.end() if match else 0
+        anchor = query[rhs_start:]
+        if _is_simple(anchor):
+            return None
+        sql = "SELECT " + anchor
+        prefix = "SELECT "
+    found = plb.find(anchor, lineno) if lineno else None
+    if found is None:
+        line_start = plb.line_start(lineno) if lineno else 0
+        line = plb.body[line_start:].split("\n", 1)[0]
+        base = plb.offset + line_start + (len(line) - len(line.lstrip()))
+    else:
+        base = plb.offset + found
+    shift = len(prefix) + (len(anchor) - len(anchor.lstrip()))
+    return _Piece(stmt_kind, mode, query, sql, base, shift, lineno)
+
+
+def _scan_exprs(
+    plb: PlpgsqlBody,
+    scanner: SqlScanner,
+    facts: BodyFacts,
+    exprs: list[tuple[str, Node, int]],
+    tainted: set[str],
+) -> None:
+    pieces = [p for p in (_prepare(plb, kind, expr, line) for kind, expr, line in exprs) if p]
+    if not pieces:
+        return
+    # One parser call for all pieces of the function; one by one if any piece is rejected.
+    combined = ";\n".join(piece.sql for piece in pieces)
+    trees: list[tuple[Node, int]] | None = None
+    try:
+        tree = loads(pg_parser.parse_sql_json(combined))
+        stmts = tree.get("stmts", [])
+        if len(stmts) == len(pieces):
+            bytemap = ByteMap(combined)
+            trees = []
+            char_start = 0
+            for piece, raw in zip(pieces, stmts, strict=False):
+                trees.append((raw, char_start))
+                char_start += len(piece.sql) + 2
+            _scan_parsed(plb, scanner, facts, pieces, trees, bytemap, tainted)
+            return
+    except pg_parser.ParseError:
+        pass
+    for piece in pieces:
+        try:
+            tree = loads(pg_parser.parse_sql_json(piece.sql))
+        except pg_parser.ParseError:
+            continue
+        stmts = tree.get("stmts", [])
+        if len(stmts) != 1:
+            continue
+        _scan_parsed(plb, scanner, facts, [piece], [(stmts[0], 0)], ByteMap(piece.sql), tainted)
+
+
+def _scan_parsed(
+    plb: PlpgsqlBody,
+    scanner: SqlScanner,
+    facts: BodyFacts,
+    pieces: list[_Piece],
+    trees: list[tuple[Node, int]],
+    bytemap: ByteMap,
+    tainted: set[str],
+) -> None:
+    for piece, (raw, char_start) in zip(pieces, trees, strict=False):
+        stmt = raw.get("stmt") or {}
+        if len(stmt) != 1:
+            continue
+        ((kind, node),) = stmt.items()
+
+        def locate(byte_location: int, piece: _Piece = piece, char_start: int = char_start) -> int:
+            return piece.base + max(
+                bytemap.to_char(max(byte_location, 0)) - char_start - piece.shift, 0
+            )
+
+        if piece.mode == 0:
+            scanner.scan_statement(kind, node, locate, piece.base)
+        else:
+            scanner.scan_tree({kind: node}, locate)
+        if piece.stmt_kind == "PLpgSQL_stmt_dynexecute" or (
+            piece.stmt_kind in _DYNAMIC_KINDS and piece.mode == 2
+        ):
+            span = plb.span_at_line(piece.lineno)
+            facts.dynamic_sql.append(span)
+            targets = node.get("targetList") or []
+            value = targets[0].get("ResTarget", {}).get("val") if len(targets) == 1 else None
+            if value is not None:
+                unsafe = scanner.unsafe_parts(value, tainted)
+                if unsafe:
+                    facts.unsafe_exec.append((span, tuple(dict.fromkeys(unsafe))))
+
+
+def _check_raise(plb: PlpgsqlBody, facts: BodyFacts, node: Node, lineno: int) -> None:
+    message = node.get("message")
+    if message is None:
+        return
+    span = plb.span_at_line(lineno)
+    found = plb.find("raise", lineno)
+    if found is not None:
+        span = plb.source.span(plb.offset + found)
+    printf = printf_specifiers(message)
+    if printf:
+        facts.raise_problems.append(
+            (
+                span,
+                f"RAISE message uses printf-style {', '.join(dict.fromkeys(printf))}; "
+                "in PL/pgSQL only a bare % is a placeholder",
+            )
+        )
+        return
+    placeholders = message.replace("%%", "").count("%")
+    params = len(node.get("params") or ())
+    if placeholders != params:
+        facts.raise_problems.append(
+            (span, f"RAISE message has {placeholders} placeholder(s) but {params} argument(s)")
+        )
