@@ -37,11 +37,11 @@ def wall(cmd: list[str], expect: int) -> float:
 
 def main() -> int:
     generate(OUT, tables=100, functions=900, triggers=100, tests=0)
-    from sqlkit.catalog.snapshot import take_snapshot
     from sqlkit.config import load_settings
     from sqlkit.engines import resolve
     from sqlkit.engines.base import create_database
     from sqlkit.engines.shim import install_shim
+    from sqlkit.live.snapshot import take_snapshot
     from sqlkit.migrate.apply import apply_files
 
     settings = load_settings(OUT)
@@ -77,7 +77,7 @@ def main() -> int:
         with server.connect("live", autocommit=True) as conn:
             conn.execute("alter function public.score_7(uuid) set search_path = public")
         drift = wall(diff_cmd, expect=1)
-        from sqlkit.api import diff_database
+        from sqlkit.api import diff as diff_database
 
         result = diff_database(url, settings=settings)
     print(f"objects compared: {sum(result.compared.values())} ({len(snapshot.objects)} per side)")

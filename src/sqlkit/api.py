@@ -1,20 +1,39 @@
-"""The public verbs as plain typed functions; the CLI is a thin layer over these."""
+"""Every verb of sqlkit as a plain typed function; the CLI parses arguments and calls these.
+
+Each takes settings (found from the current folder when not given) and returns a
+result object; a problem the user can fix is a `SqlkitError`. Imports are lazy:
+`sqlkit lint` never loads psycopg or the live-database code.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlkit.catalog.diff import DiffResult
 from sqlkit.config import Settings, load_settings
 from sqlkit.errors import InputError
-from sqlkit.lint.engine import collect_inputs, lint
-from sqlkit.lint.finding import LintResult
-from sqlkit.lint.registry import Rule, get_rule, load_rules
+
+if TYPE_CHECKING:
+    from sqlkit.lint.finding import LintResult
+    from sqlkit.lint.registry import Rule
+    from sqlkit.live.compare import DiffResult
+    from sqlkit.migrate.apply import ApplyResult, Progress, StatusRow
+    from sqlkit.render.catalog import TemplateSpec
+    from sqlkit.render.render import NewResult, RenderOutcome
+    from sqlkit.verify.runner import TestResult, VerifyResult
+
+Step = Callable[[str], None]
 
 
-def lint_paths(
-    paths: Sequence[str],
+def _settings(settings: Settings | None) -> Settings:
+    return settings if settings is not None else load_settings()
+
+
+# ------------------------------------------------------------------------------ lint
+def lint(
+    paths: Sequence[str] = (),
     *,
     settings: Settings | None = None,
     select: Sequence[str] | None = None,
@@ -23,32 +42,31 @@ def lint_paths(
     jobs: int | None = None,
     cache: bool = True,
 ) -> LintResult:
-    """Lint SQL files and directories (`-` reads standard input).
-
-    Unchanged files are read back from the lint cache unless `cache` is false (or
-    SQLKIT_NO_CACHE=1); see `sqlkit.lint.cache`.
-    """
+    """Lint SQL files and directories (`-` reads standard input); no paths: the project's
+    folders. Unchanged files are read back from the lint cache unless `cache` is false (or
+    SQLKIT_NO_CACHE=1); see `sqlkit.lint.cache`."""
     from sqlkit.lint.cache import LintCache, cache_enabled
+    from sqlkit.lint.engine import collect_inputs
+    from sqlkit.lint.engine import lint as run_lint
 
-    settings = settings or load_settings()
+    settings = _settings(settings)
     if not paths:
-        defaults = [
-            settings.folder(name) for name in ("migrations", "functions", "triggers", "policies")
+        existing = [
+            folder
+            for name in ("migrations", "functions", "triggers", "policies")
+            if (folder := settings.existing_folder(name)) is not None
         ]
-        existing = [str(p) for p in defaults if p.is_dir()]
         if not existing:
             raise InputError(
                 "nothing to lint: no paths given and no migrations/, functions/, "
                 "triggers/ or policies/ folder here",
                 hint="pass files or directories, e.g. `sqlkit lint migrations/`",
             )
-        paths = [
-            str(Path(p).relative_to(Path.cwd())) if Path(p).is_relative_to(Path.cwd()) else p
-            for p in existing
-        ]
+        cwd = Path.cwd()
+        paths = [str(p.relative_to(cwd)) if p.is_relative_to(cwd) else str(p) for p in existing]
     inputs = collect_inputs(paths, stdin_data)
     store = LintCache() if cache and cache_enabled() else None
-    return lint(inputs, settings, select=select, ignore=ignore, jobs=jobs, cache=store)
+    return run_lint(inputs, settings, select=select, ignore=ignore, jobs=jobs, cache=store)
 
 
 def lint_database(
@@ -59,35 +77,186 @@ def lint_database(
     ignore: Sequence[str] | None = None,
 ) -> LintResult:
     """Lint what is deployed: the same rules on a model introspected from a live database."""
-    from sqlkit.catalog.introspect import introspect
     from sqlkit.engines.base import parse_dsn
     from sqlkit.lint.engine import lint_model
+    from sqlkit.live.introspect import introspect
 
-    settings = settings or load_settings()
-    server = parse_dsn(dsn)
-    with server.session() as conn:
+    settings = _settings(settings)
+    with parse_dsn(dsn).session() as conn:
         model = introspect(conn, settings.target)
     return lint_model(model, settings, select=select, ignore=ignore)
 
 
-def diff_database(
+def rules() -> list[Rule]:
+    from sqlkit.lint.registry import load_rules
+
+    return list(load_rules().values())
+
+
+def rule(code: str) -> Rule:
+    from sqlkit.lint.registry import get_rule
+
+    found = get_rule(code)
+    if found is None:
+        raise InputError(f"unknown rule {code!r}", hint="`sqlkit rules` lists every code")
+    return found
+
+
+# ------------------------------------------------------------------------ migrations
+@dataclass
+class ApplyOutcome:
+    result: ApplyResult
+    target: str  # the database, as it may be printed (no password)
+    shim_installed: bool = False
+
+
+def apply(
+    dsn: str,
+    *,
+    settings: Settings | None = None,
+    dry_run: bool = False,
+    shim: bool = False,
+    lock_timeout: float = 60.0,
+    progress: Progress | None = None,
+) -> ApplyOutcome:
+    """Apply pending migrations, then changed repeatable definitions, one transaction per file."""
+    from sqlkit.engines.base import parse_dsn
+    from sqlkit.engines.shim import install_shim
+    from sqlkit.migrate.apply import apply_files
+
+    settings = _settings(settings)
+    server = parse_dsn(dsn)
+    installed = False
+    with server.session() as conn:
+        if shim and not dry_run:
+            installed = install_shim(conn, settings.target, settings.exposed_schemas)
+        result = apply_files(
+            conn, settings, dry_run=dry_run, lock_timeout=lock_timeout, progress=progress
+        )
+    return ApplyOutcome(result, server.url(with_password=False), installed)
+
+
+def status(dsn: str, *, settings: Settings | None = None) -> list[StatusRow]:
+    """Applied, pending, changed, renamed, outdated, failed and missing-locally files."""
+    from sqlkit.engines.base import parse_dsn
+    from sqlkit.migrate.apply import status as read_status
+
+    settings = _settings(settings)
+    with parse_dsn(dsn).session() as conn:
+        return read_status(conn, settings)
+
+
+def repair(dsn: str, *, settings: Settings | None = None, lock_timeout: float = 60.0) -> list[str]:
+    """Accept the current checksums and names of applied files; forget failed attempts."""
+    from sqlkit.engines.base import parse_dsn
+    from sqlkit.migrate.apply import repair as do_repair
+
+    settings = _settings(settings)
+    with parse_dsn(dsn).session() as conn:
+        return do_repair(conn, settings, lock_timeout=lock_timeout)
+
+
+# ---------------------------------------------------------------------------- verify
+def verify(
+    *,
+    settings: Settings | None = None,
+    engine: str | None = None,
+    dsn: str | None = None,
+    keep: bool = False,
+    jobs: int | None = None,
+    test_timeout: float | None = None,
+    on_step: Step | None = None,
+    on_result: Callable[[TestResult], None] | None = None,
+) -> VerifyResult:
+    """Everything of the project in a disposable Postgres, the live checks, then its tests."""
+    from sqlkit.verify.runner import verify as run_verify
+
+    return run_verify(
+        _settings(settings),
+        engine_name=engine,
+        dsn=dsn,
+        keep=keep,
+        jobs=jobs,
+        on_step=on_step,
+        on_result=on_result,
+        test_timeout=test_timeout,
+    )
+
+
+def init(path: Path, *, target: str = "supabase", force: bool = False) -> list[Path]:
+    """Scaffold a project that lints clean and verifies green."""
+    from sqlkit.scaffold import init_project
+
+    return init_project(path, target=target, force=force)
+
+
+# ------------------------------------------------------------------------- templates
+def new(
+    kind: str,
+    name: str,
+    params: dict[str, Any],
+    *,
+    settings: Settings | None = None,
+    force: bool = False,
+    write: bool = True,
+) -> NewResult:
+    """Render template `kind` as `name` into the folder it belongs in (`write=False`: only
+    render it; the result's path is then `-`)."""
+    from sqlkit.render.render import HEADER, NewResult, Renderer, new_file
+
+    settings = _settings(settings)
+    if write:
+        return new_file(settings, kind, name, params, force=force)
+    renderer = Renderer(settings)
+    if "name" in renderer.spec(kind).params and "name" not in params:
+        params = {**params, "name": name}
+    text = HEADER.format(how=f"new {kind} {name}", kind=kind)
+    return NewResult(Path("-"), text + renderer.render_template(kind, params))
+
+
+def templates(*, settings: Settings | None = None) -> dict[str, TemplateSpec]:
+    """The built-in templates and the project's, by kind."""
+    from sqlkit.render.render import Renderer
+
+    return Renderer(_settings(settings)).templates
+
+
+def template(kind: str, *, settings: Settings | None = None) -> TemplateSpec:
+    from sqlkit.render.render import Renderer
+
+    return Renderer(_settings(settings)).spec(kind)
+
+
+def render(*, settings: Settings | None = None, check: bool = False) -> list[RenderOutcome]:
+    """Render every `*.sql.j2` source to its `.sql` twin (with `check`: only compare)."""
+    from sqlkit.render.render import render_project
+
+    return render_project(_settings(settings), check=check)
+
+
+# ----------------------------------------------------------------------- live databases
+def diff(
     dsn: str,
     *,
     settings: Settings | None = None,
     schemas: Sequence[str] = (),
-    engine_name: str | None = None,
+    engine: str | None = None,
     scratch_dsn: str | None = None,
-    on_step: Callable[[str], None] | None = None,
+    emit_sql: Path | None = None,
+    allow_drop: bool = False,
+    on_step: Step | None = None,
 ) -> DiffResult:
-    """Compare what is deployed at `dsn` with the project applied to a scratch database."""
+    """Compare what is deployed at `dsn` with the project built in a scratch database;
+    with `emit_sql`, write the SQL that brings the database to git's state."""
     import time
 
-    from sqlkit.catalog.desired import desired_snapshot
-    from sqlkit.catalog.diff import compare
-    from sqlkit.catalog.snapshot import take_snapshot
     from sqlkit.engines.base import parse_dsn
+    from sqlkit.live.compare import compare
+    from sqlkit.live.desired import desired_snapshot
+    from sqlkit.live.emit import emit_sql as render_sql
+    from sqlkit.live.snapshot import take_snapshot
 
-    settings = settings or load_settings()
+    settings = _settings(settings)
     step = on_step or (lambda _: None)
     started = time.perf_counter()
     step("reading the database")
@@ -95,7 +264,7 @@ def diff_database(
         actual = take_snapshot(conn, schemas)
     introspected = time.perf_counter() - started
     expected = desired_snapshot(
-        settings, schemas, engine_name=engine_name, scratch_dsn=scratch_dsn, on_step=on_step
+        settings, schemas, engine_name=engine, scratch_dsn=scratch_dsn, on_step=on_step
     )
     desired = time.perf_counter() - started - introspected
     unknown = sorted(set(schemas) - actual.schemas - expected.schemas)
@@ -111,32 +280,22 @@ def diff_database(
         "desired": desired,
         "total": time.perf_counter() - started,
     }
+    if emit_sql is not None:
+        try:
+            emit_sql.write_text(render_sql(result, actual, allow_drop=allow_drop), "utf-8")
+        except OSError as exc:
+            raise InputError(
+                f"--emit-sql {emit_sql}: {exc.strerror}", hint="pick a writable path"
+            ) from None
     return result
 
 
-def pull_database(
-    dsn: str,
-    into: Path,
-    *,
-    schemas: Sequence[str] = (),
-    force: bool = False,
-) -> list[Path]:
-    """Write every deployed function, view, trigger, policy and RLS flag as a file under `into`."""
-    from sqlkit.catalog.pull import write_files
-    from sqlkit.catalog.snapshot import take_snapshot
+def pull(dsn: str, into: Path, *, schemas: Sequence[str] = (), force: bool = False) -> list[Path]:
+    """Write every deployed function, view, trigger, policy and table access rule as a file."""
     from sqlkit.engines.base import parse_dsn
+    from sqlkit.live.pull import write_files
+    from sqlkit.live.snapshot import take_snapshot
 
     with parse_dsn(dsn).session() as conn:
         snapshot = take_snapshot(conn, schemas)
     return write_files(snapshot, into, force=force)
-
-
-def list_rules() -> list[Rule]:
-    return list(load_rules().values())
-
-
-def describe_rule(code: str) -> Rule:
-    found = get_rule(code)
-    if found is None:
-        raise InputError(f"unknown rule {code!r}", hint="`sqlkit rules` lists every code")
-    return found

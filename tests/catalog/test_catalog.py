@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sqlkit.api import lint_paths
+from sqlkit.api import lint as lint_paths
 from sqlkit.config import load_settings
 from sqlkit.render.render import render_project
 from sqlkit.verify.runner import verify

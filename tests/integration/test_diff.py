@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from sqlkit.api import diff_database, pull_database
-from sqlkit.catalog.desired import desired_snapshot
-from sqlkit.catalog.diff import compare, emit_sql
-from sqlkit.catalog.snapshot import Snapshot, take_snapshot
+from sqlkit.api import diff as diff_database
+from sqlkit.api import pull as pull_database
 from sqlkit.config import load_settings
+from sqlkit.live.compare import compare
+from sqlkit.live.desired import desired_snapshot
+from sqlkit.live.emit import emit_sql
+from sqlkit.live.snapshot import Snapshot, take_snapshot
 from sqlkit.testing import SqlkitServer
 from tests.integration.conftest import run_cli, write
 
@@ -82,7 +84,7 @@ def execute(sqlkit_server: SqlkitServer, db: str, sql: str) -> None:
 
 
 def found(result: object) -> list[tuple[str, str, str, list[str]]]:
-    from sqlkit.catalog.diff import DiffResult
+    from sqlkit.live.compare import DiffResult
 
     assert isinstance(result, DiffResult)
     return sorted(
@@ -206,7 +208,7 @@ def test_pull_then_diff_is_clean(
     result = diff_database(
         url,
         settings=load_settings(project),
-        engine_name="dsn",
+        engine="dsn",
         scratch_dsn=sqlkit_server.server.url(),
     )
     assert found(result) == []
@@ -337,7 +339,7 @@ def test_schema_option_limits_the_comparison(sqlkit_server: SqlkitServer, catalo
         sqlkit_server.server.url(catalog_db),
         settings=load_settings(ROOT),
         schemas=["public"],
-        engine_name="dsn",
+        engine="dsn",
         scratch_dsn=sqlkit_server.server.url(),
     )
     assert found(result) == []

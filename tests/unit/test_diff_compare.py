@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sqlkit.catalog.diff import compare, emit_sql
-from sqlkit.catalog.snapshot import DbObject, Snapshot, privileges_text
+from sqlkit.live.compare import compare
+from sqlkit.live.emit import emit_sql
+from sqlkit.live.snapshot import DbObject, Snapshot, privileges_text
 
 ALL_17 = frozenset({"select", "insert", "update", "delete", "truncate", "references", "trigger"})
 
@@ -56,7 +57,7 @@ def test_privilege_changes_are_granted_and_revoked_role_by_role() -> None:
 
 
 def test_pulled_file_names_never_collide() -> None:
-    from sqlkit.catalog.pull import planned_files
+    from sqlkit.live.pull import planned_files
 
     views = {
         ("view", name): DbObject(

@@ -123,7 +123,7 @@ def test_nasty_inputs() -> None:
 @FAST
 @given(st.one_of(st.text(max_size=300), st.lists(SQL_PIECES, max_size=60).map(" ".join)))
 def test_diff_normalisation_never_raises(text: str) -> None:
-    from sqlkit.catalog.normalise import canonical_body, canonical_expression
+    from sqlkit.live.normalise import canonical_body, canonical_expression
 
     for language in ("sql", "plpgsql", "c"):
         assert isinstance(canonical_body(language, text, None), str)

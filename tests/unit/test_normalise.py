@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlkit.catalog.normalise import (
+from sqlkit.live.normalise import (
     canonical_atomic,
     canonical_body,
     canonical_expression,

@@ -38,7 +38,11 @@ def test_only_model_statements_get_parse_trees() -> None:
     source = Source(
         "x.sql", "insert into t values (1);\ngrant select on t to anon;\nSET search_path = app;"
     )
-    assert [s.kind for s in parse_statements(source, kinds=KINDS)] == ["", "GrantStmt", "VariableSetStmt"]
+    assert [s.kind for s in parse_statements(source, kinds=KINDS)] == [
+        "",
+        "GrantStmt",
+        "VariableSetStmt",
+    ]
 
 
 def test_rejected_statement_does_not_stop_the_rest() -> None:

@@ -53,9 +53,9 @@ def main(
 
 
 try:
-    from sqlkit.cli import catalog as _catalog
     from sqlkit.cli import db as _db
     from sqlkit.cli import lint as _lint
+    from sqlkit.cli import live as _live
     from sqlkit.cli import render as _render
 except KeyboardInterrupt:
     sys.stderr.write("interrupted\n")
@@ -64,6 +64,6 @@ except KeyboardInterrupt:
 _lint.register(app)
 _db.register(app)
 _render.register(app)
-_catalog.register(app)
+_live.register(app)
 
 __all__ = ["app", "main"]

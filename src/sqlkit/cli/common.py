@@ -163,6 +163,27 @@ LockOption = typer.Option(
     help="Seconds to wait for another apply to finish (0: forever).",
     callback=_lock_timeout,
 )
+
+
+def choice(value: str, allowed: tuple[str, ...], option: str) -> str:
+    if value not in allowed:
+        raise InputError(f"unknown {option} {value!r}", hint=f"use {', '.join(allowed)}")
+    return value
+
+
+def _engine(value: str | None) -> str | None:
+    from sqlkit.config import ENGINE_NAMES
+
+    return None if value is None else choice(value, ENGINE_NAMES, "--engine")
+
+
+EngineOption = typer.Option(
+    None,
+    "--engine",
+    "-e",
+    help="embedded (default), local, docker or dsn; also $SQLKIT_ENGINE or `engine` in the config.",
+    callback=_engine,
+)
 VerboseOption = typer.Option(
     False, "--verbose", "-v", help="On an internal error, print the traceback."
 )

@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
 
+from sqlkit import api
 from sqlkit.cli.common import (
     ConfigOption,
     DsnOption,
+    EngineOption,
     LockOption,
     VerboseOption,
     checked_timeout,
+    choice,
     dsn_or_env,
     settings_from,
     terminate_on_sigterm,
     writable,
 )
 from sqlkit.cli.common import console as make_console
-from sqlkit.engines.base import mask_dsn, parse_dsn
-from sqlkit.errors import InputError, VerificationFailed
+from sqlkit.errors import InputError
+
+if TYPE_CHECKING:
+    from sqlkit.files import MigrationFile
 
 console = make_console()
 err = make_console(stderr=True)
@@ -42,69 +46,54 @@ def apply_command(
 
     Example: sqlkit apply --dsn postgresql://postgres@localhost:5432/app
     """
-    from sqlkit.engines.shim import install_shim
-    from sqlkit.files import MigrationFile
-    from sqlkit.migrate.apply import apply_files
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from sqlkit.migrate.reporters import write_plan
 
     terminate_on_sigterm()
     settings = settings_from(config)
-    server = parse_dsn(dsn_or_env(dsn))
-    with server.session() as conn:
-        if shim and not dry_run and install_shim(conn, settings.target, settings.exposed_schemas):
-            err.print(f"installed the {settings.target} shim")
-        if dry_run:
-            result = apply_files(conn, settings, dry_run=True, lock_timeout=lock_timeout)
-            _print_plan(result.plan)
-            return
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=dry_run or not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("applying", total=None)
 
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-            disable=not err.is_terminal,
-        ) as bar:
-            task = bar.add_task("applying", total=None)
+        def progress(file: MigrationFile, state: str, ms: int) -> None:
+            if state == "start":
+                bar.update(task, description=f"applying {file.display}")
+                return
+            bar.advance(task)
+            # printed as each file commits: an interrupted run has said what it kept
+            out = bar.console if err.is_terminal and console.is_terminal else console
+            out.print(f"applied {file.display} [dim]({ms} ms)[/dim]")
 
-            def progress(file: MigrationFile, state: str, ms: int) -> None:
-                if state == "start":
-                    bar.update(task, description=f"applying {file.display}")
-                else:
-                    bar.advance(task)
-                    # printed as each file commits: an interrupted run has said what it kept
-                    out = bar.console if err.is_terminal and console.is_terminal else console
-                    out.print(f"applied {file.display} [dim]({ms} ms)[/dim]")
-
-            result = apply_files(conn, settings, lock_timeout=lock_timeout, progress=progress)
-    for row in result.plan.missing_locally:
+        outcome = api.apply(
+            dsn_or_env(dsn),
+            settings=settings,
+            dry_run=dry_run,
+            shim=shim,
+            lock_timeout=lock_timeout,
+            progress=progress,
+        )
+    if outcome.shim_installed:
+        err.print(f"installed the {settings.target} shim")
+    if dry_run:
+        write_plan(outcome.result.plan, sys.stdout)
+        return
+    for row in outcome.result.plan.missing_locally:
         err.print(
             f"[yellow]warning:[/yellow] version {row.version} ({row.name}) is applied but its file is gone"
         )
-    if not result.applied:
+    applied = len(outcome.result.applied)
+    if not applied:
         console.print("nothing to apply: the database is up to date")
     else:
-        console.print(
-            f"[green]applied {len(result.applied)} file(s)[/green] to "
-            f"{mask_dsn(server.url(with_password=False))}"
-        )
-
-
-def _print_plan(plan: object) -> None:
-    from sqlkit.migrate.apply import Plan
-
-    assert isinstance(plan, Plan)
-    if plan.changed:
-        for file, _ in plan.changed:
-            console.print(
-                f"[red]changed after apply[/red] {file.display} (apply will refuse; see `sqlkit repair`)"
-            )
-    if not plan.to_run:
-        console.print("nothing to apply: the database is up to date")
-    for item in plan.to_run:
-        console.print(f"would {item.action} {item.file.display}")
+        console.print(f"[green]applied {applied} file(s)[/green] to {outcome.target}")
 
 
 def status_command(
@@ -113,38 +102,13 @@ def status_command(
     config: Path | None = ConfigOption,
     verbose: bool = VerboseOption,
 ) -> None:
-    """Show applied, pending, changed, outdated and missing-locally files. Exits 1 on drift."""
-    from sqlkit.migrate.apply import status
+    """Show applied, pending, changed, renamed, outdated and missing-locally files. Exits 1 on drift."""
+    from sqlkit.migrate.reporters import STATUS_FORMATS, drifted, write_status
 
-    if fmt not in ("table", "json"):
-        raise InputError(f"unknown format {fmt!r}", hint="use table or json")
-    settings = settings_from(config)
-    server = parse_dsn(dsn_or_env(dsn))
-    with server.session() as conn:
-        rows = status(conn, settings)
-    if fmt == "json":
-        typer.echo(json.dumps([row.__dict__ for row in rows], indent=2))
-    else:
-        table = Table("kind", "version", "name", "state", "applied at", box=None)
-        colors = {
-            "applied": "green",
-            "pending": "yellow",
-            "changed": "red",
-            "renamed": "red",
-            "failed": "red",
-            "outdated": "yellow",
-            "missing-locally": "magenta",
-        }
-        for row in rows:
-            table.add_row(
-                row.kind,
-                row.version or "",
-                row.name,
-                f"[{colors[row.state]}]{row.state}[/]",
-                row.applied_at or "",
-            )
-        console.print(table)
-    if any(row.state in ("changed", "renamed") for row in rows):
+    choice(fmt, STATUS_FORMATS, "format")
+    rows = api.status(dsn_or_env(dsn), settings=settings_from(config))
+    write_status(rows, fmt, sys.stdout)
+    if drifted(rows):
         raise typer.Exit(1)
 
 
@@ -154,23 +118,14 @@ def repair_command(
     config: Path | None = ConfigOption,
     verbose: bool = VerboseOption,
 ) -> None:
-    """Accept the current checksums of changed migrations and forget failed attempts."""
-    from sqlkit.migrate.apply import repair
-
-    settings = settings_from(config)
-    server = parse_dsn(dsn_or_env(dsn))
-    with server.session() as conn:
-        done = repair(conn, settings, lock_timeout=lock_timeout)
-    for line in done:
+    """Accept the current checksums and names of applied migrations; forget failed attempts."""
+    done = api.repair(dsn_or_env(dsn), settings=settings_from(config), lock_timeout=lock_timeout)
+    for line in done or ["nothing to repair"]:
         console.print(line)
-    if not done:
-        console.print("nothing to repair")
 
 
 def verify_command(
-    engine: str | None = typer.Option(
-        None, "--engine", "-e", help="embedded (default), local, docker or dsn."
-    ),
+    engine: str | None = EngineOption,
     dsn: str | None = typer.Option(
         None, "--dsn", help="For --engine dsn: the server to use (a throwaway database is created)."
     ),
@@ -193,46 +148,23 @@ def verify_command(
     Example: sqlkit verify --junit verify.xml
     """
     from sqlkit.verify.junit import write_junit
-    from sqlkit.verify.runner import TestResult, verify
+    from sqlkit.verify.reporters import failure, test_line, write_summary
 
     terminate_on_sigterm()
     settings = settings_from(config)
-    if engine is not None and engine not in ("embedded", "local", "docker", "dsn"):
-        raise InputError(f"unknown engine {engine!r}", hint="use embedded, local, docker or dsn")
     if junit is not None:
         writable(junit, "--junit")
-
-    def on_result(result: TestResult) -> None:
-        mark = "[green]pass[/green]" if result.passed else "[red]FAIL[/red]"
-        err.print(f"  {mark} {result.path} [dim]({result.seconds * 1000:.0f} ms)[/dim]")
-
-    result = verify(
-        settings,
-        engine_name=engine,
+    result = api.verify(
+        settings=settings,
+        engine=engine,
         dsn=dsn,
         keep=keep,
         jobs=jobs,
-        on_step=lambda s: err.print(f"[dim]· {s}[/dim]"),
-        on_result=on_result,
         test_timeout=test_timeout,
+        on_step=lambda s: err.print(f"[dim]· {s}[/dim]"),
+        on_result=lambda test: err.print(test_line(test)),
     )
-    for finding in result.live_findings:
-        console.print(
-            f"[{'red' if finding.severity == 'error' else 'yellow'}]live {finding.severity}[/] "
-            f"{finding.path}: {finding.code} {finding.message}",
-            soft_wrap=True,
-        )
-    failures = [test for test in result.tests if not test.passed]
-    for test in failures:
-        where = f"{test.path}:{test.line}" if test.line else test.path
-        console.print(f"[red]FAIL[/red] {where}: {test.message}", soft_wrap=True)
-    objects = ", ".join(f"{v} {k}" for k, v in result.objects.items())
-    passed = sum(1 for t in result.tests if t.passed)
-    console.print(
-        f"{'[green]verified[/green]' if result.ok else '[red]verification failed[/red]'}: "
-        f"{result.applied} file(s) applied ({objects}) on {result.engine} PostgreSQL {result.server_version}; "
-        f"{passed}/{len(result.tests)} test file(s) passed in {result.timings.get('total', 0):.2f}s"
-    )
+    write_summary(result, sys.stdout)
     if junit is not None:
         try:
             write_junit(result, junit)
@@ -241,18 +173,12 @@ def verify_command(
                 f"--junit {junit}: {exc.strerror}", hint="pick a writable path"
             ) from None
     if result.dsn:
-        print(f"SQLKIT_DSN={result.dsn}")
-        sys.stdout.flush()
+        print(f"SQLKIT_DSN={result.dsn}", flush=True)
         stop = f"; stop it with: kill {result.server_pid}" if result.server_pid else ""
         err.print(f'the server keeps running; connect with: psql "$SQLKIT_DSN"{stop}')
-    if not result.ok:
-        live_errors = sum(1 for f in result.live_findings if f.severity == "error")
-        problems = []
-        if len(result.tests) - passed:
-            problems.append(f"{len(result.tests) - passed} test file(s) failed")
-        if live_errors:
-            problems.append(f"{live_errors} error(s) from the live checks")
-        raise VerificationFailed("; ".join(problems))
+    problem = failure(result)
+    if problem is not None:
+        raise problem
 
 
 def init_command(
@@ -269,10 +195,7 @@ def init_command(
     supabase/migrations by walking up from the current folder, uses
     supabase/migrations as its migrations and targets supabase.
     """
-    from sqlkit.scaffold import init_project
-
-    written = init_project(path, target=target, force=force)
-    for file in written:
+    for file in api.init(path, target=target, force=force):
         console.print(f"created {file}")
     console.print(f"\nnext: cd {path} && sqlkit lint && sqlkit verify")
 

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sqlkit import api
-from sqlkit.cli.common import VerboseOption, writable
+from sqlkit.cli.common import VerboseOption, choice, writable
 from sqlkit.config import load_settings
 from sqlkit.errors import InputError
 from sqlkit.lint.reporters import FORMATS, report
@@ -67,12 +67,10 @@ def lint_command(
 
     Example: sqlkit lint migrations/ functions/ --format sarif -o sqlkit.sarif
     """
-    if fmt not in FORMATS:
-        raise InputError(f"unknown format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
-    if fail_on not in ("error", "warning", "info", "never"):
-        raise InputError(f"unknown --fail-on {fail_on!r}", hint="use error, warning, info or never")
-    if target is not None and target not in ("supabase", "postgres"):
-        raise InputError(f"unknown --target {target!r}", hint="use supabase or postgres")
+    choice(fmt, FORMATS, "format")
+    choice(fail_on, ("error", "warning", "info", "never"), "--fail-on")
+    if target is not None:
+        choice(target, ("supabase", "postgres"), "--target")
     if output is not None:
         writable(output, "--output")  # before the work, not after it
     settings = load_settings(config_file=config)
@@ -89,7 +87,7 @@ def lint_command(
         )
     else:
         stdin_data = sys.stdin.buffer.read() if paths and "-" in paths else None
-        result = api.lint_paths(
+        result = api.lint(
             paths or [],
             settings=settings,
             select=_codes(select),
@@ -98,7 +96,7 @@ def lint_command(
             jobs=jobs,
             cache=not no_cache,
         )
-    rules = {r.code: r for r in api.list_rules()}
+    rules = {r.code: r for r in api.rules()}
     if output is not None:
         try:
             with output.open("w", encoding="utf-8") as handle:
@@ -122,7 +120,7 @@ def rules_command(
     verbose: bool = VerboseOption,
 ) -> None:
     """List every rule: code, name, default severity and what it checks."""
-    rules = api.list_rules()
+    rules = api.rules()
     if fmt == "json":
         import json
 
@@ -164,7 +162,7 @@ def rule_command(
     """Print one rule's documentation."""
     from rich.markdown import Markdown
 
-    found = api.describe_rule(code)
+    found = api.rule(code)
     console = Console()
     console.print(f"[bold]{found.code} {found.name}[/bold] (default severity: {found.severity})\n")
     console.print(Markdown(found.doc))

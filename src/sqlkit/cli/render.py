@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from sqlkit import api
 from sqlkit.cli.common import VerboseOption
 from sqlkit.cli.common import console as make_console
 from sqlkit.config import load_settings
@@ -35,23 +36,16 @@ def new_command(
 
     Example: sqlkit new rpc-json get_dashboard --set query="select jsonb_build_object('n', count(*)) from public.students"
     """
-    from sqlkit.render.render import HEADER, Renderer, new_file, parse_sets
+    from sqlkit.render.render import parse_sets
 
     settings = load_settings(config_file=config)
-    params = parse_sets(sets or [])
+    result = api.new(
+        kind, name, parse_sets(sets or []), settings=settings, force=force, write=not stdout
+    )
     if stdout:
-        renderer = Renderer(settings)
-        spec = renderer.spec(kind)
-        if "name" in spec.params and "name" not in params:
-            params["name"] = name
-        typer.echo(
-            HEADER.format(how=f"new {kind} {name}", kind=kind)
-            + renderer.render_template(kind, params),
-            nl=False,
-        )
-        return
-    result = new_file(settings, kind, name, params, force=force)
-    console.print(f"wrote {result.path.relative_to(settings.root)}")
+        typer.echo(result.text, nl=False)
+    else:
+        console.print(f"wrote {result.path.relative_to(settings.root)}")
 
 
 def render_command(
@@ -64,10 +58,8 @@ def render_command(
     verbose: bool = VerboseOption,
 ) -> None:
     """Render every *.sql.j2 source to its .sql twin, deterministically."""
-    from sqlkit.render.render import render_project
-
     settings = load_settings(config_file=config)
-    outcomes = render_project(settings, check=check)
+    outcomes = api.render(settings=settings, check=check)
     stale = [o for o in outcomes if o.changed]
     for outcome in stale:
         rel = outcome.target.relative_to(settings.root)
@@ -88,18 +80,16 @@ def templates_command(
     verbose: bool = VerboseOption,
 ) -> None:
     """List the templates (built-in and the project's), or one template's parameters."""
-    from sqlkit.render.render import Renderer
-
-    renderer = Renderer(load_settings(config_file=config))
+    settings = load_settings(config_file=config)
     if kind is None:
         table = Table("template", "folder", "what it renders", box=None)
-        for name, spec in sorted(renderer.templates.items()):
+        for name, spec in sorted(api.templates(settings=settings).items()):
             table.add_row(
                 name + ("" if spec.builtin else " (project)"), spec.folder, spec.description
             )
         console.print(table)
         return
-    spec = renderer.spec(kind)
+    spec = api.template(kind, settings=settings)
     console.print(f"[bold]{kind}[/bold]: {spec.description}\n")
     table = Table("parameter", "type", "default", "meaning", box=None)
     for param in spec.params.values():

@@ -124,8 +124,8 @@ def count_objects(server: Server, dbname: str) -> dict[str, int]:
 
 def live_checks(server: Server, dbname: str, settings: Settings) -> list[Finding]:
     """`lint --dsn` on the scratch database: actual privileges, what really got deployed."""
-    from sqlkit.catalog.introspect import introspect
     from sqlkit.lint.engine import lint_model
+    from sqlkit.live.introspect import introspect
 
     with server.connect(dbname) as conn:
         model = introspect(conn, settings.target)

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sqlkit.catalog.diff import definition_sql
-from sqlkit.catalog.snapshot import DbObject, Snapshot
 from sqlkit.errors import InputError
+from sqlkit.live.emit import definition_sql
+from sqlkit.live.snapshot import DbObject, Snapshot
 
 FOLDERS = {
     "view": "01_views",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from sqlkit.catalog.snapshot import Snapshot, take_snapshot
 from sqlkit.config import Settings
 from sqlkit.engines import resolve
 from sqlkit.errors import BuildError, MigrationError
 from sqlkit.files import discover
+from sqlkit.live.snapshot import Snapshot, take_snapshot
 from sqlkit.migrate.build import build
 
 

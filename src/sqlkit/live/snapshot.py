@@ -14,8 +14,8 @@ from typing import Any
 
 import psycopg
 
-from sqlkit.catalog.introspect import managed_filter, not_extension_member
-from sqlkit.catalog.normalise import canonical_body, canonical_expression, canonical_sql
+from sqlkit.live.introspect import managed_filter, not_extension_member
+from sqlkit.live.normalise import canonical_body, canonical_expression, canonical_sql
 from sqlkit.model.extract import normalise_search_path
 
 DEPLOYER = "(deployer)"
