@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from sqlkit.data import rule_options
 from sqlkit.errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -28,9 +29,6 @@ def cache_dir() -> Path:
     return Path(base)
 
 
-DEFAULT_ALLOWED_SEARCH_PATHS = ("", "pg_catalog", "pg_catalog, pg_temp")
-
-
 @dataclass(frozen=True)
 class Settings:
     """Every setting sqlkit reads, with the defaults of SPEC §2."""
@@ -46,7 +44,6 @@ class Settings:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     severity: dict[str, str] = field(default_factory=dict)
-    allowed_search_paths: tuple[str, ...] = DEFAULT_ALLOWED_SEARCH_PATHS
     vars: dict[str, Any] = field(default_factory=dict)
     postgres_version: int = 18
     engine: EngineName = "embedded"
@@ -54,12 +51,20 @@ class Settings:
     docker_image: str | None = None
     tests: str = "tests/sql"
     seed: str = "tests/seed"
-    auth_hooks: tuple[str, ...] = ()
+    rule_options: dict[str, tuple[str, ...]] = field(default_factory=dict)  # declared by rules
     test_timeout: float = 60.0
     configured: frozenset[str] = frozenset()  # keys the configuration file set explicitly
 
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def option(self, name: str) -> tuple[str, ...]:
+        """A rule option's value: configured, else the default the rule declares."""
+        if name in self.rule_options:
+            return self.rule_options[name]
+        declared = rule_options()[name]["default"]
+        assert isinstance(declared, list)
+        return tuple(declared)
 
     def folder(self, name: str) -> Path:
         return self.root / str(getattr(self, name))
@@ -103,7 +108,9 @@ def settings_from_table(table: dict[str, Any], root: Path, config_file: Path | N
     """Validate a `[tool.sqlkit]` table; unknown keys and bad values name key and file."""
     where = str(config_file) if config_file else "configuration"
     values: dict[str, Any] = {"root": root, "config_file": config_file}
-    known = {f for f in Settings.__dataclass_fields__ if f not in ("root", "config_file")}
+    options = rule_options()
+    internal = ("root", "config_file", "configured", "rule_options")
+    known = {f for f in Settings.__dataclass_fields__ if f not in internal} | set(options)
     for key, value in table.items():
         if key not in known:
             raise ConfigError(
@@ -116,7 +123,9 @@ def settings_from_table(table: dict[str, Any], root: Path, config_file: Path | N
                     f'{where}: `target` must be "supabase" or "postgres", got {value!r}'
                 )
             values[key] = value
-        elif key in ("exposed_schemas", "select", "ignore", "allowed_search_paths", "auth_hooks"):
+        elif key in options:
+            values.setdefault("rule_options", {})[key] = _string_list(value, key, where)
+        elif key in ("exposed_schemas", "select", "ignore"):
             items = _string_list(value, key, where)
             if key in ("select", "ignore"):
                 items = tuple(item.upper() for item in items)

@@ -14,7 +14,7 @@ def test_defaults_without_config(tmp_path: Path) -> None:
     settings = load_settings(tmp_path)
     assert settings.target == "supabase"
     assert settings.exposed_schemas == ("public",)
-    assert settings.allowed_search_paths == ("", "pg_catalog", "pg_catalog, pg_temp")
+    assert settings.option("allowed_search_paths") == ("", "pg_catalog", "pg_catalog, pg_temp")
 
 
 def test_pyproject_found_walking_up(tmp_path: Path) -> None:

@@ -7,44 +7,25 @@ from pathlib import Path
 from sqlkit.lint.docs import SECTIONS, expected_files
 from sqlkit.lint.registry import load_rules
 
-# Codes and names are public API: changing this table must be a deliberate act.
-FROZEN = {
-    "SK000": ("parse-error", "error"),
-    "SK001": ("unknown-suppression", "warning"),
-    "SK101": ("function-search-path-missing", "warning"),
-    "SK102": ("function-search-path-unsafe", "warning"),
-    "SK103": ("security-definer-without-reason", "warning"),
-    "SK104": ("security-definer-exposed", "error"),
-    "SK105": ("revoke-ineffective", "error"),
-    "SK106": ("unresolvable-under-empty-search-path", "error"),
-    "SK107": ("unqualified-reference", "warning"),
-    "SK108": ("volatility-violation", "error"),
-    "SK109": ("volatility-could-be-stable", "info"),
-    "SK110": ("security-definer-without-authorization", "error"),
-    "SK111": ("dynamic-sql-concatenation", "error"),
-    "SK112": ("raise-format-mismatch", "warning"),
-    "SK113": ("select-star-in-function", "warning"),
-    "SK114": ("offset-pagination", "warning"),
-    "SK201": ("rls-disabled", "error"),
-    "SK202": ("rls-enabled-no-policy", "info"),
-    "SK203": ("policy-without-rls", "error"),
-    "SK204": ("policy-auth-call-per-row", "warning"),
-    "SK205": ("policy-always-true", "warning"),
-    "SK206": ("multiple-permissive-policies", "warning"),
-    "SK207": ("policy-missing-role", "warning"),
-    "SK208": ("policy-user-metadata", "error"),
-    "SK209": ("security-definer-view", "error"),
-    "SK210": ("auth-users-exposed", "error"),
-    "SK301": ("auth-hook-privileges", "error"),
-    "SK302": ("auth-hook-security-definer", "warning"),
-}
+ROOT = Path(__file__).resolve().parent.parent.parent
+FROZEN_FILE = ROOT / "tests" / "rules" / "frozen.txt"
+
+
+def frozen() -> dict[str, tuple[str, str]]:
+    rows = [
+        line.split()
+        for line in FROZEN_FILE.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    return {code: (name, severity) for code, name, severity in rows}
+
 
 DOCS = Path(__file__).resolve().parent.parent.parent / "docs" / "rules"
 
 
 def test_codes_names_and_severities_are_frozen() -> None:
     rules = load_rules()
-    assert {code: (r.name, r.severity) for code, r in rules.items()} == FROZEN
+    assert {code: (r.name, r.severity) for code, r in rules.items()} == frozen()
 
 
 def test_every_rule_module_is_named_after_its_rule() -> None:
@@ -74,3 +55,32 @@ def test_generated_rule_docs_are_fresh() -> None:
         )
     extra = {p.name for p in DOCS.glob("*.md")} - set(expected_files())
     assert not extra, f"docs/rules has files for no rule: {extra}"
+
+
+def _sql_block(section: str) -> str | None:
+    import re
+
+    match = re.search(r"```sql\n(.*?)```", section, re.S)
+    return match.group(1) if match else None
+
+
+def test_every_example_fires_its_rule_and_its_fix_does_not() -> None:
+    from tests.conftest import lint_text
+
+    for code, rule in load_rules().items():
+        example = _sql_block(rule.section("Example"))
+        assert example, f"{code}: the Example section has no ```sql block"
+        fired = [f.code for f in lint_text(example).findings]
+        assert code in fired, f"{code}: its Example does not fire it (found {fired})"
+        fixed = _sql_block(rule.section("Use instead"))
+        assert fixed, f"{code}: the Use instead section has no ```sql block"
+        still = [f.code for f in lint_text(fixed).findings]
+        assert code not in still, f"{code}: its Use instead block fires it"
+
+
+def test_rule_options_data_is_fresh() -> None:
+    from sqlkit.lint.docs import OPTIONS_FILE, options_json
+
+    assert OPTIONS_FILE.read_text(encoding="utf-8") == options_json(), (
+        "src/sqlkit/data/rule_options.json is stale: run `make docs`"
+    )

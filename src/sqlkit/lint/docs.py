@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlkit.lint.registry import Rule, load_rules
+from sqlkit.lint.registry import Rule, declared_options, load_rules
 
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
 
@@ -18,6 +18,12 @@ def rule_page(rule: Rule) -> str:
         "",
         rule.doc.strip(),
         "",
+        *(
+            f"Setting: `{option.name}` (a list of strings; default "
+            f"`{list(option.default)!r}`): {option.help}."
+            for option in rule.options
+        ),
+        *([""] if rule.options else []),
         f"Help shown with each finding: {rule.help}",
         "",
         "_Generated from the rule's docstring by `make docs`; do not edit by hand._",
@@ -52,6 +58,16 @@ def expected_files() -> dict[str, str]:
     return files
 
 
+OPTIONS_FILE = Path(__file__).resolve().parent.parent / "data" / "rule_options.json"
+
+
+def options_json() -> str:
+    """What `sqlkit/data/rule_options.json` must hold: the options rules declare."""
+    import json
+
+    return json.dumps(declared_options(), indent=2, ensure_ascii=False) + "\n"
+
+
 def write_docs(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -63,4 +79,6 @@ def write_docs(folder: Path) -> list[Path]:
         path = folder / name
         path.write_text(text, encoding="utf-8")
         written.append(path)
+    OPTIONS_FILE.write_text(options_json(), encoding="utf-8")
+    written.append(OPTIONS_FILE)
     return written

@@ -21,6 +21,21 @@ Check = Callable[["LintContext"], Iterable["Finding"]]
 
 
 @dataclass(frozen=True)
+class RuleOption:
+    """A setting a rule reads, declared by the rule: `[tool.sqlkit] <name> = [...]`.
+
+    `make docs` writes every declared option to `sqlkit/data/rule_options.json`,
+    which is how the configuration knows the key (and its default) without
+    importing any rule.
+    """
+
+    name: str
+    default: tuple[str, ...]
+    help: str
+    type: str = "strings"  # a list of strings: the only kind rules need so far
+
+
+@dataclass(frozen=True)
 class Rule:
     code: str
     name: str
@@ -28,9 +43,9 @@ class Rule:
     doc: str
     check: Check | None
     help: str
-    stable: bool = True
     counterpart: str | None = None
     summary: str = ""  # one line: when the rule fires
+    options: tuple[RuleOption, ...] = ()
 
     def section(self, title: str) -> str:
         """A docstring section ('What it does', 'Why is this bad?', ...)."""
@@ -51,6 +66,7 @@ def rule(
     help: str,
     counterpart: str | None = None,
     engine: bool = False,
+    options: tuple[RuleOption, ...] = (),
 ) -> Callable[[Any], Any]:
     """Register the decorated function as the check of a rule; docs come from its module.
 
@@ -63,7 +79,7 @@ def rule(
         module = sys.modules[func.__module__]
         doc = (module.__doc__ or "").strip()
         _RULES[code] = Rule(
-            code, name, severity, doc, None if engine else func, help, True, counterpart, summary
+            code, name, severity, doc, None if engine else func, help, counterpart, summary, options
         )
         return func
 
@@ -78,6 +94,25 @@ def load_rules() -> dict[str, Rule]:
         for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
             importlib.import_module(info.name)
     return dict(sorted(_RULES.items()))
+
+
+def declared_options() -> dict[str, dict[str, Any]]:
+    """Every rule option by name, with its type, default and the rules that read it
+    (what `make docs` writes to sqlkit/data/rule_options.json)."""
+    out: dict[str, dict[str, Any]] = {}
+    for code, found in load_rules().items():
+        for option in found.options:
+            entry = out.setdefault(
+                option.name,
+                {
+                    "type": option.type,
+                    "default": list(option.default),
+                    "help": option.help,
+                    "rules": [],
+                },
+            )
+            entry["rules"].append(code)
+    return dict(sorted(out.items()))
 
 
 def get_rule(code: str) -> Rule | None:
@@ -114,11 +149,7 @@ def enabled_rules(
     chosen = (
         expand_selectors(select, rules)
         if select
-        else (
-            expand_selectors(settings.select, rules)
-            if settings.select
-            else {code for code, r in rules.items() if r.stable}
-        )
+        else (expand_selectors(settings.select, rules) if settings.select else set(rules))
     )
     dropped = expand_selectors(list(ignore or ()) + list(settings.ignore), rules)
     for code, level in settings.severity.items():

@@ -18,7 +18,11 @@ create function public.f() returns int language sql
 ```
 
 ## Use instead
-Remove the directive, or fix the code it names.
+Remove the directive, or fix the code it names:
+```sql
+create function public.f() returns int language sql
+  set search_path = '' as $$ select 1 $$;
+```
 
 ## References
 - [sqlkit: suppressing findings](../lint.md#suppressing-findings)

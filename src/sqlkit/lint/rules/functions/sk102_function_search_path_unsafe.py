@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sqlkit.lint.registry import rule
+from sqlkit.lint.registry import RuleOption, rule
 from sqlkit.model.extract import normalise_search_path
 
 if TYPE_CHECKING:
@@ -49,9 +49,18 @@ if TYPE_CHECKING:
     "warning",
     summary="search_path is set to a value not in allowed_search_paths",
     help="use SET search_path = '' (or pg_catalog, pg_temp) and qualify names",
+    options=(
+        RuleOption(
+            "allowed_search_paths",
+            ("", "pg_catalog", "pg_catalog, pg_temp"),
+            "search_path values a function may set",
+        ),
+    ),
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    allowed = {normalise_search_path([value]) for value in ctx.settings.allowed_search_paths}
+    allowed = {
+        normalise_search_path([value]) for value in ctx.settings.option("allowed_search_paths")
+    }
     for function in ctx.model.functions.values():
         value = function.config.get("search_path")
         if value is None or value in allowed:

@@ -14,14 +14,25 @@ the owner's rights.
 
 ## Example
 ```sql
-execute 'select count(*) from public.students where full_name = ''' || p_name || '''' into n;
+create function public.count_named(p_name text) returns bigint
+language plpgsql stable set search_path = '' as $$
+declare n bigint;
+begin
+  execute 'select count(*) from public.students where full_name = ''' || p_name || '''' into n;
+  return n;
+end $$;
 ```
 
 ## Use instead
 ```sql
-execute 'select count(*) from public.students where full_name = $1' into n using p_name;
--- or, for identifiers:
-execute format('select count(*) from public.%I', p_table) into n;
+create function public.count_named(p_name text) returns bigint
+language plpgsql stable set search_path = '' as $$
+declare n bigint;
+begin
+  execute 'select count(*) from public.students where full_name = $1' into n using p_name;
+  return n;
+end $$;
+-- or, for identifiers: execute format('select count(*) from public.%I', p_table) into n;
 ```
 
 ## References

@@ -15,12 +15,20 @@ every call fails with the same error.
 
 ## Example
 ```sql
-raise exception 'student %s not found in client %', p_student_id;
+create function public.require_student(p_student_id uuid, p_client_id uuid) returns void
+language plpgsql stable set search_path = '' as $$
+begin
+  raise exception 'student %s not found in client %', p_student_id, p_client_id;
+end $$;
 ```
 
 ## Use instead
 ```sql
-raise exception 'student % not found in client %', p_student_id, p_client_id;
+create function public.require_student(p_student_id uuid, p_client_id uuid) returns void
+language plpgsql stable set search_path = '' as $$
+begin
+  raise exception 'student % not found in client %', p_student_id, p_client_id;
+end $$;
 ```
 
 ## References

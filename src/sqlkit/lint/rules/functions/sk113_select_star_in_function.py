@@ -11,13 +11,23 @@ columns — an email, a token — leak to every caller of the RPC.
 
 ## Example
 ```sql
-return query select * from public.students where client_id = p_client_id;
+create function public.client_students(p_client_id uuid)
+returns table (id uuid, full_name text, is_active boolean)
+language plpgsql stable set search_path = '' as $$
+begin
+  return query select * from public.students where client_id = p_client_id;
+end $$;
 ```
 
 ## Use instead
 ```sql
-return query select s.id, s.full_name, s.is_active
-  from public.students s where s.client_id = p_client_id;
+create function public.client_students(p_client_id uuid)
+returns table (id uuid, full_name text, is_active boolean)
+language plpgsql stable set search_path = '' as $$
+begin
+  return query select s.id, s.full_name, s.is_active
+    from public.students s where s.client_id = p_client_id;
+end $$;
 ```
 
 ## References

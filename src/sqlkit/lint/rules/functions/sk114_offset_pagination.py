@@ -12,15 +12,23 @@ ORDER BY created_at, id LIMIT p_limit`) reads only what it returns, from an inde
 
 ## Example
 ```sql
-select id, full_name from public.students order by created_at, id
-limit p_limit offset p_offset;
+create function public.students_page(p_limit int, p_offset int)
+returns table (id uuid, full_name text)
+language sql stable set search_path = '' as $$
+  select id, full_name from public.students order by created_at, id
+  limit p_limit offset p_offset
+$$;
 ```
 
 ## Use instead
 ```sql
-select id, full_name from public.students
-where (created_at, id) > (p_after_created_at, p_after_id)
-order by created_at, id limit p_limit;
+create function public.students_page(p_after_created_at timestamptz, p_after_id uuid, p_limit int)
+returns table (id uuid, full_name text)
+language sql stable set search_path = '' as $$
+  select id, full_name from public.students
+  where (created_at, id) > (p_after_created_at, p_after_id)
+  order by created_at, id limit p_limit
+$$;
 ```
 
 ## References

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
 from sqlkit.lint.rules.functions.common import api_executors
-from sqlkit.lint.rules.hooks.common import access_token_hooks
+from sqlkit.lint.rules.hooks.common import AUTH_HOOKS, access_token_hooks
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     "error",
     summary="an access token hook is not granted to supabase_auth_admin, or API roles can execute it",
     help="GRANT EXECUTE ... TO supabase_auth_admin; REVOKE EXECUTE ... FROM PUBLIC, anon, authenticated",
+    options=(AUTH_HOOKS,),
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for hook in access_token_hooks(ctx):

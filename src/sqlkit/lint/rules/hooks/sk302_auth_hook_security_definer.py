@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
-from sqlkit.lint.rules.hooks.common import access_token_hooks
+from sqlkit.lint.rules.hooks.common import AUTH_HOOKS, access_token_hooks
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     "warning",
     summary="an access token hook is SECURITY DEFINER",
     help="make it SECURITY INVOKER and grant supabase_auth_admin SELECT (and a policy) on what it reads",
+    options=(AUTH_HOOKS,),
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for hook in access_token_hooks(ctx):
