@@ -34,9 +34,9 @@ def package_imports() -> dict[str, set[str]]:
                 if parts[0] != "sqlkit" or len(parts) < 2:
                     continue
                 target = parts[1]
-                if (SRC / target).is_dir() or (SRC / f"{target}.py").exists():
-                    if target != unit:
-                        graph[unit].add(target)
+                exists = (SRC / target).is_dir() or (SRC / f"{target}.py").exists()
+                if exists and target != unit:
+                    graph[unit].add(target)
     return graph
 
 
