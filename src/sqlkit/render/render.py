@@ -14,6 +14,7 @@ from sqlkit.config import Settings
 from sqlkit.errors import InputError, TemplateError
 from sqlkit.render.catalog import TemplateSpec, list_templates, resolve_params
 from sqlkit.render.environment import make_environment
+from sqlkit.render.quoting import check_object_name, comment_text
 from sqlkit.sql.source import split_top_level
 
 _LAST: Renderer | None = None
@@ -135,6 +136,54 @@ class NewResult:
     text: str
 
 
+def header(kind: str, name: str) -> str:
+    """The first line of a file `new` writes; NAME and kind are checked to stay in the comment."""
+    return HEADER.format(how=f"new {comment_text(kind)} {comment_text(name)}", kind=kind)
+
+
+def render_new(renderer: Renderer, kind: str, name: str, params: dict[str, Any]) -> str:
+    """What `sqlkit new KIND NAME` writes (or prints with --stdout): header and rendered SQL."""
+    check_object_name(name)
+    if "name" in renderer.spec(kind).params and "name" not in params:
+        params = {"name": name, **params}
+    return header(kind, name) + renderer.render_template(kind, params)
+
+
+def _target(settings: Settings, spec: TemplateSpec, name: str, stamp: str) -> Path:
+    """Where `new` writes: a file directly inside the template's folder, whatever NAME says."""
+    known = {
+        "functions": settings.functions,
+        "triggers": settings.triggers,
+        "policies": settings.policies,
+        "migrations": settings.migrations,
+    }
+    if spec.folder in known:
+        folder = settings.root / known[spec.folder]
+    else:
+        relative = Path(spec.folder)
+        if relative.is_absolute() or ".." in relative.parts:
+            raise TemplateError(
+                f"{spec.path}: folder {spec.folder!r} is not a folder inside the project",
+                hint='a template\'s folder is relative to the project, e.g. "sql/reports"',
+            )
+        folder = settings.root / relative
+    if spec.folder == "migrations":
+        filename = f"{stamp}_{name}.sql"
+    else:
+        filename = spec.filename.replace("{name}", name)
+    if Path(filename).name != filename or "\\" in filename or filename.startswith("."):
+        raise TemplateError(
+            f"{spec.path}: filename {spec.filename!r} does not name a file in {spec.folder}/",
+            hint='e.g. filename = "{name}.sql"',
+        )
+    path = folder / filename
+    if path.resolve().parent != folder.resolve():
+        raise InputError(
+            f"{path} is a symbolic link out of {folder}", hint="remove it, or pick another NAME"
+        )
+    return path
+
+
 def new_file(
     settings: Settings,
     kind: str,
@@ -146,27 +195,12 @@ def new_file(
 ) -> NewResult:
     """Render template `kind` as `name` into the folder it belongs in."""
     renderer = Renderer(settings)
-    spec = renderer.spec(kind)
-    if "name" in spec.params and "name" not in params:
-        params = {"name": name, **params}
-    text = HEADER.format(how=f"new {kind} {name}", kind=kind) + renderer.render_template(
-        kind, params
-    )
-    folder = {
-        "functions": settings.functions,
-        "triggers": settings.triggers,
-        "policies": settings.policies,
-        "migrations": settings.migrations,
-    }.get(spec.folder, spec.folder)
+    text = render_new(renderer, kind, name, params)
     stamp = (now or _dt.datetime.now(_dt.timezone.utc)).strftime("%Y%m%d%H%M%S")
-    filename = (
-        f"{stamp}_{name}.sql" if spec.folder == "migrations" else spec.filename.format(name=name)
-    )
-    path = settings.root / folder / filename
+    path = _target(settings, renderer.spec(kind), name, stamp)
     if path.exists() and not force:
-        raise InputError(
-            f"{path.relative_to(settings.root)} already exists", hint="pass --force to overwrite it"
-        )
+        shown = path.relative_to(settings.root) if path.is_relative_to(settings.root) else path
+        raise InputError(f"{shown} already exists", hint="pass --force to overwrite it")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return NewResult(path, text)
