@@ -16,7 +16,7 @@ declare
   v_result jsonb;
 begin
   if v_role is null or not (v_role = any (array['admin', 'staff', 'viewer'])) then
-    raise exception 'not allowed to call get_expert_sessions_with_stats_cached' using errcode = '42501';
+    raise exception 'not allowed to call %', 'get_expert_sessions_with_stats_cached' using errcode = '42501';
   end if;
   v_scope := 'global';
   v_key := 'get_expert_sessions_with_stats_cached' || ':' || (jsonb_build_array(p_product_id))::text;
@@ -51,7 +51,7 @@ declare
   v_client_id uuid := case when v_role in ('client_staff', 'student') then (v_claims ->> 'client_id')::uuid else p_client_id end;
 begin
   if v_role is null or not (v_role = any (array['admin', 'staff', 'viewer', 'client_staff'])) then
-    raise exception 'not allowed to call get_product_performance_cached' using errcode = '42501';
+    raise exception 'not allowed to call %', 'get_product_performance_cached' using errcode = '42501';
   end if;
   v_scope := 'role:' || v_role || ':client:' || coalesce(v_claims ->> 'client_id', '-');
   v_key := 'get_product_performance_cached' || ':' || (jsonb_build_array(v_client_id))::text;
@@ -85,7 +85,7 @@ declare
   v_result jsonb;
 begin
   if v_role is null or not (v_role = any (array['admin', 'staff', 'viewer', 'client_staff', 'student'])) or not coalesce(((v_role <> 'student' or p_student_id = (select auth.uid())) and (v_role <> 'client_staff' or exists (select 1 from public.students s where s.id = p_student_id and s.client_id = (v_claims ->> 'client_id')::uuid))), false) then
-    raise exception 'not allowed to call get_student_progress_summary_cached' using errcode = '42501';
+    raise exception 'not allowed to call %', 'get_student_progress_summary_cached' using errcode = '42501';
   end if;
   v_scope := 'role:' || v_role || ':client:' || coalesce(v_claims ->> 'client_id', '-');
   v_key := 'get_student_progress_summary_cached' || ':' || (jsonb_build_array(p_student_id))::text;
@@ -119,7 +119,7 @@ declare
   v_result jsonb;
 begin
   if v_role is null or not (v_role = any (array['admin', 'staff', 'viewer', 'client_staff', 'student'])) then
-    raise exception 'not allowed to call get_job_readiness_products_cached' using errcode = '42501';
+    raise exception 'not allowed to call %', 'get_job_readiness_products_cached' using errcode = '42501';
   end if;
   v_scope := 'global';
   v_key := 'get_job_readiness_products_cached' || ':' || (jsonb_build_array())::text;
@@ -153,7 +153,7 @@ declare
   v_result jsonb;
 begin
   if v_role is null or not (v_role = any (array['admin', 'staff', 'viewer', 'client_staff', 'student'])) then
-    raise exception 'not allowed to call get_expert_sessions_cached' using errcode = '42501';
+    raise exception 'not allowed to call %', 'get_expert_sessions_cached' using errcode = '42501';
   end if;
   v_scope := 'global';
   v_key := 'get_expert_sessions_cached' || ':' || (jsonb_build_array())::text;
@@ -188,7 +188,7 @@ declare
   v_client_id uuid := case when v_role in ('client_staff', 'student') then (v_claims ->> 'client_id')::uuid else p_client_id end;
 begin
   if v_role is null or not (v_role = any (array['admin', 'staff', 'viewer', 'client_staff'])) then
-    raise exception 'not allowed to call get_client_configurations_cached' using errcode = '42501';
+    raise exception 'not allowed to call %', 'get_client_configurations_cached' using errcode = '42501';
   end if;
   v_scope := 'role:' || v_role || ':client:' || coalesce(v_claims ->> 'client_id', '-');
   v_key := 'get_client_configurations_cached' || ':' || (jsonb_build_array(v_client_id))::text;
@@ -222,7 +222,7 @@ declare
   v_result jsonb;
 begin
   if v_role is null or not (v_role = any (array['admin', 'staff', 'viewer', 'client_staff', 'student'])) then
-    raise exception 'not allowed to call get_module_content_cached' using errcode = '42501';
+    raise exception 'not allowed to call %', 'get_module_content_cached' using errcode = '42501';
   end if;
   v_scope := 'global';
   v_key := 'get_module_content_cached' || ':' || (jsonb_build_array(p_module_id))::text;

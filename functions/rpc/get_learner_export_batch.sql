@@ -17,7 +17,7 @@ set search_path = ''
 as $fn$
 begin
   if not coalesce(((select auth.jwt() ->> 'user_role') in ('admin', 'staff')), false) then
-    raise exception 'not allowed to call get_learner_export_batch' using errcode = '42501';
+    raise exception 'not allowed to call %', 'get_learner_export_batch' using errcode = '42501';
   end if;
   if p_limit is null or p_limit < 1 or p_limit > 5000 then
     raise exception 'p_limit must be between 1 and 5000, got %', p_limit using errcode = '22023';

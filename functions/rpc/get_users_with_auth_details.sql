@@ -10,7 +10,7 @@ set search_path = ''
 as $fn$
 begin
   if not coalesce(((select auth.jwt() ->> 'user_role') in ('admin', 'staff')), false) then
-    raise exception 'not allowed to call get_users_with_auth_details' using errcode = '42501';
+    raise exception 'not allowed to call %', 'get_users_with_auth_details' using errcode = '42501';
   end if;
   return (
   with filtered as (

@@ -318,3 +318,116 @@ def test_unknown_and_missing_parameters() -> None:
         )
     with pytest.raises(TemplateError, match="unknown template"):
         renderer.render_template("nope", {})
+
+
+# Legal values that look like SQL: accepted, applied, and back as data, never as code.
+ODD_NAME = "x %', nextval('public.pwn')::text || '"
+ODD_TEXT = 'it\'s $fn$ */ -- /* \\ "q" ; $$ \r\n\u2028\t end'
+ODD_LABEL = 'it\'s -- a "label"; $5 \\ ok'
+ODD_CASES: list[tuple[str, dict[str, Any]]] = [
+    (
+        "rpc-json",
+        {
+            "name": ODD_NAME,
+            "query": "select '{}'::jsonb",
+            "security": "definer",
+            "definer_reason": ODD_LABEL,
+            "authorize": "false",
+            "comment": ODD_TEXT,
+        },
+    ),
+    ("cache-framework", {"schema": "Internal", "table": "Mixed Case"}),
+    ("auth-hook", {"default_role": ODD_TEXT}),
+    ("job-queue", {"channel": ODD_LABEL}),
+    (
+        "invalidation-trigger",
+        {"name": "n", "table": "public.students", "tags": ["it's", "a$b$c", "p:id"]},
+    ),
+    (
+        "rls-policies",
+        {
+            "table": "public.students",
+            "client_via": "exists (select 1 from public.profiles p where p.client_id = jwt_client_id "
+            "and p.role <> 'jwt_client_id')",
+        },
+    ),
+    (
+        "cached-rpc",
+        {
+            "name": ODD_NAME,
+            "compute": "public.student_total()",
+            "tags": ["it's", "$$"],
+            "allowed_roles": ["it's"],
+        },
+    ),
+]
+
+
+def test_values_that_look_like_sql_apply_as_data(sqlkit_server: SqlkitServer) -> None:
+    renderer = Renderer(Settings(root=Path("/nonexistent")))
+    db = "sqlkit_tpl_odd_values"
+    create_database(sqlkit_server.server, db)
+    with sqlkit_server.server.connect(db) as setup:
+        install_shim(setup, "supabase")
+    try:
+        with sqlkit_server.connect(db) as conn:
+            for kind, params in ODD_CASES:
+                cache = (
+                    renderer.render_template("cache-framework", {}) if kind in NEEDS_CACHE else ""
+                )
+                prelude = PRELUDE.replace(STUDENTS_SELF, "") if kind == "rls-policies" else PRELUDE
+                sql = renderer.render_template(kind, params)
+                try:
+                    conn.execute(
+                        ("create schema if not exists private;\n" + prelude + cache + sql).encode()
+                    )
+                    _check_odd(conn, kind)
+                except psycopg.Error as exc:
+                    raise AssertionError(f"{kind} {params}: {exc}\n{sql}") from None
+                finally:
+                    conn.rollback()
+    finally:
+        sqlkit_server.drop(db)
+
+
+def _raised(conn: psycopg.Connection, sql: str) -> str:
+    conn.execute("savepoint call")
+    try:
+        conn.execute(sql)
+    except psycopg.Error as exc:
+        conn.execute("rollback to savepoint call")
+        return str(exc.diag.message_primary)
+    raise AssertionError(f"{sql} did not raise")
+
+
+def _check_odd(conn: psycopg.Connection, kind: str) -> None:
+    quoted = '"' + ODD_NAME + '"'
+    if kind in ("rpc-json", "cached-rpc"):
+        assert _raised(conn, f"select public.{quoted}()") == f"not allowed to call {ODD_NAME}"
+    if kind == "rpc-json":
+        row = conn.execute(
+            "select pg_catalog.obj_description(p.oid, 'pg_proc') from pg_catalog.pg_proc p "
+            "where p.proname = %s",
+            (ODD_NAME,),
+        ).fetchone()
+        assert row == (ODD_TEXT,)
+    if kind == "cache-framework":  # the counters are found by a quoted regclass literal
+        assert conn.execute("select \"Internal\".cache_get('k')").fetchone() == (None,)
+        assert conn.execute('select misses from "Internal".cache_stats()').fetchone() == (1,)
+    if kind == "auth-hook":
+        event = '{"user_id": "00000000-0000-0000-0000-000000000001", "claims": {}}'
+        row = conn.execute(
+            "select public.custom_access_token_hook(%s::jsonb) -> 'claims' ->> 'user_role'",
+            (event,),
+        ).fetchone()
+        assert row == (ODD_TEXT,)
+    if kind == "invalidation-trigger":
+        row = conn.execute(
+            "select tgargs from pg_catalog.pg_trigger where tgname = 'n_ins'"
+        ).fetchone()
+        assert row is not None and bytes(row[0]) == b"it's\0a$b$c\0p:id\0"
+    if kind == "rls-policies":
+        row = conn.execute(
+            "select qual from pg_catalog.pg_policies where policyname = 'students_select'"
+        ).fetchone()
+        assert row is not None and "'jwt_client_id'::text" in row[0]
