@@ -202,16 +202,12 @@ def new(
 ) -> NewResult:
     """Render template `kind` as `name` into the folder it belongs in (`write=False`: only
     render it; the result's path is then `-`)."""
-    from sqlkit.render.render import HEADER, NewResult, Renderer, new_file
+    from sqlkit.render.render import NewResult, Renderer, new_file, render_new
 
     settings = _settings(settings)
     if write:
         return new_file(settings, kind, name, params, force=force)
-    renderer = Renderer(settings)
-    if "name" in renderer.spec(kind).params and "name" not in params:
-        params = {**params, "name": name}
-    text = HEADER.format(how=f"new {kind} {name}", kind=kind)
-    return NewResult(Path("-"), text + renderer.render_template(kind, params))
+    return NewResult(Path("-"), render_new(Renderer(settings), kind, name, params))
 
 
 def templates(*, settings: Settings | None = None) -> dict[str, TemplateSpec]:

@@ -45,7 +45,12 @@ def new_command(
     if stdout:
         typer.echo(result.text, nl=False)
     else:
-        console.print(f"wrote {result.path.relative_to(settings.root)}")
+        shown = (
+            result.path.relative_to(settings.root)
+            if result.path.is_relative_to(settings.root)
+            else result.path
+        )
+        console.print(f"wrote {shown}")
 
 
 def render_command(
