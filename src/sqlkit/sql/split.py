@@ -58,36 +58,6 @@ def _first_token(text: str, start: int, end: int) -> int:
     return match.end() if match else start
 
 
-def _statements_from_json(
-    source: Source, data: str, base: int, text: str, first_index: int
-) -> list[Statement]:
-    tree = loads(data)
-    bytemap = ByteMap(text)
-    parsed = Parsed(base, bytemap)
-    out: list[Statement] = []
-    full_len = len(text)
-    for raw in tree.get("stmts", ()):
-        loc = raw.get("stmt_location", 0)
-        length = raw.get("stmt_len", 0)
-        lead = bytemap.to_char(loc)
-        end = bytemap.to_char(loc + length) if length else full_len
-        stmt = raw.get("stmt") or {}
-        ((kind, node),) = stmt.items() if len(stmt) == 1 else ((None, None),)
-        start = _first_token(text, lead, end)
-        out.append(
-            Statement(
-                index=first_index + len(out),
-                lead_start=base + lead,
-                start=base + start,
-                end=base + end,
-                kind=kind,
-                node=node,
-                parsed=parsed,
-            )
-        )
-    return out
-
-
 # In pglast's JSON a quote inside a string is escaped, so these keys cannot occur in values.
 _STMT_START = re.compile(r'\{"stmt":\{"(\w+)":')
 _STMT_LOCATION = re.compile(r'"stmt_location":(\d+)')
@@ -114,15 +84,19 @@ def _slim_node(kind: str, obj_text: str) -> Any | None:
     return loads(obj_text)["stmt"][kind]
 
 
-def _statements_from_whole_json(
-    source: Source, data: str, text: str, kinds: Collection[str] | None
+def _statements_from_json(
+    data: str,
+    text: str,
+    kinds: Collection[str] | None,
+    base: int = 0,
+    first_index: int = 0,
 ) -> list[Statement]:
-    """Statements of a file parsed in one call, loading JSON only for the kinds asked for."""
+    """Statements of `text` (at offset `base` of the file) from the parser's JSON, loading
+    the JSON of only the statement kinds asked for (`None`: all)."""
     bytemap = ByteMap(text)
-    parsed = Parsed(0, bytemap)
+    parsed = Parsed(base, bytemap)
     starts = [(m.start(), m.group(1)) for m in _STMT_START.finditer(data)]
     out: list[Statement] = []
-    previous_end = 0
     full = len(text)
     for index, (json_start, kind) in enumerate(starts):
         json_end = starts[index + 1][0] - 1 if index + 1 < len(starts) else data.rindex("]")
@@ -140,17 +114,15 @@ def _statements_from_whole_json(
             node = loads(obj_text)["stmt"][kind] if kinds is None else _slim_node(kind, obj_text)
         out.append(
             Statement(
-                len(out),
-                lead,
-                start,
-                end,
+                first_index + len(out),
+                base + lead,
+                base + start,
+                base + end,
                 kind if node is not None else "",
                 node,
                 parsed if node is not None else None,
             )
         )
-        previous_end = end
-    del previous_end
     return out
 
 
@@ -171,7 +143,7 @@ def parse_statements(
     except Exception:  # pragma: no cover - parser internals; use the slow path
         data = None
     if data is not None:
-        return _statements_from_whole_json(source, data, text, kinds)
+        return _statements_from_json(data, text, kinds)
     statements: list[Statement] = []
     for lead, end in split_text(text):
         piece = text[lead:end]
@@ -180,7 +152,7 @@ def parse_statements(
         # a trailing ';' is part of the piece; the parser accepts it
         try:
             got = _statements_from_json(
-                source, pg_parser.parse_sql_json(piece), lead, piece, len(statements)
+                pg_parser.parse_sql_json(piece), piece, kinds, lead, len(statements)
             )
         except pg_parser.ParseError as exc:
             message = str(exc.args[0]) if exc.args else str(exc)
@@ -220,8 +192,14 @@ def parse_statements(
     return statements
 
 
-_WORD = re.compile(r"[^\W\d][\w$]*")
+# What can change the meaning of a `;`: comments, quotes, dollar quotes, and the words that
+# open and close a BEGIN ATOMIC body. Everything between them is skipped in one regex step.
+_SPECIAL = re.compile(
+    r"--|/\*|'|\"|\$|;|(?<![\w$])(?:begin\s+atomic|case|end)(?![\w$])", re.IGNORECASE
+)
 _DOLLAR = re.compile(r"\$([^\W\d]\w*)?\$")
+_PLAIN_STRING_END = re.compile(r"(?:[^']|'')*'")
+_ESCAPE_STRING_END = re.compile(r"(?:[^'\\]|''|\\.)*'", re.DOTALL)
 
 
 def split_text(text: str) -> list[tuple[int, int]]:
@@ -232,79 +210,56 @@ def split_text(text: str) -> list[tuple[int, int]]:
     """
     pieces: list[tuple[int, int]] = []
     n = len(text)
-    i = 0
     start = 0
     atomic_depth = 0
-    prev_word = ""
-    while i < n:
-        ch = text[i]
-        if ch == "-" and text.startswith("--", i):
-            nl = text.find("\n", i)
-            i = n if nl == -1 else nl + 1
-            continue
-        if ch == "/" and text.startswith("/*", i):
+    i = 0
+    search = _SPECIAL.search
+    while True:
+        match = search(text, i)
+        if match is None:
+            break
+        token = match.group(0)
+        i = match.end()
+        first = token[0]
+        if token == "--":
+            newline = text.find("\n", i)
+            i = n if newline == -1 else newline + 1
+        elif token == "/*":
             depth = 1
-            j = i + 2
-            while j < n and depth:
-                if text.startswith("/*", j):
-                    depth += 1
-                    j += 2
-                elif text.startswith("*/", j):
-                    depth -= 1
-                    j += 2
+            while depth and i < n:
+                opening, closing = text.find("/*", i), text.find("*/", i)
+                if closing == -1:
+                    i = n
+                elif opening != -1 and opening < closing:
+                    depth, i = depth + 1, opening + 2
                 else:
-                    j += 1
-            i = j
-            continue
-        if ch == "'":
-            escapes = i > 0 and text[i - 1] in "eE" and (i < 2 or not text[i - 2].isalnum())
-            j = i + 1
-            while j < n:
-                c = text[j]
-                if escapes and c == "\\":
-                    j += 2
-                    continue
-                if c == "'":
-                    if j + 1 < n and text[j + 1] == "'":
-                        j += 2
-                        continue
-                    break
-                j += 1
-            i = j + 1
-            continue
-        if ch == '"':
-            j = text.find('"', i + 1)
-            while j != -1 and j + 1 < n and text[j + 1] == '"':
-                j = text.find('"', j + 2)
-            i = n if j == -1 else j + 1
-            continue
-        if ch == "$":
-            match = _DOLLAR.match(text, i)
-            if match and not (i > 0 and (text[i - 1].isalnum() or text[i - 1] == "_")):
-                tag = match.group(0)
-                close = text.find(tag, match.end())
-                i = n if close == -1 else close + len(tag)
-                continue
-            i += 1
-            continue
-        if ch == ";":
+                    depth, i = depth - 1, closing + 2
+        elif first == "'":
+            at = match.start()
+            escapes = at > 0 and text[at - 1] in "eE" and (at < 2 or not text[at - 2].isalnum())
+            end = (_ESCAPE_STRING_END if escapes else _PLAIN_STRING_END).match(text, i)
+            i = end.end() if end else n
+        elif first == '"':
+            close = text.find('"', i)
+            while close != -1 and text.startswith('"', close + 1):
+                close = text.find('"', close + 2)
+            i = n if close == -1 else close + 1
+        elif first == "$":
+            at = match.start()
+            tag = _DOLLAR.match(text, at)
+            if tag and not (at > 0 and (text[at - 1].isalnum() or text[at - 1] == "_")):
+                close = text.find(tag.group(0), tag.end())
+                i = n if close == -1 else close + len(tag.group(0))
+        elif first == ";":
             if atomic_depth == 0:
-                pieces.append((start, i + 1))
-                start = i + 1
-            i += 1
-            continue
-        if ch.isalpha() or ch == "_" or ord(ch) > 127:
-            match = _WORD.match(text, i)
-            if match:
-                word = match.group(0).lower()
-                if (word == "atomic" and prev_word == "begin") or (atomic_depth and word == "case"):
-                    atomic_depth += 1
-                elif atomic_depth and word == "end":
-                    atomic_depth -= 1
-                prev_word = word
-                i = match.end()
-                continue
-        i += 1
+                pieces.append((start, i))
+                start = i
+        else:
+            word = token[:3].lower()
+            if word == "beg" or (atomic_depth and word == "cas"):
+                atomic_depth += 1
+            elif atomic_depth and word == "end":
+                atomic_depth -= 1
     if start < n and text[start:].strip():
         pieces.append((start, n))
     return pieces
