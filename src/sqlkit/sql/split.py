@@ -9,6 +9,7 @@ the rest of the file is still linted.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -144,52 +145,72 @@ def parse_statements(
         data = None
     if data is not None:
         return _statements_from_json(data, text, kinds)
+    return _parse_around_errors(text, kinds)
+
+
+def _parse_around_errors(text: str, kinds: Collection[str] | None) -> list[Statement]:
+    """A file the parser rejects: find each rejected statement with as few parser calls as
+    possible (parse from here; the error's position names the bad piece; parse what came
+    before it in one call), and parse each rejected piece alone for its own message."""
+    pieces = [(lead, end) for lead, end in split_text(text) if text[lead:end].strip()]
+    starts = [lead for lead, _ in pieces]
     statements: list[Statement] = []
-    for lead, end in split_text(text):
-        piece = text[lead:end]
-        if not piece.strip():
-            continue
-        # a trailing ';' is part of the piece; the parser accepts it
+    i = 0
+    while i < len(pieces):
+        lead = pieces[i][0]
+        chunk = text[lead:]
         try:
-            got = _statements_from_json(
-                pg_parser.parse_sql_json(piece), piece, kinds, lead, len(statements)
-            )
+            data = pg_parser.parse_sql_json(chunk)
         except pg_parser.ParseError as exc:
-            message = str(exc.args[0]) if exc.args else str(exc)
             location = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else None
-            start = _first_token(text, lead, end)
-            err_at = lead + location if location is not None else start
-            stop = end - 1 if text[end - 1 : end] == ";" else end
-            statements.append(
-                Statement(
-                    index=len(statements),
-                    lead_start=lead,
-                    start=start,
-                    end=max(stop, start + 1),
-                    kind=None,
-                    node=None,
-                    parsed=None,
-                    error=(message, min(err_at, max(stop - 1, start))),
+            # no position ("at end of input"): the last piece is the one left open
+            at = len(pieces) - 1 if location is None else bisect_right(starts, lead + location) - 1
+            bad = max(at, i)
+        except Exception:  # pragma: no cover - parser internals: go piece by piece
+            bad = None
+        else:
+            statements += _statements_from_json(data, chunk, kinds, lead, len(statements))
+            break
+        if bad is None:
+            for piece in pieces[i:]:
+                statements += _one_piece(text, piece, kinds, len(statements))
+            break
+        if bad > i:
+            good = text[lead : pieces[bad][0]]
+            try:
+                statements += _statements_from_json(
+                    pg_parser.parse_sql_json(good), good, kinds, lead, len(statements)
                 )
-            )
-            continue
-        except Exception as exc:  # the parser must never take the run down
-            start = _first_token(text, lead, end)
-            statements.append(
-                Statement(
-                    len(statements),
-                    lead,
-                    start,
-                    end,
-                    None,
-                    None,
-                    None,
-                    error=(f"the parser failed on this statement: {exc}", start),
-                )
-            )
-            continue
-        statements.extend(got)
+            except Exception:  # what came before did not parse alone either: piece by piece
+                for piece in pieces[i:bad]:
+                    statements += _one_piece(text, piece, kinds, len(statements))
+        statements += _one_piece(text, pieces[bad], kinds, len(statements))
+        i = bad + 1
     return statements
+
+
+def _one_piece(
+    text: str, piece: tuple[int, int], kinds: Collection[str] | None, index: int
+) -> list[Statement]:
+    """One piece parsed alone: its statements, or one statement carrying the parser's error."""
+    lead, end = piece
+    # a trailing ';' is part of the piece; the parser accepts it
+    try:
+        return _statements_from_json(
+            pg_parser.parse_sql_json(text[lead:end]), text[lead:end], kinds, lead, index
+        )
+    except pg_parser.ParseError as exc:
+        message = str(exc.args[0]) if exc.args else str(exc)
+        location = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else None
+        start = _first_token(text, lead, end)
+        err_at = lead + location if location is not None else start
+        stop = end - 1 if text[end - 1 : end] == ";" else end
+        error = (message, min(err_at, max(stop - 1, start)))
+        return [Statement(index, lead, start, max(stop, start + 1), None, None, None, error)]
+    except Exception as exc:  # the parser must never take the run down
+        start = _first_token(text, lead, end)
+        error = (f"the parser failed on this statement: {exc}", start)
+        return [Statement(index, lead, start, end, None, None, None, error)]
 
 
 # What can change the meaning of a `;`: comments, quotes, dollar quotes, and the words that
