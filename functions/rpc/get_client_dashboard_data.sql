@@ -34,8 +34,7 @@ as $fn$
     cross join lateral (
       select smp.student_id, smp.module_id, smp.status, smp.last_updated
       from public.student_module_progress smp
-      join public.students s on s.id = smp.student_id
-      where s.client_id = c.id
+      where smp.client_id = c.id
       order by smp.last_updated desc, smp.student_id, smp.module_id
       limit 5
     ) r
