@@ -23,7 +23,9 @@ CLIENT_A = "00000000-0000-0000-0000-00000000c11a"
 
 def run_file(conn: psycopg.Connection, path: Path) -> None:
     text = path.read_text()
-    assert text.startswith("-- sqlkit: no-transaction\n"), f"{path.name} must run outside a transaction"
+    assert text.startswith("-- sqlkit: no-transaction\n"), (
+        f"{path.name} must run outside a transaction"
+    )
     run_script(conn, Source(path=path.name, text=text))
 
 
