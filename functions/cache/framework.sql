@@ -137,6 +137,8 @@ $fn$;
 -- Invalidate every entry carrying any of the tags; returns how many. Entries are marked, not
 -- deleted: no longer fresh, generation + 1 (so a computation in flight stores its result stale),
 -- and servable stale for at most their stale window from now (none for entries without one).
+-- Rows are locked in key order, so two statements invalidating overlapping entries queue
+-- instead of deadlocking (entries locked by earlier statements of a transaction still can).
 -- A few tags use the GIN index (&&); a statement that touched thousands of rows brings
 -- thousands of tags, where a hash join of the tags is linear instead of tags x entries.
 create or replace function private.cache_invalidate_tags(p_tags text[])
@@ -157,16 +159,29 @@ begin
         stale_until = case when q.stale_until > q.expires_at
                            then least(q.stale_until, now() + (q.stale_until - q.expires_at)) end,
         generation = q.generation + 1
-    where q.cache_tags && p_tags;
+    from (
+      select l.cache_key, l.scope from private.query_cache l
+      where l.cache_tags && p_tags
+      order by l.cache_key, l.scope
+      for update
+    ) hit
+    where q.cache_key = hit.cache_key and q.scope = hit.scope;
   else
     with wanted as (
       select distinct w.tag from unnest(p_tags) as w(tag)
     ),
-    hit as (
+    matching as (
       select distinct q.cache_key, q.scope
       from private.query_cache q
       cross join lateral unnest(q.cache_tags) as t(tag)
       join wanted on wanted.tag = t.tag
+    ),
+    hit as (
+      select l.cache_key, l.scope
+      from private.query_cache l
+      where (l.cache_key, l.scope) in (select m.cache_key, m.scope from matching m)
+      order by l.cache_key, l.scope
+      for update
     )
     update private.query_cache q
     set expires_at = least(q.expires_at, now()),
