@@ -18,8 +18,10 @@ import psycopg
 import pytest
 
 from sqlkit.config import load_settings
+from sqlkit.errors import TemplateError
 from sqlkit.render.render import Renderer
 from sqlkit.testing import SqlkitServer, authenticate_as
+from tests.conftest import lint_text
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ADMIN = {
@@ -55,6 +57,28 @@ def wrapper(**params: Any) -> str:
         "ttl": "1 hour",
     }
     return renderer.render_template("cached-rpc", {**base, **params})
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"single_flight": False},
+        {"stale_ttl": "1 minute", "wait": "30 seconds"},
+        {"scope": "tenant", "dynamic_tags": "array['x:' || v_scope]"},
+    ],
+    ids=["default", "no-single-flight", "stale-while-revalidate", "dynamic-tags"],
+)
+def test_every_cache_option_renders_lint_clean(options: dict[str, Any]) -> None:
+    framework = Renderer(load_settings(ROOT)).render_template("cache-framework", {})
+    script = SLOW + framework + wrapper(**options)
+    findings = lint_text(script, path="rendered.sql").findings
+    assert not findings, "\n".join(f"{f.line} {f.code} {f.message}" for f in findings)
+
+
+def test_stale_while_revalidate_needs_single_flight() -> None:
+    with pytest.raises(TemplateError, match="stale_ttl needs single_flight"):
+        wrapper(single_flight=False, stale_ttl="1 minute")
 
 
 class Caller(threading.Thread):
