@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/lint_bench.py
 	$(BIN)/python benchmarks/verify_bench.py
 	$(BIN)/python benchmarks/catalog_bench.py
+	$(BIN)/python benchmarks/cache_load_bench.py
 	$(BIN)/python benchmarks/diff_bench.py
 	$(BIN)/python benchmarks/parser_compare.py $(PG_REGRESS)
 

@@ -97,7 +97,7 @@ def test_deployed_catalog_has_no_drift(
 ) -> None:
     result = compare(desired, snapshot(sqlkit_server, catalog_db))
     assert found(result) == []
-    assert result.compared == {"function": 29, "table": 19, "trigger": 34, "policy": 68}
+    assert result.compared == {"function": 37, "table": 19, "trigger": 39, "policy": 68}
 
 
 def test_drift_is_reported_exactly(
@@ -196,7 +196,7 @@ def test_pull_then_diff_is_clean(
     written = pull_database(url, project / "functions")
     folders = {p.parent.name for p in written}
     assert folders == {"02_functions", "03_triggers", "04_access", "05_policies"}
-    assert len(written) == 29 + 34 + 19 + 68  # one per object; each table's access rules
+    assert len(written) == 37 + 39 + 19 + 68  # one per object; each table's access rules
     summary = (
         project / "functions/02_functions/public.get_student_progress_summary.sql"
     ).read_text()
@@ -277,7 +277,7 @@ def test_cli_diff(sqlkit_server: SqlkitServer, catalog_db: str, tmp_path: Path) 
     scratch = ["--engine", "dsn", "--scratch-dsn", sqlkit_server.server.url()]
     clean = run_cli(["diff", "--dsn", url], ROOT)  # git's state built in the embedded engine
     assert clean.returncode == 0, clean.stderr
-    assert "no drift: 150 object(s) compared" in clean.stdout
+    assert "no drift: 163 object(s) compared" in clean.stdout
     assert "starting the embedded engine" in clean.stderr
     execute(
         sqlkit_server,
@@ -366,4 +366,4 @@ def test_an_older_server_compares_cleanly_with_git_built_on_the_embedded_one(
             apply_files(conn, settings)
             live = take_snapshot(conn)
     assert found(compare(desired, live)) == []
-    assert sum(compare(desired, live).compared.values()) == 150
+    assert sum(compare(desired, live).compared.values()) == 163
