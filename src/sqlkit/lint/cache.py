@@ -74,7 +74,7 @@ class LintCache:
 
     def store(self, key: str, result: FileResult) -> None:
         """Write atomically; a cache that cannot be written is not an error."""
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(Exception):
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
             try:

@@ -24,7 +24,7 @@ from sqlkit.sql.tree import Node, const_value, split_name, strings, walk
 Locate = Callable[[int], int]  # parser byte location -> file character offset
 
 
-@dataclass
+@dataclass(slots=True)
 class NameRef:
     """A name a body uses: a relation, function, type or operator."""
 
@@ -38,7 +38,7 @@ class NameRef:
         return f"{self.schema}.{self.name}" if self.schema else self.name
 
 
-@dataclass
+@dataclass(slots=True)
 class BodyFacts:
     """Everything the rules need to know about one function body."""
 

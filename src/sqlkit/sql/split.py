@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,28 +137,69 @@ def parse_statements(
     model asks for the kinds it extracts events from (`sqlkit.model.extract.KINDS`).
     """
     text = source.parse_text
+    return _parse_range(text, 0, len(text), kinds, 0)
+
+
+BATCH_CHARS = 1_000_000
+
+
+def iter_statements(
+    source: Source, *, kinds: Collection[str] | None = frozenset(), batch: int = BATCH_CHARS
+) -> Iterator[list[Statement]]:
+    """`parse_statements` in batches of about `batch` characters, so that a large file's
+    parse trees (their JSON is about four times the SQL) are never all in memory at once."""
+    text = source.parse_text
+    if len(text) <= batch:
+        yield _parse_range(text, 0, len(text), kinds, 0)
+        return
+    # statement boundaries from the splitter (the parser's own split would build the whole
+    # file's tree in C memory, the peak this avoids)
+    ends = [end for _, end in split_text(text)]
+    start, index = 0, 0
+    for position, end in enumerate(ends):
+        if end - start < batch and position + 1 < len(ends):
+            continue
+        stop = len(text) if position + 1 == len(ends) else end
+        statements = _parse_range(text, start, stop, kinds, index)
+        index += len(statements)
+        start = stop
+        yield statements
+
+
+def _parse_range(
+    text: str, start: int, end: int, kinds: Collection[str] | None, first_index: int
+) -> list[Statement]:
+    chunk = text[start:end]
     try:
-        data = pg_parser.parse_sql_json(text)
+        data = pg_parser.parse_sql_json(chunk)
     except pg_parser.ParseError:
         data = None
     except Exception:  # pragma: no cover - parser internals; use the slow path
         data = None
     if data is not None:
-        return _statements_from_json(data, text, kinds)
-    return _parse_around_errors(text, kinds)
+        return _statements_from_json(data, chunk, kinds, start, first_index)
+    pieces = [
+        (start + lead, start + stop)
+        for lead, stop in split_text(chunk)
+        if chunk[lead:stop].strip()
+    ]
+    return _parse_around_errors(text, pieces, kinds, first_index)
 
 
-def _parse_around_errors(text: str, kinds: Collection[str] | None) -> list[Statement]:
-    """A file the parser rejects: find each rejected statement with as few parser calls as
+def _parse_around_errors(
+    text: str, pieces: list[tuple[int, int]], kinds: Collection[str] | None, first_index: int
+) -> list[Statement]:
+    """A text the parser rejects: find each rejected statement with as few parser calls as
     possible (parse from here; the error's position names the bad piece; parse what came
     before it in one call), and parse each rejected piece alone for its own message."""
-    pieces = [(lead, end) for lead, end in split_text(text) if text[lead:end].strip()]
     starts = [lead for lead, _ in pieces]
     statements: list[Statement] = []
+    last = pieces[-1][1] if pieces else 0
     i = 0
     while i < len(pieces):
         lead = pieces[i][0]
-        chunk = text[lead:]
+        chunk = text[lead:last]
+        index = first_index + len(statements)
         try:
             data = pg_parser.parse_sql_json(chunk)
         except pg_parser.ParseError as exc:
@@ -169,22 +210,22 @@ def _parse_around_errors(text: str, kinds: Collection[str] | None) -> list[State
         except Exception:  # pragma: no cover - parser internals: go piece by piece
             bad = None
         else:
-            statements += _statements_from_json(data, chunk, kinds, lead, len(statements))
+            statements += _statements_from_json(data, chunk, kinds, lead, index)
             break
         if bad is None:
             for piece in pieces[i:]:
-                statements += _one_piece(text, piece, kinds, len(statements))
+                statements += _one_piece(text, piece, kinds, first_index + len(statements))
             break
         if bad > i:
             good = text[lead : pieces[bad][0]]
             try:
                 statements += _statements_from_json(
-                    pg_parser.parse_sql_json(good), good, kinds, lead, len(statements)
+                    pg_parser.parse_sql_json(good), good, kinds, lead, index
                 )
             except Exception:  # what came before did not parse alone either: piece by piece
                 for piece in pieces[i:bad]:
-                    statements += _one_piece(text, piece, kinds, len(statements))
-        statements += _one_piece(text, pieces[bad], kinds, len(statements))
+                    statements += _one_piece(text, piece, kinds, first_index + len(statements))
+        statements += _one_piece(text, pieces[bad], kinds, first_index + len(statements))
         i = bad + 1
     return statements
 
