@@ -13,6 +13,7 @@ from sqlkit.cli.common import (
     ConfigOption,
     DsnOption,
     EngineOption,
+    LazyConsole,
     LockOption,
     VerboseOption,
     checked_timeout,
@@ -22,14 +23,16 @@ from sqlkit.cli.common import (
     terminate_on_sigterm,
     writable,
 )
-from sqlkit.cli.common import console as make_console
+from sqlkit.cli.common import (
+    console as make_console,
+)
 from sqlkit.errors import InputError
 
 if TYPE_CHECKING:
     from sqlkit.files import MigrationFile
 
-console = make_console()
-err = make_console(stderr=True)
+console = LazyConsole()
+err = LazyConsole(stderr=True)
 
 
 def apply_command(
@@ -57,7 +60,7 @@ def apply_command(
         BarColumn(),
         TextColumn("{task.completed}/{task.total}"),
         TimeElapsedColumn(),
-        console=err,
+        console=make_console(stderr=True),
         transient=True,
         disable=dry_run or not err.is_terminal,
     ) as bar:

@@ -15,9 +15,7 @@ from sqlkit.lint.context import FileResult, LintInput
 from sqlkit.lint.finding import Note
 from sqlkit.lint.suppress import find_directives
 from sqlkit.model.events import Event
-from sqlkit.model.extract import KINDS, extract_events
 from sqlkit.sql.source import Source, Span, read_source
-from sqlkit.sql.split import iter_statements
 
 
 def analyse_file(item: LintInput, settings: Settings, cache: LintCache | None = None) -> FileResult:
@@ -36,6 +34,11 @@ def analyse_file(item: LintInput, settings: Settings, cache: LintCache | None = 
 
 
 def _analyse_data(item: LintInput, data: bytes, settings: Settings) -> FileResult:
+    # the parser and extraction load here, on the first file analysed: a run whose files
+    # all come from the cache never loads them
+    from sqlkit.model.extract import KINDS, extract_events
+    from sqlkit.sql.split import iter_statements
+
     source = read_source(item.path, data)
     if item.path.endswith(".sql.j2"):
         from sqlkit.render.render import Renderer

@@ -16,7 +16,7 @@ import psycopg
 
 from sqlkit.live.introspect import managed_filter, not_extension_member
 from sqlkit.live.normalise import canonical_body, canonical_expression, canonical_sql
-from sqlkit.model.extract import normalise_search_path
+from sqlkit.model.search_path import normalise_search_path
 
 DEPLOYER = "(deployer)"
 KINDS = ("function", "procedure", "view", "table", "trigger", "policy")

@@ -14,8 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pglast import parser as pg_parser
-
 from sqlkit.data import builtins
 from sqlkit.sql.fastjson import loads
 from sqlkit.sql.source import ByteMap, Source, Span
@@ -376,6 +374,8 @@ class SqlScanner:
 
 def parse_expression(expr: str) -> Node | None:
     """Parse a PL/pgSQL expression as `SELECT <expr>`; return the expression node."""
+    from pglast import parser as pg_parser  # loaded with parsing, not with the model
+
     try:
         tree = loads(pg_parser.parse_sql_json("SELECT " + expr))
     except pg_parser.ParseError:
@@ -394,6 +394,8 @@ def analyse_sql_body(
     source: Source, body: str, body_offset: int, param_types: list[str]
 ) -> BodyFacts:
     """Facts of a `LANGUAGE sql` body given as a string."""
+    from pglast import parser as pg_parser
+
     facts = BodyFacts()
     scanner = SqlScanner(source, facts, param_types=param_types)
     try:

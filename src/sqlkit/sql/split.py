@@ -179,9 +179,7 @@ def _parse_range(
     if data is not None:
         return _statements_from_json(data, chunk, kinds, start, first_index)
     pieces = [
-        (start + lead, start + stop)
-        for lead, stop in split_text(chunk)
-        if chunk[lead:stop].strip()
+        (start + lead, start + stop) for lead, stop in split_text(chunk) if chunk[lead:stop].strip()
     ]
     return _parse_around_errors(text, pieces, kinds, first_index)
 
