@@ -31,11 +31,12 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from catalog_bench import DATA_TEMPLATE
 from psycopg.types.json import Jsonb
+from reference_bench import DATA_TEMPLATE
 
 from sqlkit.config import load_settings
-from sqlkit.engines.base import Server, create_database, engine_for
+from sqlkit.engines import resolve
+from sqlkit.engines.base import Server, create_database
 from sqlkit.render.render import Renderer
 from sqlkit.verify.runner import build_template
 
@@ -200,7 +201,7 @@ def replay(server: Server, dbname: str, seed: int) -> dict[str, Any]:
 def main() -> int:
     settings = load_settings(ROOT)
     renderer = Renderer(settings)
-    engine = engine_for("embedded", settings)
+    engine = resolve(settings, "embedded")
     results = []
     with engine.running() as server:
         create_database(server, "cache_bench")

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from sqlkit.lint.registry import Rule
     from sqlkit.live.compare import DiffResult
     from sqlkit.migrate.apply import ApplyResult, Progress, StatusRow
-    from sqlkit.render.catalog import TemplateSpec
     from sqlkit.render.render import NewResult, RenderOutcome
+    from sqlkit.render.templates import TemplateSpec
     from sqlkit.verify.runner import TestResult, VerifyResult
 
 Step = Callable[[str], None]

@@ -1,7 +1,7 @@
 -- The scheduled side of the job queue: run_job_maintenance() reaps, cleans jobs and the cache and
 -- counts due jobs; schedule_job_maintenance() is a no-op without pg_cron and schedules the tick
 -- with it (a stand-in cron.schedule records the call: the embedded engine has no pg_cron).
--- The NOTIFY it sends is checked in tests/catalog/test_jobs_notify.py (notifications need a commit).
+-- The NOTIFY it sends is checked in tests/reference/test_jobs_notify.py (notifications need a commit).
 do $$ begin
   assert not public.schedule_job_maintenance(), 'no pg_cron here: nothing scheduled, no error';
 end $$;

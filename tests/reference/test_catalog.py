@@ -1,4 +1,4 @@
-"""The reference catalog keeps its promises: lint-clean, rendered twins fresh, verified green."""
+"""The reference app keeps its promises: lint-clean, rendered twins fresh, verified green."""
 
 from __future__ import annotations
 
