@@ -263,6 +263,7 @@ def apply_files(
     on_plan: Callable[[Plan], None] | None = None,
     stop: threading.Event | None = None,
     one_round_trip: bool = True,
+    parsed: dict[Path, tuple[Source, list[Statement]]] | None = None,
 ) -> ApplyResult:
     """Apply what is pending. `conn` must be in autocommit mode; it is left unlocked.
 
@@ -271,11 +272,11 @@ def apply_files(
     apply` passes the configured ones). `stop`, when set from another thread, ends the run
     at the next file boundary or retry wait as an interruption (fleets). `one_round_trip`
     false runs a transactional file statement by statement (how sqlkit did it before; kept
-    for measuring).
+    for measuring). `parsed` is `check_files(files)` done already (one check for a fleet).
     """
     files = discover(settings) if files is None else files
     guardrails = guardrails or Guardrails()
-    parsed = check_files(files)
+    parsed = check_files(files) if parsed is None else parsed
     if dry_run:
         plan = make_plan(files, read_history(conn))
         plan.refuse_drift()
@@ -469,10 +470,13 @@ class StatusRow:
     state: str  # applied | pending | changed | outdated | missing-locally | failed
     applied_at: str | None
     checksum: str | None
+    baselined: bool = False  # recorded by `sqlkit baseline`, not run by sqlkit
 
 
-def status(conn: psycopg.Connection, settings: Settings) -> list[StatusRow]:
-    files = discover(settings)
+def status(
+    conn: psycopg.Connection, settings: Settings, files: list[MigrationFile] | None = None
+) -> list[StatusRow]:
+    files = discover(settings) if files is None else files
     history = read_history(conn)
     plan = make_plan(files, history)
     latest = latest_successful(history)
@@ -506,6 +510,7 @@ def status(conn: psycopg.Connection, settings: Settings) -> list[StatusRow]:
                 state,
                 row.applied_at.isoformat(timespec="seconds") if row else None,
                 file.checksum,
+                bool(row and row.baselined and state == "applied"),
             )
         )
     for row in plan.missing_locally:
@@ -517,6 +522,7 @@ def status(conn: psycopg.Connection, settings: Settings) -> list[StatusRow]:
                 "missing-locally",
                 row.applied_at.isoformat(timespec="seconds"),
                 row.checksum,
+                row.baselined,
             )
         )
     return rows
