@@ -119,7 +119,9 @@ def build_step(folder: Path, runs: int = 3) -> tuple[float, float, int]:
 def print_build_step(folder: Path) -> None:
     stepwise, batched, count = build_step(folder)
     print(f"\nbuild step, {count} files applied in process (best of 3, same server):")
-    print(f"{'  statement by statement (BEGIN, statements, history, COMMIT)':<58} {stepwise:>9.2f}s")
+    print(
+        f"{'  statement by statement (BEGIN, statements, history, COMMIT)':<58} {stepwise:>9.2f}s"
+    )
     print(f"{'  one round trip per file':<58} {batched:>9.2f}s")
     print(f"  ratio: {stepwise / batched:.2f}x faster")
 
