@@ -99,22 +99,31 @@ def test_fleet_of_twenty_databases(databases, tmp_path: Path) -> None:
     )
 
 
-def test_bad_targets_files_are_one_line(project: Path) -> None:
-    for text, needle in (
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
         ("", "no targets in the file"),
-        (
-            "a = postgresql://u:pw-secret@h/db\na = postgresql://u@h/other\n",
-            "two targets are called 'a'",
-        ),
+        ("a = postgresql://u:pw-secret@h/db\na = postgresql://u@h/other\n", "called 'a'"),
         ("postgresql://u:pw-secret@h/db\nx = postgresql://u@h/db\n", "are the same database"),
         ("a = postgresql://u:pw-secret@h:notaport/db\n", "port 'notaport'"),
         ("a = postgresql://u:${SQLKIT_TEST_UNSET_PW}@h/db\n", "${SQLKIT_TEST_UNSET_PW} is not set"),
-    ):
-        write(project / "targets.txt", text)
-        result = run_cli(["apply", "--targets", "targets.txt"], project)
-        assert result.returncode == 2, result.stderr
-        assert needle in result.stderr and "pw-secret" not in result.stderr, result.stderr
-        assert len(result.stderr.strip().splitlines()) == 1
+    ],
+)
+def test_bad_targets_files_are_refused(text: str, needle: str) -> None:
+    from sqlkit.errors import InputError
+    from sqlkit.migrate.fleet import parse_targets
+
+    with pytest.raises(InputError) as info:
+        parse_targets(text, "targets.txt")
+    assert needle in str(info.value) and "pw-secret" not in str(info.value)
+
+
+def test_bad_targets_are_one_line_before_anything_runs(project: Path) -> None:
+    write(project / "targets.txt", "a = postgresql://u:pw-secret@h:notaport/db\n")
+    result = run_cli(["apply", "--targets", "targets.txt"], project)
+    assert result.returncode == 2, result.stderr
+    assert "targets.txt:1: not a valid DSN: port 'notaport'" in result.stderr
+    assert "pw-secret" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
     result = run_cli(["status", "--targets", "targets.txt", "--dsn", "postgresql://h/x"], project)
     assert result.returncode == 2 and "exclude each other" in result.stderr
 
@@ -205,3 +214,56 @@ def test_a_killed_server_fails_its_own_targets_only(
         assert report[name]["applied"] == ["migrations/1_a.sql"]
         assert report[name]["failed_file"] == "migrations/2_b.sql"
         assert "connection" in report[name]["error"], report[name]["error"]
+
+
+def test_sigterm_stops_the_fleet_and_rolls_back_what_runs(
+    sqlkit_server: SqlkitServer, tmp_path: Path
+) -> None:
+    project = _project(tmp_path)
+    write(
+        project / "migrations" / "2_b.sql", "create table public.b (id int);\nselect pg_sleep(60);"
+    )
+    server = sqlkit_server.server
+    names = [f"sqlkit_fleet_term_{i}" for i in range(4)]
+    for name in names:
+        create_database(server, name)
+    try:
+        write(project / "targets.txt", "\n".join(server.url(n) for n in names) + "\n")
+        proc = subprocess.Popen(
+            [*SQLKIT, "apply", "--targets", "targets.txt", "--parallel", "2"],
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        sleeping = 0
+        with server.connect() as conn:
+            while time.monotonic() < deadline and sleeping < 2:
+                sleeping = conn.execute(
+                    "select count(*) from pg_stat_activity where query like '%%pg_sleep(60)%%' "
+                    "and pid <> pg_backend_pid()"
+                ).fetchone()[0]
+                time.sleep(0.05)
+        assert sleeping == 2, "the first two targets never reached their second file"
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130, err
+        assert err.strip().splitlines()[-1] == (
+            "interrupted: 2 target(s) stopped (their current file rolled back), 2 not started"
+        )
+        assert "nothing of migrations/2_b.sql was kept" in out
+        for name in names[:2]:  # the first file stayed, nothing of the second
+            with server.connect(name) as conn:
+                assert conn.execute(
+                    "select to_regclass('public.a') is not null, to_regclass('public.b'), "
+                    "(select count(*) from sqlkit.schema_history)"
+                ).fetchone() == (True, None, 1)
+        for name in names[2:]:  # never started
+            with server.connect(name) as conn:
+                assert conn.execute("select to_regclass('sqlkit.schema_history')").fetchone() == (
+                    None,
+                )
+    finally:
+        for name in names:
+            drop_database(server, name)

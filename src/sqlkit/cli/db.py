@@ -231,7 +231,10 @@ def _fleet_exit(result: FleetResult, fmt: str, command: str) -> None:
 
     write_fleet(result, fmt, sys.stdout, command=command)
     if result.interrupted:
-        raise Interrupted(f"interrupted: {len(result.failed)} target(s) did not finish")
+        raise Interrupted(
+            f"interrupted: {result.count('interrupted')} target(s) stopped (their current "
+            f"file rolled back), {result.count('skipped')} not started"
+        )
     if result.failed:
         raise typer.Exit(1)
 

@@ -352,6 +352,8 @@ class _FileRunner:
                     self._run_step_by_step(file, source, statements)
                 return int((time.perf_counter() - started) * 1000)
             except (ScriptError, psycopg.Error) as exc:
+                if self.stop is not None and self.stop.is_set():
+                    raise KeyboardInterrupt from None  # cancelled by the stop: an interruption
                 if self.conn.closed or self.conn.broken:
                     raise MigrationError(
                         f"{file.display}: the connection was lost: {exc}",

@@ -266,7 +266,7 @@ def run_fleet(
 
     def one(run: TargetRun) -> None:
         if control.stop.is_set() or control.no_new_targets.is_set():
-            run.state = "interrupted" if control.stop.is_set() else "skipped"
+            run.state = "skipped"  # never started: nothing of it ran
             changed(run)
             return
         run.state, run.started = "running", time.perf_counter()

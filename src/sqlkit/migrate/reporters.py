@@ -135,8 +135,10 @@ def fleet_table(runs: list[TargetRun], *, live: bool = False) -> Table:
 def _failure_line(run: TargetRun) -> str:
     """`name: error`, with the file it failed in when the error does not name it already."""
     error = run.error or run.state
+    if error.startswith(run.state):
+        return f"{run.target.name}: {error}"
     where = run.failed_file
-    at = f" in {where}" if where and not error.startswith(where) else ""
+    at = f" in {where}" if where and where not in error else ""
     return f"{run.target.name}: {run.state}{at}: {error}"
 
 
