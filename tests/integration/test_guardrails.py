@@ -9,7 +9,11 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from sqlkit.engines.base import Server
+from sqlkit.errors import InputError
+from sqlkit.files import file_timeouts
 from tests.integration.conftest import SQLKIT, run_cli, write
 
 
@@ -75,7 +79,7 @@ def test_a_file_that_gives_up_on_a_lock_rolls_back_and_is_retried(empty_db, proj
         conn.execute("create table public.busy (id int)")
     write(
         project / "migrations" / "1_note.sql",
-        "-- sqlkit: lock-timeout=1s\ncreate table public.first_part (id int);\n"
+        "-- sqlkit: lock-timeout=500ms\ncreate table public.first_part (id int);\n"
         "alter table public.busy add column note text;\n",
     )
     with server.connect(db, autocommit=False) as holder:  # production traffic, holding a lock
@@ -135,21 +139,39 @@ def test_retries_are_bounded(empty_db, project: Path) -> None:
 
 def test_bad_guard_rail_values_are_one_line(project: Path) -> None:
     dsn = "postgresql://u@127.0.0.1:1/x"
-    for args, needle in (
-        (["--statement-timeout", "soon"], "--statement-timeout must be a duration"),
-        (["--statement-lock-timeout", "-1s"], "--statement-lock-timeout must be a duration"),
-        (["--lock-retries", "1000"], "--lock-retries must be a whole number from 0 to 100"),
-    ):
-        line = _one_line(run_cli(["apply", "--dsn", dsn, *args], project), 2)
-        assert needle in line, line
-    for header, needle in (
-        ("-- sqlkit: lock-timeout=5\n", "migrations/1_a.sql:1: `lock-timeout` needs a unit"),
-        ("-- sqlkit: lock_timeout=5s\n", "migrations/1_a.sql:1: unknown directive"),
-        ("select 1;\n-- sqlkit: statement-timeout=5s\n", "must be in the file's header"),
-    ):
-        write(project / "migrations" / "1_a.sql", header + "select 1;\n")
-        line = _one_line(run_cli(["apply", "--dsn", dsn], project), 2)
-        assert needle in line, line
+    line = _one_line(run_cli(["apply", "--dsn", dsn, "--statement-timeout", "soon"], project), 2)
+    assert "--statement-timeout must be a duration such as 5s" in line, line
+    # a file's directive is checked before connecting: a typo never reaches production
+    write(project / "migrations" / "1_a.sql", "-- sqlkit: lock-timeout=5\nselect 1;\n")
+    line = _one_line(run_cli(["apply", "--dsn", dsn], project), 2)
+    assert "migrations/1_a.sql:1: `lock-timeout` needs a unit" in line, line
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("-- sqlkit: lock_timeout=5s\n", "f.sql:1: unknown directive `sqlkit: lock_timeout=`"),
+        (
+            "select 1;\n-- sqlkit: statement-timeout=5s\n",
+            "f.sql:2: `sqlkit: statement-timeout` must be in the file's header",
+        ),
+        (
+            "-- sqlkit: lock-timeout=1s\n-- sqlkit: lock-timeout=2s\n",
+            "f.sql:2: `sqlkit: lock-timeout` is given twice",
+        ),
+        ("-- sqlkit: statement-timeout=soon\n", "f.sql:1: `statement-timeout` must be a duration"),
+    ],
+)
+def test_bad_directives(text: str, needle: str) -> None:
+    with pytest.raises(InputError) as info:
+        file_timeouts(text, "f.sql")
+    assert needle in str(info.value)
+
+
+def test_directives_in_the_header() -> None:
+    text = "-- sqlkit: no-transaction\n-- sqlkit: lock-timeout=500ms\n\n-- why: a busy table\n"
+    text += "-- sqlkit: statement-timeout = 2min\ncreate index concurrently i on t (id);\n"
+    assert file_timeouts(text, "f.sql") == {"lock-timeout": 0.5, "statement-timeout": 120.0}
 
 
 # --- baseline ------------------------------------------------------------------------------
