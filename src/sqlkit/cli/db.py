@@ -61,7 +61,7 @@ TargetsOption = typer.Option(
     "do it on each, with its own lock and history.",
 )
 ParallelOption = typer.Option(1, "--parallel", "-p", help="With --targets: databases at once.")
-FleetFormatOption = typer.Option("table", "--format", "-f", help="table or json.")
+FleetFormatOption = typer.Option("table", "--format", "-f", help="With --targets: table or json.")
 
 
 def _dsn_or_targets(dsn: str | None, targets: Path | None) -> str | None:
@@ -135,9 +135,10 @@ def apply_command(
         assert targets is not None
         _apply_fleet(targets, settings, parallel, fail_fast, dry_run, shim, lock_timeout, fmt)
         return
-    if fmt != "table":
+    if fmt != "table" or parallel != 1 or fail_fast:
         raise InputError(
-            "--format json needs --targets", hint="or use `sqlkit status --format json`"
+            "--format, --parallel and --fail-fast are for --targets",
+            hint="pass --targets FILE, or drop them to apply to one database",
         )
     with Progress(
         TextColumn("{task.description}"),
@@ -257,6 +258,8 @@ def status_command(
         result = api.status_targets(targets, settings=settings_from(config), parallel=parallel)
         _fleet_exit(result, fmt, "status")
         return
+    if parallel != 1:
+        raise InputError("--parallel is for --targets", hint="pass --targets FILE, or drop it")
     rows = api.status(single, settings=settings_from(config))
     write_status(rows, fmt, sys.stdout)
     if drifted(rows):
