@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from verify_bench import generate
+from verify_bench import generate, print_build_step
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / ".bench" / "diff-project"
@@ -95,6 +95,7 @@ def main() -> int:
     print(f"\ndiff in process: {parts}")
     target = min(diff) < 5.0
     print(f"target diff < 5 s: {'met' if target else 'NOT MET'}")
+    print_build_step(OUT)
     return 0
 
 
