@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --maxprocesses 4
 
 demo: $(STAMP)
 	@$(BIN)/python scripts/demo.py
