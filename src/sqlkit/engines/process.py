@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -140,6 +141,20 @@ def sweep_stale_directories() -> int:
     return removed
 
 
+def _store_initdb(fresh: Path, cached: Path) -> None:
+    """Keep what initdb wrote for the next run (a cache that cannot be written is not an
+    error), then remove it: an atomic rename inside the cache folder."""
+    with contextlib.suppress(OSError):
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix="initdb-", dir=cached.parent))
+        try:
+            shutil.copytree(fresh, staging / "data", symlinks=True)
+            (staging / "data").rename(cached)  # a concurrent run may have won: fine
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(fresh, ignore_errors=True)
+
+
 def _postmaster_pid(data: Path) -> int | None:
     try:
         return int((data / "postmaster.pid").read_text().split("\n", 1)[0])
@@ -159,6 +174,7 @@ class ProcessEngine(Engine):
         self.detached = False
         self.keep = False  # set before start(): the server must outlive sqlkit (--keep)
         self.reaper: subprocess.Popen[bytes] | None = None
+        self._caching: threading.Thread | None = None  # initdb's result going to the cache
 
     # ----------------------------------------------------------------- lifecycle
     def start(self) -> Server:
@@ -220,7 +236,8 @@ class ProcessEngine(Engine):
 
     def _initdb(self, data: Path, ids: tuple[int, int] | None) -> None:
         """A fresh data directory: a copy of the cached one, or (first run of this server
-        version) initdb straight into the server's directory, which is then cached."""
+        version) a copy of what initdb wrote next to it, which is cached in the background
+        while the server starts and works."""
         version = self._version()
         key = hashlib.sha1(str(self.bindir.resolve()).encode()).hexdigest()[:10]
         cached = cache_dir() / f"initdb-{version}-{key}"
@@ -228,17 +245,14 @@ class ProcessEngine(Engine):
             shutil.copytree(cached, data, symlinks=True)
             os.chmod(data, 0o700)
             return
+        assert self.workdir is not None
+        fresh = self.workdir / "initdb"  # in memory when /dev/shm is usable
         if ids:
-            os.chown(data.parent, *ids)  # initdb runs as the server's user
-        self._run_initdb(data, ids)
-        with contextlib.suppress(OSError):  # a cache that cannot be written is not an error
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix="initdb-", dir=cached.parent))
-            try:
-                shutil.copytree(data, staging / "data", symlinks=True)
-                (staging / "data").rename(cached)  # atomic: a concurrent run may have won
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
+            os.chown(self.workdir, *ids)  # initdb runs as the server's user
+        self._run_initdb(fresh, ids)
+        shutil.copytree(fresh, data, symlinks=True)  # memory to memory: fast
+        self._caching = threading.Thread(target=_store_initdb, args=(fresh, cached), daemon=True)
+        self._caching.start()
 
     def _run_initdb(self, data: Path, ids: tuple[int, int] | None) -> None:
         """initdb into `data`, in the server's directory (in memory when /dev/shm is usable)."""
@@ -326,6 +340,9 @@ class ProcessEngine(Engine):
             self.reaper = None
 
     def stop(self) -> None:
+        if self._caching is not None:
+            self._caching.join()  # before the directory it copies from goes
+            self._caching = None
         if self.detached:
             return
         self._dismiss_reaper()
@@ -345,6 +362,9 @@ class ProcessEngine(Engine):
     def detach(self) -> None:
         """Keep the server: it outlives sqlkit (stop it with `kill <pid>`, then remove its dir)."""
         self.detached = True
+        if self._caching is not None:
+            self._caching.join()
+            self._caching = None
         self._dismiss_reaper()
         if self.workdir is not None:
             (self.workdir / "owner.pid").write_text("kept")
