@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from sqlkit.lint.finding import LintResult
     from sqlkit.lint.registry import Rule
     from sqlkit.live.compare import DiffResult
+    from sqlkit.live.pull import Pulled
     from sqlkit.migrate.apply import ApplyResult, Progress, StatusRow
     from sqlkit.render.catalog import TemplateSpec
     from sqlkit.render.render import NewResult, RenderOutcome
@@ -271,6 +272,7 @@ def diff(
         )
     result = compare(expected, actual)
     result.actual = actual
+    result.expected = expected
     result.timings = {
         "introspect": introspected,
         "desired": desired,
@@ -286,12 +288,22 @@ def diff(
     return result
 
 
-def pull(dsn: str, into: Path, *, schemas: Sequence[str] = (), force: bool = False) -> list[Path]:
-    """Write every deployed function, view, trigger, policy and table access rule as a file."""
+def pull(
+    dsn: str,
+    into: Path,
+    *,
+    settings: Settings | None = None,
+    schemas: Sequence[str] = (),
+    force: bool = False,
+) -> Pulled:
+    """Write what is deployed as files: the tables (with their schemas, types, sequences,
+    constraints and indexes) as a baseline migration when the project has no migrations
+    yet, and every function, view, trigger and policy as a repeatable definition."""
     from sqlkit.engines.base import parse_dsn
     from sqlkit.live.pull import write_files
     from sqlkit.live.snapshot import take_snapshot
 
+    settings = _settings(settings)
     with parse_dsn(dsn).session() as conn:
         snapshot = take_snapshot(conn, schemas)
-    return write_files(snapshot, into, force=force)
+    return write_files(snapshot, into, migrations=settings.folder("migrations"), force=force)

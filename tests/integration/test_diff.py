@@ -97,7 +97,18 @@ def test_deployed_catalog_has_no_drift(
 ) -> None:
     result = compare(desired, snapshot(sqlkit_server, catalog_db))
     assert found(result) == []
-    assert result.compared == {"function": 29, "table": 19, "trigger": 34, "policy": 68}
+    assert result.compared == {
+        "schema": 2,
+        "sequence": 2,
+        "table": 19,
+        "column": 142,
+        "constraint": 58,
+        "index": 22,
+        "function": 29,
+        "trigger": 34,
+        "policy": 68,
+        "default privileges": 3,
+    }
 
 
 def test_drift_is_reported_exactly(
@@ -193,12 +204,15 @@ def test_pull_then_diff_is_clean(
     shutil.copytree(ROOT / "migrations", project / "migrations")
     write(project / "sqlkit.toml", 'target = "supabase"\nexposed_schemas = ["public"]\n')
     url = sqlkit_server.server.url(catalog_db)
-    written = pull_database(url, project / "functions")
+    pulled = pull_database(url, project / "functions", settings=load_settings(project))
+    assert pulled.baseline is None  # the tables come from the project's migrations
+    written = pulled.files
     folders = {p.parent.name for p in written}
-    assert folders == {"02_functions", "03_triggers", "04_access", "05_policies"}
-    assert len(written) == 29 + 34 + 19 + 68  # one per object; each table's access rules
+    assert folders == {"01_functions", "02_triggers", "03_policies", "04_access"}
+    # one per object; the access rules of each table, schema, sequence and default privileges
+    assert len(written) == 29 + 34 + 68 + 19 + 2 + 2 + 3
     summary = (
-        project / "functions/02_functions/public.get_student_progress_summary.sql"
+        project / "functions/01_functions/public.get_student_progress_summary.sql"
     ).read_text()
     assert summary.startswith("-- function public.get_student_progress_summary(uuid)")
     assert (
@@ -211,13 +225,15 @@ def test_pull_then_diff_is_clean(
         engine="dsn",
         scratch_dsn=sqlkit_server.server.url(),
     )
-    assert found(result) == []
+    assert found(result) == [], [d.to_json() for d in result.differences]
     # pulling again writes the same files; a file edited since is not overwritten silently
-    assert pull_database(url, project / "functions") == written
-    summary_path = project / "functions/02_functions/public.get_student_progress_summary.sql"
+    assert (
+        pull_database(url, project / "functions", settings=load_settings(project)).files == written
+    )
+    summary_path = project / "functions/01_functions/public.get_student_progress_summary.sql"
     summary_path.write_text("-- mine\n")
     with pytest.raises(Exception, match="exists with other content"):
-        pull_database(url, project / "functions")
+        pull_database(url, project / "functions", settings=load_settings(project))
     assert summary_path.read_text() == "-- mine\n"
 
 
@@ -260,11 +276,12 @@ def test_views_compare_by_definition_options_and_owner(
     ]
     execute(sqlkit_server, db, emit_sql(result, actual))
     assert found(compare(desired_views, snapshot(sqlkit_server, db))) == []
-    pulled = pull_database(sqlkit_server.server.url(db), project / "functions")
-    assert sorted(str(p.relative_to(project / "functions")) for p in pulled) == [
+    pulled = pull_database(sqlkit_server.server.url(db), project / "functions", settings=settings)
+    assert sorted(str(p.relative_to(project / "functions")) for p in pulled.files) == [
         "01_views/public.item_count.sql",
         "01_views/public.visible_items.sql",
-        "04_access/public.items.sql",
+        "02_access/public.items.sql",
+        "02_access/public.sql",
     ]
     text = (project / "functions/01_views/public.visible_items.sql").read_text()
     assert "create or replace view public.visible_items\n  with (security_invoker=true) as" in text
@@ -277,7 +294,7 @@ def test_cli_diff(sqlkit_server: SqlkitServer, catalog_db: str, tmp_path: Path) 
     scratch = ["--engine", "dsn", "--scratch-dsn", sqlkit_server.server.url()]
     clean = run_cli(["diff", "--dsn", url], ROOT)  # git's state built in the embedded engine
     assert clean.returncode == 0, clean.stderr
-    assert "no drift: 150 object(s) compared" in clean.stdout
+    assert "no drift: 379 object(s) compared" in clean.stdout
     assert "starting the embedded engine" in clean.stderr
     execute(
         sqlkit_server,
@@ -366,4 +383,4 @@ def test_an_older_server_compares_cleanly_with_git_built_on_the_embedded_one(
             apply_files(conn, settings)
             live = take_snapshot(conn)
     assert found(compare(desired, live)) == []
-    assert sum(compare(desired, live).compared.values()) == 150
+    assert sum(compare(desired, live).compared.values()) == 379

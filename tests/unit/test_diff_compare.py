@@ -57,7 +57,7 @@ def test_privilege_changes_are_granted_and_revoked_role_by_role() -> None:
 
 
 def test_pulled_file_names_never_collide() -> None:
-    from sqlkit.live.pull import planned_files
+    from sqlkit.live.pull import plan_pull
 
     views = {
         ("view", name): DbObject(
@@ -73,5 +73,5 @@ def test_pulled_file_names_never_collide() -> None:
         for name in ('public."a b"', "public.a_b")
     }
     snapshot = Snapshot(views, "postgres", frozenset(), 180006)
-    paths = sorted(str(p) for p in planned_files(snapshot))
+    paths = sorted(str(p) for p in plan_pull(snapshot, with_baseline=False).repeatables)
     assert paths == ["01_views/public.a_b--2.sql", "01_views/public.a_b.sql"]
