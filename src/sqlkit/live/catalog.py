@@ -186,6 +186,7 @@ class ColumnRow:
     generated: str  # "" | s (stored) | v (virtual)
     identity: str  # "" | a (always) | d (by default)
     local: bool  # defined by this table, not only inherited
+    inherited: bool  # (also) from a parent table: its type and existence are the parent's
     acl: Acl  # column privileges
     comment: str | None
 
@@ -626,7 +627,7 @@ def _columns(conn: psycopg.Connection, scope: _Scope, catalog: Catalog) -> None:
                 join pg_catalog.pg_namespace cn on cn.oid = co.collnamespace
                 where co.oid = a.attcollation and a.attcollation <> t.typcollation),
                a.attnotnull, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), coalesce(ad.oid, 0),
-               a.attgenerated, a.attidentity, a.attislocal,
+               a.attgenerated, a.attidentity, a.attislocal, a.attinhcount > 0,
                {_acl("a.attacl", "", "c.relowner")},
                pg_catalog.col_description(a.attrelid, a.attnum)
         from pg_catalog.pg_attribute a
@@ -640,7 +641,7 @@ def _columns(conn: psycopg.Connection, scope: _Scope, catalog: Catalog) -> None:
         """,
         scope.params,
     ).fetchall()
-    catalog.columns = [ColumnRow(*[*r[:13], parse_acl(r[13]), r[14]]) for r in rows]
+    catalog.columns = [ColumnRow(*[*r[:14], parse_acl(r[14]), r[15]]) for r in rows]
 
 
 def _constraints(conn: psycopg.Connection, scope: _Scope, catalog: Catalog) -> None:

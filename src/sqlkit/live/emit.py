@@ -111,6 +111,12 @@ class Planner:
         return self.ordered()
 
     def difference(self, d: Difference) -> None:
+        if d.kind == "column" and _inherited(d):
+            # a partition's or child's column comes and goes with its parent's; only what a
+            # child may hold of its own (a default, privileges, a comment) is changed here
+            if d.status == "changed":
+                _changed_column(self, d)
+            return
         if d.status == "missing":
             self.create(d.key)
             for child in d.children:
@@ -324,6 +330,11 @@ class Planner:
         if action == "drop":  # dependants' kinds first
             return (0, -rank, 0, name)
         return (1, rank, _ACTION_ORDER[action], name)
+
+
+def _inherited(d: Difference) -> bool:
+    rows = [o.row for o in (d.expected, d.actual) if o is not None]
+    return all(row.inherited for row in rows)
 
 
 def _column_of(node: Key) -> Key:
@@ -558,6 +569,8 @@ def _changed_column(plan: Planner, d: Difference) -> None:
     target = f"alter table {want.table} alter column {want.local_name}"
     out: list[str] = []
     facts = d.facts
+    if w.inherited and h.inherited:  # the parent's change reaches it
+        facts -= {"type", "collation", "not null", "generated", "identity"}
     if "generated" in facts and w.generated and not h.generated:
         # a column becomes generated: only by dropping it and adding it again
         plan.recreate(d.key, "re-created: a column becomes generated only anew")

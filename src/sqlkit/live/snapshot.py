@@ -395,6 +395,10 @@ class _Builder:
         )
         if row.owned_by:
             self.edge((OWNED_BY, obj.name), obj.key)
+            column = self.objects.get(("column", row.owned_by))
+            # part of the table (dropped with it, listed under it), yet created before it:
+            # no edge to the table, the table's default needs the sequence
+            obj.parent = column.parent if column is not None else None
 
     # ---------------------------------------------------------------- relations
     def _relation(self, row: RelationRow, columns: list[ColumnRow]) -> None:
@@ -480,9 +484,7 @@ class _Builder:
 
     def _column(self, row: ColumnRow, relation: RelationRow) -> None:
         relation_key = self.by_class[cat.PG_CLASS][relation.oid]
-        if not relation.is_table or relation.partition_of or not row.local:
-            # a view's columns are its definition's; a partition's and an inherited
-            # column are the parent's
+        if not relation.is_table:  # a view's columns are its definition's
             self.columns[(row.relid, row.number)] = relation_key
             self.defaults[(row.relid, row.number)] = relation_key
             return
