@@ -11,6 +11,8 @@ so that objects are dropped and created in an order PostgreSQL accepts.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -748,11 +750,10 @@ class _Builder:
             self.edge(node, ref)
 
 
+@functools.lru_cache(maxsize=1024)
 def _quote(name: str) -> str:
     """An identifier as quote_ident writes it (enough for schema names read from the catalog)."""
-    import re
-
-    if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) and name not in _RESERVED:
+    if _PLAIN.fullmatch(name) and name not in _RESERVED:
         return name
     return '"' + name.replace('"', '""') + '"'
 
@@ -763,6 +764,7 @@ def _unquote(name: str) -> str:
     return name
 
 
+_PLAIN = re.compile(r"[a-z_][a-z0-9_$]*")
 _RESERVED = frozenset(
     {
         "all",
