@@ -340,6 +340,10 @@ def test_cli_diff_and_pull_bad_input(sqlkit_server: SqlkitServer, tmp_path: Path
         "error: migrations/1_x.sql:2: function no_such_function() does not exist" in failed.stderr
     )
     assert "git's state cannot be built" in failed.stderr and "Traceback" not in failed.stderr
+    as_json = run_cli(
+        ["diff", "--dsn", sqlkit_server.server.url(), *scratch, "--format", "json"], broken
+    )
+    assert as_json.returncode == 2 and as_json.stdout == ""
     (tmp_path / "file").write_text("x")
     into_file = run_cli(
         ["pull", "--dsn", sqlkit_server.server.url(), "--into", str(tmp_path / "file")], ROOT
@@ -384,3 +388,63 @@ def test_an_older_server_compares_cleanly_with_git_built_on_the_embedded_one(
             live = take_snapshot(conn)
     assert found(compare(desired, live)) == []
     assert sum(compare(desired, live).compared.values()) == 379
+
+
+def test_pull_into_a_project_without_migrations_writes_a_baseline(
+    sqlkit_server: SqlkitServer, catalog_db: str, tmp_path: Path
+) -> None:
+    """Tables, their constraints and indexes, schemas, sequences and default privileges
+    become one baseline migration; functions, triggers, policies repeatable files; and
+    `diff` of the pulled project against the database is clean."""
+    project = tmp_path / "adopted"
+    write(project / "sqlkit.toml", 'target = "supabase"\nexposed_schemas = ["public"]\n')
+    settings = load_settings(project)
+    url = sqlkit_server.server.url(catalog_db)
+    pulled = pull_database(url, project / "functions", settings=settings)
+    assert pulled.baseline is not None and pulled.baseline.parent == project / "migrations"
+    baseline = pulled.baseline.read_text()
+    assert "create table public.students (" in baseline
+    assert (
+        "alter table public.assessment_module_questions add constraint "
+        "assessment_module_questions_question_id_fkey FOREIGN KEY (question_id) "
+        "REFERENCES public.assessment_questions(id) ON DELETE CASCADE;" in baseline
+    )
+    assert "CREATE INDEX " in baseline and "enable row level security" in baseline
+    assert {p.parent.name for p in pulled.files} == {"01_functions", "02_triggers", "03_policies"}
+    result = diff_database(
+        url, settings=settings, engine="dsn", scratch_dsn=sqlkit_server.server.url()
+    )
+    assert found(result) == [], [d.to_json() for d in result.differences]
+    again = pull_database(url, project / "functions", settings=settings)
+    assert again.baseline == pulled.baseline and again.files == pulled.files
+
+
+def test_pull_writes_what_is_needed_first(
+    sqlkit_server: SqlkitServer, empty_db: tuple[object, str], tmp_path: Path
+) -> None:
+    """A view calling a function comes after it, a function returning the view's rows after
+    the view: numbered folders in dependency order, applied in path order."""
+    _, db = empty_db
+    execute(
+        sqlkit_server,
+        db,
+        "create function public.one() returns int language sql as 'select 1';"
+        "create view public.v as select public.one() as n;"
+        "create function public.all_v() returns setof public.v language sql as 'select * from public.v';"
+        "create view public.w as select n from public.v;",
+    )
+    project = tmp_path / "ordered"
+    write(project / "sqlkit.toml", 'target = "postgres"\n')
+    settings = load_settings(project)
+    url = sqlkit_server.server.url(db)
+    pulled = pull_database(url, project / "functions", settings=settings)
+    assert sorted(str(p.relative_to(project / "functions")) for p in pulled.files) == [
+        "01_functions/public.one.sql",
+        "02_views/public.v.sql",
+        "03_functions/public.all_v.sql",
+        "04_views/public.w.sql",
+    ]
+    result = diff_database(
+        url, settings=settings, engine="dsn", scratch_dsn=sqlkit_server.server.url()
+    )
+    assert found(result) == []

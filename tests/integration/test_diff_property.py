@@ -221,7 +221,9 @@ def _edit(draw: st.DrawFn, schema: Schema, edit: str) -> None:
         source = schema.table(view.table)
         if source is not None:
             names = [c.name for c in source.columns]
-            view.columns = draw(st.lists(st.sampled_from(names), min_size=1, max_size=3, unique=True))
+            view.columns = draw(
+                st.lists(st.sampled_from(names), min_size=1, max_size=3, unique=True)
+            )
         view.materialized = draw(st.booleans())
     elif edit == "add view":
         _add_view(draw, schema)
