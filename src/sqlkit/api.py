@@ -287,8 +287,6 @@ def diff(
             hint="name a schema that exists on either side",
         )
     result = compare(expected, actual)
-    result.actual = actual
-    result.expected = expected
     result.timings = {
         "introspect": parts.pop("introspect", 0.0),  # at the same time as git's state
         "desired": desired,  # engine start, build and read of git's state, in `parts`

@@ -186,7 +186,7 @@ def compare(expected: Snapshot, actual: Snapshot) -> DiffResult:
             difference = Difference(kind, name, "changed", changes, shown, want, have)
             difference.loses_data = loses_data(difference)
             differences.append(difference)
-    return DiffResult(_fold(differences), compared)
+    return DiffResult(_fold(differences), compared, actual=actual, expected=expected)
 
 
 def _shown(obj: DbObject, fact: str) -> str:
