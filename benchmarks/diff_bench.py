@@ -171,7 +171,8 @@ def main() -> int:
                 objects.append(time.perf_counter() - start)
         lint_cmd = [sys.executable, "-m", "sqlkit", "lint", "--dsn", url, "--format", "json"]
         diff_cmd = [sys.executable, "-m", "sqlkit", "diff", "--dsn", url]
-        subprocess.run(diff_cmd, cwd=OUT, capture_output=True, env=ENV)  # warm bytecode, initdb cache
+        # warm bytecode and the initdb cache
+        subprocess.run(diff_cmd, cwd=OUT, capture_output=True, env=ENV)
         lint = [wall(lint_cmd, expect=0) for _ in range(RUNS)]
         diff = [wall(diff_cmd, expect=0) for _ in range(RUNS)]
         with server.connect("live", autocommit=True) as conn:
