@@ -474,3 +474,44 @@ def test_cli_diff_emit_apply_converges(
     clean = run_cli(["diff", "--dsn", url, *scratch, "--format", "json"], tmp_path)
     assert clean.returncode == 0, clean.stdout
     assert json.loads(clean.stdout)["differences"] == []
+
+
+def test_without_allow_drop_nothing_that_loses_data_is_emitted(
+    sqlkit_server: SqlkitServer, reader_role: None, databases: tuple[str, str]
+) -> None:
+    """A narrowed type, a dropped column or table, a removed enum value: each is written as a
+    comment that says why, and applying the file keeps the data."""
+    git, live = databases
+    execute(
+        sqlkit_server,
+        git,
+        "create type mood as enum ('ok'); create table t (amount int, m mood);",
+    )
+    execute(
+        sqlkit_server,
+        live,
+        "create type mood as enum ('ok', 'sad'); create table t (amount text, m mood, gone text);"
+        "create table old (id int); insert into t values ('12', 'sad', 'kept');",
+    )
+    want = snapshot(sqlkit_server, git)
+    have = snapshot(sqlkit_server, live)
+    result = compare(want, have)
+    assert [(d.name, d.loses_data) for d in result.differences] == [
+        ("public.mood", True),
+        ("public.old", True),
+        ("public.t.amount", True),
+        ("public.t.gone", True),
+    ]
+    fix = emit_sql(result, have)
+    assert "-- not changed without --allow-drop (it loses data): enum public.mood (values)" in fix
+    assert "-- not dropped without --allow-drop: drop table public.old;" in fix
+    assert (
+        "-- not changed without --allow-drop (it loses data): column public.t.amount (type)" in fix
+    )
+    assert "-- not dropped without --allow-drop: alter table public.t drop column gone;" in fix
+    execute(sqlkit_server, live, fix)
+    with sqlkit_server.connect(live) as conn:
+        assert conn.execute("select amount, m::text, gone from t").fetchall() == [
+            ("12", "sad", "kept")
+        ]
+    assert len(compare(want, snapshot(sqlkit_server, live)).differences) == 4
