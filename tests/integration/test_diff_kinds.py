@@ -515,3 +515,31 @@ def test_without_allow_drop_nothing_that_loses_data_is_emitted(
             ("12", "sad", "kept")
         ]
     assert len(compare(want, snapshot(sqlkit_server, live)).differences) == 4
+
+
+def test_what_postgresql_refuses_that_the_fixes_work_around(
+    sqlkit_server: SqlkitServer, databases: tuple[str, str]
+) -> None:
+    """The behaviours docs/diff.md names, on the server: CREATE OR REPLACE VIEW cannot drop
+    a column; a column a view reads cannot change type; an enum value added in a transaction
+    cannot be used before it commits."""
+    import psycopg
+
+    _, db = databases
+    execute(
+        sqlkit_server,
+        db,
+        "create table t (id int, name text); create view v as select id, name from t;"
+        "create type mood as enum ('ok');",
+    )
+    refusals = {
+        "create or replace view v as select id from t": "cannot drop columns from view",
+        "alter table t alter column id type bigint": "used by a view or rule",
+        "begin; alter type mood add value 'sad'; select 'sad'::mood;": "unsafe use of new value",
+    }
+    for statement, message in refusals.items():
+        with (
+            sqlkit_server.connect(db, autocommit=True) as conn,
+            pytest.raises(psycopg.Error, match=message),
+        ):
+            conn.execute(statement.encode())
