@@ -1,5 +1,5 @@
-"""Property: for a random small schema (tables, columns, constraints, views over them) and
-random edits of it, the SQL `--emit-sql --allow-drop` writes brings the edited database
+"""Property: for a random small schema (tables, columns, constraints, views over them and
+over each other) and random edits of it, the SQL `--emit-sql --allow-drop` writes brings the edited database
 back to the schema, and the next comparison is clean."""
 
 from __future__ import annotations
@@ -89,12 +89,13 @@ def sql(schema: Schema) -> str:
                 f"alter table {t.name} add constraint {t.name}_fk foreign key ({target.name}_id) "
                 f"references {target.name} ({target.columns[0].name});"
             )
-    for v in schema.views:
-        table = schema.table(v.table)
-        columns = [c for c in v.columns if table and any(x.name == c for x in table.columns)]
-        if table and columns:
+    available = {t.name: [c.name for c in t.columns] for t in schema.tables}
+    for v in schema.views:  # a view reads a table or a view made before it
+        columns = [c for c in v.columns if c in available.get(v.table, ())]
+        if columns:
             kind = "materialized view" if v.materialized else "view"
             out.append(f"create {kind} {v.name} as select {', '.join(columns)} from {v.table};")
+            available[v.name] = columns
     return "\n".join(out)
 
 
@@ -103,7 +104,7 @@ def schemas(draw: st.DrawFn) -> Schema:
     schema = Schema()
     for _ in range(draw(st.integers(1, 3))):
         _add_table(draw, schema)
-    for _ in range(draw(st.integers(0, 2))):
+    for _ in range(draw(st.integers(0, 3))):
         _add_view(draw, schema)
     return schema
 
@@ -136,10 +137,12 @@ def _add_table(draw: st.DrawFn, schema: Schema) -> None:
 
 
 def _add_view(draw: st.DrawFn, schema: Schema) -> None:
-    table = draw(st.sampled_from(schema.tables))
-    names = [c.name for c in table.columns]
+    """A view over a table or over another view (a chain)."""
+    sources = [(t.name, [c.name for c in t.columns]) for t in schema.tables]
+    sources += [(v.name, v.columns) for v in schema.views]
+    source, names = draw(st.sampled_from(sources))
     columns = draw(st.lists(st.sampled_from(names), min_size=1, max_size=3, unique=True))
-    schema.views.append(View(schema.fresh("v"), table.name, columns, draw(st.booleans())))
+    schema.views.append(View(schema.fresh("v"), source, columns, draw(st.booleans())))
 
 
 def _forget_column(schema: Schema, table: Table, column: str) -> None:
@@ -210,17 +213,17 @@ def _edit(draw: st.DrawFn, schema: Schema, edit: str) -> None:
         table.check = None if table.check or not numeric else draw(st.sampled_from(numeric))
     elif edit == "toggle unique" and others:
         table.unique = None if table.unique else draw(st.sampled_from([c.name for c in others]))
-    elif edit == "drop table":
+    elif edit == "drop table":  # views over it are left out of the SQL with it
         schema.tables.remove(table)
-        schema.views = [v for v in schema.views if v.table != table.name]
         for other in schema.tables:
             if other.references == table.name:
                 _forget_column(schema, other, f"{table.name}_id")
     elif edit == "change view" and schema.views:
         view = draw(st.sampled_from(schema.views))
         source = schema.table(view.table)
-        if source is not None:
-            names = [c.name for c in source.columns]
+        names = [c.name for c in source.columns] if source is not None else []
+        names += [c for v in schema.views if v.name == view.table for c in v.columns]
+        if names:
             view.columns = draw(
                 st.lists(st.sampled_from(names), min_size=1, max_size=3, unique=True)
             )

@@ -29,11 +29,12 @@ from sqlkit.live.snapshot import (
 
 StepId = tuple[str, Key]  # (drop | alter | create, graph node)
 
-# what a step on a node of these kinds never does: drop it to re-create it (it holds data,
-# or others' data depends on it)
+# never dropped to make way for something else: they hold data, or data's shape depends on them
 _KEPT_KINDS = {"schema", "extension", "enum", "domain", "composite", "sequence", "table", "column"}
 # what reads a column whose type changes, and must be dropped around the change
 _READERS = {"view", "trigger", "policy", "function", "procedure"}
+# kinds that share one namespace per schema (pg_class's and pg_type's names)
+_NAMED = {"table", "view", "sequence", "index", "enum", "domain", "composite"}
 _KIND_ORDER = {kind: i for i, kind in enumerate((*KINDS, DEFAULT, OWNED_BY))}
 _ACTION_ORDER = {"drop": 0, "alter": 1, "create": 2}
 
@@ -62,6 +63,9 @@ class Script:
 
 
 class Planner:
+    """Differences → steps → cascade over the database's graph → creations written →
+    order. One per script."""
+
     def __init__(self, result: DiffResult, expected: Snapshot, actual: Snapshot, allow_drop: bool):
         self.result = result
         self.want = expected
@@ -317,11 +321,16 @@ class Planner:
         dropped: dict[str, StepId] = {}
         for step in self.steps.values():
             obj = self.have.objects.get(step.node)
-            if step.action == "drop" and obj is not None:
+            if step.action == "drop" and obj is not None and obj.kind in _NAMED:
                 dropped[obj.ident] = step.id
         for step in self.steps.values():
             obj = self.want.objects.get(step.node)
-            if step.action == "create" and obj is not None and obj.ident in dropped:
+            if (
+                step.action == "create"
+                and obj is not None
+                and obj.kind in _NAMED
+                and obj.ident in dropped
+            ):
                 self.order_after(step.id, dropped[obj.ident])
 
     def _priority(self, step_id: StepId) -> tuple[int, int, int, str]:
@@ -558,8 +567,7 @@ def _changed_table(plan: Planner, d: Difference) -> None:
                 out.append(f"alter table {name} replica identity using index {local};")
         else:
             out.append(f"alter table {name} replica identity {identity};")
-    step = "alter"
-    plan.add(step, d.key, out + _accessories(plan, d, want, have))
+    plan.add("alter", d.key, out + _accessories(plan, d, want, have))
 
 
 def _changed_column(plan: Planner, d: Difference) -> None:
