@@ -319,6 +319,28 @@ CASES = [
         ],
     ),
     Case(
+        "triggers and policies of yours on the platform's tables",
+        "create schema auth; create table auth.users (id uuid primary key);"
+        "create schema storage; create table storage.objects (name text, owner uuid);"
+        "create table public.profiles (id uuid);"
+        "create function public.handle_new_user() returns trigger language plpgsql as "
+        "$$ begin insert into public.profiles values (new.id); return new; end $$;"
+        "create trigger on_auth_user_created after insert on auth.users"
+        " for each row execute function public.handle_new_user();"
+        "alter table storage.objects enable row level security;"
+        "create policy own_files on storage.objects for select using (owner = gen_random_uuid());",
+        "create schema auth; create table auth.users (id uuid primary key);"
+        "create schema storage; create table storage.objects (name text, owner uuid);"
+        "create table public.profiles (id uuid);"
+        "create function public.handle_new_user() returns trigger language plpgsql as "
+        "$$ begin insert into public.profiles values (new.id); return new; end $$;"
+        "alter table storage.objects enable row level security;",
+        [
+            ("policy", "storage.objects.own_files", "missing", []),
+            ("trigger", "auth.users.on_auth_user_created", "missing", []),
+        ],
+    ),
+    Case(
         "default privileges",
         "alter default privileges in schema public grant select on tables to sqlkit_reader;"
         "alter default privileges revoke execute on functions from public;",

@@ -354,9 +354,21 @@ class _Scope:
             return f"{column} = any(%(schemas)s)"
         return managed_filter(column)
 
+    def platform(self, column: str) -> str:
+        """SQL: the schema in `column` is the platform's (`auth`, `storage`, ...), and no
+        schemas were named. Your policies and triggers on its tables are yours."""
+        if self.schemas:
+            return "false"
+        listed = ", ".join(f"'{s}'" for s in _SYSTEM_SCHEMAS)
+        return f"{column} not in ({listed}) and {column} !~ '^pg_(temp|toast)'"
+
     @property
     def params(self) -> dict[str, Any]:
         return {"schemas": self.schemas}
+
+
+# PostgreSQL's own schemas and sqlkit's: nothing in them is ever yours
+_SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast", "sqlkit", "sqlkit_test")
 
 
 def _acl(column: str, default_kind: str, owner: str) -> str:
@@ -757,8 +769,14 @@ def _triggers(conn: psycopg.Connection, scope: _Scope, catalog: Catalog) -> None
         from pg_catalog.pg_trigger t
         join pg_catalog.pg_class c on c.oid = t.tgrelid
         join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-        where not t.tgisinternal {cloned}
-          and {_relation_in_scope(scope, "'r', 'p', 'v', 'm'")}
+        join pg_catalog.pg_proc p on p.oid = t.tgfoid
+        join pg_catalog.pg_namespace pn on pn.oid = p.pronamespace
+        where not t.tgisinternal {cloned} and c.relkind in ('r', 'p', 'v', 'm')
+          -- on your table, or on the platform's calling your function (on auth.users, say)
+          and ({scope.where("n.nspname")}
+               or {scope.platform("n.nspname")} and {scope.where("pn.nspname")})
+          and {not_extension_member("pg_class", "c.oid")}
+          and {not_extension_member("pg_proc", "p.oid")}
         """,
         scope.params,
     ).fetchall()
@@ -779,7 +797,10 @@ def _policies(conn: psycopg.Connection, scope: _Scope, catalog: Catalog) -> None
         from pg_catalog.pg_policy pol
         join pg_catalog.pg_class c on c.oid = pol.polrelid
         join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-        where {_relation_in_scope(scope, "'r', 'p'")}
+        where c.relkind in ('r', 'p')
+          -- on your table, or on one of the platform's (storage.objects, say)
+          and ({scope.where("n.nspname")} or {scope.platform("n.nspname")})
+          and {not_extension_member("pg_class", "c.oid")}
         """,
         scope.params,
     ).fetchall()

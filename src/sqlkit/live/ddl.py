@@ -179,7 +179,8 @@ def create_sql(obj: DbObject, side: Snapshot, *, in_new_table: bool = False) -> 
     if kind == "policy":
         return [obj.text.rstrip(), *([comment_sql(obj)] if obj.comment else [])]
     if kind == "default privileges":
-        return default_privileges_sql(obj, None)
+        revoke_from = side.relation_grantees | side.function_grantees | side.sequence_grantees
+        return default_privileges_reset_sql(obj, revoke_from)
     raise ValueError(f"no creation for {kind}")  # pragma: no cover - every kind is above
 
 
@@ -245,17 +246,31 @@ def owned_by_sql(sequence: DbObject) -> str:
     return f"alter sequence {sequence.ident} owned by {row.owned_by or 'none'};"
 
 
+def _default_privileges_head(obj: DbObject) -> str:
+    role = "" if obj.extra.get("deployer") else f" for role {obj.owner}"
+    schema = obj.extra.get("schema")
+    return f"alter default privileges{role}{f' in schema {schema}' if schema else ''}"
+
+
+def default_privileges_reset_sql(obj: DbObject, revoke_from: frozenset[str]) -> list[str]:
+    """Default privileges set to exactly the object's, whatever the database had (`pull`
+    does not know what the database it is applied to grants by default)."""
+    head = _default_privileges_head(obj)
+    objects = obj.extra["objects"]
+    roles = ["public", *sorted((set(revoke_from) | set(obj.privileges)) - {"public", obj.owner})]
+    out = [f"{head} revoke all on {objects} from {', '.join(roles)};"]
+    for role, privileges in sorted(obj.privileges.items()):
+        out.append(f"{head} grant {', '.join(sorted(privileges))} on {objects} to {role};")
+    return out
+
+
 def default_privileges_sql(want: DbObject, have: DbObject | None) -> list[str]:
     """ALTER DEFAULT PRIVILEGES that turn `have` (or the built-in defaults) into `want`."""
-    role = "" if want.extra.get("deployer") else f" for role {want.owner}"
-    schema = want.extra.get("schema")
-    where = f" in schema {schema}" if schema else ""
-    objects = want.extra["objects"]
+    head = _default_privileges_head(want)
     before = have.privileges if have is not None else dict(want.extra["baseline"])
     out = []
-    for statement in grant_changes(objects, want.privileges, before):
-        verb, _, rest = statement.partition(" ")
-        out.append(f"alter default privileges{role}{where} {verb} {rest}")
+    for statement in grant_changes(want.extra["objects"], want.privileges, before):
+        out.append(f"{head} {statement}")
     return out
 
 

@@ -21,7 +21,7 @@ from sqlkit.files import parse_versioned, sql_files
 from sqlkit.live import ddl
 from sqlkit.live.compare import Difference, DiffResult
 from sqlkit.live.emit import plan_script
-from sqlkit.live.snapshot import DbObject, Key, Snapshot
+from sqlkit.live.snapshot import DEFAULT, DbObject, Key, Snapshot
 
 FOLDERS = {
     "view": "views",
@@ -160,7 +160,10 @@ def _baseline_members(snapshot: Snapshot) -> set[Key]:
     queue = list(members)
     while queue:
         node = queue.pop()
-        for ref in snapshot.depends.get(node, ()):
+        needs = set(snapshot.depends.get(node, ()))
+        if node[0] == "column":  # and what its default calls
+            needs |= snapshot.depends.get((DEFAULT, node[1]), set())
+        for ref in needs:
             needed = snapshot.objects.get(ref)
             if needed is None or ref in members:
                 continue
