@@ -71,23 +71,42 @@ def acl_reset_sql(obj: DbObject, revoke_from: frozenset[str]) -> list[str]:
     others = set(revoke_from) | set(obj.privileges)
     roles = ["public", *sorted(others - {obj.owner, "public"})]
     out = [f"revoke all on {on} from {', '.join(roles)};"]
-    for role, privileges in sorted(obj.privileges.items()):
-        out.append(f"grant {', '.join(sorted(privileges))} on {on} to {role};")
+    for privileges, grantees in _by_privileges(obj.privileges):
+        out.append(f"grant {', '.join(sorted(privileges))} on {on} to {', '.join(grantees)};")
     return out
+
+
+def _by_privileges(
+    privileges: dict[str, frozenset[str]],
+) -> list[tuple[frozenset[str], list[str]]]:
+    """Roles that get the same privileges, together: one GRANT for anon and authenticated."""
+    groups: dict[frozenset[str], list[str]] = {}
+    for role, held in sorted(privileges.items()):
+        groups.setdefault(held, []).append(role)
+    return sorted(groups.items(), key=lambda item: item[1])
 
 
 def grant_changes(
     on: str, want: dict[str, frozenset[str]], have: dict[str, frozenset[str]], columns: str = ""
 ) -> list[str]:
     """GRANT and REVOKE of exactly the privileges that differ, role by role."""
-    out: list[str] = []
+    revokes: dict[str, frozenset[str]] = {}
+    grants: dict[str, frozenset[str]] = {}
     for role in sorted(set(want) | set(have)):
         wanted = want.get(role, frozenset())
         held = have.get(role, frozenset())
         if held - wanted:
-            out.append(f"revoke {_privs(held - wanted, columns)} on {on} from {role};")
+            revokes[role] = held - wanted
         if wanted - held:
-            out.append(f"grant {_privs(wanted - held, columns)} on {on} to {role};")
+            grants[role] = wanted - held
+    out = [
+        f"revoke {_privs(privileges, columns)} on {on} from {', '.join(roles)};"
+        for privileges, roles in _by_privileges(revokes)
+    ]
+    out += [
+        f"grant {_privs(privileges, columns)} on {on} to {', '.join(roles)};"
+        for privileges, roles in _by_privileges(grants)
+    ]
     return out
 
 
@@ -259,8 +278,10 @@ def default_privileges_reset_sql(obj: DbObject, revoke_from: frozenset[str]) -> 
     objects = obj.extra["objects"]
     roles = ["public", *sorted((set(revoke_from) | set(obj.privileges)) - {"public", obj.owner})]
     out = [f"{head} revoke all on {objects} from {', '.join(roles)};"]
-    for role, privileges in sorted(obj.privileges.items()):
-        out.append(f"{head} grant {', '.join(sorted(privileges))} on {objects} to {role};")
+    for privileges, roles in _by_privileges(obj.privileges):
+        out.append(
+            f"{head} grant {', '.join(sorted(privileges))} on {objects} to {', '.join(roles)};"
+        )
     return out
 
 
