@@ -141,7 +141,7 @@ CASES = [
         "create table parent (id bigint generated always as identity primary key);"
         "create function touch() returns trigger language plpgsql as "
         "$$ begin new.at = now(); return new; end $$;"
-        "create table legacy (id int primary key); create table legacy_ref (id int references legacy);",
+        "create table legacy (id serial primary key); create table legacy_ref (id int references legacy);",
         [
             ("table", "public.child", "missing", []),
             ("table", "public.legacy", "extra", []),

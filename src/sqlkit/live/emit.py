@@ -161,10 +161,12 @@ class Planner:
                     continue  # the re-creation converts the column and its default
                 remover = self._remover(dep)
                 if remover is not None:  # it goes with its table: after that drop
-                    self.vanished.add(dep)
-                    self.reasons.setdefault(dep, node[1])
+                    gone = [dep, ("sequence", dep[1])] if dep[0] == OWNED_BY else [dep]
+                    for key in gone:
+                        self.vanished.add(key)
+                        self.reasons.setdefault(key, node[1])
+                        queue.append((key, "drop", remover))
                     self.order_after(needing, remover)
-                    queue.append((dep, "drop", remover))
                     continue
                 if dep[0] in _KEPT_KINDS:
                     if ("alter", dep) in self.steps:  # changed away from `node` first
@@ -189,6 +191,10 @@ class Planner:
         parent = obj.parent if obj is not None else None
         if node[0] == DEFAULT:
             parent = ("column", node[1])
+        elif node[0] == OWNED_BY:  # PostgreSQL drops the sequence with its column
+            sequence = self.have.objects.get(("sequence", node[1]))
+            owned_by = sequence.row.owned_by if sequence is not None else None
+            parent = ("column", owned_by) if owned_by else None
         if parent is None or parent not in self.vanished:
             return None
         if ("drop", parent) in self.steps:

@@ -185,17 +185,6 @@ def _text_or_none(value: str | None) -> str:
     return value or ""
 
 
-def _split_name(qualified: str) -> tuple[str, str]:
-    """`public."a.b"` → (`public`, `"a.b"`): a qualified name, split at the dot between."""
-    quoted = False
-    for i, ch in enumerate(qualified):
-        if ch == '"':
-            quoted = not quoted
-        elif ch == "." and not quoted:
-            return qualified[:i], qualified[i + 1 :]
-    return "", qualified
-
-
 class _Builder:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
@@ -206,7 +195,6 @@ class _Builder:
         self.by_class: dict[int, dict[int, Key]] = {}
         self.columns: dict[tuple[int, int], Key] = {}
         self.defaults: dict[tuple[int, int], Key] = {}
-        self.relkind: dict[int, str] = {}
 
     def owner(self, owner: str) -> str:
         return DEPLOYER if owner == self.deployer else owner
@@ -407,7 +395,6 @@ class _Builder:
         privileges = acl_privileges(row.acl)
         owner = self.owner(row.owner)
         comment = _text_or_none(row.comment)
-        self.relkind[row.oid] = row.relkind
         if row.is_table:
             facts = {
                 "partition by": row.partition_key or "",
