@@ -161,8 +161,8 @@ class Planner:
                     continue  # the re-creation converts the column and its default
                 remover = self._remover(dep)
                 if remover is not None:  # it goes with its table: after that drop
-                    gone = [dep, ("sequence", dep[1])] if dep[0] == OWNED_BY else [dep]
-                    for key in gone:
+                    taken = [dep, ("sequence", dep[1])] if dep[0] == OWNED_BY else [dep]
+                    for key in taken:
                         self.vanished.add(key)
                         self.reasons.setdefault(key, node[1])
                         queue.append((key, "drop", remover))
