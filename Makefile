@@ -9,10 +9,10 @@ STAMP := $(VENV)/.installed
 .PHONY: help venv test demo bench lint format docs clean
 
 help:
-	@echo "make demo   the reference catalog: lint it, verify it in an embedded Postgres, lint a broken"
+	@echo "make demo   the reference app: lint it, verify it in an embedded Postgres, lint a broken"
 	@echo "            migration, then change a deployed copy by hand and let sqlkit diff find it"
 	@echo "make test   run the test suite"
-	@echo "make bench  lint vs squawk, verify, the catalog's RPCs and cache, diff, pglast vs sqlglot"
+	@echo "make bench  lint vs squawk, verify, the reference app's RPCs and cache, diff, fleets, pglast vs sqlglot"
 	@echo "            (PG_REGRESS=DIR adds PostgreSQL's regression SQL: see docs/lint.md#why-pglast)"
 	@echo "make lint   ruff and mypy --strict over the code"
 	@echo "make docs   regenerate docs/rules and the README's rule table from the rule registry"
@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --maxprocesses 4
 
 demo: $(STAMP)
 	@$(BIN)/python scripts/demo.py
@@ -37,8 +37,11 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]' || { echo "the bench extra is not installable (squawk-cli?): comparing without squawk"; $(BIN)/python -m pip install --quiet sqlglot; }
 	$(BIN)/python benchmarks/lint_bench.py
 	$(BIN)/python benchmarks/verify_bench.py
-	$(BIN)/python benchmarks/catalog_bench.py
+	$(BIN)/python benchmarks/reference_bench.py
+	$(BIN)/python benchmarks/cache_load_bench.py
 	$(BIN)/python benchmarks/diff_bench.py
+	$(BIN)/python benchmarks/fleet_bench.py
+	$(BIN)/python benchmarks/speed_bench.py
 	$(BIN)/python benchmarks/parser_compare.py $(PG_REGRESS)
 
 lint: $(STAMP)

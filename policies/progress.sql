@@ -6,7 +6,7 @@ create policy student_module_progress_select on public.student_module_progress
   for select to authenticated
   using (
     (select auth.jwt() ->> 'user_role') in ('admin', 'staff', 'viewer')
-    or ((select auth.jwt() ->> 'user_role') in ('client_staff') and exists (select 1 from public.students s where s.id = student_module_progress.student_id and s.client_id = (select (auth.jwt() ->> 'client_id')::uuid)))
+    or ((select auth.jwt() ->> 'user_role') in ('client_staff') and client_id = (select (auth.jwt() ->> 'client_id')::uuid))
     or student_id = (select auth.uid())
   );
 

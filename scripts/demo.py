@@ -1,4 +1,4 @@
-"""`make demo`: sqlkit's main job on the reference catalog — lint, then verify in an embedded Postgres."""
+"""`make demo`: sqlkit's main job on the reference app — lint, then verify in an embedded Postgres."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def run(title: str, args: list[str], expect: int) -> bool:
 
 
 def drift() -> bool:
-    """Deploy the catalog to a database, change it by hand, and let `sqlkit diff` find it."""
+    """Deploy the reference app to a database, change it by hand, and let `sqlkit diff` find it."""
     from sqlkit.config import load_settings
     from sqlkit.engines import resolve
     from sqlkit.engines.base import create_database
@@ -55,7 +55,7 @@ def drift() -> bool:
             conn.execute("grant execute on function public.get_client_dashboard_data(uuid) to anon")
             conn.execute("alter table public.students alter column full_name drop not null")
         console.print(
-            "[dim]deployed the catalog with `sqlkit apply --shim`, then by hand: "
+            "[dim]deployed the reference app with `sqlkit apply --shim`, then by hand: "
             "submit_assessment's search_path set to public; EXECUTE on get_client_dashboard_data "
             "granted to anon; students.full_name made nullable[/dim]"
         )
@@ -74,11 +74,11 @@ def drift() -> bool:
 
 def main() -> int:
     console.print(
-        "[bold]sqlkit demo[/bold]: the reference catalog — a learning platform's backend (RPCs, a tagged\n"
+        "[bold]sqlkit demo[/bold]: the reference app — a learning platform's backend (RPCs, a tagged\n"
         "cache with statement-level invalidation, an auth hook, a job queue, RLS policies) kept in git.\n"
     )
     ok = run(
-        "1. Lint the catalog: no database needed",
+        "1. Lint the reference app: no database needed",
         ["lint", "migrations", "functions", "triggers", "policies"],
         0,
     )

@@ -21,19 +21,37 @@ drop trigger if exists student_module_progress_cache_ins on public.student_modul
 create trigger student_module_progress_cache_ins
   after insert on public.student_module_progress
   referencing new table as new_rows
-  for each statement execute function private.invalidate_cache_on_change('student_progress', 'student:student_id', 'module:module_id');
+  for each statement execute function private.invalidate_cache_on_change('student_progress', 'student:student_id', 'module:module_id', 'client_progress:client_id');
 
 drop trigger if exists student_module_progress_cache_upd on public.student_module_progress;
 create trigger student_module_progress_cache_upd
   after update on public.student_module_progress
   referencing old table as old_rows new table as new_rows
-  for each statement execute function private.invalidate_cache_on_change('student_progress', 'student:student_id', 'module:module_id');
+  for each statement execute function private.invalidate_cache_on_change('student_progress', 'student:student_id', 'module:module_id', 'client_progress:client_id');
 
 drop trigger if exists student_module_progress_cache_del on public.student_module_progress;
 create trigger student_module_progress_cache_del
   after delete on public.student_module_progress
   referencing old table as old_rows
-  for each statement execute function private.invalidate_cache_on_change('student_progress', 'student:student_id', 'module:module_id');
+  for each statement execute function private.invalidate_cache_on_change('student_progress', 'student:student_id', 'module:module_id', 'client_progress:client_id');
+
+drop trigger if exists assessment_submissions_cache_ins on public.assessment_submissions;
+create trigger assessment_submissions_cache_ins
+  after insert on public.assessment_submissions
+  referencing new table as new_rows
+  for each statement execute function private.invalidate_cache_on_change('assessment_submissions', 'student:student_id');
+
+drop trigger if exists assessment_submissions_cache_upd on public.assessment_submissions;
+create trigger assessment_submissions_cache_upd
+  after update on public.assessment_submissions
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function private.invalidate_cache_on_change('assessment_submissions', 'student:student_id');
+
+drop trigger if exists assessment_submissions_cache_del on public.assessment_submissions;
+create trigger assessment_submissions_cache_del
+  after delete on public.assessment_submissions
+  referencing old table as old_rows
+  for each statement execute function private.invalidate_cache_on_change('assessment_submissions', 'student:student_id');
 
 drop trigger if exists products_cache_ins on public.products;
 create trigger products_cache_ins

@@ -14,25 +14,46 @@ declare
   v_scope text;
   v_key text;
   v_result jsonb;
+  v_state text;
+  v_generation bigint;
+  v_lock bigint;
+  v_lock_timeout text;
 begin
   if v_role is null or not (v_role = any (array['admin', 'staff', 'viewer'])) then
     raise exception 'not allowed to call %', 'get_expert_sessions_with_stats_cached' using errcode = '42501';
   end if;
   v_scope := 'global';
   v_key := 'get_expert_sessions_with_stats_cached' || ':' || (jsonb_build_array(p_product_id))::text;
-  v_result := private.cache_get(v_key, v_scope);
-  if v_result is not null then
+  select l.data, l.state, l.generation into v_result, v_state, v_generation
+  from private.cache_lookup(v_key, v_scope) l;
+  if v_state = 'fresh' then
+    return v_result;
+  end if;
+  -- single flight: one caller per key computes, under a transaction-level advisory lock
+  v_lock := hashtextextended('cache:' || v_scope || ':' || v_key, 0);
+  -- nothing to serve: wait for whoever is computing it (at most 10 seconds, then compute too)
+  v_lock_timeout := current_setting('lock_timeout');
+  begin
+    perform set_config('lock_timeout', (extract(epoch from '10 seconds'::interval) * 1000)::bigint::text, true);
+    perform pg_advisory_xact_lock(v_lock);
+    perform set_config('lock_timeout', v_lock_timeout, true);
+  exception when lock_not_available then
+    null;
+  end;
+  -- whoever held the lock may have stored it meanwhile
+  select l.data, l.state, l.generation into v_result, v_state, v_generation
+  from private.cache_lookup(v_key, v_scope) l;
+  if v_state = 'fresh' then
     return v_result;
   end if;
   v_result := coalesce((public.get_expert_sessions_with_stats(p_product_id)), 'null'::jsonb);
-  perform private.cache_set(v_key, v_scope, v_result, array['expert_sessions', 'expert_session_progress', 'products']::text[], '5 minutes'::interval);
+  perform private.cache_store(v_key, v_scope, v_result, array['expert_sessions', 'expert_session_progress', 'products']::text[], '5 minutes'::interval, '0 seconds'::interval, v_generation);
   return v_result;
 end
 $fn$;
 
 revoke execute on function public.get_expert_sessions_with_stats_cached(uuid) from public, anon;
 grant execute on function public.get_expert_sessions_with_stats_cached(uuid) to authenticated;
-
 -- security definer: writes the cache, which API roles cannot touch.
 -- The caller is authorised from the JWT first, and results are cached per tenant scope.
 create or replace function public.get_product_performance_cached(p_client_id uuid default null)
@@ -48,6 +69,10 @@ declare
   v_scope text;
   v_key text;
   v_result jsonb;
+  v_state text;
+  v_generation bigint;
+  v_lock bigint;
+  v_lock_timeout text;
   v_client_id uuid := case when v_role in ('client_staff', 'student') then (v_claims ->> 'client_id')::uuid else p_client_id end;
 begin
   if v_role is null or not (v_role = any (array['admin', 'staff', 'viewer', 'client_staff'])) then
@@ -55,12 +80,38 @@ begin
   end if;
   v_scope := 'role:' || v_role || ':client:' || coalesce(v_claims ->> 'client_id', '-');
   v_key := 'get_product_performance_cached' || ':' || (jsonb_build_array(v_client_id))::text;
-  v_result := private.cache_get(v_key, v_scope);
-  if v_result is not null then
+  select l.data, l.state, l.generation into v_result, v_state, v_generation
+  from private.cache_lookup(v_key, v_scope) l;
+  if v_state = 'fresh' then
+    return v_result;
+  end if;
+  -- single flight: one caller per key computes, under a transaction-level advisory lock
+  v_lock := hashtextextended('cache:' || v_scope || ':' || v_key, 0);
+  if v_state = 'stale' then
+    -- stale-while-revalidate: someone is recomputing it, so serve what we have
+    if not pg_try_advisory_xact_lock(v_lock) then
+      perform private.cache_count_stale_hit();
+      return v_result;
+    end if;
+  else
+  -- nothing to serve: wait for whoever is computing it (at most 30 seconds, then compute too)
+  v_lock_timeout := current_setting('lock_timeout');
+  begin
+    perform set_config('lock_timeout', (extract(epoch from '30 seconds'::interval) * 1000)::bigint::text, true);
+    perform pg_advisory_xact_lock(v_lock);
+    perform set_config('lock_timeout', v_lock_timeout, true);
+  exception when lock_not_available then
+    null;
+  end;
+  end if;
+  -- whoever held the lock may have stored it meanwhile
+  select l.data, l.state, l.generation into v_result, v_state, v_generation
+  from private.cache_lookup(v_key, v_scope) l;
+  if v_state = 'fresh' then
     return v_result;
   end if;
   v_result := coalesce((public.calculate_product_performance(v_client_id)), 'null'::jsonb);
-  perform private.cache_set(v_key, v_scope, v_result, array['products', 'client_product_assignments', 'student_progress', 'students', 'modules']::text[], '15 minutes'::interval);
+  perform private.cache_store(v_key, v_scope, v_result, array['products']::text[] || (case when v_client_id is null then array['students', 'student_progress', 'client_product_assignments', 'modules', 'assessment_submissions'] else array['client:' || v_client_id::text, 'client_progress:' || v_client_id::text, 'assessment_submissions'] || coalesce((select array_agg('product:' || (e.value ->> 'product_id')) from jsonb_array_elements(v_result) e), '{}'::text[]) end)::text[], '15 minutes'::interval, '1 minute'::interval, v_generation);
   return v_result;
 end
 $fn$;
@@ -83,18 +134,40 @@ declare
   v_scope text;
   v_key text;
   v_result jsonb;
+  v_state text;
+  v_generation bigint;
+  v_lock bigint;
+  v_lock_timeout text;
 begin
-  if v_role is null or not (v_role = any (array['admin', 'staff', 'viewer', 'client_staff', 'student'])) or not coalesce(((v_role <> 'student' or p_student_id = (select auth.uid())) and (v_role <> 'client_staff' or exists (select 1 from public.students s where s.id = p_student_id and s.client_id = (v_claims ->> 'client_id')::uuid))), false) then
+  if v_role is null or not (v_role = any (array['admin', 'staff', 'viewer', 'client_staff', 'student'])) or not coalesce((((v_role <> 'student' or p_student_id = (select auth.uid())) and (v_role <> 'client_staff' or exists (select 1 from public.students s where s.id = p_student_id and s.client_id = (v_claims ->> 'client_id')::uuid)))), false) then
     raise exception 'not allowed to call %', 'get_student_progress_summary_cached' using errcode = '42501';
   end if;
   v_scope := 'role:' || v_role || ':client:' || coalesce(v_claims ->> 'client_id', '-');
   v_key := 'get_student_progress_summary_cached' || ':' || (jsonb_build_array(p_student_id))::text;
-  v_result := private.cache_get(v_key, v_scope);
-  if v_result is not null then
+  select l.data, l.state, l.generation into v_result, v_state, v_generation
+  from private.cache_lookup(v_key, v_scope) l;
+  if v_state = 'fresh' then
+    return v_result;
+  end if;
+  -- single flight: one caller per key computes, under a transaction-level advisory lock
+  v_lock := hashtextextended('cache:' || v_scope || ':' || v_key, 0);
+  -- nothing to serve: wait for whoever is computing it (at most 10 seconds, then compute too)
+  v_lock_timeout := current_setting('lock_timeout');
+  begin
+    perform set_config('lock_timeout', (extract(epoch from '10 seconds'::interval) * 1000)::bigint::text, true);
+    perform pg_advisory_xact_lock(v_lock);
+    perform set_config('lock_timeout', v_lock_timeout, true);
+  exception when lock_not_available then
+    null;
+  end;
+  -- whoever held the lock may have stored it meanwhile
+  select l.data, l.state, l.generation into v_result, v_state, v_generation
+  from private.cache_lookup(v_key, v_scope) l;
+  if v_state = 'fresh' then
     return v_result;
   end if;
   v_result := coalesce((public.get_student_progress_summary(p_student_id)), 'null'::jsonb);
-  perform private.cache_set(v_key, v_scope, v_result, array['modules']::text[] || (array['student:' || p_student_id::text])::text[], '10 minutes'::interval);
+  perform private.cache_store(v_key, v_scope, v_result, array['modules']::text[] || (array['student:' || p_student_id::text])::text[], '10 minutes'::interval, '0 seconds'::interval, v_generation);
   return v_result;
 end
 $fn$;
@@ -117,18 +190,40 @@ declare
   v_scope text;
   v_key text;
   v_result jsonb;
+  v_state text;
+  v_generation bigint;
+  v_lock bigint;
+  v_lock_timeout text;
 begin
   if v_role is null or not (v_role = any (array['admin', 'staff', 'viewer', 'client_staff', 'student'])) then
     raise exception 'not allowed to call %', 'get_job_readiness_products_cached' using errcode = '42501';
   end if;
   v_scope := 'global';
   v_key := 'get_job_readiness_products_cached' || ':' || (jsonb_build_array())::text;
-  v_result := private.cache_get(v_key, v_scope);
-  if v_result is not null then
+  select l.data, l.state, l.generation into v_result, v_state, v_generation
+  from private.cache_lookup(v_key, v_scope) l;
+  if v_state = 'fresh' then
+    return v_result;
+  end if;
+  -- single flight: one caller per key computes, under a transaction-level advisory lock
+  v_lock := hashtextextended('cache:' || v_scope || ':' || v_key, 0);
+  -- nothing to serve: wait for whoever is computing it (at most 10 seconds, then compute too)
+  v_lock_timeout := current_setting('lock_timeout');
+  begin
+    perform set_config('lock_timeout', (extract(epoch from '10 seconds'::interval) * 1000)::bigint::text, true);
+    perform pg_advisory_xact_lock(v_lock);
+    perform set_config('lock_timeout', v_lock_timeout, true);
+  exception when lock_not_available then
+    null;
+  end;
+  -- whoever held the lock may have stored it meanwhile
+  select l.data, l.state, l.generation into v_result, v_state, v_generation
+  from private.cache_lookup(v_key, v_scope) l;
+  if v_state = 'fresh' then
     return v_result;
   end if;
   v_result := coalesce(((select coalesce(jsonb_agg(jsonb_build_object('product_id', p.id, 'name', p.name, 'description', p.description, 'configuration', jp.configuration, 'thresholds', jp.thresholds) order by p.name, p.id), '[]'::jsonb) from public.job_readiness_products jp join public.products p on p.id = jp.product_id)), 'null'::jsonb);
-  perform private.cache_set(v_key, v_scope, v_result, array['job_readiness_products', 'products']::text[], '4 hours'::interval);
+  perform private.cache_store(v_key, v_scope, v_result, array['job_readiness_products', 'products']::text[], '4 hours'::interval, '0 seconds'::interval, v_generation);
   return v_result;
 end
 $fn$;
@@ -151,18 +246,40 @@ declare
   v_scope text;
   v_key text;
   v_result jsonb;
+  v_state text;
+  v_generation bigint;
+  v_lock bigint;
+  v_lock_timeout text;
 begin
   if v_role is null or not (v_role = any (array['admin', 'staff', 'viewer', 'client_staff', 'student'])) then
     raise exception 'not allowed to call %', 'get_expert_sessions_cached' using errcode = '42501';
   end if;
   v_scope := 'global';
   v_key := 'get_expert_sessions_cached' || ':' || (jsonb_build_array())::text;
-  v_result := private.cache_get(v_key, v_scope);
-  if v_result is not null then
+  select l.data, l.state, l.generation into v_result, v_state, v_generation
+  from private.cache_lookup(v_key, v_scope) l;
+  if v_state = 'fresh' then
+    return v_result;
+  end if;
+  -- single flight: one caller per key computes, under a transaction-level advisory lock
+  v_lock := hashtextextended('cache:' || v_scope || ':' || v_key, 0);
+  -- nothing to serve: wait for whoever is computing it (at most 10 seconds, then compute too)
+  v_lock_timeout := current_setting('lock_timeout');
+  begin
+    perform set_config('lock_timeout', (extract(epoch from '10 seconds'::interval) * 1000)::bigint::text, true);
+    perform pg_advisory_xact_lock(v_lock);
+    perform set_config('lock_timeout', v_lock_timeout, true);
+  exception when lock_not_available then
+    null;
+  end;
+  -- whoever held the lock may have stored it meanwhile
+  select l.data, l.state, l.generation into v_result, v_state, v_generation
+  from private.cache_lookup(v_key, v_scope) l;
+  if v_state = 'fresh' then
     return v_result;
   end if;
   v_result := coalesce(((select coalesce(jsonb_agg(jsonb_build_object('id', es.id, 'title', es.title, 'description', es.description, 'video_url', es.video_url, 'video_duration', es.video_duration) order by es.created_at, es.id), '[]'::jsonb) from public.job_readiness_expert_sessions es where es.is_active)), 'null'::jsonb);
-  perform private.cache_set(v_key, v_scope, v_result, array['expert_sessions']::text[], '6 hours'::interval);
+  perform private.cache_store(v_key, v_scope, v_result, array['expert_sessions']::text[], '6 hours'::interval, '0 seconds'::interval, v_generation);
   return v_result;
 end
 $fn$;
@@ -185,6 +302,10 @@ declare
   v_scope text;
   v_key text;
   v_result jsonb;
+  v_state text;
+  v_generation bigint;
+  v_lock bigint;
+  v_lock_timeout text;
   v_client_id uuid := case when v_role in ('client_staff', 'student') then (v_claims ->> 'client_id')::uuid else p_client_id end;
 begin
   if v_role is null or not (v_role = any (array['admin', 'staff', 'viewer', 'client_staff'])) then
@@ -192,12 +313,30 @@ begin
   end if;
   v_scope := 'role:' || v_role || ':client:' || coalesce(v_claims ->> 'client_id', '-');
   v_key := 'get_client_configurations_cached' || ':' || (jsonb_build_array(v_client_id))::text;
-  v_result := private.cache_get(v_key, v_scope);
-  if v_result is not null then
+  select l.data, l.state, l.generation into v_result, v_state, v_generation
+  from private.cache_lookup(v_key, v_scope) l;
+  if v_state = 'fresh' then
+    return v_result;
+  end if;
+  -- single flight: one caller per key computes, under a transaction-level advisory lock
+  v_lock := hashtextextended('cache:' || v_scope || ':' || v_key, 0);
+  -- nothing to serve: wait for whoever is computing it (at most 10 seconds, then compute too)
+  v_lock_timeout := current_setting('lock_timeout');
+  begin
+    perform set_config('lock_timeout', (extract(epoch from '10 seconds'::interval) * 1000)::bigint::text, true);
+    perform pg_advisory_xact_lock(v_lock);
+    perform set_config('lock_timeout', v_lock_timeout, true);
+  exception when lock_not_available then
+    null;
+  end;
+  -- whoever held the lock may have stored it meanwhile
+  select l.data, l.state, l.generation into v_result, v_state, v_generation
+  from private.cache_lookup(v_key, v_scope) l;
+  if v_state = 'fresh' then
     return v_result;
   end if;
   v_result := coalesce(((select coalesce(jsonb_agg(jsonb_build_object('client_id', c.id, 'name', c.name, 'is_active', c.is_active, 'products', coalesce((select jsonb_agg(jsonb_build_object('id', p.id, 'name', p.name, 'type', p.type) order by p.name, p.id) from public.client_product_assignments a join public.products p on p.id = a.product_id where a.client_id = c.id), '[]'::jsonb)) order by c.name, c.id), '[]'::jsonb) from public.clients c where v_client_id is null or c.id = v_client_id)), 'null'::jsonb);
-  perform private.cache_set(v_key, v_scope, v_result, array['clients', 'client_product_assignments', 'products']::text[], '4 hours'::interval);
+  perform private.cache_store(v_key, v_scope, v_result, array['clients', 'client_product_assignments', 'products']::text[], '4 hours'::interval, '0 seconds'::interval, v_generation);
   return v_result;
 end
 $fn$;
@@ -220,18 +359,40 @@ declare
   v_scope text;
   v_key text;
   v_result jsonb;
+  v_state text;
+  v_generation bigint;
+  v_lock bigint;
+  v_lock_timeout text;
 begin
   if v_role is null or not (v_role = any (array['admin', 'staff', 'viewer', 'client_staff', 'student'])) then
     raise exception 'not allowed to call %', 'get_module_content_cached' using errcode = '42501';
   end if;
   v_scope := 'global';
   v_key := 'get_module_content_cached' || ':' || (jsonb_build_array(p_module_id))::text;
-  v_result := private.cache_get(v_key, v_scope);
-  if v_result is not null then
+  select l.data, l.state, l.generation into v_result, v_state, v_generation
+  from private.cache_lookup(v_key, v_scope) l;
+  if v_state = 'fresh' then
+    return v_result;
+  end if;
+  -- single flight: one caller per key computes, under a transaction-level advisory lock
+  v_lock := hashtextextended('cache:' || v_scope || ':' || v_key, 0);
+  -- nothing to serve: wait for whoever is computing it (at most 10 seconds, then compute too)
+  v_lock_timeout := current_setting('lock_timeout');
+  begin
+    perform set_config('lock_timeout', (extract(epoch from '10 seconds'::interval) * 1000)::bigint::text, true);
+    perform pg_advisory_xact_lock(v_lock);
+    perform set_config('lock_timeout', v_lock_timeout, true);
+  exception when lock_not_available then
+    null;
+  end;
+  -- whoever held the lock may have stored it meanwhile
+  select l.data, l.state, l.generation into v_result, v_state, v_generation
+  from private.cache_lookup(v_key, v_scope) l;
+  if v_state = 'fresh' then
     return v_result;
   end if;
   v_result := coalesce(((select jsonb_build_object('module_id', m.id, 'name', m.name, 'type', m.type, 'lessons', coalesce((select jsonb_agg(jsonb_build_object('id', l.id, 'title', l.title, 'video_url', l.video_url, 'has_quiz', l.has_quiz) order by l.sequence, l.id) from public.lessons l where l.module_id = m.id), '[]'::jsonb), 'questions', coalesce((select jsonb_agg(jsonb_build_object('id', q.id, 'question_text', q.question_text, 'question_type', q.question_type, 'options', q.options) order by mq.sequence, q.id) from public.assessment_module_questions mq join public.assessment_questions q on q.id = mq.question_id where mq.module_id = m.id), '[]'::jsonb)) from public.modules m where m.id = p_module_id)), 'null'::jsonb);
-  perform private.cache_set(v_key, v_scope, v_result, array['modules']::text[] || (array['module:' || p_module_id::text])::text[], '8 hours'::interval);
+  perform private.cache_store(v_key, v_scope, v_result, array['modules']::text[] || (array['module:' || p_module_id::text])::text[], '8 hours'::interval, '0 seconds'::interval, v_generation);
   return v_result;
 end
 $fn$;

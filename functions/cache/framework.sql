@@ -39,20 +39,108 @@ language sql
 volatile
 set search_path = ''
 as $fn$
-  insert into private.query_cache as q (cache_key, scope, cache_data, cache_tags, expires_at, created_at, hit_count, last_accessed)
-  values (p_key, p_scope, p_data, coalesce(p_tags, '{}'), now() + p_ttl, now(), 0, now())
+  insert into private.query_cache as q (cache_key, scope, cache_data, cache_tags, expires_at, stale_until, created_at, hit_count, last_accessed)
+  values (p_key, p_scope, p_data, coalesce(p_tags, '{}'), now() + p_ttl, null, now(), 0, now())
   on conflict (cache_key, scope) do update
   set cache_data = excluded.cache_data,
       cache_tags = excluded.cache_tags,
       expires_at = excluded.expires_at,
+      stale_until = null,
       created_at = excluded.created_at,
       hit_count = 0,
       last_accessed = excluded.last_accessed
 $fn$;
 
--- Delete every entry carrying any of the tags; returns how many went. A few tags use
--- the GIN index (&&); a statement that touched thousands of rows brings thousands of
--- tags, where a hash join of the tags is linear instead of tags x entries.
+-- What the cached wrappers read: the entry for (key, scope) as 'fresh' (counted as a hit),
+-- 'stale' (expired or invalidated, still inside its stale window: data is returned) or
+-- 'missing', with its generation (how many invalidations it has seen), which the caller hands
+-- back to cache_store. Hit bookkeeping as in cache_get: never waits.
+create or replace function private.cache_lookup(
+  p_key text, p_scope text, out data jsonb, out state text, out generation bigint
+)
+language plpgsql
+volatile
+set search_path = ''
+as $fn$
+declare
+  v_expires timestamptz;
+  v_stale_until timestamptz;
+begin
+  select q.cache_data, q.expires_at, q.stale_until, q.generation
+    into data, v_expires, v_stale_until, generation
+  from private.query_cache q
+  where q.cache_key = p_key and q.scope = p_scope;
+  if not found then
+    state := 'missing';
+    return;
+  end if;
+  if v_expires > now() then
+    state := 'fresh';
+    perform nextval('private.query_cache_hits');
+    update private.query_cache q
+    set hit_count = q.hit_count + 1, last_accessed = now()
+    where q.ctid = (
+      select l.ctid from private.query_cache l
+      where l.cache_key = p_key and l.scope = p_scope
+      for update skip locked
+    );
+  elsif v_stale_until > now() then
+    state := 'stale';
+  else
+    state := 'missing';
+    data := null;
+  end if;
+end
+$fn$;
+
+-- A stale answer was served (stale-while-revalidate): counted apart from fresh hits.
+create or replace function private.cache_count_stale_hit()
+returns void
+language sql
+volatile
+set search_path = ''
+as $fn$
+  select nextval('private.query_cache_stale_hits')
+$fn$;
+
+-- Store a computed value (counted as a miss: one computation). p_generation is the entry's
+-- generation when the computation began (null when there was no entry). When an invalidation
+-- reached the entry since then, the value may miss that write: it is stored already stale
+-- (servable inside its stale window, recomputed by the next caller) instead of fresh for a TTL.
+-- The upsert waits for an invalidating transaction that holds the row, so its mark is seen.
+create or replace function private.cache_store(
+  p_key text, p_scope text, p_data jsonb, p_tags text[], p_ttl interval,
+  p_stale interval default '0 seconds', p_generation bigint default null
+)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $fn$
+begin
+  perform nextval('private.query_cache_misses');
+  insert into private.query_cache as q (cache_key, scope, cache_data, cache_tags, expires_at, stale_until, created_at, hit_count, last_accessed)
+  values (p_key, p_scope, p_data, coalesce(p_tags, '{}'), now() + p_ttl,
+          now() + p_ttl + coalesce(p_stale, interval '0 seconds'), now(), 0, now())
+  on conflict (cache_key, scope) do update
+  set cache_data = excluded.cache_data,
+      cache_tags = excluded.cache_tags,
+      expires_at = case when q.generation = coalesce(p_generation, 0) then excluded.expires_at else now() end,
+      stale_until = case when q.generation = coalesce(p_generation, 0) then excluded.stale_until
+                         else now() + coalesce(p_stale, interval '0 seconds') end,
+      created_at = excluded.created_at,
+      hit_count = 0,
+      last_accessed = excluded.last_accessed;
+end
+$fn$;
+
+-- Invalidate every entry carrying any of the tags; returns how many. Entries are marked, not
+-- deleted: no longer fresh, generation + 1 (so a computation in flight stores its result stale),
+-- and servable stale for at most their stale window from now (none for entries without one).
+-- Rows are locked in key order, so two statements invalidating overlapping entries queue
+-- instead of deadlocking (entries locked by earlier statements of a transaction still can).
+-- A few tags use the GIN index (&&); a statement that touched thousands of rows brings
+-- thousands of tags, where a hash join of the tags is linear instead of tags x entries.
 create or replace function private.cache_invalidate_tags(p_tags text[])
 returns integer
 language plpgsql
@@ -66,19 +154,41 @@ begin
     return 0;
   end if;
   if cardinality(p_tags) <= 64 then
-    delete from private.query_cache q where q.cache_tags && p_tags;
+    update private.query_cache q
+    set expires_at = least(q.expires_at, now()),
+        stale_until = case when q.stale_until > q.expires_at
+                           then least(q.stale_until, now() + (q.stale_until - q.expires_at)) end,
+        generation = q.generation + 1
+    from (
+      select l.cache_key, l.scope from private.query_cache l
+      where l.cache_tags && p_tags
+      order by l.cache_key, l.scope
+      for update
+    ) hit
+    where q.cache_key = hit.cache_key and q.scope = hit.scope;
   else
     with wanted as (
       select distinct w.tag from unnest(p_tags) as w(tag)
     ),
-    hit as (
+    matching as (
       select distinct q.cache_key, q.scope
       from private.query_cache q
       cross join lateral unnest(q.cache_tags) as t(tag)
       join wanted on wanted.tag = t.tag
+    ),
+    hit as (
+      select l.cache_key, l.scope
+      from private.query_cache l
+      where (l.cache_key, l.scope) in (select m.cache_key, m.scope from matching m)
+      order by l.cache_key, l.scope
+      for update
     )
-    delete from private.query_cache q
-    using hit
+    update private.query_cache q
+    set expires_at = least(q.expires_at, now()),
+        stale_until = case when q.stale_until > q.expires_at
+                           then least(q.stale_until, now() + (q.stale_until - q.expires_at)) end,
+        generation = q.generation + 1
+    from hit
     where q.cache_key = hit.cache_key and q.scope = hit.scope;
   end if;
   get diagnostics v_count = row_count;
@@ -86,7 +196,8 @@ begin
 end
 $fn$;
 
--- Delete expired entries; returns how many went.
+-- Delete entries that are neither fresh nor servable stale (expired or invalidated, and past
+-- their stale window); returns how many went.
 create or replace function private.cache_cleanup_expired()
 returns integer
 language sql
@@ -94,14 +205,20 @@ volatile
 set search_path = ''
 as $fn$
   with gone as (
-    delete from private.query_cache q where q.expires_at <= now() returning 1
+    delete from private.query_cache q
+    where q.expires_at <= now() and (q.stale_until is null or q.stale_until <= now())
+    returning 1
   )
   select count(*)::integer from gone
 $fn$;
 
--- Entries, expired entries, hits, misses and hit rate since the counters began.
-create or replace function private.cache_stats()
-returns table (entries bigint, expired bigint, hits bigint, misses bigint, hit_rate numeric)
+-- Entries (all, expired or invalidated, servable stale), answers (fresh hits, stale hits),
+-- misses (computations) and the hit rate (fresh and stale answers over all answers) since the
+-- counters began. Dropped first: its columns grew (a repeatable definition may replace it).
+drop function if exists private.cache_stats();
+create function private.cache_stats()
+returns table (entries bigint, expired bigint, hits bigint, misses bigint, hit_rate numeric,
+               stale_entries bigint, stale_hits bigint)
 language sql
 stable
 set search_path = ''
@@ -109,15 +226,18 @@ as $fn$
   with counters as (
     select
       (select h.last_value - 1 + (case when h.is_called then 1 else 0 end) from private.query_cache_hits h) as hits,
-      (select m.last_value - 1 + (case when m.is_called then 1 else 0 end) from private.query_cache_misses m) as misses
+      (select m.last_value - 1 + (case when m.is_called then 1 else 0 end) from private.query_cache_misses m) as misses,
+      (select x.last_value - 1 + (case when x.is_called then 1 else 0 end) from private.query_cache_stale_hits x) as stale_hits
   )
   select
     (select count(*) from private.query_cache q),
     (select count(*) from private.query_cache q where q.expires_at <= now()),
     c.hits,
     c.misses,
-    case when c.hits + c.misses = 0 then 0
-         else round(c.hits::numeric / (c.hits + c.misses), 4) end
+    case when c.hits + c.stale_hits + c.misses = 0 then 0
+         else round((c.hits + c.stale_hits)::numeric / (c.hits + c.stale_hits + c.misses), 4) end,
+    (select count(*) from private.query_cache q where q.expires_at <= now() and q.stale_until > now()),
+    c.stale_hits
   from counters c
 $fn$;
 
@@ -166,6 +286,8 @@ end
 $fn$;
 
 revoke execute on function private.cache_get(text, text), private.cache_set(text, text, jsonb, text[], interval),
+  private.cache_lookup(text, text), private.cache_count_stale_hit(),
+  private.cache_store(text, text, jsonb, text[], interval, interval, bigint),
   private.cache_invalidate_tags(text[]), private.cache_cleanup_expired(), private.cache_stats(),
   private.invalidate_cache_on_change()
   from public, anon, authenticated, service_role;

@@ -10,50 +10,41 @@ as $fn$
     select c.id, c.name, c.is_active
     from public.clients c
     where p_client_id is null or c.id = p_client_id
-  ),
-  counts as (
-    select s.client_id, count(*) as students, count(*) filter (where s.is_active) as active
-    from public.students s
-    join shown on shown.id = s.client_id
-    group by s.client_id
-  ),
-  products as (
-    select a.client_id,
-           jsonb_agg(jsonb_build_object('id', p.id, 'name', p.name, 'type', p.type) order by p.name, p.id) as list
-    from public.client_product_assignments a
-    join shown on shown.id = a.client_id
-    join public.products p on p.id = a.product_id
-    group by a.client_id
-  ),
-  recent as (
-    select c.id as client_id,
-           jsonb_agg(jsonb_build_object('student_id', r.student_id, 'module_id', r.module_id,
-                                        'status', r.status, 'at', r.last_updated)
-                     order by r.last_updated desc, r.student_id, r.module_id) as list
-    from shown c
-    cross join lateral (
-      select smp.student_id, smp.module_id, smp.status, smp.last_updated
-      from public.student_module_progress smp
-      join public.students s on s.id = smp.student_id
-      where s.client_id = c.id
-      order by smp.last_updated desc, smp.student_id, smp.module_id
-      limit 5
-    ) r
-    group by c.id
   )
   select jsonb_build_object('clients', coalesce(jsonb_agg(jsonb_build_object(
       'id', c.id,
       'name', c.name,
       'is_active', c.is_active,
-      'student_count', coalesce(n.students, 0),
-      'active_student_count', coalesce(n.active, 0),
-      'products', coalesce(p.list, '[]'::jsonb),
-      'recent_activity', coalesce(r.list, '[]'::jsonb)
+      'student_count', n.students,
+      'active_student_count', n.active,
+      'products', p.list,
+      'recent_activity', r.list
     ) order by c.name, c.id), '[]'::jsonb))
   from shown c
-  left join counts n on n.client_id = c.id
-  left join products p on p.client_id = c.id
-  left join recent r on r.client_id = c.id
+  cross join lateral (
+    select count(*) as students, count(*) filter (where s.is_active) as active
+    from public.students s
+    where s.client_id = c.id
+  ) n
+  cross join lateral (
+    select coalesce(jsonb_agg(jsonb_build_object('id', pr.id, 'name', pr.name, 'type', pr.type)
+                              order by pr.name, pr.id), '[]'::jsonb) as list
+    from public.client_product_assignments a
+    join public.products pr on pr.id = a.product_id
+    where a.client_id = c.id
+  ) p
+  cross join lateral (
+    select coalesce(jsonb_agg(jsonb_build_object('student_id', x.student_id, 'module_id', x.module_id,
+                                                 'status', x.status, 'at', x.last_updated)
+                              order by x.last_updated desc, x.student_id, x.module_id), '[]'::jsonb) as list
+    from (
+      select smp.student_id, smp.module_id, smp.status, smp.last_updated
+      from public.student_module_progress smp
+      where smp.client_id = c.id
+      order by smp.last_updated desc, smp.student_id, smp.module_id
+      limit 5
+    ) x
+  ) r
 $fn$;
 
 revoke execute on function public.get_client_dashboard_data(uuid) from public, anon;

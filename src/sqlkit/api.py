@@ -21,8 +21,10 @@ if TYPE_CHECKING:
     from sqlkit.live.compare import DiffResult
     from sqlkit.live.pull import Pulled
     from sqlkit.migrate.apply import ApplyResult, Progress, StatusRow
-    from sqlkit.render.catalog import TemplateSpec
+    from sqlkit.migrate.baseline import BaselineResult
+    from sqlkit.migrate.fleet import FleetResult, TargetRun
     from sqlkit.render.render import NewResult, RenderOutcome
+    from sqlkit.render.templates import TemplateSpec
     from sqlkit.verify.runner import TestResult, VerifyResult
 
 Step = Callable[[str], None]
@@ -120,21 +122,63 @@ def apply(
     lock_timeout: float = 60.0,
     progress: Progress | None = None,
 ) -> ApplyOutcome:
-    """Apply pending migrations, then changed repeatable definitions, one transaction per file."""
+    """Apply pending migrations, then changed repeatable definitions, one transaction per file,
+    with the guard rails of `settings` (statement_lock_timeout, statement_timeout,
+    lock_retries, lock_retry_delay)."""
     from sqlkit.engines.base import parse_dsn
     from sqlkit.engines.shim import install_shim
-    from sqlkit.migrate.apply import apply_files
+    from sqlkit.files import discover
+    from sqlkit.migrate.apply import Guardrails, apply_files, check_files
 
     settings = _settings(settings)
     server = parse_dsn(dsn)
+    files = discover(settings)  # a file that cannot be applied fails before connecting
+    parsed = check_files(files)
     installed = False
     with server.session() as conn:
         if shim and not dry_run:
             installed = install_shim(conn, settings.target, settings.exposed_schemas)
         result = apply_files(
-            conn, settings, dry_run=dry_run, lock_timeout=lock_timeout, progress=progress
+            conn,
+            settings,
+            files=files,
+            parsed=parsed,
+            dry_run=dry_run,
+            lock_timeout=lock_timeout,
+            progress=progress,
+            guardrails=Guardrails.from_settings(settings),
         )
     return ApplyOutcome(result, server.url(with_password=False), installed)
+
+
+def apply_targets(
+    targets: Path,
+    *,
+    settings: Settings | None = None,
+    parallel: int = 1,
+    fail_fast: bool = False,
+    dry_run: bool = False,
+    shim: bool = False,
+    lock_timeout: float = 60.0,
+    on_change: Callable[[TargetRun], None] | None = None,
+) -> FleetResult:
+    """`apply` on every database of a targets file, `parallel` at a time, each with its own
+    lock and history; a failed target does not stop the others unless `fail_fast`."""
+    from sqlkit.migrate.apply import Guardrails
+    from sqlkit.migrate.fleet import apply_fleet, read_targets
+
+    settings = _settings(settings)
+    return apply_fleet(
+        read_targets(targets),
+        settings,
+        parallel=parallel,
+        fail_fast=fail_fast,
+        dry_run=dry_run,
+        shim=shim,
+        lock_timeout=lock_timeout,
+        guardrails=Guardrails.from_settings(settings),
+        on_change=on_change,
+    )
 
 
 def status(dsn: str, *, settings: Settings | None = None) -> list[StatusRow]:
@@ -145,6 +189,47 @@ def status(dsn: str, *, settings: Settings | None = None) -> list[StatusRow]:
     settings = _settings(settings)
     with parse_dsn(dsn).session() as conn:
         return read_status(conn, settings)
+
+
+def status_targets(
+    targets: Path,
+    *,
+    settings: Settings | None = None,
+    parallel: int = 1,
+    on_change: Callable[[TargetRun], None] | None = None,
+) -> FleetResult:
+    """`status` of every database of a targets file."""
+    from sqlkit.migrate.fleet import read_targets, status_fleet
+
+    return status_fleet(
+        read_targets(targets), _settings(settings), parallel=parallel, on_change=on_change
+    )
+
+
+def baseline(
+    dsn: str,
+    *,
+    settings: Settings | None = None,
+    version: str | None = None,
+    from_supabase: bool = False,
+    dry_run: bool = False,
+    lock_timeout: float = 60.0,
+) -> BaselineResult:
+    """Record migrations as applied without running them: every one up to `version`, or
+    those the Supabase CLI recorded (`from_supabase`)."""
+    from sqlkit.engines.base import parse_dsn
+    from sqlkit.migrate.baseline import baseline as do_baseline
+
+    settings = _settings(settings)
+    with parse_dsn(dsn).session() as conn:
+        return do_baseline(
+            conn,
+            settings,
+            version=version,
+            from_supabase=from_supabase,
+            dry_run=dry_run,
+            lock_timeout=lock_timeout,
+        )
 
 
 def repair(dsn: str, *, settings: Settings | None = None, lock_timeout: float = 60.0) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -53,6 +54,11 @@ class Settings:
     seed: str = "tests/seed"
     rule_options: dict[str, tuple[str, ...]] = field(default_factory=dict)  # declared by rules
     test_timeout: float = 60.0
+    # `sqlkit apply`'s guard rails (docs/apply.md#guard-rails); None: the server's own setting
+    statement_lock_timeout: float | None = None
+    statement_timeout: float | None = None
+    lock_retries: int = 0
+    lock_retry_delay: float = 1.0
     configured: frozenset[str] = frozenset()  # keys the configuration file set explicitly
 
     def with_overrides(self, **changes: Any) -> Settings:
@@ -156,6 +162,15 @@ def settings_from_table(table: dict[str, Any], root: Path, config_file: Path | N
             values[key] = timeout_seconds(
                 _expect(value, (int, float), key, where, "a number of seconds"), f"{where}: `{key}`"
             )
+        elif key in ("statement_lock_timeout", "statement_timeout", "lock_retry_delay"):
+            what = 'a duration such as "5s", "500ms" or "2min" (a number: seconds)'
+            values[key] = duration_seconds(
+                _expect(value, (int, float, str), key, where, what), f"{where}: `{key}`"
+            )
+        elif key == "lock_retries":
+            values[key] = retry_count(
+                _expect(value, int, key, where, "a whole number of retries"), f"{where}: `{key}`"
+            )
     values["configured"] = frozenset(table)
     return Settings(**values)
 
@@ -176,6 +191,46 @@ def timeout_seconds(value: float, what: str, *, zero_means: str = "no limit") ->
     if 0 < value < 0.001:
         return 0.001  # rounding a small positive wait down to 0 would mean "wait forever"
     return float(value)
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(ms|s|min|h)?\s*$", re.IGNORECASE)
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "min": 60.0, "h": 3600.0}
+
+
+def duration_seconds(
+    value: float | str, what: str, *, unit_required: bool = False, zero_means: str = "no limit"
+) -> float:
+    """A duration as seconds: a number (seconds) or text with a unit (`500ms`, `5s`, `2min`,
+    `1h`); validated like every timeout (see `timeout_seconds`).
+
+    With `unit_required` (a directive in a SQL file, where PostgreSQL's own `SET lock_timeout
+    = 5000` means milliseconds) a bare number is refused rather than guessed.
+    """
+    if isinstance(value, str):
+        match = _DURATION.match(value)
+        if match is None:
+            raise ConfigError(
+                f"{what} must be a duration such as 5s, 500ms or 2min, got {value!r}",
+                hint="write a number and a unit: ms, s, min or h",
+            )
+        number, unit = match.groups()
+        if unit is None and unit_required:
+            raise ConfigError(
+                f"{what} needs a unit, got {value!r}",
+                hint=f"write {number}s or {number}ms (PostgreSQL reads a bare number as "
+                "milliseconds, sqlkit as seconds: say which)",
+            )
+        value = float(number) * _UNIT_SECONDS[(unit or "s").lower()]
+    return timeout_seconds(value, what, zero_means=zero_means)
+
+
+MAX_RETRIES = 100
+
+
+def retry_count(value: int, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_RETRIES:
+        raise ConfigError(f"{what} must be a whole number from 0 to {MAX_RETRIES}, got {value!r}")
+    return value
 
 
 SUPABASE_MIGRATIONS = "supabase/migrations"

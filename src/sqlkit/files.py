@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlkit.config import Settings
-from sqlkit.errors import InputError
+from sqlkit.config import Settings, duration_seconds
+from sqlkit.errors import ConfigError, InputError
 
 _VERSIONED = re.compile(r"^[Vv]?(\d+)_{1,2}(.+?)\.sql(?:\.j2)?$")
 NO_TRANSACTION = re.compile(r"^\s*--\s*sqlkit:\s*no-transaction\b", re.IGNORECASE)
@@ -97,6 +97,9 @@ class MigrationFile:
     sql: str  # rendered text
     checksum: str
     no_transaction: bool
+    # `-- sqlkit: lock-timeout=5s` / `statement-timeout=1min` in the file's header (seconds)
+    lock_timeout: float | None = None
+    statement_timeout: float | None = None
 
     @property
     def label(self) -> str:
@@ -128,6 +131,59 @@ def read_text(path: Path, display: str) -> str:
         ) from None
 
 
+# `-- sqlkit: name=value` lines; `no-transaction` (first line) and lint's `ignore` take no `=`
+_SETTING_DIRECTIVE = re.compile(
+    r"^[ \t]*--[ \t]*sqlkit:[ \t]*([A-Za-z][\w-]*)[ \t]*=[ \t]*(\S*)", re.MULTILINE
+)
+TIMEOUT_DIRECTIVES = ("lock-timeout", "statement-timeout")
+_HEADER_LINE = re.compile(r"[ \t]*(--[^\n]*)?(\n|$)")
+
+
+def _header_end(text: str) -> int:
+    """Offset where the file's header (blank and `--` comment lines at the top) ends."""
+    offset = 0
+    while offset < len(text):
+        match = _HEADER_LINE.match(text, offset)
+        if match is None or match.end() == offset:
+            break
+        offset = match.end()
+    return offset
+
+
+def file_timeouts(text: str, display: str) -> dict[str, float]:
+    """The timeout directives of a file's header, as seconds by directive name.
+
+    A directive after the first statement, an unknown `name=value` directive, a repeated one
+    or a value without a unit is an input error naming the line: a typo must never leave a
+    production migration without the guard rail its author wrote.
+    """
+    if "sqlkit:" not in text:
+        return {}
+    found: dict[str, float] = {}
+    header_end = _header_end(text)
+    for match in _SETTING_DIRECTIVE.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        name, value = match.group(1).lower(), match.group(2)
+        where = f"{display}:{line}"
+        if name not in TIMEOUT_DIRECTIVES:
+            raise InputError(
+                f"{where}: unknown directive `sqlkit: {name}=`",
+                hint="known: `-- sqlkit: lock-timeout=5s`, `-- sqlkit: statement-timeout=1min`",
+            )
+        if match.start() >= header_end:
+            raise InputError(
+                f"{where}: `sqlkit: {name}` must be in the file's header, before the first statement",
+                hint="it applies to the whole file: move it to the comment lines at the top",
+            )
+        if name in found:
+            raise InputError(f"{where}: `sqlkit: {name}` is given twice", hint="keep one")
+        try:
+            found[name] = duration_seconds(value, f"{where}: `{name}`", unit_required=True)
+        except ConfigError as exc:
+            raise InputError(exc.message, hint=exc.hint) from None
+    return found
+
+
 def _render(path: Path, display: str, settings: Settings) -> str:
     if path.name.endswith(".sql.j2"):
         from sqlkit.render.render import Renderer
@@ -141,6 +197,7 @@ def _file(
 ) -> MigrationFile:
     display = str(path.relative_to(settings.root))
     text = _render(path, display, settings)
+    timeouts = file_timeouts(text, display)
     return MigrationFile(
         kind,
         version,
@@ -150,6 +207,8 @@ def _file(
         text,
         checksum(text),
         bool(NO_TRANSACTION.match(text)),
+        timeouts.get("lock-timeout"),
+        timeouts.get("statement-timeout"),
     )
 
 

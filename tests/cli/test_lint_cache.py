@@ -103,3 +103,21 @@ def test_a_damaged_entry_is_ignored(tmp_path: Path) -> None:
     (tmp_path / "lint" / key).write_bytes(b"not a pickle")
     assert cache.load(key) is None
     assert cache.load("missing") is None
+
+
+def test_another_versions_cache_is_kept_while_in_use(cache_home: Path, tmp_path: Path) -> None:
+    """Two checkouts of different sqlkit versions on one machine must not empty each other's
+    cache; a folder unused for a week goes."""
+    import os
+    import time
+
+    lint_root = cache_home / "lint"
+    recent, old = lint_root / "another-version", lint_root / "an-old-version"
+    for folder in (recent, old):
+        folder.mkdir(parents=True)
+        (folder / "entry").write_bytes(b"x")
+    week_ago = time.time() - 8 * 24 * 3600
+    os.utime(old, (week_ago, week_ago))
+    (tmp_path / "f.sql").write_text("select 1;\n")
+    _lint(str(tmp_path / "f.sql"))
+    assert recent.exists() and not old.exists()

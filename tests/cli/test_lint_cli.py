@@ -187,3 +187,38 @@ def test_console_script_runs_without_traceback(project: Path) -> None:
     proc = subprocess.run([str(exe), "lint", "nope.sql"], capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "Traceback" not in proc.stderr
+
+
+def test_json_stays_json_when_a_body_asks_plpgsql_to_dump(project: Path) -> None:
+    """`#option dump` makes the PL/pgSQL parser print to the process's stdout (C level)."""
+    (project / "dump.sql").write_text(
+        "create function public.g() returns int language plpgsql stable set search_path = ''\n"
+        "as $$\n#option dump\nbegin\n  return 1;\nend $$;\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "sqlkit", "lint", "--no-cache", "--format", "json", "dump.sql"],
+        capture_output=True,
+        text=True,
+        cwd=project,
+    )
+    assert json.loads(proc.stdout)["summary"]["statements"] == 1
+
+
+def test_text_report_colours_only_when_asked(project: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    plain = subprocess.run(
+        [sys.executable, "-m", "sqlkit", "lint", "broken.sql"],
+        capture_output=True,
+        text=True,
+        cwd=project,
+        env=env,
+    )
+    assert "\x1b[" not in plain.stdout and "SK104" in plain.stdout
+    forced = subprocess.run(
+        [sys.executable, "-m", "sqlkit", "lint", "broken.sql"],
+        capture_output=True,
+        text=True,
+        cwd=project,
+        env={**env, "FORCE_COLOR": "1"},
+    )
+    assert "\x1b[1;31mSK104\x1b[0m" in forced.stdout

@@ -99,13 +99,13 @@ def test_deployed_catalog_has_no_drift(
     assert found(result) == []
     assert result.compared == {
         "schema": 2,
-        "sequence": 2,
+        "sequence": 3,
         "table": 19,
-        "column": 142,
-        "constraint": 58,
-        "index": 22,
-        "function": 29,
-        "trigger": 34,
+        "column": 145,
+        "constraint": 59,
+        "index": 23,
+        "function": 37,
+        "trigger": 39,
         "policy": 68,
         "default privileges": 3,
     }
@@ -210,7 +210,7 @@ def test_pull_then_diff_is_clean(
     folders = {p.parent.name for p in written}
     assert folders == {"01_functions", "02_triggers", "03_policies", "04_access"}
     # one per object; the access rules of each table, schema, sequence and default privileges
-    assert len(written) == 29 + 34 + 68 + 19 + 2 + 2 + 3
+    assert len(written) == 37 + 39 + 68 + 19 + 2 + 3 + 3
     summary = (
         project / "functions/01_functions/public.get_student_progress_summary.sql"
     ).read_text()
@@ -294,7 +294,7 @@ def test_cli_diff(sqlkit_server: SqlkitServer, catalog_db: str, tmp_path: Path) 
     scratch = ["--engine", "dsn", "--scratch-dsn", sqlkit_server.server.url()]
     clean = run_cli(["diff", "--dsn", url], ROOT)  # git's state built in the embedded engine
     assert clean.returncode == 0, clean.stderr
-    assert "no drift: 379 object(s) compared" in clean.stdout
+    assert "no drift: 398 object(s) compared" in clean.stdout
     assert "starting the embedded engine" in clean.stderr
     execute(
         sqlkit_server,
@@ -387,7 +387,7 @@ def test_an_older_server_compares_cleanly_with_git_built_on_the_embedded_one(
             apply_files(conn, settings)
             live = take_snapshot(conn)
     assert found(compare(desired, live)) == []
-    assert sum(compare(desired, live).compared.values()) == 379
+    assert sum(compare(desired, live).compared.values()) == 398
 
 
 def test_pull_into_a_project_without_migrations_writes_a_baseline(

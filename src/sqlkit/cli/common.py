@@ -8,10 +8,12 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
-from rich.console import Console
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 from sqlkit.config import Settings, load_settings, timeout_seconds
 from sqlkit.errors import ConfigError, InputError, SqlkitError, database_error
@@ -111,7 +113,22 @@ def write_text(path: Path, text: str, option: str) -> None:
 
 def console(*, stderr: bool = False) -> Console:
     """Rich output that never re-wraps lines (pipes, CI logs): the terminal wraps, not rich."""
+    from rich.console import Console
+
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+class LazyConsole:
+    """A console made on first use: importing rich costs every command, printing only some."""
+
+    def __init__(self, *, stderr: bool = False) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            self._console = console(stderr=self._stderr)
+        return getattr(self._console, name)
 
 
 # --- shared by the commands that talk to a database ----------------------------------

@@ -6,8 +6,6 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from sqlkit import api
 from sqlkit.cli.common import VerboseOption, choice, writable
@@ -107,11 +105,10 @@ def lint_command(
             ) from None
     else:
         report(result, fmt, sys.stdout, rules)
-    err = Console(stderr=True, highlight=False)
     if verbose or fmt == "text":
         for note in result.notes:
             if verbose or "UTF-8" in note.message or "NUL" in note.message:
-                err.print(f"[dim]note: {note.path}:{note.line}: {note.message}[/dim]")
+                sys.stderr.write(f"note: {note.path}:{note.line}: {note.message}\n")
     raise typer.Exit(result.exit_code(fail_on))
 
 
@@ -142,6 +139,9 @@ def rules_command(
         return
     if fmt != "text":
         raise InputError(f"unknown format {fmt!r}", hint="use text or json")
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(box=None, pad_edge=False)
     table.add_column("code", no_wrap=True)
     table.add_column("name", no_wrap=True)
@@ -160,6 +160,7 @@ def rule_command(
     verbose: bool = VerboseOption,
 ) -> None:
     """Print one rule's documentation."""
+    from rich.console import Console
     from rich.markdown import Markdown
 
     found = api.rule(code)

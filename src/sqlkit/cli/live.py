@@ -12,6 +12,7 @@ from sqlkit.cli.common import (
     ConfigOption,
     DsnOption,
     EngineOption,
+    LazyConsole,
     VerboseOption,
     choice,
     dsn_or_env,
@@ -19,10 +20,9 @@ from sqlkit.cli.common import (
     terminate_on_sigterm,
     writable,
 )
-from sqlkit.cli.common import console as make_console
 
-console = make_console()
-err = make_console(stderr=True)
+console = LazyConsole()
+err = LazyConsole(stderr=True)
 
 SchemaOption = typer.Option(
     None,

@@ -5,14 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from sqlkit import api
-from sqlkit.cli.common import VerboseOption
-from sqlkit.cli.common import console as make_console
+from sqlkit.cli.common import LazyConsole, VerboseOption
 from sqlkit.config import load_settings
 
-console = make_console()
+console = LazyConsole()
 
 
 def new_command(
@@ -86,6 +84,8 @@ def templates_command(
 ) -> None:
     """List the templates (built-in and the project's), or one template's parameters."""
     settings = load_settings(config_file=config)
+    from rich.table import Table
+
     if kind is None:
         table = Table("template", "folder", "what it renders", box=None)
         for name, spec in sorted(api.templates(settings=settings).items()):

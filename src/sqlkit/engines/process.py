@@ -219,50 +219,57 @@ class ProcessEngine(Engine):
         return self.server
 
     def _initdb(self, data: Path, ids: tuple[int, int] | None) -> None:
-        """Copy a cached, freshly initialised data directory (initdb once per version)."""
+        """A fresh data directory: a copy of the cached one, or (first run of this server
+        version) initdb straight into the server's directory, which is then cached."""
         version = self._version()
         key = hashlib.sha1(str(self.bindir.resolve()).encode()).hexdigest()[:10]
         cached = cache_dir() / f"initdb-{version}-{key}"
-        if not (cached / "PG_VERSION").exists():
-            self._run_initdb(cached, ids)
-        shutil.copytree(cached, data, symlinks=True)
-        os.chmod(data, 0o700)
+        if (cached / "PG_VERSION").exists():
+            shutil.copytree(cached, data, symlinks=True)
+            os.chmod(data, 0o700)
+            return
+        if ids:
+            os.chown(data.parent, *ids)  # initdb runs as the server's user
+        self._run_initdb(data, ids)
+        with contextlib.suppress(OSError):  # a cache that cannot be written is not an error
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix="initdb-", dir=cached.parent))
+            try:
+                shutil.copytree(data, staging / "data", symlinks=True)
+                (staging / "data").rename(cached)  # atomic: a concurrent run may have won
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
 
-    def _run_initdb(self, target: Path, ids: tuple[int, int] | None) -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix="sqlkit-initdb-"))
-        try:
-            if ids:
-                os.chown(staging, *ids)
-            data = staging / "data"
-            result = subprocess.run(
-                [
-                    str(self.bindir / "initdb"),
-                    "-D",
-                    str(data),
-                    "-U",
-                    "postgres",
-                    "--auth=trust",
-                    "-E",
-                    "UTF8",
-                    "--locale=C",
-                    "--no-sync",
-                    "--no-instructions",
-                ],
-                capture_output=True,
-                text=True,
-                user=ids[0] if ids else None,
-                group=ids[1] if ids else None,
+    def _run_initdb(self, data: Path, ids: tuple[int, int] | None) -> None:
+        """initdb into `data`, in the server's directory (in memory when /dev/shm is usable)."""
+        result = subprocess.run(
+            [
+                str(self.bindir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+                "--no-instructions",
+            ],
+            capture_output=True,
+            text=True,
+            user=ids[0] if ids else None,
+            group=ids[1] if ids else None,
+        )
+        if result.returncode != 0:
+            last = (
+                result.stderr.strip().splitlines()[-1]
+                if result.stderr.strip()
+                else result.returncode
             )
-            if result.returncode != 0:
-                raise EngineError(
-                    f"initdb failed: {result.stderr.strip().splitlines()[-1] if result.stderr.strip() else result.returncode}",
-                    hint=f"check the server binaries in {self.bindir}",
-                )
-            with contextlib.suppress(OSError):
-                data.rename(target)  # atomic: a concurrent run may have won, which is fine
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            raise EngineError(
+                f"initdb failed: {last}", hint=f"check the server binaries in {self.bindir}"
+            )
 
     def _version(self) -> str:
         try:

@@ -14,9 +14,8 @@ from sqlkit.lint.cache import LintCache, cacheable
 from sqlkit.lint.context import FileResult, LintInput
 from sqlkit.lint.finding import Note
 from sqlkit.lint.suppress import find_directives
-from sqlkit.model.extract import KINDS, extract_events
-from sqlkit.sql.source import Source, read_source
-from sqlkit.sql.split import parse_statements
+from sqlkit.model.events import Event
+from sqlkit.sql.source import Source, Span, read_source
 
 
 def analyse_file(item: LintInput, settings: Settings, cache: LintCache | None = None) -> FileResult:
@@ -35,6 +34,11 @@ def analyse_file(item: LintInput, settings: Settings, cache: LintCache | None = 
 
 
 def _analyse_data(item: LintInput, data: bytes, settings: Settings) -> FileResult:
+    # the parser and extraction load here, on the first file analysed: a run whose files
+    # all come from the cache never loads them
+    from sqlkit.model.extract import KINDS, extract_events
+    from sqlkit.sql.split import iter_statements
+
     source = read_source(item.path, data)
     if item.path.endswith(".sql.j2"):
         from sqlkit.render.render import Renderer
@@ -52,26 +56,30 @@ def _analyse_data(item: LintInput, data: bytes, settings: Settings) -> FileResul
                 [],
             )
         source = Source(path=item.path, text=rendered, notes=source.notes)
-    statements = parse_statements(source, kinds=KINDS)
+    directives_wanted = "sqlkit:" in source.text
     # statement line ranges map findings to suppressions; only files with directives need them
-    lines = (
-        [
-            (source.position(s.start)[0], source.position(max(s.end - 1, s.start))[0])
-            for s in statements
-        ]
-        if "sqlkit:" in source.text
-        else []
-    )
-    parse_errors = []
-    for stmt in statements:
-        if stmt.error is not None:
-            message, offset = stmt.error
-            parse_errors.append((source.span(offset), message))
-    try:
-        events = extract_events(source, statements)
-    except Exception as exc:  # pragma: no cover - a bug; keep linting the other files
-        events = []
-        parse_errors.append(((1, 1, 1, 1), f"internal error while analysing this file: {exc!r}"))
+    lines: list[tuple[int, int]] = []
+    parse_errors: list[tuple[Span, str]] = []
+    events: list[Event] = []
+    count = 0
+    # batch by batch: a large file's parse trees are never all in memory at once
+    for statements in iter_statements(source, kinds=KINDS):
+        count += len(statements)
+        if directives_wanted:
+            lines += [
+                (source.position(s.start)[0], source.position(max(s.end - 1, s.start))[0])
+                for s in statements
+            ]
+        for stmt in statements:
+            if stmt.error is not None:
+                message, offset = stmt.error
+                parse_errors.append((source.span(offset), message))
+        try:
+            events += extract_events(source, statements)
+        except Exception as exc:  # pragma: no cover - a bug; keep linting the other files
+            parse_errors.append(
+                ((1, 1, 1, 1), f"internal error while analysing this file: {exc!r}")
+            )
     notes = [Note(item.path, 1, note) for note in source.notes]
     # Keep the text only where it cannot be read back from disk as linted (stdin, templates);
     # sending every file's text back from worker processes costs more than re-reading it.
@@ -79,7 +87,7 @@ def _analyse_data(item: LintInput, data: bytes, settings: Settings) -> FileResul
     return FileResult(
         path=item.path,
         text=source.text if keep_text else "",
-        statements=len(statements),
+        statements=count,
         statement_lines=lines,
         events=events,
         parse_errors=parse_errors,

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from sqlkit.lint.context import FileResult
 
 MAX_ENTRIES = 20_000  # beyond this, the folder is emptied and refilled by later runs
+STALE_AFTER = 7 * 24 * 3600  # seconds: another version's folder unused this long is removed
 
 
 @functools.lru_cache(maxsize=1)
@@ -74,7 +75,7 @@ class LintCache:
 
     def store(self, key: str, result: FileResult) -> None:
         """Write atomically; a cache that cannot be written is not an error."""
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(Exception):
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
             try:
@@ -85,13 +86,18 @@ class LintCache:
                 Path(temp).unlink(missing_ok=True)
 
     def tidy(self) -> None:
-        """Remove folders of other sqlkit versions, and this one when it has grown too big."""
+        """Remove folders of other sqlkit versions unused for a week (two checkouts of different
+        versions on one machine must not empty each other's cache), and this one when it has
+        grown too big."""
+        import time
+
         with contextlib.suppress(OSError):
             parent = self.folder.parent
             if not parent.is_dir():
                 return
+            stale = time.time() - STALE_AFTER
             for other in parent.iterdir():
-                if other != self.folder and other.is_dir():
+                if other != self.folder and other.is_dir() and other.stat().st_mtime < stale:
                     shutil.rmtree(other, ignore_errors=True)
             if self.folder.is_dir() and sum(1 for _ in self.folder.iterdir()) > MAX_ENTRIES:
                 shutil.rmtree(self.folder, ignore_errors=True)

@@ -24,7 +24,8 @@ from sqlkit.live.catalog import (
     sql_literal,
 )
 from sqlkit.model.events import Origin, RoutineDef
-from sqlkit.model.extract import KINDS, extract_events, normalise_search_path
+from sqlkit.model.extract import KINDS, extract_events
+from sqlkit.model.search_path import normalise_search_path
 from sqlkit.model.state import Function, Model, Policy, RoutineKey, Table, View
 from sqlkit.sql.source import Source
 from sqlkit.sql.split import parse_statements

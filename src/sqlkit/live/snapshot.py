@@ -38,7 +38,7 @@ from sqlkit.live.catalog import (
     read_catalog,
 )
 from sqlkit.live.normalise import canonical_body, canonical_expression, canonical_sql
-from sqlkit.model.extract import normalise_search_path
+from sqlkit.model.search_path import normalise_search_path
 
 DEPLOYER = "(deployer)"
 # in the order differences are listed (and, kind by kind, objects are created)

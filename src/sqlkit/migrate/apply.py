@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +24,14 @@ from sqlkit.migrate.history import (
     record,
     release_lock,
 )
-from sqlkit.migrate.script import ScriptError, run_script
+from sqlkit.migrate.script import (
+    ScriptError,
+    describe,
+    quote_literal,
+    rollback,
+    run_in_one_round_trip,
+    run_script,
+)
 from sqlkit.sql.source import Source
 from sqlkit.sql.split import Statement, parse_statements
 
@@ -37,6 +45,12 @@ _OUTSIDE_TRANSACTION = {
     "DropTableSpaceStmt": "DROP TABLESPACE",
     "CreateSubscriptionStmt": "CREATE SUBSCRIPTION",
 }
+
+
+# Statement kinds whose parse tree `transaction_problem` reads; others are only located.
+_CHECKED_KINDS = frozenset(
+    {*_OUTSIDE_TRANSACTION, "IndexStmt", "DropStmt", "ReindexStmt", "TransactionStmt", "CopyStmt"}
+)
 
 
 @dataclass
@@ -96,6 +110,8 @@ def transaction_problem(statements: list[Statement]) -> tuple[str, int] | None:
             what = "REINDEX CONCURRENTLY"
         if stmt.kind == "TransactionStmt":
             what = "an explicit transaction statement (BEGIN/COMMIT/ROLLBACK)"
+        if stmt.kind == "CopyStmt" and not node.get("filename") and not node.get("is_program"):
+            what = "COPY FROM STDIN / TO STDOUT"
         if what:
             return what, stmt.start
     return None
@@ -111,19 +127,21 @@ def check_files(files: list[MigrationFile]) -> dict[Path, tuple[Source, list[Sta
         if file.no_transaction:
             continue
         source = Source(path=file.display, text=file.sql)
-        statements = parse_statements(source, kinds=None)
+        statements = parse_statements(source, kinds=_CHECKED_KINDS)
         parsed[file.path] = (source, statements)
         problem = transaction_problem(statements)
         if problem is not None:
             what, offset = problem
             line, _ = source.position(offset)
+            message = f"{what} cannot run inside a transaction"
             if what.startswith("an explicit"):
                 hint = "remove it: sqlkit runs each file in its own transaction"
+            elif what.startswith("COPY"):
+                message = f"{what} needs psql's data stream; sqlkit runs SQL only"
+                hint = "load data with INSERT, or COPY from a file the server can read"
             else:
                 hint = "put `-- sqlkit: no-transaction` on the first line of the file (and keep it to that statement)"
-            raise InputError(
-                f"{file.display}:{line}: {what} cannot run inside a transaction", hint=hint
-            )
+            raise InputError(f"{file.display}:{line}: {message}", hint=hint)
     return parsed
 
 
@@ -163,7 +181,9 @@ def make_plan(files: list[MigrationFile], history: list[HistoryRow]) -> Plan:
     return plan
 
 
-Progress = Callable[[MigrationFile, str, int], None]  # file, "start" | "done", milliseconds
+Progress = Callable[[MigrationFile, str, int], None]
+"""Called with (file, "start" | "done" | "retry", milliseconds): at a file's start, when it
+committed (how long it took), and before a retry (how long apply waits first)."""
 
 # What a file may leave in its session, reset before the next one: every file starts as
 # lint's model assumes, in a fresh session (DISCARD ALL without releasing the migration lock).
@@ -177,11 +197,58 @@ RESET_SESSION = (
     "discard temp",
     "discard sequences",
 )
+LOCK_NOT_AVAILABLE = "55P03"  # lock_timeout expired, or NOWAIT found the lock taken
+MAX_RETRY_DELAY = 60.0
 
 
 def reset_session(conn: psycopg.Connection) -> None:
-    for statement in RESET_SESSION:
-        conn.execute(statement)
+    conn.execute(";\n".join(RESET_SESSION).encode())  # one round trip
+
+
+@dataclass(frozen=True)
+class Guardrails:
+    """What keeps a migration from taking production down while it runs.
+
+    `lock_timeout` and `statement_timeout` (seconds; None leaves the role's or database's
+    own setting, 0 means no limit) are set for every file after its session reset, inside its
+    transaction (SET LOCAL); a file's `-- sqlkit: lock-timeout=` / `statement-timeout=`
+    directive overrides them for that file. A transactional file that gave up waiting for a
+    lock is retried `lock_retries` times, after `retry_delay` seconds, doubling each time.
+    """
+
+    lock_timeout: float | None = None
+    statement_timeout: float | None = None
+    lock_retries: int = 0
+    retry_delay: float = 1.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Guardrails:
+        return cls(
+            settings.statement_lock_timeout,
+            settings.statement_timeout,
+            settings.lock_retries,
+            settings.lock_retry_delay,
+        )
+
+    def set_statements(self, file: MigrationFile, *, local: bool) -> list[str]:
+        """The SET statements of `file`'s timeouts (its directives first, then the run's)."""
+        scope = "local " if local else ""
+        out = []
+        for name, value in (
+            ("lock_timeout", _first(file.lock_timeout, self.lock_timeout)),
+            ("statement_timeout", _first(file.statement_timeout, self.statement_timeout)),
+        ):
+            if value is not None:
+                out.append(f"set {scope}{name} = {max(round(value * 1000), 1) if value else 0}")
+        return out
+
+    def delay(self, retry: int) -> float:
+        """Seconds to wait before retry number `retry` (1-based)."""
+        return float(min(self.retry_delay * 2 ** (retry - 1), MAX_RETRY_DELAY))
+
+
+def _first(*values: float | None) -> float | None:
+    return next((value for value in values if value is not None), None)
 
 
 def apply_files(
@@ -192,13 +259,24 @@ def apply_files(
     dry_run: bool = False,
     files: list[MigrationFile] | None = None,
     progress: Progress | None = None,
+    guardrails: Guardrails | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
+    stop: threading.Event | None = None,
+    one_round_trip: bool = True,
+    parsed: dict[Path, tuple[Source, list[Statement]]] | None = None,
 ) -> ApplyResult:
     """Apply what is pending. `conn` must be in autocommit mode; it is left unlocked.
 
     A dry run computes the same plan and refuses drift the same way, changing nothing.
+    `guardrails` default to none but the files' own directives (what `build` wants; `sqlkit
+    apply` passes the configured ones). `stop`, when set from another thread, ends the run
+    at the next file boundary or retry wait as an interruption (fleets). `one_round_trip`
+    false runs a transactional file statement by statement (how sqlkit did it before; kept
+    for measuring). `parsed` is `check_files(files)` done already (one check for a fleet).
     """
     files = discover(settings) if files is None else files
-    parsed = check_files(files)
+    guardrails = guardrails or Guardrails()
+    parsed = check_files(files) if parsed is None else parsed
     if dry_run:
         plan = make_plan(files, read_history(conn))
         plan.refuse_drift()
@@ -211,12 +289,16 @@ def apply_files(
         ensure_history(conn)
         plan = make_plan(files, read_history(conn))
         plan.refuse_drift()
+        if on_plan:
+            on_plan(plan)
+        runner = _FileRunner(conn, guardrails, progress, stop, one_round_trip)
         for item in plan.to_run:
+            if stop is not None and stop.is_set():
+                raise KeyboardInterrupt
             current = item.file
             if progress:
                 progress(item.file, "start", 0)
-            reset_session(conn)
-            elapsed = _run_file(conn, item.file, parsed.get(item.file.path))
+            elapsed = runner.run(item.file, parsed.get(item.file.path))
             applied.append((item.file, elapsed))
             current = None
             if progress:
@@ -227,6 +309,7 @@ def apply_files(
     finally:
         if not conn.closed and not conn.broken:
             with contextlib.suppress(psycopg.Error):
+                rollback(conn)
                 reset_session(conn)
                 release_lock(conn)
 
@@ -244,54 +327,141 @@ def _interrupted(applied: list[tuple[MigrationFile, int]], current: MigrationFil
     return message
 
 
-def _run_file(
-    conn: psycopg.Connection,
-    file: MigrationFile,
-    parsed: tuple[Source, list[Statement]] | None = None,
-) -> int:
-    source, statements = parsed or (Source(path=file.display, text=file.sql), None)
-    started = time.perf_counter()
-    try:
-        if file.no_transaction:
-            run_script(conn, source, statements)
-            elapsed = _record_success(conn, file, started)
-        else:
-            with conn.transaction():
-                run_script(conn, source, statements)
-                elapsed = _record_success(conn, file, started)
-    except (ScriptError, psycopg.Error) as exc:
-        if conn.closed or conn.broken:
-            raise MigrationError(
-                f"{file.display}: the connection was lost: {exc}",
-                hint="nothing of this file was kept; run apply again",
-            ) from None
-        elapsed = int((time.perf_counter() - started) * 1000)
-        with contextlib.suppress(psycopg.Error):
-            conn.execute("set session authorization default")
-            conn.execute("reset role")
-            record(conn, file.kind, file.version, file.name, file.checksum, elapsed, False)
-        line = exc.line if isinstance(exc, ScriptError) else 1
-        state = (
-            f" (SQLSTATE {exc.sqlstate})" if isinstance(exc, ScriptError) and exc.sqlstate else ""
+@dataclass
+class _FileRunner:
+    """Runs one file at a time in a fresh session, with its guard rails and its history row."""
+
+    conn: psycopg.Connection
+    guardrails: Guardrails
+    progress: Progress | None
+    stop: threading.Event | None
+    one_round_trip: bool
+
+    def run(self, file: MigrationFile, parsed: tuple[Source, list[Statement]] | None) -> int:
+        """Apply `file`; the milliseconds it took. A failure is a `MigrationError`, recorded."""
+        source, statements = parsed or (Source(path=file.display, text=file.sql), None)
+        attempt = 1
+        while True:
+            started = time.perf_counter()
+            try:
+                if file.no_transaction or statements is None:
+                    self._run_without_transaction(file, source)
+                elif self.one_round_trip:
+                    self._run_in_one_round_trip(file, source, statements)
+                else:
+                    self._run_step_by_step(file, source, statements)
+                return int((time.perf_counter() - started) * 1000)
+            except (ScriptError, psycopg.Error) as exc:
+                if self.stop is not None and self.stop.is_set():
+                    raise KeyboardInterrupt from None  # cancelled by the stop: an interruption
+                if self.conn.closed or self.conn.broken:
+                    raise MigrationError(
+                        f"{file.display}: the connection was lost: {exc}",
+                        hint="nothing of this file was kept; run apply again",
+                    ) from None
+                if not isinstance(exc, ScriptError):
+                    if exc.sqlstate == "42501":
+                        raise  # sqlkit's own statement was refused: the GRANT that fixes it
+                    raise MigrationError(
+                        f"{file.display}: recording it in sqlkit.schema_history failed: "
+                        f"{describe(exc)}",
+                        hint="nothing of this file was kept",
+                    ) from None
+                gave_up_on_lock = exc.sqlstate == LOCK_NOT_AVAILABLE
+                retry = gave_up_on_lock and not file.no_transaction
+                if retry and attempt <= self.guardrails.lock_retries:
+                    self._wait_before_retry(file, self.guardrails.delay(attempt))
+                    attempt += 1
+                    continue
+                elapsed = int((time.perf_counter() - started) * 1000)
+                self._record_failure(file, elapsed)
+                raise MigrationError(
+                    f"{file.display}:{exc.line}: {exc} (SQLSTATE {exc.sqlstate})"
+                    if exc.sqlstate
+                    else f"{file.display}:{exc.line}: {exc}",
+                    hint=self._failure_hint(file, gave_up_on_lock, attempt),
+                ) from None
+
+    def _run_in_one_round_trip(
+        self, file: MigrationFile, source: Source, statements: list[Statement]
+    ) -> None:
+        values = ", ".join(
+            quote_literal(self.conn, v) for v in (file.version, file.kind, file.name, file.checksum)
         )
-        raise MigrationError(
-            f"{file.display}:{line}: {exc}{state}",
-            hint=(
-                "statements before it in this file were committed (no-transaction file)"
-                if file.no_transaction
-                else "nothing of this file was kept; earlier files stay applied; fix it and run apply again"
-            ),
-        ) from None
-    return elapsed
+        run_in_one_round_trip(
+            self.conn,
+            source,
+            statements,
+            before=[*RESET_SESSION, *self.guardrails.set_statements(file, local=True)],
+            # the history row is written as the connecting role, whatever the file switched
+            # to; names are qualified (the file may have changed search_path), the literals
+            # escaped by libpq (E'' where needed, whatever standard_conforming_strings says)
+            after=[
+                "set session authorization default",
+                "reset role",
+                "insert into sqlkit.schema_history (version, kind, name, checksum, execution_ms, "
+                f"success) values ({values}, (extract(epoch from pg_catalog.clock_timestamp() "
+                "operator(pg_catalog.-) pg_catalog.now()) operator(pg_catalog.*) 1000)::integer, "
+                "true)",
+            ],
+        )
 
+    def _run_step_by_step(
+        self, file: MigrationFile, source: Source, statements: list[Statement]
+    ) -> None:
+        reset_session(self.conn)
+        started = time.perf_counter()
+        with self.conn.transaction():
+            for statement in self.guardrails.set_statements(file, local=True):
+                self.conn.execute(statement.encode())
+            run_script(self.conn, source, statements)
+            self._record(file, started, True)
 
-def _record_success(conn: psycopg.Connection, file: MigrationFile, started: float) -> int:
-    """The history row, written as the connecting role whatever role the file switched to."""
-    conn.execute("set session authorization default")
-    conn.execute("reset role")
-    elapsed = int((time.perf_counter() - started) * 1000)
-    record(conn, file.kind, file.version, file.name, file.checksum, elapsed, True)
-    return elapsed
+    def _run_without_transaction(self, file: MigrationFile, source: Source) -> None:
+        reset_session(self.conn)
+        started = time.perf_counter()
+        for statement in self.guardrails.set_statements(file, local=False):
+            self.conn.execute(statement.encode())
+        run_script(self.conn, source)
+        self._record(file, started, True)
+
+    def _record(self, file: MigrationFile, started: float, success: bool) -> None:
+        """The history row, written as the connecting role whatever role the file switched to."""
+        self.conn.execute("set session authorization default")
+        self.conn.execute("reset role")
+        elapsed = int((time.perf_counter() - started) * 1000)
+        record(self.conn, file.kind, file.version, file.name, file.checksum, elapsed, success)
+
+    def _record_failure(self, file: MigrationFile, elapsed: int) -> None:
+        with contextlib.suppress(psycopg.Error):
+            rollback(self.conn)
+            self.conn.execute("set session authorization default")
+            self.conn.execute("reset role")
+            record(self.conn, file.kind, file.version, file.name, file.checksum, elapsed, False)
+
+    def _wait_before_retry(self, file: MigrationFile, seconds: float) -> None:
+        if self.progress:
+            self.progress(file, "retry", int(seconds * 1000))
+        if self.stop is not None:
+            if self.stop.wait(seconds):
+                raise KeyboardInterrupt
+        else:
+            time.sleep(seconds)
+        if self.stop is not None and self.stop.is_set():
+            raise KeyboardInterrupt
+
+    def _failure_hint(self, file: MigrationFile, gave_up_on_lock: bool, attempts: int) -> str:
+        if file.no_transaction:
+            return "statements before it in this file were committed (no-transaction file)"
+        kept = "nothing of this file was kept; earlier files stay applied"
+        if not gave_up_on_lock:
+            return f"{kept}; fix it and run apply again"
+        if attempts > 1:
+            return f"{kept}; it gave up waiting for a lock {attempts} times: run apply again later"
+        return (
+            f"{kept}; it gave up waiting for a lock, the safe outcome: run apply again later, "
+            "or let apply retry such a file with --lock-retries N"
+        )
 
 
 @dataclass
@@ -302,10 +472,13 @@ class StatusRow:
     state: str  # applied | pending | changed | outdated | missing-locally | failed
     applied_at: str | None
     checksum: str | None
+    baselined: bool = False  # recorded by `sqlkit baseline`, not run by sqlkit
 
 
-def status(conn: psycopg.Connection, settings: Settings) -> list[StatusRow]:
-    files = discover(settings)
+def status(
+    conn: psycopg.Connection, settings: Settings, files: list[MigrationFile] | None = None
+) -> list[StatusRow]:
+    files = discover(settings) if files is None else files
     history = read_history(conn)
     plan = make_plan(files, history)
     latest = latest_successful(history)
@@ -339,6 +512,7 @@ def status(conn: psycopg.Connection, settings: Settings) -> list[StatusRow]:
                 state,
                 row.applied_at.isoformat(timespec="seconds") if row else None,
                 file.checksum,
+                bool(row and row.baselined and state == "applied"),
             )
         )
     for row in plan.missing_locally:
@@ -350,6 +524,7 @@ def status(conn: psycopg.Connection, settings: Settings) -> list[StatusRow]:
                 "missing-locally",
                 row.applied_at.isoformat(timespec="seconds"),
                 row.checksum,
+                row.baselined,
             )
         )
     return rows

@@ -23,7 +23,8 @@ create table if not exists sqlkit.schema_history (
   applied_by text not null default current_user,
   applied_at timestamptz not null default now(),
   execution_ms integer not null,
-  success boolean not null
+  success boolean not null,
+  baselined boolean not null default false
 );
 create index if not exists schema_history_name_idx on sqlkit.schema_history (kind, name, id);
 """
@@ -44,6 +45,7 @@ class HistoryRow:
     applied_at: datetime
     execution_ms: int
     success: bool
+    baselined: bool = False  # recorded by `sqlkit baseline`, never run by sqlkit
 
     @property
     def key(self) -> tuple[str, int | str]:
@@ -57,27 +59,61 @@ class HistoryRow:
         return f"{self.version}_{self.name}" if self.kind == "versioned" else self.name
 
 
+# Columns added after the first release, and how an older table gains them. Each is
+# metadata-only (a constant default), so the table is never rewritten.
+UPGRADES = {
+    "baselined": "alter table sqlkit.schema_history "
+    "add column if not exists baselined boolean not null default false",
+}
+
+
 def ensure_history(conn: psycopg.Connection) -> None:
     """Create the history table where it is missing (creating needs CREATE on the database)."""
     if not history_exists(conn):
         conn.execute(CREATE_HISTORY.encode())
 
 
+def history_columns(conn: psycopg.Connection) -> set[str]:
+    """The history table's columns (none: no table), from the catalog, which any role may
+    read: no privilege on schema sqlkit is needed."""
+    rows = conn.execute(
+        "select a.attname from pg_catalog.pg_attribute a "
+        "join pg_catalog.pg_class c on c.oid = a.attrelid "
+        "join pg_catalog.pg_namespace n on n.oid = c.relnamespace "
+        "where n.nspname = 'sqlkit' and c.relname = 'schema_history' "
+        "and a.attnum > 0 and not a.attisdropped"
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
 def history_exists(conn: psycopg.Connection) -> bool:
-    """From the catalog, which any role may read: no privilege on schema sqlkit is needed."""
-    row = conn.execute(
-        "select exists (select 1 from pg_catalog.pg_class c join pg_catalog.pg_namespace n "
-        "on n.oid = c.relnamespace where n.nspname = 'sqlkit' and c.relname = 'schema_history')"
-    ).fetchone()
-    return bool(row and row[0])
+    return bool(history_columns(conn))
+
+
+def upgrade_history(conn: psycopg.Connection) -> list[str]:
+    """Bring a history table of an older sqlkit to the current shape; the columns added.
+
+    Needs ownership of the table (or of schema sqlkit's objects); run under the migration
+    lock so no apply writes meanwhile. Databases that are never baselined keep the old shape:
+    every reader accepts both.
+    """
+    missing = [name for name in UPGRADES if name not in history_columns(conn)]
+    if missing:
+        with conn.transaction():
+            conn.execute("set local lock_timeout = '10s'")
+            for name in missing:
+                conn.execute(UPGRADES[name])
+    return missing
 
 
 def read_history(conn: psycopg.Connection) -> list[HistoryRow]:
-    if not history_exists(conn):
+    columns = history_columns(conn)
+    if not columns:
         return []
+    baselined = "baselined" if "baselined" in columns else "false"
     rows = conn.execute(
-        "select id, version, kind, name, checksum, applied_by, applied_at, execution_ms, success "
-        "from sqlkit.schema_history order by id"
+        "select id, version, kind, name, checksum, applied_by, applied_at, execution_ms, success, "
+        f"{baselined} from sqlkit.schema_history order by id"
     ).fetchall()
     return [HistoryRow(*row) for row in rows]
 

@@ -1,10 +1,14 @@
-"""Run a SQL script statement by statement, so an error names its file line."""
+"""Run a SQL script so that an error names its file line: statement by statement, or a
+transactional file in one round trip."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import psycopg
+from psycopg import generators, pq
 
 from sqlkit.sql.source import Source
 from sqlkit.sql.split import Statement, parse_statements
@@ -32,6 +36,16 @@ def describe(exc: psycopg.Error) -> str:
     return message
 
 
+def _script_error(exc: psycopg.Error, source: Source, start: int, base: int = 0) -> ScriptError:
+    """The error of the statement at file offset `start`, whose text begins at character
+    `base` of the query sent: the server's error position (when it gives one) is the line."""
+    line = source.position(start)[0]
+    position = exc.diag.statement_position
+    if position and position.isdigit():
+        line = source.position(start + int(position) - 1 - base)[0]
+    return ScriptError(line, describe(exc), exc.diag.sqlstate)
+
+
 def run_script(
     conn: psycopg.Connection, source: Source, statements: list[Statement] | None = None
 ) -> int:
@@ -46,10 +60,81 @@ def run_script(
         try:
             conn.execute(text.encode())
         except psycopg.Error as exc:
-            line = source.position(stmt.start)[0]
-            position = exc.diag.statement_position
-            if position and position.isdigit():
-                line = source.position(stmt.start + int(position) - 1)[0]
-            raise ScriptError(line, describe(exc), exc.diag.sqlstate) from exc
+            raise _script_error(exc, source, stmt.start) from exc
         count += 1
     return count
+
+
+_SEPARATOR = "\n;\n"  # a statement may end in a `--` comment: the `;` goes on a line of its own
+
+
+def run_in_one_round_trip(
+    conn: psycopg.Connection,
+    source: Source,
+    statements: list[Statement],
+    *,
+    before: Sequence[str] = (),
+    after: Sequence[str] = (),
+) -> None:
+    """`BEGIN; before; the file's statements; after; COMMIT` as one simple-protocol query.
+
+    The server runs the statements in order and stops at the first error; which one failed
+    comes from the server's error position (an index into the query sent) or, for errors
+    raised while running (no position), from how many statements completed before it: each
+    completed statement returns one result. The file is never run a second time to find out.
+
+    On failure the transaction is rolled back and a `ScriptError` names the file's line; an
+    error in `before` or `after` (sqlkit's own statements) is raised as the psycopg error.
+    """
+    located = [stmt for stmt in statements if source.parse_text[stmt.start : stmt.end].strip()]
+    head = "".join(text + _SEPARATOR for text in ("begin", *before))
+    first = located[0].start if located else 0
+    # the file's own text between its first and last statement: separators, comments and
+    # blanked psql meta-commands included, so that an offset in it is an offset in the file
+    body = source.parse_text[first : located[-1].end] if located else ""
+    tail = "".join(_SEPARATOR + text for text in (*after, "commit"))
+    query = (head + body + tail).encode(conn.info.encoding)
+    try:
+        with conn.lock:
+            conn.pgconn.send_query(query)
+            results = conn.wait(generators.execute(conn.pgconn))
+    except BaseException:
+        rollback(conn)
+        raise
+    failed = next((i for i, r in enumerate(results) if r.status == _FATAL), None)
+    if failed is None:
+        return
+    error = psycopg.errors.error_from_result(results[failed], encoding=conn.info.encoding)
+    rollback(conn)
+    position = error.diag.statement_position
+    offset = int(position) - 1 - len(head) if position and position.isdigit() else None
+    if offset is not None and 0 <= offset <= len(body):
+        line = source.position(first + offset)[0]
+    elif offset is None and 0 <= (index := failed - 1 - len(before)) < len(located):
+        line = source.position(located[index].start)[0]
+    else:
+        raise error
+    raise ScriptError(line, describe(error), error.diag.sqlstate) from error
+
+
+_FATAL = pq.ExecStatus.FATAL_ERROR
+
+
+def quote_literal(conn: psycopg.Connection, value: str | None) -> str:
+    """A SQL literal of `value`, escaped by libpq for this connection (NULL for None)."""
+    if value is None:
+        return "NULL"
+    escaped = pq.Escaping(conn.pgconn).escape_literal(value.encode(conn.info.encoding))
+    return escaped.decode(conn.info.encoding)
+
+
+def rollback(conn: psycopg.Connection) -> None:
+    """End whatever transaction a failed or interrupted query left open."""
+    if conn.closed or conn.broken:
+        return
+    if conn.pgconn.transaction_status in (
+        pq.TransactionStatus.INTRANS,
+        pq.TransactionStatus.INERROR,
+    ):
+        with contextlib.suppress(psycopg.Error):
+            conn.execute("rollback")

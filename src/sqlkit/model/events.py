@@ -13,7 +13,7 @@ from sqlkit.sql.source import Span
 from sqlkit.sql.tree import Node
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Origin:
     """Where an event comes from: file, statement and span."""
 
@@ -22,7 +22,7 @@ class Origin:
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RoutineRef:
     """A function named by GRANT, ALTER, DROP or COMMENT: args None when unspecified."""
 
@@ -32,7 +32,7 @@ class RoutineRef:
     kind: str  # "function" | "procedure" | "routine"
 
 
-@dataclass
+@dataclass(slots=True)
 class Arg:
     name: str
     type: str
@@ -40,7 +40,7 @@ class Arg:
     has_default: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class RoutineDef:
     """A CREATE [OR REPLACE] FUNCTION/PROCEDURE statement, analysed."""
 
@@ -71,7 +71,7 @@ class RoutineDef:
         return self.returns in ("trigger", "event_trigger")
 
 
-@dataclass
+@dataclass(slots=True)
 class AlterRoutine:
     origin: Origin
     ref: RoutineRef
@@ -86,13 +86,13 @@ class AlterRoutine:
     new_schema: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class DropRoutines:
     origin: Origin
     refs: list[RoutineRef]
 
 
-@dataclass
+@dataclass(slots=True)
 class Grant:
     """GRANT/REVOKE on objects or ALL ... IN SCHEMA."""
 
@@ -106,7 +106,7 @@ class Grant:
     all_in_schemas: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class DefaultPrivileges:
     origin: Origin
     is_grant: bool
@@ -116,7 +116,7 @@ class DefaultPrivileges:
     grantees: list[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class GrantRole:
     origin: Origin
     is_grant: bool
@@ -124,7 +124,7 @@ class GrantRole:
     members: list[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class CreateTable:
     origin: Origin
     schema: str | None
@@ -132,7 +132,7 @@ class CreateTable:
     kind: str = "table"  # table | partitioned | foreign
 
 
-@dataclass
+@dataclass(slots=True)
 class AlterTableRls:
     origin: Origin
     schema: str | None
@@ -141,14 +141,14 @@ class AlterTableRls:
     force: bool | None
 
 
-@dataclass
+@dataclass(slots=True)
 class DropRelations:
     origin: Origin
     kind: str  # table | view
     names: list[tuple[str | None, str]]
 
 
-@dataclass
+@dataclass(slots=True)
 class CreatePolicy:
     origin: Origin
     schema: str | None
@@ -163,7 +163,7 @@ class CreatePolicy:
     explicit_roles: bool = True  # False: CREATE POLICY without TO (applies to PUBLIC)
 
 
-@dataclass
+@dataclass(slots=True)
 class AlterPolicy:
     origin: Origin
     schema: str | None
@@ -174,7 +174,7 @@ class AlterPolicy:
     with_check: Node | None
 
 
-@dataclass
+@dataclass(slots=True)
 class DropPolicy:
     origin: Origin
     schema: str | None
@@ -182,7 +182,7 @@ class DropPolicy:
     name: str
 
 
-@dataclass
+@dataclass(slots=True)
 class CreateView:
     origin: Origin
     schema: str | None
@@ -193,7 +193,7 @@ class CreateView:
     relations: list[tuple[str | None, str]]
 
 
-@dataclass
+@dataclass(slots=True)
 class AlterViewOptions:
     origin: Origin
     schema: str | None
@@ -202,7 +202,7 @@ class AlterViewOptions:
     reset: list[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class SetSearchPath:
     origin: Origin
     schemas: list[str]

@@ -31,6 +31,7 @@ from sqlkit.model.events import (
     RoutineRef,
     SetSearchPath,
 )
+from sqlkit.model.search_path import normalise_search_path
 from sqlkit.sql.body import BodyFacts, analyse_atomic_body, analyse_sql_body
 from sqlkit.sql.plpgsql import analyse_plpgsql_body
 from sqlkit.sql.source import Source, Span
@@ -57,26 +58,6 @@ _MODES = {
     "FUNC_PARAM_TABLE": "table",
 }
 _WORDS = re.compile(r"[A-Za-z0-9_']+")
-
-
-def normalise_search_path(values: list[str]) -> str:
-    """`'pg_catalog, pg_temp'` and `pg_catalog, pg_temp` both become `pg_catalog, pg_temp`."""
-    parts: list[str] = []
-    for value in values:
-        for piece in value.split(","):
-            piece = piece.strip()
-            if not piece:
-                continue
-            if piece.startswith('"') and piece.endswith('"') and piece != '"$user"':
-                piece = piece[1:-1]
-            parts.append(
-                piece
-                if piece == '"$user"' or piece == "$user"
-                else piece.lower()
-                if piece.islower() or not any(c.isupper() for c in piece)
-                else piece
-            )
-    return ", ".join('"$user"' if p in ("$user", '"$user"') else p for p in parts)
 
 
 def _setting_value(node: Node) -> str | None:

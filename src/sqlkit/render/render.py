@@ -12,9 +12,9 @@ import jinja2
 
 from sqlkit.config import Settings
 from sqlkit.errors import InputError, TemplateError
-from sqlkit.render.catalog import TemplateSpec, list_templates, resolve_params
 from sqlkit.render.environment import make_environment
 from sqlkit.render.quoting import check_object_name, comment_text
+from sqlkit.render.templates import TemplateSpec, list_templates, resolve_params
 from sqlkit.sql.source import split_top_level
 
 _LAST: Renderer | None = None

@@ -14,8 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pglast import parser as pg_parser
-
 from sqlkit.data import builtins
 from sqlkit.sql.fastjson import loads
 from sqlkit.sql.source import ByteMap, Source, Span
@@ -24,7 +22,7 @@ from sqlkit.sql.tree import Node, const_value, split_name, strings, walk
 Locate = Callable[[int], int]  # parser byte location -> file character offset
 
 
-@dataclass
+@dataclass(slots=True)
 class NameRef:
     """A name a body uses: a relation, function, type or operator."""
 
@@ -38,7 +36,7 @@ class NameRef:
         return f"{self.schema}.{self.name}" if self.schema else self.name
 
 
-@dataclass
+@dataclass(slots=True)
 class BodyFacts:
     """Everything the rules need to know about one function body."""
 
@@ -376,6 +374,8 @@ class SqlScanner:
 
 def parse_expression(expr: str) -> Node | None:
     """Parse a PL/pgSQL expression as `SELECT <expr>`; return the expression node."""
+    from pglast import parser as pg_parser  # loaded with parsing, not with the model
+
     try:
         tree = loads(pg_parser.parse_sql_json("SELECT " + expr))
     except pg_parser.ParseError:
@@ -394,6 +394,8 @@ def analyse_sql_body(
     source: Source, body: str, body_offset: int, param_types: list[str]
 ) -> BodyFacts:
     """Facts of a `LANGUAGE sql` body given as a string."""
+    from pglast import parser as pg_parser
+
     facts = BodyFacts()
     scanner = SqlScanner(source, facts, param_types=param_types)
     try:

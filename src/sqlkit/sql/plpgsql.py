@@ -87,13 +87,24 @@ def _raise_fallback(plb: PlpgsqlBody, facts: BodyFacts, message: str) -> None:
     facts.raise_problems.append((plb.span_at_line(1), message))
 
 
+_DUMP = re.compile(r"#option\s+dump\b", re.IGNORECASE)
+
+
+def _without_dump(text: str) -> str:
+    """`#option dump` makes the PL/pgSQL parser print its tree to the process's stdout, which
+    would corrupt `--format json`: blank it out (same length, so offsets hold)."""
+    if "#" not in text:
+        return text
+    return _DUMP.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def analyse_plpgsql_body(
     source: Source, statement_text: str, body: str, body_offset: int, param_types: list[str]
 ) -> BodyFacts:
     facts = BodyFacts()
     plb = PlpgsqlBody(source, body, body_offset)
     try:
-        tree = loads(pg_parser.parse_plpgsql_json(statement_text))
+        tree = loads(pg_parser.parse_plpgsql_json(_without_dump(statement_text)))
     except pg_parser.ParseError as exc:
         message = str(exc.args[0]) if exc.args else str(exc)
         if "parameters specified for RAISE" in message:

@@ -9,7 +9,8 @@ the rest of the file is still linted.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from bisect import bisect_right
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,36 +59,6 @@ def _first_token(text: str, start: int, end: int) -> int:
     return match.end() if match else start
 
 
-def _statements_from_json(
-    source: Source, data: str, base: int, text: str, first_index: int
-) -> list[Statement]:
-    tree = loads(data)
-    bytemap = ByteMap(text)
-    parsed = Parsed(base, bytemap)
-    out: list[Statement] = []
-    full_len = len(text)
-    for raw in tree.get("stmts", ()):
-        loc = raw.get("stmt_location", 0)
-        length = raw.get("stmt_len", 0)
-        lead = bytemap.to_char(loc)
-        end = bytemap.to_char(loc + length) if length else full_len
-        stmt = raw.get("stmt") or {}
-        ((kind, node),) = stmt.items() if len(stmt) == 1 else ((None, None),)
-        start = _first_token(text, lead, end)
-        out.append(
-            Statement(
-                index=first_index + len(out),
-                lead_start=base + lead,
-                start=base + start,
-                end=base + end,
-                kind=kind,
-                node=node,
-                parsed=parsed,
-            )
-        )
-    return out
-
-
 # In pglast's JSON a quote inside a string is escaped, so these keys cannot occur in values.
 _STMT_START = re.compile(r'\{"stmt":\{"(\w+)":')
 _STMT_LOCATION = re.compile(r'"stmt_location":(\d+)')
@@ -114,15 +85,19 @@ def _slim_node(kind: str, obj_text: str) -> Any | None:
     return loads(obj_text)["stmt"][kind]
 
 
-def _statements_from_whole_json(
-    source: Source, data: str, text: str, kinds: Collection[str] | None
+def _statements_from_json(
+    data: str,
+    text: str,
+    kinds: Collection[str] | None,
+    base: int = 0,
+    first_index: int = 0,
 ) -> list[Statement]:
-    """Statements of a file parsed in one call, loading JSON only for the kinds asked for."""
+    """Statements of `text` (at offset `base` of the file) from the parser's JSON, loading
+    the JSON of only the statement kinds asked for (`None`: all)."""
     bytemap = ByteMap(text)
-    parsed = Parsed(0, bytemap)
+    parsed = Parsed(base, bytemap)
     starts = [(m.start(), m.group(1)) for m in _STMT_START.finditer(data)]
     out: list[Statement] = []
-    previous_end = 0
     full = len(text)
     for index, (json_start, kind) in enumerate(starts):
         json_end = starts[index + 1][0] - 1 if index + 1 < len(starts) else data.rindex("]")
@@ -140,17 +115,15 @@ def _statements_from_whole_json(
             node = loads(obj_text)["stmt"][kind] if kinds is None else _slim_node(kind, obj_text)
         out.append(
             Statement(
-                len(out),
-                lead,
-                start,
-                end,
+                first_index + len(out),
+                base + lead,
+                base + start,
+                base + end,
                 kind if node is not None else "",
                 node,
                 parsed if node is not None else None,
             )
         )
-        previous_end = end
-    del previous_end
     return out
 
 
@@ -164,64 +137,129 @@ def parse_statements(
     model asks for the kinds it extracts events from (`sqlkit.model.extract.KINDS`).
     """
     text = source.parse_text
+    return _parse_range(text, 0, len(text), kinds, 0)
+
+
+BATCH_CHARS = 1_000_000
+
+
+def iter_statements(
+    source: Source, *, kinds: Collection[str] | None = frozenset(), batch: int = BATCH_CHARS
+) -> Iterator[list[Statement]]:
+    """`parse_statements` in batches of about `batch` characters, so that a large file's
+    parse trees (their JSON is about four times the SQL) are never all in memory at once."""
+    text = source.parse_text
+    if len(text) <= batch:
+        yield _parse_range(text, 0, len(text), kinds, 0)
+        return
+    # statement boundaries from the splitter (the parser's own split would build the whole
+    # file's tree in C memory, the peak this avoids)
+    ends = [end for _, end in split_text(text)]
+    start, index = 0, 0
+    for position, end in enumerate(ends):
+        if end - start < batch and position + 1 < len(ends):
+            continue
+        stop = len(text) if position + 1 == len(ends) else end
+        statements = _parse_range(text, start, stop, kinds, index)
+        index += len(statements)
+        start = stop
+        yield statements
+
+
+def _parse_range(
+    text: str, start: int, end: int, kinds: Collection[str] | None, first_index: int
+) -> list[Statement]:
+    chunk = text[start:end]
     try:
-        data = pg_parser.parse_sql_json(text)
+        data = pg_parser.parse_sql_json(chunk)
     except pg_parser.ParseError:
         data = None
     except Exception:  # pragma: no cover - parser internals; use the slow path
         data = None
     if data is not None:
-        return _statements_from_whole_json(source, data, text, kinds)
+        return _statements_from_json(data, chunk, kinds, start, first_index)
+    pieces = [
+        (start + lead, start + stop) for lead, stop in split_text(chunk) if chunk[lead:stop].strip()
+    ]
+    return _parse_around_errors(text, pieces, kinds, first_index)
+
+
+def _parse_around_errors(
+    text: str, pieces: list[tuple[int, int]], kinds: Collection[str] | None, first_index: int
+) -> list[Statement]:
+    """A text the parser rejects: find each rejected statement with as few parser calls as
+    possible (parse from here; the error's position names the bad piece; parse what came
+    before it in one call), and parse each rejected piece alone for its own message."""
+    starts = [lead for lead, _ in pieces]
     statements: list[Statement] = []
-    for lead, end in split_text(text):
-        piece = text[lead:end]
-        if not piece.strip():
-            continue
-        # a trailing ';' is part of the piece; the parser accepts it
+    last = pieces[-1][1] if pieces else 0
+    i = 0
+    while i < len(pieces):
+        lead = pieces[i][0]
+        chunk = text[lead:last]
+        index = first_index + len(statements)
         try:
-            got = _statements_from_json(
-                source, pg_parser.parse_sql_json(piece), lead, piece, len(statements)
-            )
+            data = pg_parser.parse_sql_json(chunk)
         except pg_parser.ParseError as exc:
-            message = str(exc.args[0]) if exc.args else str(exc)
             location = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else None
-            start = _first_token(text, lead, end)
-            err_at = lead + location if location is not None else start
-            stop = end - 1 if text[end - 1 : end] == ";" else end
-            statements.append(
-                Statement(
-                    index=len(statements),
-                    lead_start=lead,
-                    start=start,
-                    end=max(stop, start + 1),
-                    kind=None,
-                    node=None,
-                    parsed=None,
-                    error=(message, min(err_at, max(stop - 1, start))),
+            # no position ("at end of input"): the last piece is the one left open
+            at = len(pieces) - 1 if location is None else bisect_right(starts, lead + location) - 1
+            bad = max(at, i)
+        except Exception:  # pragma: no cover - parser internals: go piece by piece
+            bad = None
+        else:
+            statements += _statements_from_json(data, chunk, kinds, lead, index)
+            break
+        if bad is None:
+            for piece in pieces[i:]:
+                statements += _one_piece(text, piece, kinds, first_index + len(statements))
+            break
+        if bad > i:
+            good = text[lead : pieces[bad][0]]
+            try:
+                statements += _statements_from_json(
+                    pg_parser.parse_sql_json(good), good, kinds, lead, index
                 )
-            )
-            continue
-        except Exception as exc:  # the parser must never take the run down
-            start = _first_token(text, lead, end)
-            statements.append(
-                Statement(
-                    len(statements),
-                    lead,
-                    start,
-                    end,
-                    None,
-                    None,
-                    None,
-                    error=(f"the parser failed on this statement: {exc}", start),
-                )
-            )
-            continue
-        statements.extend(got)
+            except Exception:  # what came before did not parse alone either: piece by piece
+                for piece in pieces[i:bad]:
+                    statements += _one_piece(text, piece, kinds, first_index + len(statements))
+        statements += _one_piece(text, pieces[bad], kinds, first_index + len(statements))
+        i = bad + 1
     return statements
 
 
-_WORD = re.compile(r"[^\W\d][\w$]*")
+def _one_piece(
+    text: str, piece: tuple[int, int], kinds: Collection[str] | None, index: int
+) -> list[Statement]:
+    """One piece parsed alone: its statements, or one statement carrying the parser's error."""
+    lead, end = piece
+    # a trailing ';' is part of the piece; the parser accepts it
+    try:
+        return _statements_from_json(
+            pg_parser.parse_sql_json(text[lead:end]), text[lead:end], kinds, lead, index
+        )
+    except pg_parser.ParseError as exc:
+        message = str(exc.args[0]) if exc.args else str(exc)
+        location = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else None
+        start = _first_token(text, lead, end)
+        err_at = lead + location if location is not None else start
+        stop = end - 1 if text[end - 1 : end] == ";" else end
+        error = (message, min(err_at, max(stop - 1, start)))
+        return [Statement(index, lead, start, max(stop, start + 1), None, None, None, error)]
+    except Exception as exc:  # the parser must never take the run down
+        start = _first_token(text, lead, end)
+        error = (f"the parser failed on this statement: {exc}", start)
+        return [Statement(index, lead, start, end, None, None, None, error)]
+
+
+# What can change the meaning of a `;`: comments, quotes, dollar quotes, and the words that
+# open and close a BEGIN ATOMIC body. Everything between them is skipped in one regex step.
+_SPECIAL = re.compile(
+    r"--|/\*|'|\"|\$|;|(?<![\w$])(?:begin\s+atomic|case|end)(?![\w$])", re.IGNORECASE
+)
 _DOLLAR = re.compile(r"\$([^\W\d]\w*)?\$")
+_PLAIN_STRING_END = re.compile(r"(?:[^']|'')*'")
+_ESCAPE_STRING_END = re.compile(r"(?:[^'\\]|''|\\.)*'", re.DOTALL)
 
 
 def split_text(text: str) -> list[tuple[int, int]]:
@@ -232,79 +270,56 @@ def split_text(text: str) -> list[tuple[int, int]]:
     """
     pieces: list[tuple[int, int]] = []
     n = len(text)
-    i = 0
     start = 0
     atomic_depth = 0
-    prev_word = ""
-    while i < n:
-        ch = text[i]
-        if ch == "-" and text.startswith("--", i):
-            nl = text.find("\n", i)
-            i = n if nl == -1 else nl + 1
-            continue
-        if ch == "/" and text.startswith("/*", i):
+    i = 0
+    search = _SPECIAL.search
+    while True:
+        match = search(text, i)
+        if match is None:
+            break
+        token = match.group(0)
+        i = match.end()
+        first = token[0]
+        if token == "--":
+            newline = text.find("\n", i)
+            i = n if newline == -1 else newline + 1
+        elif token == "/*":
             depth = 1
-            j = i + 2
-            while j < n and depth:
-                if text.startswith("/*", j):
-                    depth += 1
-                    j += 2
-                elif text.startswith("*/", j):
-                    depth -= 1
-                    j += 2
+            while depth and i < n:
+                opening, closing = text.find("/*", i), text.find("*/", i)
+                if closing == -1:
+                    i = n
+                elif opening != -1 and opening < closing:
+                    depth, i = depth + 1, opening + 2
                 else:
-                    j += 1
-            i = j
-            continue
-        if ch == "'":
-            escapes = i > 0 and text[i - 1] in "eE" and (i < 2 or not text[i - 2].isalnum())
-            j = i + 1
-            while j < n:
-                c = text[j]
-                if escapes and c == "\\":
-                    j += 2
-                    continue
-                if c == "'":
-                    if j + 1 < n and text[j + 1] == "'":
-                        j += 2
-                        continue
-                    break
-                j += 1
-            i = j + 1
-            continue
-        if ch == '"':
-            j = text.find('"', i + 1)
-            while j != -1 and j + 1 < n and text[j + 1] == '"':
-                j = text.find('"', j + 2)
-            i = n if j == -1 else j + 1
-            continue
-        if ch == "$":
-            match = _DOLLAR.match(text, i)
-            if match and not (i > 0 and (text[i - 1].isalnum() or text[i - 1] == "_")):
-                tag = match.group(0)
-                close = text.find(tag, match.end())
-                i = n if close == -1 else close + len(tag)
-                continue
-            i += 1
-            continue
-        if ch == ";":
+                    depth, i = depth - 1, closing + 2
+        elif first == "'":
+            at = match.start()
+            escapes = at > 0 and text[at - 1] in "eE" and (at < 2 or not text[at - 2].isalnum())
+            end = (_ESCAPE_STRING_END if escapes else _PLAIN_STRING_END).match(text, i)
+            i = end.end() if end else n
+        elif first == '"':
+            close = text.find('"', i)
+            while close != -1 and text.startswith('"', close + 1):
+                close = text.find('"', close + 2)
+            i = n if close == -1 else close + 1
+        elif first == "$":
+            at = match.start()
+            tag = _DOLLAR.match(text, at)
+            if tag and not (at > 0 and (text[at - 1].isalnum() or text[at - 1] == "_")):
+                close = text.find(tag.group(0), tag.end())
+                i = n if close == -1 else close + len(tag.group(0))
+        elif first == ";":
             if atomic_depth == 0:
-                pieces.append((start, i + 1))
-                start = i + 1
-            i += 1
-            continue
-        if ch.isalpha() or ch == "_" or ord(ch) > 127:
-            match = _WORD.match(text, i)
-            if match:
-                word = match.group(0).lower()
-                if (word == "atomic" and prev_word == "begin") or (atomic_depth and word == "case"):
-                    atomic_depth += 1
-                elif atomic_depth and word == "end":
-                    atomic_depth -= 1
-                prev_word = word
-                i = match.end()
-                continue
-        i += 1
+                pieces.append((start, i))
+                start = i
+        else:
+            word = token[:3].lower()
+            if word == "beg" or (atomic_depth and word == "cas"):
+                atomic_depth += 1
+            elif atomic_depth and word == "end":
+                atomic_depth -= 1
     if start < n and text[start:].strip():
         pieces.append((start, n))
     return pieces

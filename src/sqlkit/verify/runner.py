@@ -277,7 +277,7 @@ def verify(
         timings["apply"] = time.perf_counter() - t
         objects = count_objects(server, template)
         t = time.perf_counter()
-        step("live checks: the lint rules on the deployed catalog")
+        step("live checks: the lint rules on the deployed database")
         live = live_checks(server, template, settings)
         timings["live_checks"] = time.perf_counter() - t
         t = time.perf_counter()

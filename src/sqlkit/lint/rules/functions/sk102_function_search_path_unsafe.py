@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import RuleOption, rule
-from sqlkit.model.extract import normalise_search_path
+from sqlkit.model.search_path import normalise_search_path
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext

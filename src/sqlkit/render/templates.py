@@ -1,4 +1,4 @@
-"""The template catalog: built-in templates, project overrides, their parameters.
+"""The templates: built-in and project templates, their typed parameters (see quoting.py).
 
 A template is a Jinja2 file `<kind>.sql.j2` that starts with a TOML front matter
 in a Jinja comment:

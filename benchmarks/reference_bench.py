@@ -7,7 +7,8 @@
 2. cache hit vs the uncached aggregate (latency), and hit throughput of 8 clients on one key;
 3. statement-level vs row-level invalidation of a 10,000-row update;
 4. keyset vs OFFSET export of 50,000 learners in pages of 1,000.
-Targets: >= 5x (judged at the 2 ms round trip), >= 10x, >= 20x, >= 10x respectively.
+Targets: >= 5x for the expert sessions screen and >= 10x for the client dashboard (judged at the
+2 ms round trip), >= 10x, >= 20x, >= 10x respectively.
 """
 
 from __future__ import annotations
@@ -349,8 +350,8 @@ def main() -> int:
             base = timed(offset, 2)
             rows.append(("export 50,000 learners, pages of 1,000", "OFFSET", "keyset", base, fast))
 
-    # the round-trip target (>= 5x) is judged on a real network: the 2 ms RTT rows
-    targets = [None, None, 5, 5, None, None, 10, 20, 10]
+    # the round-trip targets are judged on a real network: the 2 ms RTT rows
+    targets = [None, None, 5, 10, None, None, 10, 20, 10]
     print(
         f"\n{'measurement':<52} {'baseline':<24} {'sqlkit catalog':<16} {'baseline ms':>12} {'catalog ms':>11} {'speed-up':>9} {'target':>7}"
     )
