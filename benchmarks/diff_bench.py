@@ -95,22 +95,33 @@ def wall(cmd: list[str], expect: int) -> float:
 
 
 def count_round_trips(fn: Any) -> tuple[Any, int]:
-    """Calls of psycopg's execute while `fn` runs: each is at least one round trip."""
+    """Queries sent while `fn` runs: psycopg's execute, and the one query `apply` sends per
+    file (each is one round trip)."""
     import psycopg
 
+    from sqlkit.migrate import apply
+
     calls = 0
-    original = psycopg.Connection.execute
+    original_execute = psycopg.Connection.execute
+    original_file = apply.run_in_one_round_trip
 
     def counted(self: psycopg.Connection, *args: Any, **kwargs: Any) -> Any:
         nonlocal calls
         calls += 1
-        return original(self, *args, **kwargs)
+        return original_execute(self, *args, **kwargs)
+
+    def counted_file(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return original_file(*args, **kwargs)
 
     psycopg.Connection.execute = counted  # type: ignore[method-assign]
+    apply.run_in_one_round_trip = counted_file  # type: ignore[assignment]
     try:
         return fn(), calls
     finally:
-        psycopg.Connection.execute = original  # type: ignore[method-assign]
+        psycopg.Connection.execute = original_execute  # type: ignore[method-assign]
+        apply.run_in_one_round_trip = original_file  # type: ignore[assignment]
 
 
 def main() -> int:
