@@ -53,12 +53,22 @@ def drift() -> bool:
                 "alter function public.submit_assessment(uuid, jsonb) set search_path = public"
             )
             conn.execute("grant execute on function public.get_client_dashboard_data(uuid) to anon")
+            conn.execute("alter table public.students alter column full_name drop not null")
         console.print(
             "[dim]deployed the reference app with `sqlkit apply --shim`, then by hand: "
             "submit_assessment's search_path set to public; EXECUTE on get_client_dashboard_data "
-            "granted to anon[/dim]"
+            "granted to anon; students.full_name made nullable[/dim]"
         )
-        ok &= run("sqlkit diff: what is deployed against git", ["diff", "--dsn", url], 1)
+        fix = ROOT / ".bench" / "demo-fix.sql"
+        fix.parent.mkdir(exist_ok=True)
+        ok &= run(
+            "sqlkit diff: what is deployed against git, and the SQL that fixes it",
+            ["diff", "--dsn", url, "--emit-sql", str(fix)],
+            1,
+        )
+        with server.connect("deployed", autocommit=True) as conn:
+            conn.execute(fix.read_bytes())
+        ok &= run("after running the fix: sqlkit diff again", ["diff", "--dsn", url], 0)
     return ok
 
 

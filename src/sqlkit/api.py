@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from sqlkit.lint.finding import LintResult
     from sqlkit.lint.registry import Rule
     from sqlkit.live.compare import DiffResult
+    from sqlkit.live.pull import Pulled
     from sqlkit.migrate.apply import ApplyResult, Progress, StatusRow
     from sqlkit.migrate.baseline import BaselineResult
     from sqlkit.migrate.fleet import FleetResult, TargetRun
@@ -330,24 +331,40 @@ def diff(
     """Compare what is deployed at `dsn` with the project built in a scratch database;
     with `emit_sql`, write the SQL that brings the database to git's state."""
     import time
+    from concurrent.futures import ThreadPoolExecutor
 
     from sqlkit.engines.base import parse_dsn
     from sqlkit.live.compare import compare
     from sqlkit.live.desired import desired_snapshot
     from sqlkit.live.emit import emit_sql as render_sql
-    from sqlkit.live.snapshot import take_snapshot
+    from sqlkit.live.snapshot import Snapshot, take_snapshot
 
     settings = _settings(settings)
     step = on_step or (lambda _: None)
     started = time.perf_counter()
     step("reading the database")
-    with parse_dsn(dsn).session() as conn:  # a bad DSN fails before any engine starts
-        actual = take_snapshot(conn, schemas)
-    introspected = time.perf_counter() - started
-    expected = desired_snapshot(
-        settings, schemas, engine_name=engine, scratch_dsn=scratch_dsn, on_step=on_step
-    )
-    desired = time.perf_counter() - started - introspected
+    parts: dict[str, float] = {}
+
+    def read(conn: Any) -> Snapshot:
+        snapshot = take_snapshot(conn, schemas)
+        parts["introspect"] = time.perf_counter() - started
+        return snapshot
+
+    # a bad DSN fails before any engine starts; then the database is read while git's
+    # state is built, neither waiting for the other
+    with parse_dsn(dsn).session() as conn, ThreadPoolExecutor(max_workers=1) as pool:
+        reading = pool.submit(read, conn)
+        expected = desired_snapshot(
+            settings,
+            schemas,
+            engine_name=engine,
+            scratch_dsn=scratch_dsn,
+            on_step=on_step,
+            timings=parts,
+        )
+        actual = reading.result()
+    desired = sum(parts.get(k, 0.0) for k in ("engine", "build", "read git"))
+    compared = time.perf_counter()
     unknown = sorted(set(schemas) - actual.schemas - expected.schemas)
     if unknown:
         raise InputError(
@@ -355,10 +372,11 @@ def diff(
             hint="name a schema that exists on either side",
         )
     result = compare(expected, actual)
-    result.actual = actual
     result.timings = {
-        "introspect": introspected,
-        "desired": desired,
+        "introspect": parts.pop("introspect", 0.0),  # at the same time as git's state
+        "desired": desired,  # engine start, build and read of git's state, in `parts`
+        **{f"desired: {k}": v for k, v in parts.items()},
+        "compare": time.perf_counter() - compared,
         "total": time.perf_counter() - started,
     }
     if emit_sql is not None:
@@ -371,12 +389,22 @@ def diff(
     return result
 
 
-def pull(dsn: str, into: Path, *, schemas: Sequence[str] = (), force: bool = False) -> list[Path]:
-    """Write every deployed function, view, trigger, policy and table access rule as a file."""
+def pull(
+    dsn: str,
+    into: Path,
+    *,
+    settings: Settings | None = None,
+    schemas: Sequence[str] = (),
+    force: bool = False,
+) -> Pulled:
+    """Write what is deployed as files: the tables (with their schemas, types, sequences,
+    constraints and indexes) as a baseline migration when the project has no migrations
+    yet, and every function, view, trigger and policy as a repeatable definition."""
     from sqlkit.engines.base import parse_dsn
     from sqlkit.live.pull import write_files
     from sqlkit.live.snapshot import take_snapshot
 
+    settings = _settings(settings)
     with parse_dsn(dsn).session() as conn:
         snapshot = take_snapshot(conn, schemas)
-    return write_files(snapshot, into, force=force)
+    return write_files(snapshot, into, migrations=settings.folder("migrations"), force=force)

@@ -97,7 +97,18 @@ def test_deployed_catalog_has_no_drift(
 ) -> None:
     result = compare(desired, snapshot(sqlkit_server, catalog_db))
     assert found(result) == []
-    assert result.compared == {"function": 37, "table": 19, "trigger": 39, "policy": 68}
+    assert result.compared == {
+        "schema": 2,
+        "sequence": 3,
+        "table": 19,
+        "column": 145,
+        "constraint": 59,
+        "index": 23,
+        "function": 37,
+        "trigger": 39,
+        "policy": 68,
+        "default privileges": 3,
+    }
 
 
 def test_drift_is_reported_exactly(
@@ -193,12 +204,15 @@ def test_pull_then_diff_is_clean(
     shutil.copytree(ROOT / "migrations", project / "migrations")
     write(project / "sqlkit.toml", 'target = "supabase"\nexposed_schemas = ["public"]\n')
     url = sqlkit_server.server.url(catalog_db)
-    written = pull_database(url, project / "functions")
+    pulled = pull_database(url, project / "functions", settings=load_settings(project))
+    assert pulled.baseline is None  # the tables come from the project's migrations
+    written = pulled.files
     folders = {p.parent.name for p in written}
-    assert folders == {"02_functions", "03_triggers", "04_access", "05_policies"}
-    assert len(written) == 37 + 39 + 19 + 68  # one per object; each table's access rules
+    assert folders == {"01_functions", "02_triggers", "03_policies", "04_access"}
+    # one per object; the access rules of each table, schema, sequence and default privileges
+    assert len(written) == 37 + 39 + 68 + 19 + 2 + 3 + 3
     summary = (
-        project / "functions/02_functions/public.get_student_progress_summary.sql"
+        project / "functions/01_functions/public.get_student_progress_summary.sql"
     ).read_text()
     assert summary.startswith("-- function public.get_student_progress_summary(uuid)")
     assert (
@@ -211,13 +225,15 @@ def test_pull_then_diff_is_clean(
         engine="dsn",
         scratch_dsn=sqlkit_server.server.url(),
     )
-    assert found(result) == []
+    assert found(result) == [], [d.to_json() for d in result.differences]
     # pulling again writes the same files; a file edited since is not overwritten silently
-    assert pull_database(url, project / "functions") == written
-    summary_path = project / "functions/02_functions/public.get_student_progress_summary.sql"
+    assert (
+        pull_database(url, project / "functions", settings=load_settings(project)).files == written
+    )
+    summary_path = project / "functions/01_functions/public.get_student_progress_summary.sql"
     summary_path.write_text("-- mine\n")
     with pytest.raises(Exception, match="exists with other content"):
-        pull_database(url, project / "functions")
+        pull_database(url, project / "functions", settings=load_settings(project))
     assert summary_path.read_text() == "-- mine\n"
 
 
@@ -260,11 +276,12 @@ def test_views_compare_by_definition_options_and_owner(
     ]
     execute(sqlkit_server, db, emit_sql(result, actual))
     assert found(compare(desired_views, snapshot(sqlkit_server, db))) == []
-    pulled = pull_database(sqlkit_server.server.url(db), project / "functions")
-    assert sorted(str(p.relative_to(project / "functions")) for p in pulled) == [
+    pulled = pull_database(sqlkit_server.server.url(db), project / "functions", settings=settings)
+    assert sorted(str(p.relative_to(project / "functions")) for p in pulled.files) == [
         "01_views/public.item_count.sql",
         "01_views/public.visible_items.sql",
-        "04_access/public.items.sql",
+        "02_access/public.items.sql",
+        "02_access/public.sql",
     ]
     text = (project / "functions/01_views/public.visible_items.sql").read_text()
     assert "create or replace view public.visible_items\n  with (security_invoker=true) as" in text
@@ -277,7 +294,7 @@ def test_cli_diff(sqlkit_server: SqlkitServer, catalog_db: str, tmp_path: Path) 
     scratch = ["--engine", "dsn", "--scratch-dsn", sqlkit_server.server.url()]
     clean = run_cli(["diff", "--dsn", url], ROOT)  # git's state built in the embedded engine
     assert clean.returncode == 0, clean.stderr
-    assert "no drift: 163 object(s) compared" in clean.stdout
+    assert "no drift: 398 object(s) compared" in clean.stdout
     assert "starting the embedded engine" in clean.stderr
     execute(
         sqlkit_server,
@@ -323,6 +340,10 @@ def test_cli_diff_and_pull_bad_input(sqlkit_server: SqlkitServer, tmp_path: Path
         "error: migrations/1_x.sql:2: function no_such_function() does not exist" in failed.stderr
     )
     assert "git's state cannot be built" in failed.stderr and "Traceback" not in failed.stderr
+    as_json = run_cli(
+        ["diff", "--dsn", sqlkit_server.server.url(), *scratch, "--format", "json"], broken
+    )
+    assert as_json.returncode == 2 and as_json.stdout == ""
     (tmp_path / "file").write_text("x")
     into_file = run_cli(
         ["pull", "--dsn", sqlkit_server.server.url(), "--into", str(tmp_path / "file")], ROOT
@@ -366,4 +387,64 @@ def test_an_older_server_compares_cleanly_with_git_built_on_the_embedded_one(
             apply_files(conn, settings)
             live = take_snapshot(conn)
     assert found(compare(desired, live)) == []
-    assert sum(compare(desired, live).compared.values()) == 163
+    assert sum(compare(desired, live).compared.values()) == 398
+
+
+def test_pull_into_a_project_without_migrations_writes_a_baseline(
+    sqlkit_server: SqlkitServer, catalog_db: str, tmp_path: Path
+) -> None:
+    """Tables, their constraints and indexes, schemas, sequences and default privileges
+    become one baseline migration; functions, triggers, policies repeatable files; and
+    `diff` of the pulled project against the database is clean."""
+    project = tmp_path / "adopted"
+    write(project / "sqlkit.toml", 'target = "supabase"\nexposed_schemas = ["public"]\n')
+    settings = load_settings(project)
+    url = sqlkit_server.server.url(catalog_db)
+    pulled = pull_database(url, project / "functions", settings=settings)
+    assert pulled.baseline is not None and pulled.baseline.parent == project / "migrations"
+    baseline = pulled.baseline.read_text()
+    assert "create table public.students (" in baseline
+    assert (
+        "alter table public.assessment_module_questions add constraint "
+        "assessment_module_questions_question_id_fkey FOREIGN KEY (question_id) "
+        "REFERENCES public.assessment_questions(id) ON DELETE CASCADE;" in baseline
+    )
+    assert "CREATE INDEX " in baseline and "enable row level security" in baseline
+    assert {p.parent.name for p in pulled.files} == {"01_functions", "02_triggers", "03_policies"}
+    result = diff_database(
+        url, settings=settings, engine="dsn", scratch_dsn=sqlkit_server.server.url()
+    )
+    assert found(result) == [], [d.to_json() for d in result.differences]
+    again = pull_database(url, project / "functions", settings=settings)
+    assert again.baseline == pulled.baseline and again.files == pulled.files
+
+
+def test_pull_writes_what_is_needed_first(
+    sqlkit_server: SqlkitServer, empty_db: tuple[object, str], tmp_path: Path
+) -> None:
+    """A view calling a function comes after it, a function returning the view's rows after
+    the view: numbered folders in dependency order, applied in path order."""
+    _, db = empty_db
+    execute(
+        sqlkit_server,
+        db,
+        "create function public.one() returns int language sql as 'select 1';"
+        "create view public.v as select public.one() as n;"
+        "create function public.all_v() returns setof public.v language sql as 'select * from public.v';"
+        "create view public.w as select n from public.v;",
+    )
+    project = tmp_path / "ordered"
+    write(project / "sqlkit.toml", 'target = "postgres"\n')
+    settings = load_settings(project)
+    url = sqlkit_server.server.url(db)
+    pulled = pull_database(url, project / "functions", settings=settings)
+    assert sorted(str(p.relative_to(project / "functions")) for p in pulled.files) == [
+        "01_functions/public.one.sql",
+        "02_views/public.v.sql",
+        "03_functions/public.all_v.sql",
+        "04_views/public.w.sql",
+    ]
+    result = diff_database(
+        url, settings=settings, engine="dsn", scratch_dsn=sqlkit_server.server.url()
+    )
+    assert found(result) == []

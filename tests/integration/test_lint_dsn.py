@@ -77,3 +77,20 @@ def test_cli_lint_dsn(sqlkit_server: SqlkitServer, catalog_db: str, tmp_path: Pa
     assert both.returncode == 2 and "either paths or --dsn" in both.stderr
     bad = run_cli(["lint", "--dsn", "postgresql://u:hunter2@127.0.0.1:1/x"], tmp_path)
     assert bad.returncode == 2 and "hunter2" not in bad.stderr + bad.stdout
+
+
+def test_an_extensions_objects_are_nobodys_drift_and_nobodys_findings(
+    sqlkit_server: SqlkitServer, catalog_db: str
+) -> None:
+    """One reader decides what is yours, for `lint --dsn` and `diff` alike: a view an
+    extension created in an exposed schema is neither linted (SK209) nor compared."""
+    from sqlkit.live.snapshot import take_snapshot
+
+    with sqlkit_server.connect(catalog_db, autocommit=True) as conn:
+        conn.execute("create extension pg_buffercache with schema public")
+        objects = take_snapshot(conn).objects
+    # the extension is compared (its version), what it created is not
+    assert [key for key in objects if "pg_buffercache" in key[1]] == [
+        ("extension", "pg_buffercache")
+    ]
+    assert _lint(sqlkit_server, catalog_db) == []

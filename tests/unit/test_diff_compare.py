@@ -57,7 +57,7 @@ def test_privilege_changes_are_granted_and_revoked_role_by_role() -> None:
 
 
 def test_pulled_file_names_never_collide() -> None:
-    from sqlkit.live.pull import planned_files
+    from sqlkit.live.pull import plan_pull
 
     views = {
         ("view", name): DbObject(
@@ -73,5 +73,37 @@ def test_pulled_file_names_never_collide() -> None:
         for name in ('public."a b"', "public.a_b")
     }
     snapshot = Snapshot(views, "postgres", frozenset(), 180006)
-    paths = sorted(str(p) for p in planned_files(snapshot))
+    paths = sorted(str(p) for p in plan_pull(snapshot, with_baseline=False).repeatables)
     assert paths == ["01_views/public.a_b--2.sql", "01_views/public.a_b.sql"]
+
+
+def test_a_type_change_loses_data_unless_it_widens() -> None:
+    from sqlkit.live.compare import widens
+
+    assert widens("integer", "bigint") and widens("smallint", "numeric")
+    assert widens("character varying(20)", "character varying(40)")
+    assert widens("character varying(20)", "text") and widens("numeric(8,2)", "numeric(10,3)")
+    assert widens("numeric(8,2)", "numeric") and widens("text[]", "text[]")
+    assert not widens("bigint", "integer") and not widens("text", "integer")
+    assert not widens("character varying(40)", "character varying(20)")
+    assert not widens("numeric(10,2)", "numeric(10,3)")  # one digit fewer before the point
+    assert not widens("integer", "numeric(5,0)") and not widens("integer[]", "bigint")
+
+
+def test_enum_values_are_added_in_their_place() -> None:
+    from sqlkit.live.ddl import enum_additions
+
+    assert enum_additions(("ok", "happy"), ("sad", "ok", "meh", "happy", "elated"), "t") == [
+        "alter type t add value if not exists 'sad' before 'ok';",
+        "alter type t add value if not exists 'meh' after 'ok';",
+        "alter type t add value if not exists 'elated' after 'happy';",
+    ]
+
+
+def test_topological_order_puts_dependencies_first_and_breaks_cycles() -> None:
+    from sqlkit.live.order import topological
+
+    after = {"view": {"table", "function"}, "function": {"table"}, "a": {"b"}, "b": {"a"}}
+    order, broken = topological(["view", "function", "table", "a", "b"], after, str)
+    assert order.index("table") < order.index("function") < order.index("view")
+    assert broken == ["a"] and order.index("a") < order.index("b")

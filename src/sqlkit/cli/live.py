@@ -85,18 +85,27 @@ def pull_command(
     into: Path = typer.Option(..., "--into", help="Folder to write the files into."),
     schema: list[str] | None = SchemaOption,
     force: bool = typer.Option(False, "--force", help="Overwrite files that differ."),
+    config: Path | None = ConfigOption,
     verbose: bool = VerboseOption,
 ) -> None:
-    """Write the deployed functions, views, triggers, policies and table access rules as files, one per object.
+    """Write what is deployed as files: tables as a baseline migration, functions, views, triggers and policies one per file.
+
+    The baseline goes into the migrations folder when it has no migrations yet.
 
     Example: sqlkit pull --dsn postgresql://postgres@localhost/app --into functions/pulled
     """
-    written = api.pull(dsn_or_env(dsn), into, schemas=schema or (), force=force)
+    pulled = api.pull(
+        dsn_or_env(dsn), into, settings=settings_from(config), schemas=schema or (), force=force
+    )
+    if pulled.baseline is not None:
+        console.print(f"pulled the tables into {pulled.baseline}")
+    elif pulled.tables_skipped:
+        console.print(pulled.tables_skipped)
     kinds: dict[str, int] = {}
-    for path in written:
+    for path in pulled.files:
         kinds[path.parent.name] = kinds.get(path.parent.name, 0) + 1
     summary = ", ".join(f"{n} in {folder}/" for folder, n in sorted(kinds.items()))
-    console.print(f"pulled {len(written)} file(s) into {into}: {summary or 'nothing to pull'}")
+    console.print(f"pulled {len(pulled.files)} file(s) into {into}: {summary or 'nothing to pull'}")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,9 +1,11 @@
-"""Introspect a live database into the same `Model` the linter replays from files.
+"""A live database as the same `Model` the linter replays from files: a view of the rows
+`catalog.read_catalog` reads.
 
 Function bodies come from `pg_get_functiondef` and go through the same SQL layer
 as files; security, volatility, settings and privileges come from the catalog
 itself (`has_function_privilege`, ACLs), not from replaying statements. Objects
-of Supabase-managed schemas, pg_catalog and extensions are left out.
+of Supabase-managed schemas, pg_catalog and extensions are left out (the reader
+decides that, for diff and pull alike).
 """
 
 from __future__ import annotations
@@ -12,6 +14,15 @@ from typing import Any
 
 import psycopg
 
+from sqlkit.live.catalog import (
+    API_ROLES,
+    MANAGED_SCHEMAS,
+    Catalog,
+    managed_filter,
+    not_extension_member,
+    read_catalog,
+    sql_literal,
+)
 from sqlkit.model.events import Origin, RoutineDef
 from sqlkit.model.extract import KINDS, extract_events
 from sqlkit.model.search_path import normalise_search_path
@@ -19,30 +30,18 @@ from sqlkit.model.state import Function, Model, Policy, RoutineKey, Table, View
 from sqlkit.sql.source import Source
 from sqlkit.sql.split import parse_statements
 
-MANAGED_SCHEMAS = (
-    "pg_catalog",
-    "information_schema",
-    "pg_toast",
-    "auth",
-    "storage",
-    "extensions",
-    "net",
-    "graphql",
-    "graphql_public",
-    "realtime",
-    "supabase_functions",
-    "supabase_migrations",
-    "vault",
-    "pgsodium",
-    "pgsodium_masks",
-    "cron",
-    "pgbouncer",
-    "sqlkit",
-    "sqlkit_test",
-    "_realtime",
-    "_analytics",
-)
-API_ROLES = ("anon", "authenticated", "service_role", "supabase_auth_admin", "authenticator")
+__all__ = [
+    "API_ROLES",
+    "MANAGED_SCHEMAS",
+    "introspect",
+    "managed_filter",
+    "model_of",
+    "not_extension_member",
+    "sql_literal",
+]
+
+# what the lint model reads; the reader skips the rest (columns, indexes, dependencies)
+MODEL_KINDS = frozenset({"relations", "functions", "policies"})
 _CMD = {"r": "select", "a": "insert", "w": "update", "d": "delete", "*": "all"}
 _VOLATILITY = {"v": "volatile", "s": "stable", "i": "immutable"}
 
@@ -53,74 +52,31 @@ def _origin(name: str) -> Origin:
 
 def introspect(conn: psycopg.Connection, target: str) -> Model:
     """The model of what is deployed: functions, tables, policies, views, privileges."""
+    return model_of(read_catalog(conn, kinds=MODEL_KINDS), target)
+
+
+def model_of(catalog: Catalog, target: str) -> Model:
+    """The lint model of the rows read."""
     model = Model(target=target)
-    # an empty path makes regprocedure and pg_get_* print every name schema-qualified
-    conn.execute("select pg_catalog.set_config('search_path', '', false)")
-    roles = {r[0] for r in conn.execute("select rolname from pg_catalog.pg_roles")}
-    present = [r for r in API_ROLES if r in roles]
-    _functions(conn, model, present)
-    _tables(conn, model)
-    _policies(conn, model)
-    _views(conn, model)
-    if "authenticator" in roles:
+    _functions(catalog, model)
+    _relations(catalog, model)
+    _policies(catalog, model)
+    if "authenticator" in catalog.roles:
         for role in ("anon", "authenticated", "service_role"):
-            if role in roles:
+            if role in catalog.roles:
                 model.role_parents.setdefault("authenticator", set()).add(role)
     return model
 
 
-def managed_filter(column: str) -> str:
-    """SQL: the schema in `column` is one of yours, not PostgreSQL's or the platform's."""
-    listed = ", ".join(f"'{s}'" for s in MANAGED_SCHEMAS)
-    return f"{column} not in ({listed}) and {column} !~ '^pg_(temp|toast)'"
+def _unquote(name: str) -> str:
+    if name.startswith('"') and name.endswith('"'):
+        return name[1:-1].replace('""', '"')
+    return name
 
 
-def not_extension_member(catalog: str, oid: str) -> str:
-    """SQL: the object `oid` of system catalog `catalog` does not belong to an extension."""
-    return (
-        "not exists (select 1 from pg_catalog.pg_depend d where d.classid = "
-        f"'pg_catalog.{catalog}'::pg_catalog.regclass and d.objid = {oid} and d.deptype = 'e')"
-    )
-
-
-def sql_literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _functions(conn: psycopg.Connection, model: Model, roles: list[str]) -> None:
-    privilege = (
-        ", ".join(
-            f"pg_catalog.has_function_privilege({sql_literal(r)}, p.oid, 'EXECUTE')" for r in roles
-        )
-        or "null"
-    )
-    rows = conn.execute(f"""
-        select p.oid, n.nspname, p.proname, p.prokind, p.prosecdef, p.provolatile, p.proconfig,
-               p.oid::pg_catalog.regprocedure::text,
-               pg_catalog.pg_get_functiondef(p.oid),
-               exists (select 1 from pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))) a
-                       where a.grantee = 0 and a.privilege_type = 'EXECUTE'),
-               array[{privilege}]
-        from pg_catalog.pg_proc p
-        join pg_catalog.pg_namespace n on n.oid = p.pronamespace
-        where {managed_filter("n.nspname")} and p.prokind in ('f', 'p')
-          and {not_extension_member("pg_proc", "p.oid")}
-        order by 2, 3, 8
-    """).fetchall()
-    for (
-        _oid,
-        schema,
-        name,
-        _kind,
-        secdef,
-        volatility,
-        config,
-        display,
-        definition,
-        public,
-        grants,
-    ) in rows:
-        source = Source(path=display, text=definition)
+def _functions(catalog: Catalog, model: Model) -> None:
+    for row in catalog.functions:
+        source = Source(path=row.signature, text=row.definition)
         events = [
             e
             for e in extract_events(source, parse_statements(source, kinds=KINDS))
@@ -130,20 +86,19 @@ def _functions(conn: psycopg.Connection, model: Model, roles: list[str]) -> None
             continue
         routine = events[0]
         settings: dict[str, str] = {}
-        for item in config or ():
+        for item in row.config:
             key, _, value = item.partition("=")
             settings[key] = normalise_search_path([value]) if key == "search_path" else value
-        execute = {"public"} if public else set()
-        execute |= {role for role, granted in zip(roles, grants or [], strict=False) if granted}
-        key = RoutineKey(schema, name, routine.arg_types)
+        execute = {"public"} if row.public_execute else set()
+        execute |= set(row.api_execute)
         model.add_function(
             Function(
-                key=key,
+                key=RoutineKey(row.schema, row.name, routine.arg_types),
                 definition=routine,
-                security_definer=bool(secdef),
+                security_definer=row.security_definer,
                 security_origin=routine.origin,
                 definer_reason=True,  # a live database keeps no comments beside the clause: SK103 is for files
-                volatility=_VOLATILITY.get(volatility, "volatile"),
+                volatility=_VOLATILITY.get(row.volatility, "volatile"),
                 volatility_written=True,
                 strict=routine.strict,
                 config=settings,
@@ -154,24 +109,29 @@ def _functions(conn: psycopg.Connection, model: Model, roles: list[str]) -> None
         )
 
 
-def _tables(conn: psycopg.Connection, model: Model) -> None:
-    rows = conn.execute(f"""
-        select n.nspname, c.relname, c.relkind, c.relrowsecurity, c.relforcerowsecurity
-        from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-        where c.relkind in ('r', 'p') and {managed_filter("n.nspname")}
-          and {not_extension_member("pg_class", "c.oid")}
-    """).fetchall()
-    for schema, name, kind, rls, forced in rows:
-        origin = _origin(f"{schema}.{name}")
-        model.tables[(schema, name)] = Table(
-            schema,
-            name,
-            origin,
-            "partitioned" if kind == "p" else "table",
-            bool(rls),
-            bool(forced),
-            origin if rls else None,
-        )
+def _relations(catalog: Catalog, model: Model) -> None:
+    for row in catalog.relations:
+        origin = _origin(f"{row.schema}.{row.relname}")
+        if row.is_table:
+            model.tables[(row.schema, row.relname)] = Table(
+                row.schema,
+                row.relname,
+                origin,
+                "partitioned" if row.relkind == "p" else "table",
+                row.rls,
+                row.forced,
+                origin if row.rls else None,
+            )
+        else:
+            options = dict(o.split("=", 1) for o in row.options if "=" in o)
+            model.views[(row.schema, row.relname)] = View(
+                row.schema,
+                row.relname,
+                origin,
+                row.relkind == "m",
+                options,
+                _relations_read(row.view_definition or ""),
+            )
 
 
 def _expression(text: str | None) -> Any:
@@ -182,53 +142,28 @@ def _expression(text: str | None) -> Any:
     return parse_expression(text)
 
 
-def _policies(conn: psycopg.Connection, model: Model) -> None:
-    rows = conn.execute(f"""
-        select n.nspname, c.relname, pol.polname, pol.polpermissive, pol.polcmd,
-               array(select case when r = 0 then 'public' else pg_catalog.pg_get_userbyid(r)::text end
-                     from unnest(pol.polroles) r),
-               pg_catalog.pg_get_expr(pol.polqual, pol.polrelid),
-               pg_catalog.pg_get_expr(pol.polwithcheck, pol.polrelid)
-        from pg_catalog.pg_policy pol
-        join pg_catalog.pg_class c on c.oid = pol.polrelid
-        join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-        where {managed_filter("n.nspname")}
-    """).fetchall()
-    for schema, table, name, permissive, cmd, roles, using, check in rows:
-        origin = _origin(f"{schema}.{table}.{name}")
+def _policies(catalog: Catalog, model: Model) -> None:
+    for row in catalog.policies:
+        roles = [_unquote(r) for r in row.roles]
         model.add_policy(
             Policy(
-                schema,
-                table,
-                name,
-                origin,
-                bool(permissive),
-                _CMD.get(cmd, "all"),
-                list(roles),
-                _expression(using),
-                _expression(check),
+                row.schema,
+                row.table_name,
+                row.raw_name,
+                _origin(f"{row.schema}.{row.table_name}.{row.raw_name}"),
+                row.permissive,
+                _CMD.get(row.command, "all"),
+                roles,
+                _expression(row.using),
+                _expression(row.check),
                 "",
                 explicit_roles="public" not in roles,
             )
         )
 
 
-def _views(conn: psycopg.Connection, model: Model) -> None:
-    rows = conn.execute(f"""
-        select n.nspname, c.relname, c.relkind, coalesce(c.reloptions, '{{}}'),
-               pg_catalog.pg_get_viewdef(c.oid)
-        from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-        where c.relkind in ('v', 'm') and {managed_filter("n.nspname")}
-    """).fetchall()
-    for schema, name, kind, options, definition in rows:
-        opts = dict(o.split("=", 1) for o in options if "=" in o)
-        relations = _relations(definition)
-        model.views[(schema, name)] = View(
-            schema, name, _origin(f"{schema}.{name}"), kind == "m", opts, relations
-        )
-
-
-def _relations(query: str) -> list[tuple[str | None, str]]:
+def _relations_read(query: str) -> list[tuple[str | None, str]]:
+    """The tables and views a view's query names."""
     from pglast import parser as pg_parser
 
     from sqlkit.sql.fastjson import loads

@@ -10,6 +10,7 @@ identifiers case-folded, needlessly quoted identifiers unquoted.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from pglast import parser as pg_parser
@@ -21,6 +22,7 @@ _PLAIN_IDENT = re.compile(r"[a-z_][a-z0-9_$]*")
 _SEPARATOR = "\x1f"
 
 
+@functools.lru_cache(maxsize=8192)  # defaults and checks repeat across tables
 def canonical_sql(text: str) -> str:
     """The parse tree of one or more statements, without positions; tokens if it does not parse."""
     try:

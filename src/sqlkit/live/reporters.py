@@ -29,7 +29,10 @@ def report_diff(result: DiffResult, fmt: str, out: TextIO, *, color: bool | None
 def what_changed(difference: Difference) -> list[str]:
     """One line per fact that differs (git's value → the database's)."""
     if difference.status != "changed":
-        return [_STATUS[difference.status][1]]
+        line = _STATUS[difference.status][1]
+        if difference.children:
+            line += f", with {_counted(difference)}"
+        return [line]
     lines = []
     for change in difference.changes:
         expected = shown_value(change.fact, change.expected)
@@ -43,6 +46,17 @@ def what_changed(difference: Difference) -> list[str]:
         else:
             lines.append(f"{change.fact}: {expected or '(none)'} → {actual or '(none)'}")
     return lines
+
+
+def _counted(difference: Difference) -> str:
+    """`3 columns, 1 index, 2 policies`: what a missing or extra table comes or goes with."""
+    counts: dict[str, int] = {}
+    for child in difference.children:
+        counts[child.kind] = counts.get(child.kind, 0) + 1
+    plural = {"index": "indexes", "policy": "policies"}
+    return ", ".join(
+        f"{n} {kind if n == 1 else plural.get(kind, kind + 's')}" for kind, n in counts.items()
+    )
 
 
 def _grants(difference: Difference) -> str:
@@ -82,12 +96,14 @@ def write_text(result: DiffResult, out: TextIO, *, color: bool | None = None) ->
     if result.clean:
         console.print(f"[green]no drift[/green]: {total} object(s) compared in {seconds:.2f}s")
         return
+    width = max(len(d.kind) for d in result.differences)
     for difference in result.differences:
         status = _STATUS[difference.status][0]
         pad = " " * (8 - len(difference.status))
-        console.print(f"{status}{pad} {difference.kind:<9} {escape(difference.name)}")
+        loses = " [bold red](loses data: --allow-drop)[/]" if difference.loses_data else ""
+        console.print(f"{status}{pad} {difference.kind:<{width}} {escape(difference.name)}{loses}")
         for line in what_changed(difference):
-            console.print(f"{'':18} {escape(line)}")
+            console.print(f"{'':{width + 9}} {escape(line)}")
     for difference in result.differences:
         if difference.diff:
             console.print()

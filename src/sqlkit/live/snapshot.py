@@ -1,29 +1,87 @@
-"""What a database holds, object by object, in a form two databases can be compared in.
+"""What a database holds, object by object, in a form two databases can be compared in: a
+view of the rows `catalog.read_catalog` reads.
 
 Each object carries `facts`: named, normalised values that `sqlkit diff` compares one
-by one (a function's body as a canonical parse tree, its `search_path`, its EXECUTE
-grantees, ...), the readable definition a changed object is shown with, and what
-`--emit-sql` and `sqlkit pull` need to recreate it.
+by one (a function's body as a canonical parse tree, a column's type, a constraint's
+definition as PostgreSQL deparses it, ...), the readable definition a changed object is
+shown with, and the row `--emit-sql` and `sqlkit pull` recreate it from. The snapshot
+also holds what depends on what (`pg_depend`, a view's rewrite rule, a column's default),
+so that objects are dropped and created in an order PostgreSQL accepts.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
 
-from sqlkit.live.introspect import managed_filter, not_extension_member
+from sqlkit.live import catalog as cat
+from sqlkit.live.catalog import (
+    Acl,
+    Catalog,
+    ColumnRow,
+    ConstraintRow,
+    DefaultAclRow,
+    ExtensionRow,
+    FunctionRow,
+    IndexRow,
+    PolicyRow,
+    RelationRow,
+    SchemaRow,
+    SequenceRow,
+    TriggerRow,
+    TypeRow,
+    read_catalog,
+)
 from sqlkit.live.normalise import canonical_body, canonical_expression, canonical_sql
 from sqlkit.model.search_path import normalise_search_path
 
 DEPLOYER = "(deployer)"
-KINDS = ("function", "procedure", "view", "table", "trigger", "policy")
+# in the order differences are listed (and, kind by kind, objects are created)
+KINDS = (
+    "schema",
+    "extension",
+    "enum",
+    "domain",
+    "composite",
+    "sequence",
+    "table",
+    "column",
+    "constraint",
+    "index",
+    "view",
+    "function",
+    "procedure",
+    "trigger",
+    "policy",
+    "default privileges",
+)
+# kinds that are part of a table or view (`parent`): created with it, dropped with it
+CHILD_KINDS = frozenset({"column", "constraint", "index", "trigger", "policy"})
+# graph nodes that are not objects of their own: a column's default, a sequence's OWNED BY
+DEFAULT, OWNED_BY = "default", "owned by"
+
+Key = tuple[str, str]
+
 _VOLATILITY = {"v": "volatile", "s": "stable", "i": "immutable"}
 _PARALLEL = {"s": "safe", "r": "restricted", "u": "unsafe"}
 _COMMAND = {"r": "select", "a": "insert", "w": "update", "d": "delete", "*": "all"}
 _ENABLED = {"O": "enabled", "D": "disabled", "R": "replica", "A": "always"}
+_REPLICA = {"d": "default", "n": "nothing", "f": "full", "i": "index"}
+_DEFAULT_ACL_OBJECTS = {
+    "r": "tables",
+    "S": "sequences",
+    "f": "functions",
+    "T": "types",
+    "n": "schemas",
+}
+# what PostgreSQL grants on a new object when no default privileges say otherwise (besides
+# the owner): PUBLIC may execute functions and use types
+_BUILTIN_DEFAULTS = {"f": {"public": frozenset({"execute"})}, "T": {"public": frozenset({"usage"})}}
 
 
 @dataclass
@@ -40,97 +98,61 @@ class DbObject:
     grantees: frozenset[str] = frozenset()  # EXECUTE, quoted role names or "public"
     privileges: dict[str, frozenset[str]] = field(
         default_factory=dict
-    )  # tables, views: role → privileges
+    )  # tables, views, sequences, schemas, columns: role → privileges
     comment: str | None = None
-    table: str = ""  # the qualified table of a trigger or policy
-    local_name: str = ""  # the quoted name of a trigger or policy
+    table: str = ""  # the qualified table of a column, constraint, index, trigger or policy
+    local_name: str = ""  # the quoted name of a column, constraint, trigger or policy
+    parent: Key | None = None  # the table or view a child kind is part of
+    display: dict[str, str] = field(default_factory=dict)  # facts as people read them
+    row: Any = None  # the reader's row
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> Key:
+        return (self.kind, self.name)
 
 
 @dataclass
 class Snapshot:
-    """Every object of the compared schemas, keyed by (kind, name)."""
+    """Every object of the compared schemas, keyed by (kind, name), and what depends on what."""
 
-    objects: dict[tuple[str, str], DbObject]
+    objects: dict[Key, DbObject]
     deployer: str  # the role that applies migrations: owner of sqlkit.schema_history
     function_grantees: frozenset[str]  # roles a new function may get EXECUTE by default
     server_version: int
     relation_grantees: frozenset[str] = (
         frozenset()
-    )  # roles a new view may get privileges by default
+    )  # roles a new table or view may get privileges by default
     schemas: frozenset[str] = frozenset()  # of the schemas asked for, those that exist here
+    sequence_grantees: frozenset[str] = frozenset()
+    # object (or DEFAULT/OWNED_BY node) → what it depends on, as PostgreSQL records it, plus
+    # child → parent and object → schema
+    depends: dict[Key, set[Key]] = field(default_factory=dict)
 
     def of_kind(self, kind: str) -> list[DbObject]:
         return [o for (k, _), o in sorted(self.objects.items()) if k == kind]
 
+    def children(self, parent: Key) -> list[DbObject]:
+        return [o for o in self.objects.values() if o.parent == parent]
+
+    def dependants(self) -> dict[Key, set[Key]]:
+        """The graph the other way round: what depends on each node."""
+        out: dict[Key, set[Key]] = {}
+        for node, refs in self.depends.items():
+            for ref in refs:
+                out.setdefault(ref, set()).add(node)
+        return out
+
 
 def take_snapshot(conn: psycopg.Connection, schemas: Sequence[str] = ()) -> Snapshot:
-    """Read functions, procedures, views, tables (RLS flags), triggers and policies."""
-    # an empty path makes regprocedure, regclass and pg_get_* print every name qualified
-    conn.execute("select pg_catalog.set_config('search_path', '', false)")
-    # read from the catalog, which needs no privilege on the sqlkit schema (diff and pull
-    # work for a read-only role)
-    row = conn.execute(
-        "select coalesce((select pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(c.relowner)) "
-        "from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace "
-        "where n.nspname = 'sqlkit' and c.relname = 'schema_history'), "
-        "pg_catalog.quote_ident(current_user))"
-    ).fetchone()
-    deployer = str(row[0]) if row else ""
-    version = conn.info.server_version
-    scope = _Scope(schemas)
-    objects: dict[tuple[str, str], DbObject] = {}
-    for obj in (
-        *_functions(conn, scope, deployer, version),
-        *_views(conn, scope, deployer),
-        *_tables(conn, scope),
-        *_triggers(conn, scope),
-        *_policies(conn, scope),
-    ):
-        objects[(obj.kind, obj.name)] = obj
-    present = conn.execute(
-        "select nspname from pg_catalog.pg_namespace where nspname = any(%s)", [list(schemas)]
-    ).fetchall()
-    return Snapshot(
-        objects,
-        deployer,
-        _default_grantees(conn, "f"),
-        version,
-        relation_grantees=_default_grantees(conn, "r"),
-        schemas=frozenset(row[0] for row in present),
-    )
+    """Read every kind of object of `schemas` (default: every schema that is yours)."""
+    return snapshot_of(read_catalog(conn, schemas))
 
 
-def _default_grantees(conn: psycopg.Connection, objtype: str) -> frozenset[str]:
-    """Roles a new object may get privileges on automatically: the API roles and whoever
-    default privileges name. Resetting a new object's grants revokes from them."""
-    roles = {r[0] for r in conn.execute("select rolname from pg_catalog.pg_roles")}
-    grantees = {r for r in ("anon", "authenticated", "service_role") if r in roles}
-    for (grantee,) in conn.execute(
-        "select distinct pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) "
-        "from pg_catalog.pg_default_acl d, pg_catalog.aclexplode(d.defaclacl) a "
-        "where d.defaclobjtype = %s and a.grantee <> 0",
-        [objtype],
-    ):
-        grantees.add(grantee)
-    return frozenset(grantees)
-
-
-# every privilege on a table or view, but the owner's: 'role:privilege' entries
-_RELATION_ACL = """array(
-    select case when a.grantee = 0 then 'public'
-                else pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) end
-           || ':' || pg_catalog.lower(a.privilege_type)
-    from pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault('r', c.relowner))) a
-    where a.grantee <> c.relowner order by 1)"""
-
-
-def _privileges(entries: list[str]) -> dict[str, frozenset[str]]:
-    out: dict[str, set[str]] = {}
-    for entry in entries:
-        role, _, privilege = entry.rpartition(":")
-        out.setdefault(role, set()).add(privilege)
-    return {role: frozenset(privs) for role, privs in out.items()}
+def snapshot_of(catalog: Catalog) -> Snapshot:
+    """The objects diff compares, and their dependencies, from the rows read."""
+    builder = _Builder(catalog)
+    return builder.build()
 
 
 def privileges_text(privileges: dict[str, frozenset[str]]) -> str:
@@ -140,263 +162,747 @@ def privileges_text(privileges: dict[str, frozenset[str]]) -> str:
     )
 
 
-class _Scope:
-    """The schemas compared: those named, or every schema that is not managed by the platform."""
-
-    def __init__(self, schemas: Sequence[str]) -> None:
-        self.schemas = list(schemas)
-
-    def where(self, column: str) -> str:
-        if self.schemas:
-            return f"{column} = any(%(schemas)s)"
-        return managed_filter(column)
-
-    @property
-    def params(self) -> dict[str, Any]:
-        return {"schemas": self.schemas}
+def acl_privileges(acl: Acl) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for role, privilege in acl:
+        out.setdefault(role, set()).add(privilege)
+    return {role: frozenset(privs) for role, privs in out.items()}
 
 
-def _owner(owner: str, deployer: str) -> str:
-    return DEPLOYER if owner == deployer else owner
+def _default_grantees(catalog: Catalog, objtype: str) -> frozenset[str]:
+    """Roles a new object may get privileges on automatically: the API roles and whoever
+    default privileges name. Resetting a new object's grants revokes from them."""
+    grantees: set[str] = {
+        r for r in ("anon", "authenticated", "service_role") if r in catalog.roles
+    }
+    for row in catalog.default_acls:
+        if row.objtype == objtype:
+            grantees |= {role for role, _ in row.acl if role != "public"}
+    return frozenset(grantees)
 
 
-def _functions(
-    conn: psycopg.Connection, scope: _Scope, deployer: str, version: int
-) -> list[DbObject]:
-    sql_body = "pg_catalog.pg_get_function_sqlbody(p.oid)" if version >= 140000 else "null"
-    body_present = "p.prosqlbody is not null" if version >= 140000 else "false"
-    rows = conn.execute(
-        f"""
-        select n.nspname, p.prokind, p.oid::pg_catalog.regprocedure::text,
-               pg_catalog.pg_get_function_arguments(p.oid),
-               pg_catalog.pg_get_function_result(p.oid),
-               l.lanname, p.provolatile, p.prosecdef, p.proisstrict, p.proparallel, p.proleakproof,
-               p.proconfig, pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(p.proowner)),
-               pg_catalog.obj_description(p.oid, 'pg_proc'),
-               pg_catalog.pg_get_functiondef(p.oid), p.prosrc, p.probin,
-               case when {body_present} then {sql_body} end,
-               array(select case when a.grantee = 0 then 'public'
-                                 else pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) end
-                     from pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))) a
-                     where a.privilege_type = 'EXECUTE' and a.grantee <> p.proowner)
-        from pg_catalog.pg_proc p
-        join pg_catalog.pg_namespace n on n.oid = p.pronamespace
-        join pg_catalog.pg_language l on l.oid = p.prolang
-        where {scope.where("n.nspname")} and p.prokind in ('f', 'p')
-          and {not_extension_member("pg_proc", "p.oid")}
-        """,
-        scope.params,
-    ).fetchall()
-    out: list[DbObject] = []
-    for (
-        schema,
-        prokind,
-        signature,
-        arguments,
-        result,
-        language,
-        volatility,
-        secdef,
-        strict,
-        parallel,
-        leakproof,
-        config,
-        owner,
-        comment,
-        definition,
-        source,
-        binary,
-        atomic,
-        grantees,
-    ) in rows:
-        kind = "procedure" if prokind == "p" else "function"
+def _text_or_none(value: str | None) -> str:
+    return value or ""
+
+
+class _Builder:
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.deployer = catalog.deployer
+        self.objects: dict[Key, DbObject] = {}
+        self.depends: dict[Key, set[Key]] = {}
+        # oid → graph node, filled as objects are made
+        self.by_class: dict[int, dict[int, Key]] = {}
+        self.columns: dict[tuple[int, int], Key] = {}
+        self.defaults: dict[tuple[int, int], Key] = {}
+
+    def owner(self, owner: str) -> str:
+        return DEPLOYER if owner == self.deployer else owner
+
+    def add(self, obj: DbObject, classid: int = 0, *oids: int) -> DbObject:
+        self.objects[obj.key] = obj
+        for oid in oids:
+            if classid and oid:
+                self.by_class.setdefault(classid, {})[oid] = obj.key
+        if obj.parent is not None:
+            self.edge(obj.key, obj.parent)
+        if obj.kind not in ("schema", "default privileges"):
+            self.edge(obj.key, ("schema", _quote(obj.schema)))
+        return obj
+
+    def edge(self, node: Key, ref: Key) -> None:
+        if node != ref:
+            self.depends.setdefault(node, set()).add(ref)
+
+    def build(self) -> Snapshot:
+        c = self.catalog
+        for schema in c.schemas:
+            self._schema(schema)
+        for extension in c.extensions:
+            self._extension(extension)
+        for type_row in c.types:
+            self._type(type_row)
+        relations = {r.oid: r for r in c.relations}
+        columns_of: dict[int, list[ColumnRow]] = {}
+        for column in c.columns:
+            columns_of.setdefault(column.relid, []).append(column)
+        for relation in c.relations:
+            self._relation(relation, columns_of.get(relation.oid, []))
+        for column in c.columns:
+            if column.relid in relations:
+                self._column(column, relations[column.relid])
+        for sequence in c.sequences:
+            self._sequence(sequence)
+        for constraint in c.constraints:
+            self._constraint(constraint)
+        for index in c.indexes:
+            self._index(index)
+        for function in c.functions:
+            self._function(function)
+        for trigger in c.triggers:
+            self._trigger(trigger)
+        for policy in c.policies:
+            self._policy(policy)
+        for default_acl in c.default_acls:
+            self._default_acl(default_acl)
+        self._dependencies()
+        return Snapshot(
+            self.objects,
+            c.deployer,
+            _default_grantees(c, "f"),
+            c.server_version,
+            relation_grantees=_default_grantees(c, "r"),
+            schemas=c.schemas_present,
+            sequence_grantees=_default_grantees(c, "S"),
+            depends=self.depends,
+        )
+
+    # ------------------------------------------------------------------ schema-level
+    def _schema(self, row: SchemaRow) -> None:
+        privileges = acl_privileges(row.acl)
+        self.add(
+            DbObject(
+                "schema",
+                row.name,
+                _unquote(row.name),
+                {
+                    "owner": self.owner(row.owner),
+                    "privileges": privileges_text(privileges),
+                    "comment": _text_or_none(row.comment),
+                },
+                ident=row.name,
+                owner=row.owner,
+                privileges=privileges,
+                comment=row.comment,
+                row=row,
+            ),
+            cat.PG_NAMESPACE,
+            row.oid,
+        )
+
+    def _extension(self, row: ExtensionRow) -> None:
+        in_scope = self.catalog.in_scope(row.schema)
+        if not in_scope and row.schema not in cat.MANAGED_SCHEMAS:
+            return  # a schema that was not asked for
+        self.add(
+            DbObject(
+                "extension",
+                row.name,
+                row.schema,
+                {"version": row.version, "schema": row.schema},
+                text=f"create extension {row.name} with schema {_quote(row.schema)} "
+                f"version {cat.sql_literal(row.version)};\n",
+                ident=row.name,
+                row=row,
+                # an extension in a platform schema may be the platform's: compared when
+                # git has it, never reported as extra
+                extra={"platform": not in_scope},
+            ),
+            cat.PG_EXTENSION,
+            row.oid,
+        )
+
+    def _type(self, row: TypeRow) -> None:
+        owner = self.owner(row.owner)
+        comment = _text_or_none(row.comment)
+        if row.typtype == "e":
+            values = ", ".join(cat.sql_literal(v) for v in row.labels)
+            obj = DbObject(
+                "enum",
+                row.name,
+                row.schema,
+                {"values": values, "owner": owner, "comment": comment},
+                text=f"create type {row.name} as enum ({values});\n",
+            )
+        elif row.typtype == "d":
+            facts = {
+                "type": row.base_type,
+                "collation": row.collation or "",
+                "not null": "not null" if row.not_null else "null allowed",
+                "default": canonical_expression(row.default),
+            }
+            display = {"default": row.default or ""}
+            for name, definition, validated in row.checks:
+                fact = f"constraint {name}"
+                facts[fact] = canonical_sql(f"alter domain x add {definition}") + (
+                    "" if validated else " not valid"
+                )
+                display[fact] = definition + ("" if validated else " NOT VALID")
+            facts |= {"owner": owner, "comment": comment}
+            obj = DbObject(
+                "domain",
+                row.name,
+                row.schema,
+                facts,
+                text=_domain_text(row),
+                display=display,
+            )
+        else:
+            attributes = ", ".join(f"{n} {t}" for n, t in row.attributes)
+            obj = DbObject(
+                "composite",
+                row.name,
+                row.schema,
+                {"attributes": attributes, "owner": owner, "comment": comment},
+                text=f"create type {row.name} as ({attributes});\n",
+            )
+        obj.ident, obj.owner, obj.comment, obj.row = row.name, row.owner, row.comment, row
+        self.add(obj, cat.PG_TYPE, row.oid, row.array_oid)
+        if row.relid:
+            self.by_class.setdefault(cat.PG_CLASS, {})[row.relid] = obj.key
+        for oid in row.check_oids:
+            self.by_class.setdefault(cat.PG_CONSTRAINT, {})[oid] = obj.key
+
+    def _sequence(self, row: SequenceRow) -> None:
+        privileges = acl_privileges(row.acl)
+        obj = self.add(
+            DbObject(
+                "sequence",
+                row.name,
+                row.schema,
+                {
+                    "type": row.data_type,
+                    "start": str(row.start),
+                    "increment": str(row.increment),
+                    "minimum": str(row.minimum),
+                    "maximum": str(row.maximum),
+                    "cache": str(row.cache),
+                    "cycle": "cycle" if row.cycle else "no cycle",
+                    "owned by": row.owned_by or "",
+                    "owner": self.owner(row.owner),
+                    "privileges": privileges_text(privileges),
+                    "comment": _text_or_none(row.comment),
+                },
+                text=sequence_text(row),
+                ident=row.name,
+                owner=row.owner,
+                privileges=privileges,
+                comment=row.comment,
+                row=row,
+            ),
+            cat.PG_CLASS,
+            row.oid,
+        )
+        if row.owned_by:
+            self.edge((OWNED_BY, obj.name), obj.key)
+            column = self.objects.get(("column", row.owned_by))
+            # part of the table (dropped with it, listed under it), yet created before it:
+            # no edge to the table, the table's default needs the sequence
+            obj.parent = column.parent if column is not None else None
+
+    # ---------------------------------------------------------------- relations
+    def _relation(self, row: RelationRow, columns: list[ColumnRow]) -> None:
+        privileges = acl_privileges(row.acl)
+        owner = self.owner(row.owner)
+        comment = _text_or_none(row.comment)
+        if row.is_table:
+            facts = {
+                "partition by": row.partition_key or "",
+                "partition of": (
+                    f"{row.partition_of} {row.partition_bound}" if row.partition_of else ""
+                ),
+                "inherits": ", ".join(row.inherits),
+                "logged": "unlogged" if row.persistence == "u" else "logged",
+                "options": ", ".join(row.options),
+                "row level security": "enabled" if row.rls else "disabled",
+                "force row level security": "forced" if row.forced else "not forced",
+                "replica identity": _REPLICA.get(row.replica_identity, row.replica_identity),
+                "owner": owner,
+                "privileges": privileges_text(privileges),
+                "comment": comment,
+            }
+            obj = DbObject(
+                "table",
+                row.name,
+                row.schema,
+                facts,
+                text=table_text(row, columns),
+                extra={"rls": row.rls, "forced": row.forced},
+            )
+        else:
+            materialized = row.relkind == "m"
+            options_text = ", ".join(row.options)
+            body = (row.view_definition or "").strip().rstrip(";")
+            with_clause = f"\n  with ({options_text})" if options_text else ""
+            if materialized:
+                text = (
+                    f"create materialized view if not exists {row.name}{with_clause} as\n{body};\n"
+                )
+            else:
+                text = f"create or replace view {row.name}{with_clause} as\n{body};\n"
+            facts = {
+                "definition": canonical_sql(body),
+                "materialized": "materialized" if materialized else "plain",
+                "columns": ", ".join(f"{c.name} {c.data_type}" for c in columns),
+                "options": options_text,
+                "owner": owner,
+                "privileges": privileges_text(privileges),
+                "comment": comment,
+            }
+            for column in columns:
+                if column.comment:
+                    facts[f"comment on column {column.name}"] = column.comment
+            obj = DbObject(
+                "view",
+                row.name,
+                row.schema,
+                facts,
+                text=text,
+                extra={
+                    "materialized": materialized,
+                    "options": list(row.options),
+                    "query": body,
+                    "columns": [(c.name, c.data_type) for c in columns],
+                    "column_comments": {c.name: c.comment for c in columns if c.comment},
+                },
+            )
+        obj.ident, obj.owner, obj.privileges, obj.comment, obj.row = (
+            row.name,
+            row.owner,
+            privileges,
+            row.comment,
+            row,
+        )
+        self.add(obj, cat.PG_CLASS, row.oid)
+        self.by_class.setdefault(cat.PG_TYPE, {})[row.rowtype_oid] = obj.key
+        if row.rowtype_array_oid:
+            self.by_class[cat.PG_TYPE][row.rowtype_array_oid] = obj.key
+        parent = row.partition_of
+        for ref in ((parent,) if parent else ()) + row.inherits:
+            self.edge(obj.key, ("table", ref))
+
+    def _column(self, row: ColumnRow, relation: RelationRow) -> None:
+        relation_key = self.by_class[cat.PG_CLASS][relation.oid]
+        if not relation.is_table:  # a view's columns are its definition's
+            self.columns[(row.relid, row.number)] = relation_key
+            self.defaults[(row.relid, row.number)] = relation_key
+            return
+        privileges = acl_privileges(row.acl)
+        generated = ""
+        if row.generated:
+            kind = "virtual" if row.generated == "v" else "stored"
+            generated = f"{kind}: {canonical_expression(row.default)}"
+        default = "" if row.generated else canonical_expression(row.default)
+        name = f"{row.table}.{row.name}"
+        obj = self.add(
+            DbObject(
+                "column",
+                name,
+                relation.schema,
+                {
+                    "type": row.data_type,
+                    "collation": row.collation or "",
+                    "default": default,
+                    "not null": "not null" if row.not_null else "null allowed",
+                    "generated": generated,
+                    "identity": {"a": "always", "d": "by default"}.get(row.identity, ""),
+                    "privileges": privileges_text(privileges) if privileges else "",
+                    "comment": _text_or_none(row.comment),
+                },
+                text=column_definition(row) + "\n",
+                ident=row.table,
+                table=row.table,
+                local_name=row.name,
+                parent=relation_key,
+                privileges=privileges,
+                comment=row.comment,
+                display={
+                    "default": "" if row.generated else (row.default or ""),
+                    "generated": (
+                        f"{'virtual' if row.generated == 'v' else 'stored'}: {row.default}"
+                        if row.generated
+                        else ""
+                    ),
+                },
+                row=row,
+            )
+        )
+        self.objects[relation_key].extra.setdefault("columns", []).append(obj)
+        self.columns[(row.relid, row.number)] = obj.key
+        self.defaults[(row.relid, row.number)] = (DEFAULT, name)
+        if row.default is not None:
+            self.edge((DEFAULT, name), obj.key)
+
+    def _constraint(self, row: ConstraintRow) -> None:
+        relation_key = self.by_class[cat.PG_CLASS].get(row.relid)
+        if relation_key is None:
+            return
+        definition = canonical_sql(f"alter table x add {row.definition}")
+        obj = self.add(
+            DbObject(
+                "constraint",
+                f"{row.table}.{row.name}",
+                self.objects[relation_key].schema,
+                {
+                    "definition": definition,
+                    "validated": "validated" if row.validated else "not valid",
+                    "comment": _text_or_none(row.comment),
+                },
+                text=f"alter table {row.table} add constraint {row.name} {row.definition};\n",
+                ident=row.table,
+                table=row.table,
+                local_name=row.name,
+                parent=relation_key,
+                comment=row.comment,
+                row=row,
+            ),
+            cat.PG_CONSTRAINT,
+            row.oid,
+        )
+        if row.index_oid and row.contype in ("p", "u", "x"):
+            self.by_class.setdefault(cat.PG_CLASS, {})[row.index_oid] = obj.key
+
+    def _index(self, row: IndexRow) -> None:
+        relation_key = self.by_class[cat.PG_CLASS].get(row.relid)
+        if relation_key is None:
+            return
+        self.add(
+            DbObject(
+                "index",
+                row.name,
+                row.schema,
+                {
+                    "definition": canonical_sql(row.definition),
+                    "comment": _text_or_none(row.comment),
+                },
+                text=row.definition + ";\n",
+                ident=row.name,
+                table=row.table,
+                parent=relation_key,
+                comment=row.comment,
+                row=row,
+            ),
+            cat.PG_CLASS,
+            row.oid,
+        )
+
+    # -------------------------------------------------------------------- logic
+    def _function(self, row: FunctionRow) -> None:
+        kind = "procedure" if row.prokind == "p" else "function"
+        source = row.source + (f"\n{row.binary}" if row.binary else "")
         facts = {
-            "body": canonical_body(language, source + (f"\n{binary}" if binary else ""), atomic),
-            "language": language,
-            "arguments": arguments,
-            "returns": result or "",
-            "volatility": _VOLATILITY.get(volatility, volatility),
-            "security": "definer" if secdef else "invoker",
-            "strict": "strict" if strict else "called on null input",
-            "parallel": _PARALLEL.get(parallel, parallel),
-            "leakproof": "leakproof" if leakproof else "not leakproof",
+            "body": canonical_body(row.language, source, row.atomic_body),
+            "language": row.language,
+            "arguments": row.arguments,
+            "returns": row.result or "",
+            "volatility": _VOLATILITY.get(row.volatility, row.volatility),
+            "security": "definer" if row.security_definer else "invoker",
+            "strict": "strict" if row.strict else "called on null input",
+            "parallel": _PARALLEL.get(row.parallel, row.parallel),
+            "leakproof": "leakproof" if row.leakproof else "not leakproof",
         }
-        for item in config or ():
+        for item in row.config:
             key, _, value = item.partition("=")
             if key == "search_path":  # an empty path is a setting too, unlike no setting
                 value = normalise_search_path([value]) or "''"
             facts[f"set {key}"] = value
-        facts["owner"] = _owner(owner, deployer)
-        facts["execute"] = ", ".join(sorted(grantees)) or "(nobody)"
-        facts["comment"] = comment or ""
-        out.append(
+        facts["owner"] = self.owner(row.owner)
+        facts["execute"] = ", ".join(row.grantees) or "(nobody)"
+        facts["comment"] = _text_or_none(row.comment)
+        self.add(
             DbObject(
                 kind,
-                signature,
-                schema,
+                row.signature,
+                row.schema,
                 facts,
-                text=definition.rstrip() + ";\n",
-                ident=signature,
-                owner=owner,
-                grantees=frozenset(grantees),
-                comment=comment,
-            )
+                text=row.definition.rstrip() + ";\n",
+                ident=row.signature,
+                owner=row.owner,
+                grantees=frozenset(row.grantees),
+                comment=row.comment,
+                row=row,
+            ),
+            cat.PG_PROC,
+            row.oid,
         )
-    return out
 
-
-def _views(conn: psycopg.Connection, scope: _Scope, deployer: str) -> list[DbObject]:
-    rows = conn.execute(
-        f"""
-        select n.nspname, c.oid::pg_catalog.regclass::text, c.relkind,
-               coalesce(c.reloptions, '{{}}'), pg_catalog.pg_get_viewdef(c.oid, true),
-               pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(c.relowner)),
-               pg_catalog.obj_description(c.oid, 'pg_class'), {_RELATION_ACL}
-        from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-        where c.relkind in ('v', 'm') and {scope.where("n.nspname")}
-          and {not_extension_member("pg_class", "c.oid")}
-        """,
-        scope.params,
-    ).fetchall()
-    out: list[DbObject] = []
-    for schema, name, relkind, options, definition, owner, comment, acl in rows:
-        privileges = _privileges(acl)
-        materialized = relkind == "m"
-        options_text = ", ".join(sorted(options))
-        body = definition.strip().rstrip(";")
-        with_clause = f"\n  with ({options_text})" if options_text else ""
-        if materialized:
-            text = f"create materialized view if not exists {name}{with_clause} as\n{body};\n"
-        else:
-            text = f"create or replace view {name}{with_clause} as\n{body};\n"
-        out.append(
+    def _trigger(self, row: TriggerRow) -> None:
+        relation_key = self.by_class[cat.PG_CLASS].get(row.relid)
+        self.add(
             DbObject(
-                "view",
-                name,
-                schema,
+                "trigger",
+                f"{row.table}.{row.name}",
+                row.schema,
                 {
-                    "definition": canonical_sql(body),
-                    "materialized": "materialized" if materialized else "plain",
-                    "options": options_text,
-                    "owner": _owner(owner, deployer),
-                    "privileges": privileges_text(privileges),
-                    "comment": comment or "",
+                    "definition": canonical_sql(row.definition),
+                    "enabled": _ENABLED.get(row.enabled) or str(row.enabled),
+                    "comment": _text_or_none(row.comment),
                 },
-                text=text,
-                ident=name,
-                owner=owner,
-                privileges=privileges,
-                comment=comment,
-                extra={"materialized": materialized, "options": list(options), "query": body},
-            )
+                text=row.definition + ";\n",
+                ident=f"{row.name} on {row.table}",
+                table=row.table,
+                local_name=row.name,
+                parent=relation_key,
+                comment=row.comment,
+                row=row,
+                extra={"enabled": row.enabled},
+            ),
+            cat.PG_TRIGGER,
+            row.oid,
         )
-    return out
 
-
-def _tables(conn: psycopg.Connection, scope: _Scope) -> list[DbObject]:
-    rows = conn.execute(
-        f"""
-        select n.nspname, c.oid::pg_catalog.regclass::text, c.relrowsecurity, c.relforcerowsecurity,
-               {_RELATION_ACL}
-        from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-        where c.relkind in ('r', 'p') and {scope.where("n.nspname")}
-          and {not_extension_member("pg_class", "c.oid")}
-        """,
-        scope.params,
-    ).fetchall()
-    return [
-        DbObject(
-            "table",
-            name,
-            schema,
-            {
-                "row level security": "enabled" if rls else "disabled",
-                "force row level security": "forced" if forced else "not forced",
-                "privileges": privileges_text(_privileges(acl)),
-            },
-            ident=name,
-            privileges=_privileges(acl),
-            extra={"rls": bool(rls), "forced": bool(forced)},
-        )
-        for schema, name, rls, forced, acl in rows
-    ]
-
-
-def _triggers(conn: psycopg.Connection, scope: _Scope) -> list[DbObject]:
-    rows = conn.execute(
-        f"""
-        select n.nspname, c.oid::pg_catalog.regclass::text, pg_catalog.quote_ident(t.tgname),
-               pg_catalog.pg_get_triggerdef(t.oid), t.tgenabled
-        from pg_catalog.pg_trigger t
-        join pg_catalog.pg_class c on c.oid = t.tgrelid
-        join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-        where not t.tgisinternal and {scope.where("n.nspname")}
-          and {not_extension_member("pg_class", "c.oid")}
-        """,
-        scope.params,
-    ).fetchall()
-    return [
-        DbObject(
-            "trigger",
-            f"{table}.{name}",
-            schema,
-            {
-                "definition": canonical_sql(definition),
-                "enabled": _ENABLED.get(enabled) or str(enabled),
-            },
-            text=definition + ";\n",
-            ident=f"{name} on {table}",
-            table=table,
-            local_name=name,
-            extra={"enabled": enabled},
-        )
-        for schema, table, name, definition, enabled in rows
-    ]
-
-
-def _policies(conn: psycopg.Connection, scope: _Scope) -> list[DbObject]:
-    rows = conn.execute(
-        f"""
-        select n.nspname, c.oid::pg_catalog.regclass::text, pg_catalog.quote_ident(pol.polname),
-               pol.polpermissive, pol.polcmd,
-               array(select case when r = 0 then 'public'
-                                 else pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(r)) end
-                     from pg_catalog.unnest(pol.polroles) r order by 1),
-               pg_catalog.pg_get_expr(pol.polqual, pol.polrelid),
-               pg_catalog.pg_get_expr(pol.polwithcheck, pol.polrelid)
-        from pg_catalog.pg_policy pol
-        join pg_catalog.pg_class c on c.oid = pol.polrelid
-        join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-        where {scope.where("n.nspname")}
-        """,
-        scope.params,
-    ).fetchall()
-    out: list[DbObject] = []
-    for schema, table, name, permissive, command, roles, using, check in rows:
-        mode = "permissive" if permissive else "restrictive"
-        verb = _COMMAND.get(command, "all")
-        lines = [f"create policy {name} on {table}", f"  as {mode}", f"  for {verb}"]
-        lines.append(f"  to {', '.join(roles)}")
-        if using is not None:
-            lines.append(f"  using ({using})")
-        if check is not None:
-            lines.append(f"  with check ({check})")
-        out.append(
+    def _policy(self, row: PolicyRow) -> None:
+        mode = "permissive" if row.permissive else "restrictive"
+        verb = _COMMAND.get(row.command, "all")
+        lines = [f"create policy {row.name} on {row.table}", f"  as {mode}", f"  for {verb}"]
+        lines.append(f"  to {', '.join(row.roles)}")
+        if row.using is not None:
+            lines.append(f"  using ({row.using})")
+        if row.check is not None:
+            lines.append(f"  with check ({row.check})")
+        self.add(
             DbObject(
                 "policy",
-                f"{table}.{name}",
-                schema,
+                f"{row.table}.{row.name}",
+                row.schema,
                 {
                     "mode": mode,
                     "command": verb,
-                    "roles": ", ".join(roles),
-                    "using": canonical_expression(using),
-                    "with check": canonical_expression(check),
+                    "roles": ", ".join(row.roles),
+                    "using": canonical_expression(row.using),
+                    "with check": canonical_expression(row.check),
+                    "comment": _text_or_none(row.comment),
                 },
                 text="\n".join(lines) + ";\n",
-                ident=f"{name} on {table}",
-                table=table,
-                local_name=name,
+                ident=f"{row.name} on {row.table}",
+                table=row.table,
+                local_name=row.name,
+                parent=self.by_class[cat.PG_CLASS].get(row.relid),
+                comment=row.comment,
+                row=row,
+            ),
+            cat.PG_POLICY,
+            row.oid,
+        )
+
+    def _default_acl(self, row: DefaultAclRow) -> None:
+        if row.role in cat.PLATFORM_ROLES and row.role != self.deployer:
+            return
+        objects = _DEFAULT_ACL_OBJECTS.get(row.objtype)
+        if objects is None:
+            return
+        role = self.owner(row.role)
+        where = f" in schema {_quote(row.schema)}" if row.schema else ""
+        privileges = acl_privileges(row.acl)
+        # a global entry replaces PostgreSQL's built-in defaults, a schema's adds to them:
+        # the side without an entry has the built-in ones (global) or nothing (schema)
+        baseline = {} if row.schema else dict(_BUILTIN_DEFAULTS.get(row.objtype, {}))
+        self.add(
+            DbObject(
+                "default privileges",
+                f"for role {role}{where} on {objects}",
+                row.schema or "",
+                {"privileges": privileges_text(privileges)},
+                ident=objects,
+                owner=row.role,
+                privileges=privileges,
+                row=row,
+                extra={
+                    "baseline": baseline,
+                    "schema": _quote(row.schema) if row.schema else None,
+                    "objects": objects,
+                    "deployer": row.role == self.deployer,
+                },
             )
         )
-    return out
+
+    # ------------------------------------------------------------ dependencies
+    def _node(self, classid: int, objid: int, subid: int) -> Key | None:
+        if classid == cat.PG_CLASS and subid > 0:
+            found = self.columns.get((objid, subid))
+            if found is not None:
+                return found
+        return self.by_class.get(classid, {}).get(objid)
+
+    def _dependencies(self) -> None:
+        members = [d for d in self.catalog.depends if d.deptype == "e"]
+        for d in members:  # a function, type or operator class of an extension is the extension
+            extension = self.by_class.get(cat.PG_EXTENSION, {}).get(d.refobjid)
+            if extension is not None:
+                self.by_class.setdefault(d.classid, {}).setdefault(d.objid, extension)
+        for d in self.catalog.depends:
+            if d.deptype == "e":
+                continue
+            if d.classid == cat.PG_REWRITE:
+                node = self.by_class.get(cat.PG_CLASS, {}).get(d.rule_relid)
+            elif d.classid == cat.PG_ATTRDEF:
+                node = self.defaults.get((d.default_relid, d.default_column))
+            else:
+                node = self._node(d.classid, d.objid, d.objsubid)
+            ref = self._node(d.refclassid, d.refobjid, d.refobjsubid)
+            if node is None or ref is None:
+                continue
+            if node[0] == "sequence" and d.deptype == "a" and ref[0] == "column":
+                node = (OWNED_BY, node[1])  # OWNED BY: dropped with the column
+            self.edge(node, ref)
+
+
+@functools.lru_cache(maxsize=1024)
+def _quote(name: str) -> str:
+    """An identifier as quote_ident writes it (enough for schema names read from the catalog)."""
+    if _PLAIN.fullmatch(name) and name not in _RESERVED:
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _unquote(name: str) -> str:
+    if name.startswith('"') and name.endswith('"'):
+        return name[1:-1].replace('""', '"')
+    return name
+
+
+_PLAIN = re.compile(r"[a-z_][a-z0-9_$]*")
+_RESERVED = frozenset(
+    {
+        "all",
+        "analyse",
+        "analyze",
+        "and",
+        "any",
+        "array",
+        "as",
+        "asc",
+        "asymmetric",
+        "both",
+        "case",
+        "cast",
+        "check",
+        "collate",
+        "column",
+        "constraint",
+        "create",
+        "current_catalog",
+        "current_date",
+        "current_role",
+        "current_time",
+        "current_timestamp",
+        "current_user",
+        "default",
+        "deferrable",
+        "desc",
+        "distinct",
+        "do",
+        "else",
+        "end",
+        "except",
+        "false",
+        "fetch",
+        "for",
+        "foreign",
+        "from",
+        "grant",
+        "group",
+        "having",
+        "in",
+        "initially",
+        "intersect",
+        "into",
+        "lateral",
+        "leading",
+        "limit",
+        "localtime",
+        "localtimestamp",
+        "not",
+        "null",
+        "offset",
+        "on",
+        "only",
+        "or",
+        "order",
+        "placing",
+        "primary",
+        "references",
+        "returning",
+        "select",
+        "session_user",
+        "some",
+        "symmetric",
+        "system_user",
+        "table",
+        "then",
+        "to",
+        "trailing",
+        "true",
+        "union",
+        "unique",
+        "user",
+        "using",
+        "variadic",
+        "when",
+        "where",
+        "window",
+        "with",
+    }
+)
+
+
+# ---------------------------------------------------------------- definitions as text
+def column_definition(row: ColumnRow) -> str:
+    """A column as CREATE TABLE and ADD COLUMN write it."""
+    parts = [row.name, row.data_type]
+    if row.collation:
+        parts.append(f"collate {row.collation}")
+    if row.generated:
+        kind = "virtual" if row.generated == "v" else "stored"
+        parts.append(f"generated always as ({row.default}) {kind}")
+    elif row.default is not None:
+        parts.append(f"default {row.default}")
+    if row.identity:
+        parts.append(
+            "generated always as identity"
+            if row.identity == "a"
+            else "generated by default as identity"
+        )
+    if row.not_null:
+        parts.append("not null")
+    return " ".join(parts)
+
+
+def table_text(row: RelationRow, columns: list[ColumnRow]) -> str:
+    """CREATE TABLE with the table's own columns (constraints and indexes come after)."""
+    unlogged = "unlogged " if row.persistence == "u" else ""
+    if row.partition_of:
+        head = f"create {unlogged}table {row.name} partition of {row.partition_of}"
+        tail = f"\n  {row.partition_bound}"
+    else:
+        own = [c for c in columns if c.local]
+        body = ",\n".join(f"  {column_definition(c)}" for c in own)
+        head = (
+            f"create {unlogged}table {row.name} (\n{body}\n)"
+            if own
+            else f"create {unlogged}table {row.name} ()"
+        )
+        tail = ""
+        if row.inherits:
+            tail += f"\n  inherits ({', '.join(row.inherits)})"
+    if row.partition_key:
+        tail += f"\n  partition by {row.partition_key}"
+    if row.options:
+        tail += f"\n  with ({', '.join(row.options)})"
+    return f"{head}{tail};\n"
+
+
+def sequence_text(row: SequenceRow) -> str:
+    return (
+        f"create sequence {row.name} as {row.data_type} increment by {row.increment} "
+        f"minvalue {row.minimum} maxvalue {row.maximum} start with {row.start} "
+        f"cache {row.cache}{' cycle' if row.cycle else ' no cycle'};\n"
+    )
+
+
+def _domain_text(row: TypeRow) -> str:
+    parts = [f"create domain {row.name} as {row.base_type}"]
+    if row.collation:
+        parts.append(f"collate {row.collation}")
+    if row.default is not None:
+        parts.append(f"default {row.default}")
+    if row.not_null:
+        parts.append("not null")
+    for name, definition, validated in row.checks:
+        if validated:
+            parts.append(f"constraint {name} {definition}")
+    text = "\n  ".join(parts) + ";\n"
+    for name, definition, validated in row.checks:
+        if not validated:
+            text += f"alter domain {row.name} add constraint {name} {definition} not valid;\n"
+    return text
