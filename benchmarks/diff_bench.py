@@ -130,8 +130,8 @@ def main() -> int:
     from sqlkit.engines import resolve
     from sqlkit.engines.base import create_database
     from sqlkit.engines.shim import install_shim
-    from sqlkit.live.catalog import read_catalog
     from sqlkit.live.desired import desired_snapshot
+    from sqlkit.live.reader import read_catalog
     from sqlkit.live.snapshot import take_snapshot
     from sqlkit.migrate.apply import apply_files
 

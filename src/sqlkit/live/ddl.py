@@ -7,7 +7,7 @@ privileges (revoked from whoever default privileges would have granted to), comm
 
 from __future__ import annotations
 
-from sqlkit.live.catalog import (
+from sqlkit.live.reader import (
     ColumnRow,
     ConstraintRow,
     IndexRow,

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlkit.live import ddl
-from sqlkit.live.catalog import ColumnRow, RelationRow, SequenceRow, TypeRow, sql_literal
 from sqlkit.live.compare import ACCESS_FACTS, Difference, DiffResult
 from sqlkit.live.order import topological
+from sqlkit.live.reader import ColumnRow, RelationRow, SequenceRow, TypeRow, sql_literal
 from sqlkit.live.snapshot import (
     DEFAULT,
     KINDS,

@@ -1,5 +1,5 @@
 """A live database as the same `Model` the linter replays from files: a view of the rows
-`catalog.read_catalog` reads.
+`reader.read_catalog` reads.
 
 Function bodies come from `pg_get_functiondef` and go through the same SQL layer
 as files; security, volatility, settings and privileges come from the catalog
@@ -14,7 +14,7 @@ from typing import Any
 
 import psycopg
 
-from sqlkit.live.catalog import (
+from sqlkit.live.reader import (
     API_ROLES,
     MANAGED_SCHEMAS,
     Catalog,

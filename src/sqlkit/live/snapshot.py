@@ -19,8 +19,9 @@ from typing import Any
 
 import psycopg
 
-from sqlkit.live import catalog as cat
-from sqlkit.live.catalog import (
+from sqlkit.live import reader as cat
+from sqlkit.live.normalise import canonical_body, canonical_expression, canonical_sql
+from sqlkit.live.reader import (
     Acl,
     Catalog,
     ColumnRow,
@@ -37,7 +38,6 @@ from sqlkit.live.catalog import (
     TypeRow,
     read_catalog,
 )
-from sqlkit.live.normalise import canonical_body, canonical_expression, canonical_sql
 from sqlkit.model.search_path import normalise_search_path
 
 DEPLOYER = "(deployer)"
