@@ -80,10 +80,12 @@ def test_json_shape_is_stable(project: Path) -> None:
         "severity",
         "message",
         "help",
+        "object",
     }
     for finding in data["findings"]:
         assert set(finding) == keys
         assert finding["path"] == "broken.sql"
+        assert finding["object"] == "public.g(uuid)"  # every finding names its object
     order = [(f["path"], f["line"], f["column"], f["code"]) for f in data["findings"]]
     assert order == sorted(order)
 

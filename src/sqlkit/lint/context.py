@@ -50,7 +50,13 @@ class LintContext:
     rules: dict[str, Rule]
 
     def finding(
-        self, code: str, where: Origin | tuple[str, Span], message: str, help: str | None = None
+        self,
+        code: str,
+        where: Origin | tuple[str, Span],
+        message: str,
+        help: str | None = None,
+        *,
+        object: str | None = None,
     ) -> Finding:
         rule = self.rules[code]
         if isinstance(where, Origin):
@@ -69,6 +75,7 @@ class LintContext:
             rule.severity,
             message,
             help or rule.help,
+            object,
         )
 
     def is_exposed(self, schema: str) -> bool:

@@ -11,15 +11,27 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlkit.model.events import (
+    AddColumn,
+    AddConstraint,
+    AlterColumn,
+    AlterExtension,
     AlterPolicy,
     AlterRoutine,
     AlterTableRls,
     AlterViewOptions,
     Arg,
+    CreateExtension,
+    CreateIndex,
     CreatePolicy,
+    CreateQueue,
     CreateTable,
     CreateView,
     DefaultPrivileges,
+    DefineTable,
+    DropColumn,
+    DropConstraint,
+    DropExtensions,
+    DropIndexes,
     DropPolicy,
     DropRelations,
     DropRoutines,
@@ -27,15 +39,37 @@ from sqlkit.model.events import (
     Grant,
     GrantRole,
     Origin,
+    RenameColumn,
+    RenameConstraint,
+    RenameRelation,
     RoutineDef,
     RoutineRef,
     SetSearchPath,
+    ValidateConstraint,
+)
+from sqlkit.model.structure import (
+    calls_volatile,
+    column_spec,
+    constraint_spec,
+    index_key,
+    index_options,
+    table_columns,
+    written_type,
 )
 from sqlkit.sql.body import BodyFacts, analyse_atomic_body, analyse_sql_body
 from sqlkit.sql.plpgsql import analyse_plpgsql_body
 from sqlkit.sql.source import Source, Span
 from sqlkit.sql.split import Statement
-from sqlkit.sql.tree import Node, def_elems, role_names, split_name, strings, type_name, walk
+from sqlkit.sql.tree import (
+    Node,
+    const_value,
+    def_elems,
+    role_names,
+    split_name,
+    strings,
+    type_name,
+    walk,
+)
 
 _OBJECT_TYPES = {
     "OBJECT_FUNCTION": "function",
@@ -412,22 +446,94 @@ def _grant_role(source: Source, stmt: Statement, node: Node, origin: Origin) -> 
 
 
 def _create_table(
-    source: Source, stmt: Statement, node: Node, origin: Origin
-) -> CreateTable | None:
+    source: Source, stmt: Statement, node: Node, origin: Origin, kind: str | None = None
+) -> list[Event] | None:
     rel = node.get("relation", {})
     if rel.get("relpersistence") == "t":
         return None
-    kind = "partitioned" if node.get("partspec") else "table"
-    return CreateTable(origin, rel.get("schemaname"), rel.get("relname", ""), kind)
+    kind = kind or ("partitioned" if node.get("partspec") else "table")
+    schema, name = rel.get("schemaname"), rel.get("relname", "")
+    if_not_exists = bool(node.get("if_not_exists"))
+    return [
+        CreateTable(origin, schema, name, kind, if_not_exists),
+        _define_table(source, stmt, node, origin, schema, name, if_not_exists),
+    ]
+
+
+def _define_table(
+    source: Source,
+    stmt: Statement,
+    node: Node,
+    origin: Origin,
+    schema: str | None,
+    name: str,
+    if_not_exists: bool,
+) -> DefineTable:
+    assert stmt.parsed is not None
+    columns, constraints, like = table_columns(
+        node.get("tableElts") or [], source, stmt.parsed.offset, stmt.end
+    )
+    parents = [
+        (r["RangeVar"].get("schemaname"), r["RangeVar"].get("relname", ""))
+        for r in node.get("inhRelations") or ()
+        if "RangeVar" in r
+    ]
+    partition_of = parents[0] if parents and "partbound" in node else None
+    return DefineTable(
+        origin,
+        schema,
+        name,
+        columns,
+        constraints,
+        like,
+        partition_of,
+        [] if partition_of else parents,
+        if_not_exists,
+    )
+
+
+def _create_foreign_table(
+    source: Source, stmt: Statement, node: Node, origin: Origin
+) -> list[Event] | None:
+    return _create_table(source, stmt, node.get("base", {}), origin, "foreign")
+
+
+def _create_index(source: Source, stmt: Statement, node: Node, origin: Origin) -> CreateIndex:
+    rel = node.get("relation", {})
+    keys = [index_key(p["IndexElem"]) for p in node.get("indexParams") or () if "IndexElem" in p]
+    include = [
+        p["IndexElem"].get("name", "")
+        for p in node.get("indexIncludingParams") or ()
+        if "IndexElem" in p
+    ]
+    return CreateIndex(
+        origin,
+        rel.get("schemaname"),
+        rel.get("relname", ""),
+        node.get("idxname"),
+        keys,
+        unique=bool(node.get("unique")),
+        method=(node.get("accessMethod") or "btree").lower(),
+        include=tuple(include),
+        predicate=node.get("whereClause"),
+        nulls_not_distinct=bool(node.get("nulls_not_distinct")),
+        options=index_options(node.get("options")),
+        if_not_exists=bool(node.get("if_not_exists")),
+    )
 
 
 def _alter_table(source: Source, stmt: Statement, node: Node, origin: Origin) -> list[Event]:
     rel = node.get("relation", {})
     schema, name = rel.get("schemaname"), rel.get("relname", "")
     events: list[Event] = []
+    structure = node.get("objtype") in ("OBJECT_TABLE", "OBJECT_FOREIGN_TABLE")
     for cmd in node.get("cmds") or ():
         sub = cmd.get("AlterTableCmd", {}).get("subtype")
-        if sub == "AT_EnableRowSecurity":
+        if structure and sub in _STRUCTURE_CMDS:
+            event = _alter_structure(source, stmt, cmd["AlterTableCmd"], origin, schema, name)
+            if event is not None:
+                events.append(event)
+        elif sub == "AT_EnableRowSecurity":
             events.append(AlterTableRls(origin, schema, name, True, None))
         elif sub == "AT_DisableRowSecurity":
             events.append(AlterTableRls(origin, schema, name, False, None))
@@ -448,6 +554,81 @@ def _alter_table(source: Source, stmt: Statement, node: Node, origin: Origin) ->
                     reset.append(opt.get("defname", ""))
             events.append(AlterViewOptions(origin, schema, name, options, reset))
     return events
+
+
+_STRUCTURE_CMDS = frozenset(
+    {
+        "AT_AddColumn",
+        "AT_DropColumn",
+        "AT_AddConstraint",
+        "AT_DropConstraint",
+        "AT_ValidateConstraint",
+        "AT_AlterColumnType",
+        "AT_SetNotNull",
+        "AT_DropNotNull",
+        "AT_ColumnDefault",
+    }
+)
+
+
+def _alter_structure(
+    source: Source,
+    stmt: Statement,
+    cmd: Node,
+    origin: Origin,
+    schema: str | None,
+    table: str,
+) -> Event | None:
+    """One ALTER TABLE subcommand that changes columns or constraints, as an event."""
+    assert stmt.parsed is not None
+    locate = stmt.parsed.offset
+    sub = cmd.get("subtype")
+    definition = cmd.get("def") or {}
+    column = cmd.get("name", "")
+    if sub == "AT_AddColumn" and "ColumnDef" in definition:
+        spec, constraints = column_spec(definition["ColumnDef"], source, locate, stmt.end)
+        return AddColumn(origin, schema, table, spec, constraints, bool(cmd.get("missing_ok")))
+    if sub == "AT_DropColumn":
+        return DropColumn(origin, schema, table, column, cmd.get("behavior") == "DROP_CASCADE")
+    if sub == "AT_AddConstraint" and "Constraint" in definition:
+        constraint = constraint_spec(definition["Constraint"], source, locate)
+        return AddConstraint(origin, schema, table, constraint) if constraint else None
+    if sub == "AT_DropConstraint":
+        cascade = cmd.get("behavior") == "DROP_CASCADE"
+        return DropConstraint(origin, schema, table, column, cascade)
+    if sub == "AT_ValidateConstraint":
+        return ValidateConstraint(origin, schema, table, column)
+    if sub == "AT_AlterColumnType" and "ColumnDef" in definition:
+        type_node = definition["ColumnDef"].get("typeName") or {}
+        start = locate(type_node.get("location", 0))
+        using = definition["ColumnDef"].get("raw_default")
+        stop = stmt.end
+        if using is not None:  # the USING expression follows the type
+            stop = min(
+                (locate(n["location"]) for _, n in walk(using) if "location" in n), default=stop
+            )
+        return AlterColumn(
+            origin,
+            schema,
+            table,
+            column,
+            type=written_type(source.parse_text, start, stop) or type_name(type_node),
+            type_name=type_name(type_node),
+        )
+    if sub in ("AT_SetNotNull", "AT_DropNotNull"):
+        return AlterColumn(origin, schema, table, column, not_null=sub == "AT_SetNotNull")
+    if sub == "AT_ColumnDefault":
+        if not definition:
+            return AlterColumn(origin, schema, table, column, drop_default=True)
+        return AlterColumn(
+            origin,
+            schema,
+            table,
+            column,
+            default=definition,
+            default_volatile=calls_volatile(definition),
+        )
+    return None
 
 
 def _defelem_text(opt: Node) -> str:
@@ -479,6 +660,12 @@ def _drop(
             parts = strings(obj.get("List", {}).get("items"))
             names.append(split_name(parts))
         return DropRelations(origin, "view" if "VIEW" in remove else "table", names)
+    if remove == "OBJECT_INDEX":
+        return DropIndexes(
+            origin, [split_name(strings(o.get("List", {}).get("items"))) for o in objects]
+        )
+    if remove == "OBJECT_EXTENSION":
+        return DropExtensions(origin, strings(objects))
     if remove == "OBJECT_POLICY":
         events: list[Event] = []
         for obj in objects:
@@ -594,10 +781,33 @@ def _rename(source: Source, stmt: Statement, node: Node, origin: Origin) -> Even
         return AlterRoutine(
             origin=origin, ref=_routine_ref(obj, kind), new_name=node.get("newname")
         )
+    return _rename_structure(node, origin)
+
+
+def _rename_structure(node: Node, origin: Origin) -> Event | None:
+    """RENAME of a table, an index, a column or a constraint."""
+    rel = node.get("relation") or {}
+    schema, name = rel.get("schemaname"), rel.get("relname", "")
+    old, new = node.get("subname", ""), node.get("newname", "")
+    rename = node.get("renameType")
+    if rename == "OBJECT_COLUMN" and node.get("relationType") in (
+        "OBJECT_TABLE",
+        "OBJECT_FOREIGN_TABLE",
+    ):
+        return RenameColumn(origin, schema, name, old, new)
+    if rename == "OBJECT_TABCONSTRAINT":
+        return RenameConstraint(origin, schema, name, old, new)
+    if rename in ("OBJECT_TABLE", "OBJECT_FOREIGN_TABLE"):
+        return RenameRelation(origin, "table", schema, name, new)
+    if rename == "OBJECT_INDEX":
+        return RenameRelation(origin, "index", schema, name, new)
     return None
 
 
 def _set_schema(source: Source, stmt: Statement, node: Node, origin: Origin) -> Event | None:
+    if node.get("objectType") == "OBJECT_EXTENSION":
+        name = node.get("object", {}).get("String", {}).get("sval", "")
+        return AlterExtension(origin, name, new_schema=node.get("newschema"))
     kind = _OBJECT_TYPES.get(node.get("objectType", ""))
     if kind in ("function", "procedure", "routine"):
         obj = node.get("object", {}).get("ObjectWithArgs", {})
@@ -605,6 +815,48 @@ def _set_schema(source: Source, stmt: Statement, node: Node, origin: Origin) -> 
             origin=origin, ref=_routine_ref(obj, kind), new_schema=node.get("newschema")
         )
     return None
+
+
+def _extension_options(node: Node) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for opt in def_elems(node.get("options")):
+        value = opt.get("arg", {}).get("String", {}).get("sval")
+        if value is not None:
+            out[opt.get("defname", "")] = value
+    return out
+
+
+def _create_extension(
+    source: Source, stmt: Statement, node: Node, origin: Origin
+) -> CreateExtension:
+    options = _extension_options(node)
+    return CreateExtension(
+        origin,
+        node.get("extname", ""),
+        options.get("schema"),
+        options.get("new_version"),
+        bool(node.get("if_not_exists")),
+    )
+
+
+def _alter_extension(source: Source, stmt: Statement, node: Node, origin: Origin) -> AlterExtension:
+    version = _extension_options(node).get("new_version")
+    return AlterExtension(origin, node.get("extname", ""), version=version)
+
+
+def _select(source: Source, stmt: Statement, node: Node, origin: Origin) -> list[Event] | None:
+    """`select pgmq.create('jobs')` (also create_unlogged/create_partitioned) makes a queue."""
+    events: list[Event] = []
+    for kind, sub in walk(node.get("targetList")):
+        if kind != "FuncCall":
+            continue
+        names = strings(sub.get("funcname"))
+        if len(names) == 2 and names[0] == "pgmq" and names[1].startswith("create"):
+            args = sub.get("args") or []
+            value = const_value(args[0]) if args else None
+            if isinstance(value, str):
+                events.append(CreateQueue(origin, value))
+    return events or None
 
 
 Handler = Callable[[Source, Statement, Node, Origin], Event | list[Event] | None]
@@ -617,7 +869,11 @@ HANDLERS: dict[str, Handler] = {
     "AlterDefaultPrivilegesStmt": _default_privileges,
     "GrantRoleStmt": _grant_role,
     "CreateStmt": _create_table,
-    "CreateForeignTableStmt": lambda s, st, n, o: _create_table(s, st, n.get("base", {}), o),
+    "CreateForeignTableStmt": _create_foreign_table,
+    "IndexStmt": _create_index,
+    "CreateExtensionStmt": _create_extension,
+    "AlterExtensionStmt": _alter_extension,
+    "SelectStmt": _select,
     "AlterTableStmt": _alter_table,
     "CreatePolicyStmt": _create_policy,
     "AlterPolicyStmt": _alter_policy,

@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from sqlkit.model import events as ev
-from sqlkit.model.state import DefaultAcl, Function, Model, Policy, RoutineKey, Table, View
+from sqlkit.model.names import choose_name, column_part, key_name
+from sqlkit.model.state import (
+    Column,
+    Constraint,
+    DefaultAcl,
+    Extension,
+    Function,
+    Index,
+    Model,
+    Policy,
+    RoutineKey,
+    Table,
+    View,
+)
+from sqlkit.sql.tree import column_refs, rename_column_refs
 
 _TABLE_PRIVILEGES = {
     "select",
@@ -19,11 +34,23 @@ _TABLE_PRIVILEGES = {
     "maintain",
 }
 _SUPABASE_API_ROLES = ("anon", "authenticated", "service_role")
+# extensions a new Supabase project already has, and where (`create extension if not
+# exists pgcrypto` there changes nothing)
+_SUPABASE_EXTENSIONS = {
+    "pgcrypto": "extensions",
+    "uuid-ossp": "extensions",
+    "pg_stat_statements": "extensions",
+    "supabase_vault": "vault",
+}
 
 
 def new_model(target: str) -> Model:
     """An empty database of the target: its roles and default privileges (SPEC §3.1)."""
-    model = Model(target=target)
+    model = Model(target=target, has_structure=True)
+    model.extensions["plpgsql"] = Extension("plpgsql", "pg_catalog", None)
+    if target == "supabase":
+        for name, schema in _SUPABASE_EXTENSIONS.items():
+            model.extensions[name] = Extension(name, schema, None)
     # Postgres: PUBLIC may EXECUTE every new function (a global default).
     model.function_defaults = DefaultAcl(global_roles={"public": {"execute"}})
     model.table_defaults = DefaultAcl()
@@ -176,13 +203,16 @@ class Replayer:
                             function.revokes.append((event.origin, role))
         elif event.object_type in ("table", "view", "sequence"):
             privs = set(_TABLE_PRIVILEGES) if "all" in event.privileges else set(event.privileges)
-            tables: list[Table] = []
+            tables: list[Table | View] = []
             for named_schema, name in event.tables:
-                table = self.model.tables.get((self._schema(named_schema), name))
-                if table is not None:
-                    tables.append(table)
+                named = (self._schema(named_schema), name)
+                relation = self.model.tables.get(named) or self.model.views.get(named)
+                if relation is not None:
+                    tables.append(relation)
             for schema in event.all_in_schemas:
                 tables.extend(t for (s, _), t in self.model.tables.items() if s == schema)
+                # ALL TABLES IN SCHEMA includes views and materialized views
+                tables.extend(v for (s, _), v in self.model.views.items() if s == schema)
             for table in tables:
                 for role in event.grantees:
                     held = table.privileges.setdefault(role, set())
@@ -224,6 +254,8 @@ class Replayer:
     # ------------------------------------------------------------------- tables
     def create_table(self, event: ev.CreateTable) -> None:
         schema = self._schema(event.schema)
+        if event.if_not_exists and (schema, event.name) in self.model.tables:
+            return  # Postgres keeps the table it has (and its RLS, grants, columns)
         defaults = self.model.table_defaults.for_schema(schema)
         self.model.tables[(schema, event.name)] = Table(
             schema,
@@ -249,6 +281,7 @@ class Replayer:
             if event.kind == "table":
                 self.model.tables.pop(key, None)
                 self.model.remove_policies_on(*key)
+                self._forget_references(key, None)
             else:
                 self.model.views.pop(key, None)
 
@@ -287,6 +320,13 @@ class Replayer:
 
     def create_view(self, event: ev.CreateView) -> None:
         schema = self._schema(event.schema)
+        existing = self.model.views.get((schema, event.name))
+        if existing is not None and event.replace:
+            privileges = existing.privileges  # CREATE OR REPLACE keeps the grants
+        else:
+            # default privileges ON TABLES apply to views and materialized views too
+            defaults = self.model.table_defaults.for_schema(schema)
+            privileges = {role: set(privs) for role, privs in defaults.items()}
         self.model.views[(schema, event.name)] = View(
             schema,
             event.name,
@@ -294,6 +334,7 @@ class Replayer:
             event.materialized,
             dict(event.options),
             event.relations,
+            privileges,
         )
 
     def alter_view_options(self, event: ev.AlterViewOptions) -> None:
@@ -303,6 +344,434 @@ class Replayer:
         view.options.update(event.options)
         for name in event.reset:
             view.options.pop(name, None)
+
+    # ---------------------------------------------------------- table structure
+    def _find_table(self, schema: str | None, name: str) -> Table | None:
+        """The table a statement names: qualified, or the first on the session's path."""
+        if schema:
+            return self.model.tables.get((schema, name))
+        for candidate in [*self.search_path, "public"]:
+            table = self.model.tables.get((candidate, name))
+            if table is not None:
+                return table
+        return None
+
+    def _name_taken(self, table: Table, name: str) -> bool:
+        key = (table.schema, name)
+        return (
+            name in table.constraints
+            or name in table.indexes
+            or key in self.model.tables
+            or key in self.model.views
+        )
+
+    def _constraint_name(self, table: Table, spec: ev.ConstraintSpec) -> str:
+        def taken(name: str) -> bool:
+            return self._name_taken(table, name)
+
+        if spec.kind == "primary":
+            return choose_name(table.name, None, "pkey", taken)
+        if spec.kind == "unique":
+            return choose_name(table.name, column_part(spec.columns), "key", taken)
+        if spec.kind == "exclude":
+            keys = (key_name(k.column, k.expression) for k in spec.keys)
+            return choose_name(table.name, column_part(keys), "excl", taken)
+        if spec.kind == "foreign":
+            return choose_name(table.name, column_part(spec.columns), "fkey", taken)
+        # check: named after its column when it reads exactly one
+        used = sorted(column_refs(spec.expression)) if spec.expression is not None else []
+        column = used[0] if len(used) == 1 else (spec.columns[0] if spec.columns else None)
+        return choose_name(table.name, column, "check", taken)
+
+    def _column(self, spec: ev.ColumnSpec) -> Column:
+        return Column(
+            spec.name,
+            spec.type,
+            spec.type_name,
+            spec.not_null,
+            spec.default,
+            spec.default_volatile,
+            spec.generated,
+            spec.identity,
+        )
+
+    def _add_constraint(self, table: Table, spec: ev.ConstraintSpec, origin: ev.Origin) -> None:
+        where = ev.Origin(origin.path, origin.statement, spec.span)
+        if spec.kind == "not_null":
+            for name in spec.columns:
+                if name in table.columns:
+                    table.columns[name].not_null = True
+            return
+        name = spec.name or self._constraint_name(table, spec)
+        constraint = Constraint(name, spec.kind, spec.columns, where, not_valid=spec.not_valid)
+        if spec.kind in ("primary", "unique", "exclude"):
+            index = table.indexes.pop(spec.using_index, None) if spec.using_index else None
+            if index is not None:
+                constraint.columns = tuple(c for c in index.leading_columns if c is not None)
+            else:
+                keys = [replace(k) for k in spec.keys] or [ev.IndexKey(c) for c in spec.columns]
+                index = Index(
+                    table.schema,
+                    name,
+                    table.name,
+                    keys,
+                    where,
+                    unique=spec.kind != "exclude",
+                    method=spec.method if spec.kind == "exclude" else "btree",
+                    include=spec.include,
+                    nulls_not_distinct=spec.nulls_not_distinct,
+                )
+            index.name, index.constraint = name, name
+            table.indexes[name] = index
+            if spec.kind == "primary":
+                for column in constraint.columns:
+                    if column in table.columns:
+                        table.columns[column].not_null = True
+        elif spec.kind == "foreign":
+            ref = self._find_table(spec.ref_schema, spec.ref_table or "")
+            if spec.ref_table == table.name and not spec.ref_schema:
+                ref = table  # a self-reference, before the table is on the path
+            constraint.ref_schema = ref.schema if ref is not None else self._schema(spec.ref_schema)
+            constraint.ref_table = spec.ref_table
+            constraint.ref_columns = spec.ref_columns
+            if not spec.ref_columns and ref is not None and ref.primary_key is not None:
+                constraint.ref_columns = ref.primary_key.columns
+            constraint.on_delete, constraint.on_update = spec.on_delete, spec.on_update
+        elif spec.kind == "check":
+            constraint.expression = spec.expression
+        table.constraints[name] = constraint
+
+    def _copy_structure(self, table: Table, source: Table, options: int | None) -> None:
+        """Columns (and, as LIKE's options say, defaults, checks and indexes) of `source`.
+        `options` None: a parent's (INHERITS/PARTITION OF: columns, NOT NULL, checks)."""
+        like = options is not None
+        options = options or 0
+        for column in source.columns.values():
+            if column.name in table.columns:
+                continue
+            copy = Column(column.name, column.type, column.type_name, column.not_null)
+            if not like or options & 8:  # INCLUDING DEFAULTS
+                copy.default, copy.default_volatile = column.default, column.default_volatile
+            if not like or options & 16:  # INCLUDING GENERATED
+                copy.generated = column.generated
+            if like and options & 32:  # INCLUDING IDENTITY
+                copy.identity = column.identity
+            table.columns[column.name] = copy
+        for constraint in source.constraints.values():
+            if constraint.kind == "check" and (not like or options & 4):  # CONSTRAINTS
+                name = constraint.name
+                if name in table.constraints:
+                    continue
+                table.constraints[name] = Constraint(
+                    name,
+                    "check",
+                    constraint.columns,
+                    table.origin,
+                    not_valid=constraint.not_valid,
+                    expression=constraint.expression,
+                )
+        if like and options & 64:  # INCLUDING INDEXES: new names, from the new table's
+            for index in source.indexes.values():
+                kind = None
+                if index.constraint is not None and index.constraint in source.constraints:
+                    kind = source.constraints[index.constraint].kind
+                copied = ev.ConstraintSpec(
+                    kind or "unique",
+                    None,
+                    tuple(c for c in index.leading_columns if c is not None),
+                    table.origin.span,
+                    include=index.include,
+                    nulls_not_distinct=index.nulls_not_distinct,
+                    method=index.method,
+                    keys=tuple(index.keys),
+                )
+                if kind in ("primary", "unique", "exclude"):
+                    self._add_constraint(table, copied, table.origin)
+                    continue
+                name = choose_name(
+                    table.name,
+                    column_part(key_name(k.column, k.expression) for k in index.keys),
+                    "idx",
+                    lambda n: self._name_taken(table, n),
+                )
+                table.indexes[name] = Index(
+                    table.schema,
+                    name,
+                    table.name,
+                    [replace(key) for key in index.keys],
+                    table.origin,
+                    index.unique,
+                    index.method,
+                    index.include,
+                    index.predicate,
+                    index.nulls_not_distinct,
+                    index.options,
+                )
+
+    def define_table(self, event: ev.DefineTable) -> None:
+        table = self.model.tables.get((self._schema(event.schema), event.name))
+        if table is None or table.origin != event.origin:
+            return  # IF NOT EXISTS on a table that was there: nothing changes
+        for spec in event.columns:
+            table.columns[spec.name] = self._column(spec)
+        parents = ([event.partition_of] if event.partition_of else []) + event.inherits
+        for schema, name in parents:
+            parent = self._find_table(schema, name)
+            if parent is None:
+                continue
+            self._copy_structure(table, parent, None)
+            if event.partition_of:
+                table.partition_of = (parent.schema, parent.name)
+                # a partition gets its parent's keys and indexes (and foreign keys)
+                for inherited in parent.constraints.values():
+                    if inherited.kind != "check" and inherited.name not in table.constraints:
+                        table.constraints[inherited.name] = replace(inherited)
+            else:
+                table.inherits.append((parent.schema, parent.name))
+        for schema, name, options in event.like:
+            source = self._find_table(schema, name)
+            if source is not None:
+                self._copy_structure(table, source, options)
+        for constraint in event.constraints:
+            self._add_constraint(table, constraint, event.origin)
+
+    def create_index(self, event: ev.CreateIndex) -> None:
+        table = self._find_table(event.schema, event.table)
+        if table is None:
+            return  # an index on a materialized view, or on a table sqlkit did not see
+        name = event.name
+        if name is None:
+            name = choose_name(
+                table.name,
+                column_part(key_name(k.column, k.expression) for k in event.keys),
+                "idx",
+                lambda n: self._name_taken(table, n),
+            )
+        elif name in table.indexes or self.model.find_index(table.schema, name) is not None:
+            return  # IF NOT EXISTS (or a statement that fails)
+        table.indexes[name] = Index(
+            table.schema,
+            name,
+            table.name,
+            [replace(key) for key in event.keys],  # replay renames keys; events stay as parsed
+            event.origin,
+            event.unique,
+            event.method,
+            event.include,
+            event.predicate,
+            event.nulls_not_distinct,
+            event.options,
+        )
+
+    def add_column(self, event: ev.AddColumn) -> None:
+        table = self._find_table(event.schema, event.table)
+        if table is None or event.column.name in table.columns:
+            return
+        table.columns[event.column.name] = self._column(event.column)
+        for constraint in event.constraints:
+            self._add_constraint(table, constraint, event.origin)
+
+    def drop_column(self, event: ev.DropColumn) -> None:
+        table = self._find_table(event.schema, event.table)
+        if table is None or table.columns.pop(event.column, None) is None:
+            return
+        # indexes and constraints that involve the column go with it
+        for name, index in list(table.indexes.items()):
+            if event.column in index.columns_used():
+                del table.indexes[name]
+        for name, constraint in list(table.constraints.items()):
+            used = set(constraint.columns)
+            if constraint.expression is not None:
+                used |= column_refs(constraint.expression)
+            if event.column in used:
+                self._drop_constraint(table, name)
+
+    def alter_column(self, event: ev.AlterColumn) -> None:
+        table = self._find_table(event.schema, event.table)
+        column = table.columns.get(event.column) if table is not None else None
+        if column is None:
+            return
+        if event.type_name is not None:
+            column.type, column.type_name = event.type or event.type_name, event.type_name
+        if event.not_null is not None:
+            column.not_null = event.not_null
+        if event.default is not None:
+            column.default, column.default_volatile = event.default, event.default_volatile
+        elif event.drop_default:
+            column.default, column.default_volatile = None, False
+
+    def add_constraint(self, event: ev.AddConstraint) -> None:
+        table = self._find_table(event.schema, event.table)
+        if table is not None:
+            self._add_constraint(table, event.constraint, event.origin)
+
+    def _drop_constraint(self, table: Table, name: str) -> None:
+        constraint = table.constraints.pop(name, None)
+        if constraint is None:
+            return
+        for index_name, index in list(table.indexes.items()):
+            if index.constraint == name:
+                del table.indexes[index_name]
+        if constraint.kind in ("primary", "unique"):
+            # foreign keys that need this key went with it (CASCADE, or the drop fails)
+            self._forget_references((table.schema, table.name), set(constraint.columns))
+
+    def _forget_references(self, key: tuple[str, str], columns: set[str] | None) -> None:
+        """Drop the foreign keys that reference table `key` (those columns, or any)."""
+        for other in self.model.tables.values():
+            for name, fk in list(other.constraints.items()):
+                if fk.kind != "foreign" or (fk.ref_schema, fk.ref_table) != key:
+                    continue
+                if other is not None and (columns is None or set(fk.ref_columns) & columns):
+                    del other.constraints[name]
+
+    def drop_constraint(self, event: ev.DropConstraint) -> None:
+        table = self._find_table(event.schema, event.table)
+        if table is None:
+            return
+        if event.name in table.constraints:
+            self._drop_constraint(table, event.name)
+            return
+        for column in table.columns.values():  # PG 18 names NOT NULL constraints t_col_not_null
+            if event.name == f"{table.name}_{column.name}_not_null":
+                column.not_null = False
+
+    def validate_constraint(self, event: ev.ValidateConstraint) -> None:
+        table = self._find_table(event.schema, event.table)
+        if table is not None and event.name in table.constraints:
+            table.constraints[event.name].not_valid = False
+
+    def rename_column(self, event: ev.RenameColumn) -> None:
+        table = self._find_table(event.schema, event.table)
+        if table is None or event.old not in table.columns:
+            return
+        old, new = event.old, event.new
+        table.columns = {
+            (new if name == old else name): column for name, column in table.columns.items()
+        }
+        table.columns[new].name = new
+
+        def swap(names: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(new if name == old else name for name in names)
+
+        for index in table.indexes.values():
+            for key in index.keys:
+                if key.column == old:
+                    key.column = new
+                elif key.expression is not None:
+                    key.expression = rename_column_refs(key.expression, old, new)
+            index.include = swap(index.include)
+            if index.predicate is not None:
+                index.predicate = rename_column_refs(index.predicate, old, new)
+        for constraint in table.constraints.values():
+            constraint.columns = swap(constraint.columns)
+            if constraint.expression is not None:
+                constraint.expression = rename_column_refs(constraint.expression, old, new)
+        for other in self.model.tables.values():
+            for fk in other.foreign_keys:
+                if (fk.ref_schema, fk.ref_table) == (table.schema, table.name):
+                    fk.ref_columns = swap(fk.ref_columns)
+
+    def rename_constraint(self, event: ev.RenameConstraint) -> None:
+        table = self._find_table(event.schema, event.table)
+        if table is None or event.old not in table.constraints:
+            return
+        constraint = table.constraints.pop(event.old)
+        constraint.name = event.new
+        table.constraints[event.new] = constraint
+        index = table.indexes.pop(event.old, None)  # a key's index is renamed with it
+        if index is not None:
+            index.name, index.constraint = event.new, event.new
+            table.indexes[event.new] = index
+
+    def rename_relation(self, event: ev.RenameRelation) -> None:
+        if event.kind == "index":
+            for schema in [event.schema] if event.schema else [*self.search_path, "public"]:
+                found = self.model.find_index(schema, event.old)
+                if found is not None:
+                    table, index = found
+                    del table.indexes[event.old]
+                    index.name = event.new
+                    table.indexes[event.new] = index
+                    if index.constraint is not None and index.constraint in table.constraints:
+                        constraint = table.constraints.pop(index.constraint)
+                        constraint.name = index.constraint = event.new
+                        table.constraints[event.new] = constraint
+                    return
+            return
+        renamed = self._find_table(event.schema, event.old)
+        if renamed is None:
+            return
+        table = renamed
+        old_key, new_key = (table.schema, table.name), (table.schema, event.new)
+        del self.model.tables[old_key]
+        table.name = event.new
+        self.model.tables[new_key] = table
+        for index in table.indexes.values():
+            index.table = event.new
+        for policy in self.model.policies_on(*old_key):
+            self.model.remove_policy(policy.schema, policy.table, policy.name)
+            policy.table = event.new
+            self.model.add_policy(policy)
+        for other in self.model.tables.values():
+            for fk in other.foreign_keys:
+                if (fk.ref_schema, fk.ref_table) == old_key:
+                    fk.ref_table = event.new
+
+    def drop_indexes(self, event: ev.DropIndexes) -> None:
+        for schema, name in event.names:
+            for candidate in [schema] if schema else [*self.search_path, "public"]:
+                found = self.model.find_index(candidate, name)
+                if found is not None:
+                    table, index = found
+                    if index.constraint is None:  # a key's index goes only with its key
+                        del table.indexes[name]
+                    break
+
+    # -------------------------------------------------------------- extensions
+    def create_extension(self, event: ev.CreateExtension) -> None:
+        if event.name in self.model.extensions:
+            return  # IF NOT EXISTS (without it the statement fails)
+        schema = event.schema or self._schema(None)
+        self.model.extensions[event.name] = Extension(
+            event.name, schema, event.origin, event.version
+        )
+
+    def alter_extension(self, event: ev.AlterExtension) -> None:
+        extension = self.model.extensions.get(event.name)
+        if extension is None:
+            return
+        if event.new_schema is not None:
+            extension.schema = event.new_schema
+            extension.origin = event.origin
+        if event.version is not None:
+            extension.version = event.version
+
+    def drop_extensions(self, event: ev.DropExtensions) -> None:
+        for name in event.names:
+            self.model.extensions.pop(name, None)
+
+    def create_queue(self, event: ev.CreateQueue) -> None:
+        """pgmq.create(name): a queue table and its archive, in schema pgmq."""
+        defaults = self.model.table_defaults.for_schema("pgmq")
+        for prefix in ("q_", "a_"):
+            name = prefix + event.name.lower()
+            if ("pgmq", name) in self.model.tables:
+                continue
+            table = Table(
+                "pgmq",
+                name,
+                event.origin,
+                privileges={role: set(privs) for role, privs in defaults.items()},
+            )
+            table.columns["msg_id"] = Column("msg_id", "bigint", "int8", True)
+            table.columns["message"] = Column("message", "jsonb", "jsonb")
+            key = f"{name}_pkey"
+            table.constraints[key] = Constraint(key, "primary", ("msg_id",), event.origin)
+            table.indexes[key] = Index(
+                "pgmq", key, name, [ev.IndexKey("msg_id")], event.origin, True, constraint=key
+            )
+            self.model.tables[("pgmq", name)] = table
 
     def set_search_path(self, event: ev.SetSearchPath) -> None:
         usable = [s for s in event.schemas if s and s not in ('"$user"', "$user")]
@@ -326,6 +795,22 @@ REPLAY: dict[type, Callable[[Replayer, Any], None]] = {
     ev.CreateView: Replayer.create_view,
     ev.AlterViewOptions: Replayer.alter_view_options,
     ev.SetSearchPath: Replayer.set_search_path,
+    ev.DefineTable: Replayer.define_table,
+    ev.CreateIndex: Replayer.create_index,
+    ev.AddColumn: Replayer.add_column,
+    ev.DropColumn: Replayer.drop_column,
+    ev.AlterColumn: Replayer.alter_column,
+    ev.AddConstraint: Replayer.add_constraint,
+    ev.DropConstraint: Replayer.drop_constraint,
+    ev.ValidateConstraint: Replayer.validate_constraint,
+    ev.RenameColumn: Replayer.rename_column,
+    ev.RenameConstraint: Replayer.rename_constraint,
+    ev.RenameRelation: Replayer.rename_relation,
+    ev.DropIndexes: Replayer.drop_indexes,
+    ev.CreateExtension: Replayer.create_extension,
+    ev.AlterExtension: Replayer.alter_extension,
+    ev.DropExtensions: Replayer.drop_extensions,
+    ev.CreateQueue: Replayer.create_queue,
 }
 
 

@@ -66,4 +66,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 policy.origin,
                 f"policy {policy.name} on {policy.qualified_table} ({policy.command.upper()}, "
                 f"{', '.join(sorted(roles))}) has {' and '.join(problems)}: every row is allowed",
+                object=policy.qualified_name,
             )

@@ -61,4 +61,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "SK201",
                 where,
                 f"table {table.qualified_name} is in exposed schema {table.schema} and {how}",
+                object=table.qualified_name,
             )

@@ -1,0 +1,269 @@
+"""Table structure from parse trees: columns, constraints and index keys as events carry them.
+
+Extraction (`sqlkit.model.extract`) calls these for CREATE TABLE, ALTER TABLE and CREATE
+INDEX; they read only the statement, never the model. Expressions are kept as parse trees
+(compared with `sqlkit.sql.tree.canonical`, printed with `deparse` when a message needs them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from sqlkit.data import builtins
+from sqlkit.model.events import ColumnSpec, ConstraintSpec, IndexKey
+from sqlkit.sql.source import Source, Span
+from sqlkit.sql.tree import Node, def_elems, strings, type_name, walk
+
+Locate = Callable[[int], int]  # a parser location -> file offset
+
+_FK_ACTIONS = {
+    "a": "no action",
+    "r": "restrict",
+    "c": "cascade",
+    "n": "set null",
+    "d": "set default",
+}
+_SERIAL = {"serial": "int4", "serial4": "int4", "bigserial": "int8", "serial8": "int8"}
+_SERIAL |= {"smallserial": "int2", "serial2": "int2"}
+# where the type of a column definition ends when no constraint position tells
+_TYPE_TAIL = re.compile(r"\s+(?:compression|storage)\b", re.IGNORECASE)
+
+
+def written_type(text: str, start: int, stop: int) -> str:
+    """The type of a column as written, from its first character up to `stop` (the next
+    clause's position), a top-level `,` or `)`, or a comment; whitespace collapsed."""
+    depth = 0
+    i = start
+    end = min(stop, len(text))
+    while i < end:
+        ch = text[i]
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            if depth == 0:
+                break
+            depth -= 1
+        elif (ch == "," and depth == 0) or ch == ";":
+            break
+        elif ch == '"':
+            close = text.find('"', i + 1)
+            i = end if close == -1 else close
+        elif (ch == "-" and text.startswith("--", i)) or (ch == "/" and text.startswith("/*", i)):
+            break
+        i += 1
+    written = text[start:i]
+    tail = _TYPE_TAIL.search(written)
+    if tail is not None:
+        written = written[: tail.start()]
+    return " ".join(written.split())
+
+
+def calls_volatile(expr: Node | None) -> bool:
+    """Does an expression call a volatile function (`random()`, `gen_random_uuid()`,
+    `nextval()`), or a function that is not built in (Postgres creates functions VOLATILE
+    unless told otherwise, and extraction cannot see their declarations)?"""
+    if expr is None:
+        return False
+    known = builtins()
+    for kind, node in walk(expr):
+        if kind == "FuncCall":
+            names = strings(node.get("funcname"))
+            if not names:
+                continue
+            if len(names) > 1 and names[0] != "pg_catalog":
+                return True
+            name = names[-1]
+            if name not in known.functions or name in known.volatile_functions:
+                return True
+        elif kind == "SubLink":
+            return True
+    return False
+
+
+def _nextval() -> Node:
+    """The default a serial column gets: nextval() of its sequence (the name does not matter)."""
+    return {
+        "FuncCall": {
+            "funcname": [{"String": {"sval": "nextval"}}],
+            "args": [{"A_Const": {"sval": {"sval": "serial"}}}],
+        }
+    }
+
+
+def column_spec(
+    node: Node, source: Source, locate: Locate, stop: int
+) -> tuple[ColumnSpec, list[ConstraintSpec]]:
+    """A ColumnDef as a column and the constraints written on it (PRIMARY KEY, REFERENCES, ...)."""
+    name = node.get("colname", "")
+    type_node = node.get("typeName") or {}
+    normalised = type_name(type_node)
+    positions: list[int] = [
+        int(c["Constraint"].get("location", -1))
+        for c in node.get("constraints") or ()
+        if "Constraint" in c
+    ]
+    if "collClause" in node:
+        positions.append(int(node["collClause"].get("location", -1)))
+    positions = [p for p in positions if p >= 0]
+    type_start = locate(int(type_node.get("location") or node.get("location") or 0))
+    type_stop = min((locate(p) for p in positions), default=stop)
+    column = ColumnSpec(
+        name=name,
+        type=written_type(source.parse_text, type_start, type_stop) or normalised,
+        type_name=normalised,
+    )
+    if normalised in _SERIAL and not type_node.get("arrayBounds"):
+        column.type_name = _SERIAL[normalised]
+        column.not_null = True
+        column.default = _nextval()
+        column.default_volatile = True
+    if "raw_default" in node:
+        column.default = node["raw_default"]
+        column.default_volatile = calls_volatile(column.default)
+    constraints: list[ConstraintSpec] = []
+    for item in node.get("constraints") or ():
+        con = item.get("Constraint")
+        if con is None:
+            continue
+        contype = con.get("contype")
+        if contype == "CONSTR_NOTNULL":
+            column.not_null = True
+        elif contype == "CONSTR_NULL":
+            column.not_null = False
+        elif contype == "CONSTR_DEFAULT":
+            column.default = con.get("raw_expr")
+            column.default_volatile = calls_volatile(column.default)
+        elif contype == "CONSTR_IDENTITY":
+            column.identity = "always" if con.get("generated_when") == "a" else "by default"
+            column.not_null = True
+        elif contype == "CONSTR_GENERATED":
+            column.generated = "virtual" if con.get("generated_kind") == "v" else "stored"
+        else:
+            spec = constraint_spec(con, source, locate, column=name)
+            if spec is not None:
+                constraints.append(spec)
+                if spec.kind == "primary":
+                    column.not_null = True
+    return column, constraints
+
+
+def constraint_spec(
+    node: Node, source: Source, locate: Locate, *, column: str | None = None
+) -> ConstraintSpec | None:
+    """A Constraint node (table element, column constraint or ADD CONSTRAINT) as a spec;
+    None for the kinds that are properties of a column (DEFAULT, NULL, ...)."""
+    contype = node.get("contype")
+    span: Span = source.span(locate(node.get("location", 0)))
+    name = node.get("conname")
+    own = (column,) if column is not None else ()
+    not_valid = bool(node.get("skip_validation"))
+    if contype in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):
+        return ConstraintSpec(
+            kind="primary" if contype == "CONSTR_PRIMARY" else "unique",
+            name=name,
+            columns=tuple(strings(node.get("keys"))) or own,
+            span=span,
+            include=tuple(strings(node.get("including"))),
+            nulls_not_distinct=bool(node.get("nulls_not_distinct")),
+            using_index=node.get("indexname"),
+        )
+    if contype == "CONSTR_FOREIGN":
+        ref = node.get("pktable") or {}
+        return ConstraintSpec(
+            kind="foreign",
+            name=name,
+            columns=tuple(strings(node.get("fk_attrs"))) or own,
+            span=span,
+            ref_schema=ref.get("schemaname"),
+            ref_table=ref.get("relname", ""),
+            ref_columns=tuple(strings(node.get("pk_attrs"))),
+            on_delete=_FK_ACTIONS.get(node.get("fk_del_action", "a"), "no action"),
+            on_update=_FK_ACTIONS.get(node.get("fk_upd_action", "a"), "no action"),
+            not_valid=not_valid,
+        )
+    if contype == "CONSTR_CHECK":
+        return ConstraintSpec(
+            kind="check",
+            name=name,
+            columns=own,
+            span=span,
+            not_valid=not_valid,
+            expression=node.get("raw_expr"),
+        )
+    if contype == "CONSTR_EXCLUSION":
+        keys: list[IndexKey] = []
+        for pair in node.get("exclusions") or ():
+            items = pair.get("List", {}).get("items") or []
+            if items and "IndexElem" in items[0]:
+                keys.append(index_key(items[0]["IndexElem"]))
+        return ConstraintSpec(
+            kind="exclude",
+            name=name,
+            columns=tuple(k.column for k in keys if k.column is not None),
+            span=span,
+            method=node.get("access_method") or "gist",
+            keys=tuple(keys),
+        )
+    if contype == "CONSTR_NOTNULL" and column is None:  # PG 18: a table-level NOT NULL a
+        return ConstraintSpec(
+            kind="not_null", name=name, columns=tuple(strings(node.get("keys"))), span=span
+        )
+    return None
+
+
+def index_key(elem: Node) -> IndexKey:
+    opclass = strings(elem.get("opclass"))
+    collation = strings(elem.get("collation"))
+    nulls = elem.get("nulls_ordering", "SORTBY_NULLS_DEFAULT")
+    return IndexKey(
+        column=elem.get("name"),
+        expression=elem.get("expr"),
+        opclass=opclass[-1] if opclass else None,
+        collation=collation[-1] if collation else None,
+        descending=elem.get("ordering") == "SORTBY_DESC",
+        nulls_first=None if nulls == "SORTBY_NULLS_DEFAULT" else nulls == "SORTBY_NULLS_FIRST",
+    )
+
+
+def index_options(items: list[Node] | None) -> tuple[tuple[str, str], ...]:
+    out = []
+    for opt in def_elems(items):
+        arg = opt.get("arg") or {}
+        value = ""
+        for kind in ("String", "Integer", "Float", "Boolean"):
+            if kind in arg:
+                inner = arg[kind]
+                value = str(next(iter(inner.values()), "")) if inner else ""
+        out.append((opt.get("defname", ""), value.lower()))
+    return tuple(sorted(out))
+
+
+def table_columns(
+    elements: list[Node], source: Source, locate: Locate, stop: int
+) -> tuple[list[ColumnSpec], list[ConstraintSpec], list[tuple[str | None, str, int]]]:
+    """The columns, constraints and LIKE clauses of a CREATE TABLE's element list."""
+    columns: list[ColumnSpec] = []
+    constraints: list[ConstraintSpec] = []
+    like: list[tuple[str | None, str, int]] = []
+    for index, element in enumerate(elements):
+        if "ColumnDef" in element:
+            following = elements[index + 1] if index + 1 < len(elements) else None
+            limit = stop
+            if following is not None:
+                inner = next(iter(following.values()))
+                location = inner.get("location", inner.get("relation", {}).get("location", -1))
+                if location >= 0:
+                    limit = locate(location)
+            column, own = column_spec(element["ColumnDef"], source, locate, limit)
+            columns.append(column)
+            constraints.extend(own)
+        elif "Constraint" in element:
+            spec = constraint_spec(element["Constraint"], source, locate)
+            if spec is not None:
+                constraints.append(spec)
+        elif "TableLikeClause" in element:
+            clause = element["TableLikeClause"]
+            rel = clause.get("relation", {})
+            like.append((rel.get("schemaname"), rel.get("relname", ""), clause.get("options", 0)))
+    return columns, constraints, like
