@@ -90,7 +90,7 @@ def run_rules(ctx: LintContext, rules: dict[str, Rule]) -> list[Finding]:
     """Every enabled rule on the context; a crashing rule becomes a finding, not a dead run."""
     findings: list[Finding] = []
     for code, rule in rules.items():
-        if rule.check is None:
+        if rule.check is None or (rule.structure and not ctx.model.has_structure):
             continue
         try:
             findings.extend(rule.check(ctx))

@@ -383,7 +383,7 @@ class Replayer:
         column = used[0] if len(used) == 1 else (spec.columns[0] if spec.columns else None)
         return choose_name(table.name, column, "check", taken)
 
-    def _column(self, spec: ev.ColumnSpec) -> Column:
+    def _column(self, spec: ev.ColumnSpec, origin: ev.Origin) -> Column:
         return Column(
             spec.name,
             spec.type,
@@ -393,6 +393,7 @@ class Replayer:
             spec.default_volatile,
             spec.generated,
             spec.identity,
+            origin,
         )
 
     def _add_constraint(self, table: Table, spec: ev.ConstraintSpec, origin: ev.Origin) -> None:
@@ -450,6 +451,7 @@ class Replayer:
             if column.name in table.columns:
                 continue
             copy = Column(column.name, column.type, column.type_name, column.not_null)
+            copy.origin = table.origin
             if not like or options & 8:  # INCLUDING DEFAULTS
                 copy.default, copy.default_volatile = column.default, column.default_volatile
             if not like or options & 16:  # INCLUDING GENERATED
@@ -513,7 +515,7 @@ class Replayer:
         if table is None or table.origin != event.origin:
             return  # IF NOT EXISTS on a table that was there: nothing changes
         for spec in event.columns:
-            table.columns[spec.name] = self._column(spec)
+            table.columns[spec.name] = self._column(spec, event.origin)
         parents = ([event.partition_of] if event.partition_of else []) + event.inherits
         for schema, name in parents:
             parent = self._find_table(schema, name)
@@ -567,7 +569,7 @@ class Replayer:
         table = self._find_table(event.schema, event.table)
         if table is None or event.column.name in table.columns:
             return
-        table.columns[event.column.name] = self._column(event.column)
+        table.columns[event.column.name] = self._column(event.column, event.origin)
         for constraint in event.constraints:
             self._add_constraint(table, constraint, event.origin)
 
@@ -593,6 +595,7 @@ class Replayer:
             return
         if event.type_name is not None:
             column.type, column.type_name = event.type or event.type_name, event.type_name
+            column.origin = event.origin
         if event.not_null is not None:
             column.not_null = event.not_null
         if event.default is not None:

@@ -74,6 +74,7 @@ class Column:
     default_volatile: bool = False  # calls a volatile function, or one sqlkit cannot see
     generated: str | None = None  # "stored" | "virtual"
     identity: str | None = None  # "always" | "by default"
+    origin: Origin | None = None  # the statement that gave it its current type
 
     @property
     def has_default(self) -> bool:
