@@ -47,6 +47,7 @@ def test_objects_added_by_hand_are_reported_by_schema_object(
         ("public.leak(uuid)", "SK109"),
         ("public.leak(uuid)", "SK110"),
         ("public.open_notes", "SK201"),
+        ("public.open_notes", "SK215"),  # no primary key: the database's own check
         ("public.students.slow", "SK204"),
         ("public.students.students_select", "SK206"),
     ]
@@ -71,7 +72,8 @@ def test_cli_lint_dsn(sqlkit_server: SqlkitServer, catalog_db: str, tmp_path: Pa
     result = run_cli(["lint", "--dsn", url, "--format", "json"], ROOT)
     assert result.returncode == 1, result.stderr
     assert [(f["path"], f["code"]) for f in json.loads(result.stdout)["findings"]] == [
-        ("public.open_notes", "SK201")
+        ("public.open_notes", "SK201"),
+        ("public.open_notes", "SK215"),
     ]
     both = run_cli(["lint", "--dsn", url, "migrations"], ROOT)
     assert both.returncode == 2 and "either paths or --dsn" in both.stderr
