@@ -275,9 +275,8 @@ class DefineTable:
     name: str
     columns: list[ColumnSpec]
     constraints: list[ConstraintSpec]
-    like: list[tuple[str | None, str, int]] = field(
-        default_factory=list
-    )  # (schema, table, options)
+    # LIKE clauses: (schema, table, options, how many of `columns` are written before it)
+    like: list[tuple[str | None, str, int, int]] = field(default_factory=list)
     partition_of: tuple[str | None, str] | None = None
     inherits: list[tuple[str | None, str]] = field(default_factory=list)
     if_not_exists: bool = False

@@ -34,6 +34,9 @@ _TABLE_PRIVILEGES = {
     "maintain",
 }
 _SUPABASE_API_ROLES = ("anon", "authenticated", "service_role")
+# CREATE TABLE ... LIKE options (TableLikeOption); a partition copies as LIKE with these
+_LIKE_CONSTRAINTS, _LIKE_DEFAULTS, _LIKE_GENERATED, _LIKE_INDEXES = 4, 8, 16, 64
+_PARTITION = _LIKE_CONSTRAINTS | _LIKE_DEFAULTS | _LIKE_GENERATED | _LIKE_INDEXES
 # extensions a new Supabase project already has, and where (`create extension if not
 # exists pgcrypto` there changes nothing)
 _SUPABASE_EXTENSIONS = {
@@ -452,15 +455,15 @@ class Replayer:
                 continue
             copy = Column(column.name, column.type, column.type_name, column.not_null)
             copy.origin = table.origin
-            if not like or options & 8:  # INCLUDING DEFAULTS
+            if not like or options & _LIKE_DEFAULTS:
                 copy.default, copy.default_volatile = column.default, column.default_volatile
-            if not like or options & 16:  # INCLUDING GENERATED
+            if not like or options & _LIKE_GENERATED:
                 copy.generated = column.generated
             if like and options & 32:  # INCLUDING IDENTITY
                 copy.identity = column.identity
             table.columns[column.name] = copy
         for constraint in source.constraints.values():
-            if constraint.kind == "check" and (not like or options & 4):  # CONSTRAINTS
+            if constraint.kind == "check" and (not like or options & _LIKE_CONSTRAINTS):
                 name = constraint.name
                 if name in table.constraints:
                     continue
@@ -468,11 +471,10 @@ class Replayer:
                     name,
                     "check",
                     constraint.columns,
-                    table.origin,
-                    not_valid=constraint.not_valid,
+                    table.origin,  # a new, empty table: the copy is valid
                     expression=constraint.expression,
                 )
-        if like and options & 64:  # INCLUDING INDEXES: new names, from the new table's
+        if like and options & _LIKE_INDEXES:  # new names, after the new table's
             for index in source.indexes.values():
                 kind = None
                 if index.constraint is not None and index.constraint in source.constraints:
@@ -514,26 +516,37 @@ class Replayer:
         table = self.model.tables.get((self._schema(event.schema), event.name))
         if table is None or table.origin != event.origin:
             return  # IF NOT EXISTS on a table that was there: nothing changes
-        for spec in event.columns:
-            table.columns[spec.name] = self._column(spec, event.origin)
+        # inherited columns come first, then the list as written (LIKE where it stands)
         parents = ([event.partition_of] if event.partition_of else []) + event.inherits
         for schema, name in parents:
             parent = self._find_table(schema, name)
             if parent is None:
                 continue
-            self._copy_structure(table, parent, None)
             if event.partition_of:
+                # a partition gets its parent's columns, checks and defaults, its keys and
+                # indexes under names of its own, and its foreign keys under theirs
                 table.partition_of = (parent.schema, parent.name)
-                # a partition gets its parent's keys and indexes (and foreign keys)
-                for inherited in parent.constraints.values():
-                    if inherited.kind != "check" and inherited.name not in table.constraints:
-                        table.constraints[inherited.name] = replace(inherited)
+                self._copy_structure(table, parent, _PARTITION)
+                for fk in parent.foreign_keys:
+                    table.constraints.setdefault(fk.name, replace(fk))
             else:
+                self._copy_structure(table, parent, None)
                 table.inherits.append((parent.schema, parent.name))
-        for schema, name, options in event.like:
-            source = self._find_table(schema, name)
-            if source is not None:
-                self._copy_structure(table, source, options)
+        for position in range(len(event.columns) + 1):
+            for schema, name, options, at in event.like:
+                source = self._find_table(schema, name) if at == position else None
+                if source is not None:
+                    self._copy_structure(table, source, options)
+            if position == len(event.columns):
+                break
+            spec = event.columns[position]
+            merged = table.columns.get(spec.name)
+            if merged is None:
+                table.columns[spec.name] = self._column(spec, event.origin)
+            else:  # a definition of an inherited column adds to it
+                merged.not_null = merged.not_null or spec.not_null
+                if spec.default is not None:
+                    merged.default, merged.default_volatile = spec.default, spec.default_volatile
         for constraint in event.constraints:
             self._add_constraint(table, constraint, event.origin)
 

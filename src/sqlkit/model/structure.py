@@ -241,11 +241,12 @@ def index_options(items: list[Node] | None) -> tuple[tuple[str, str], ...]:
 
 def table_columns(
     elements: list[Node], source: Source, locate: Locate, stop: int
-) -> tuple[list[ColumnSpec], list[ConstraintSpec], list[tuple[str | None, str, int]]]:
-    """The columns, constraints and LIKE clauses of a CREATE TABLE's element list."""
+) -> tuple[list[ColumnSpec], list[ConstraintSpec], list[tuple[str | None, str, int, int]]]:
+    """The columns, constraints and LIKE clauses (with how many columns precede each) of a
+    CREATE TABLE's element list."""
     columns: list[ColumnSpec] = []
     constraints: list[ConstraintSpec] = []
-    like: list[tuple[str | None, str, int]] = []
+    like: list[tuple[str | None, str, int, int]] = []
     for index, element in enumerate(elements):
         if "ColumnDef" in element:
             following = elements[index + 1] if index + 1 < len(elements) else None
@@ -265,5 +266,6 @@ def table_columns(
         elif "TableLikeClause" in element:
             clause = element["TableLikeClause"]
             rel = clause.get("relation", {})
-            like.append((rel.get("schemaname"), rel.get("relname", ""), clause.get("options", 0)))
+            options = clause.get("options", 0)
+            like.append((rel.get("schemaname"), rel.get("relname", ""), options, len(columns)))
     return columns, constraints, like
