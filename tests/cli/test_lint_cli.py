@@ -165,8 +165,12 @@ def test_rules_and_rule(project: Path) -> None:
     )
     page = runner.invoke(app, ["rule", "sk104"])
     assert page.exit_code == 0 and "Why is this bad?" in page.output
+    assert "0001_unindexed_foreign_keys" in listing.output  # the splinter lint SK214 mirrors
     data = json.loads(runner.invoke(app, ["rules", "--format", "json"]).output)
     assert [r["code"] for r in data][:3] == ["SK000", "SK001", "SK101"]
+    by_code = {r["code"]: r for r in data}
+    assert by_code["SK214"]["splinter"] == "0001_unindexed_foreign_keys"
+    assert by_code["SK501"]["live_only"] and not by_code["SK214"]["live_only"]
 
 
 def test_templates_are_rendered_before_linting(project: Path) -> None:

@@ -1,6 +1,6 @@
 """The replayed table structure is what Postgres builds: a DDL script exercising CREATE
-TABLE (inline and table constraints, LIKE, PARTITION OF, INHERITS, serial, identity,
-generated), CREATE/DROP/RENAME INDEX, ALTER TABLE ADD/DROP/RENAME COLUMN,
+TABLE (inline and table constraints, equal keys merged into one index, LIKE, PARTITION OF,
+INHERITS, serial, identity, generated), CREATE/DROP/RENAME INDEX, ALTER TABLE ADD/DROP/RENAME COLUMN,
 ADD/DROP/RENAME/VALIDATE CONSTRAINT, ALTER COLUMN TYPE/NOT NULL, RENAME TO and
 CREATE/ALTER EXTENSION is replayed by sqlkit and applied to a real Postgres, and the two
 agree on every column, constraint (names Postgres chose included), index and extension."""
@@ -80,6 +80,8 @@ create unique index keyless_b2 on public.keyless (b);
 alter table public.keyless drop constraint keyless_pkey;
 alter table public.keyless alter column b set not null;
 alter table public.keyless alter column a drop not null;
+create table public.merged (id uuid unique not null, c int constraint merged_c_named unique,
+  d int, unique (c), primary key (id), unique (d), constraint merged_d_again unique (d));
 create table public.t2 (a int not null);
 create unique index t2_a_idx on public.t2 (a);
 alter table public.t2 add constraint t2_pk primary key using index t2_a_idx;

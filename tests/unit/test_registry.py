@@ -91,3 +91,12 @@ def test_rule_options_data_is_fresh() -> None:
     assert OPTIONS_FILE.read_text(encoding="utf-8") == options_json(), (
         "src/sqlkit/data/rule_options.json is stale: run `make docs`"
     )
+
+
+def test_every_splinter_lint_is_covered_or_says_why_not() -> None:
+    from sqlkit.lint.docs import SPLINTER_LINTS, SPLINTER_NOT_COVERED
+
+    known = {lint for lint, _ in SPLINTER_LINTS}
+    covered = {lint for rule in load_rules().values() for lint in rule.counterparts}
+    assert covered <= known, f"counterparts that are not splinter lints: {covered - known}"
+    assert known - covered == set(SPLINTER_NOT_COVERED)

@@ -147,8 +147,7 @@ def duplicate_indexes(conn: psycopg.Connection, settings: Settings) -> list[Obse
     rows = conn.execute(
         f"""
         select n.nspname, c.relname,
-               array_agg(ic.relname::text order by owned desc, ic.oid),
-               array_agg(owned order by owned desc, ic.oid)
+               array_agg(ic.relname::text order by i.indisprimary desc, owned desc, ic.oid)
         from (
           select i.*, exists (select 1 from pg_catalog.pg_constraint k
                               where k.conindid = i.indexrelid and k.contype in ('p', 'u', 'x')
@@ -169,8 +168,8 @@ def duplicate_indexes(conn: psycopg.Connection, settings: Settings) -> list[Obse
         _params(settings),
     ).fetchall()
     out = []
-    for schema, table, names, _owned in rows:
-        keep = names[0]  # the one a constraint owns, else the oldest
+    for schema, table, names in rows:
+        keep = names[0]  # the primary key's, else one a constraint owns, else the oldest
         for name in names[1:]:
             out.append(
                 Observation(

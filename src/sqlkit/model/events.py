@@ -418,10 +418,12 @@ class DropExtensions:
 
 @dataclass
 class CreateQueue:
-    """`select pgmq.create('name')`: pgmq makes the tables pgmq.q_<name> and pgmq.a_<name>."""
+    """`select pgmq.create('name')`: pgmq makes the tables pgmq.q_<name> and pgmq.a_<name>
+    (`drop`: `pgmq.drop_queue('name')` drops them)."""
 
     origin: Origin
     name: str
+    drop: bool = False
 
 
 Event = (

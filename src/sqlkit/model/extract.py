@@ -845,17 +845,23 @@ def _alter_extension(source: Source, stmt: Statement, node: Node, origin: Origin
 
 
 def _select(source: Source, stmt: Statement, node: Node, origin: Origin) -> list[Event] | None:
-    """`select pgmq.create('jobs')` (also create_unlogged/create_partitioned) makes a queue."""
+    """`select pgmq.create('jobs')` (or `select from pgmq.create(...)`, create_unlogged,
+    create_partitioned) makes a queue; `pgmq.drop_queue('jobs')` drops it."""
     events: list[Event] = []
-    for kind, sub in walk(node.get("targetList")):
+    for kind, sub in walk([node.get("targetList"), node.get("fromClause")]):
         if kind != "FuncCall":
             continue
         names = strings(sub.get("funcname"))
-        if len(names) == 2 and names[0] == "pgmq" and names[1].startswith("create"):
-            args = sub.get("args") or []
-            value = const_value(args[0]) if args else None
-            if isinstance(value, str):
-                events.append(CreateQueue(origin, value))
+        if len(names) != 2 or names[0] != "pgmq":
+            continue
+        args = sub.get("args") or []
+        value = const_value(args[0]) if args else None
+        if not isinstance(value, str):
+            continue
+        if names[1].startswith("create"):
+            events.append(CreateQueue(origin, value))
+        elif names[1] == "drop_queue":
+            events.append(CreateQueue(origin, value, drop=True))
     return events or None
 
 

@@ -772,6 +772,10 @@ class Replayer:
         defaults = self.model.table_defaults.for_schema("pgmq")
         for prefix in ("q_", "a_"):
             name = prefix + event.name.lower()
+            if event.drop:
+                self.model.tables.pop(("pgmq", name), None)
+                self.model.remove_policies_on("pgmq", name)
+                continue
             if ("pgmq", name) in self.model.tables:
                 continue
             table = Table(

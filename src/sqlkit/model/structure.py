@@ -13,7 +13,7 @@ from collections.abc import Callable
 from sqlkit.data import builtins
 from sqlkit.model.events import ColumnSpec, ConstraintSpec, IndexKey
 from sqlkit.sql.source import Source, Span
-from sqlkit.sql.tree import Node, def_elems, strings, type_name, walk
+from sqlkit.sql.tree import Node, canonical, def_elems, strings, type_name, walk
 
 Locate = Callable[[int], int]  # a parser location -> file offset
 
@@ -268,4 +268,43 @@ def table_columns(
             rel = clause.get("relation", {})
             options = clause.get("options", 0)
             like.append((rel.get("schemaname"), rel.get("relname", ""), options, len(columns)))
-    return columns, constraints, like
+    return columns, merge_index_constraints(constraints), like
+
+
+def merge_index_constraints(specs: list[ConstraintSpec]) -> list[ConstraintSpec]:
+    """Postgres builds one index for equal keys of one CREATE TABLE (`id uuid unique,
+    primary key (id)`): the primary key first, then each PRIMARY KEY/UNIQUE/EXCLUDE that is
+    not equal to one kept before (an unnamed kept one takes the dropped one's name).
+    parse_utilcmd.c, transformIndexConstraints."""
+    indexed = [s for s in specs if s.kind in ("primary", "unique", "exclude")]
+    if len(indexed) < 2:
+        return specs
+    primary = next((s for s in indexed if s.kind == "primary"), None)
+    kept: list[ConstraintSpec] = [primary] if primary is not None else []
+    dropped: set[int] = set()
+    for spec in indexed:
+        if spec is primary:
+            continue
+        twin = next((k for k in kept if _same_index(k, spec)), None)
+        if twin is None:
+            kept.append(spec)
+            continue
+        if twin.name is None:
+            twin.name = spec.name
+        dropped.add(id(spec))
+    return [s for s in specs if id(s) not in dropped]
+
+
+def _same_index(a: ConstraintSpec, b: ConstraintSpec) -> bool:
+    def keys(spec: ConstraintSpec) -> object:
+        if spec.keys:
+            return [(k.column, canonical(k.expression), k.opclass, k.descending) for k in spec.keys]
+        return list(spec.columns)
+
+    return (
+        keys(a) == keys(b)
+        and a.include == b.include
+        and (a.method if a.kind == "exclude" else "btree")
+        == (b.method if b.kind == "exclude" else "btree")
+        and a.nulls_not_distinct == b.nulls_not_distinct
+    )

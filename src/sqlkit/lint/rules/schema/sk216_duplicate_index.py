@@ -4,8 +4,8 @@ Reports an index with the same definition as another index on the same table: th
 keys (columns or expressions) in the same order with the same operator classes, collations
 and sort orders, the same method, uniqueness, `INCLUDE` columns, predicate and storage
 options. Indexes that back a primary key or unique constraint count too. One finding per
-redundant index, at the statement that made it; the index a constraint owns (or else the
-first one) is the one to keep.
+redundant index, at the statement that made it; the primary key's index (else one a
+constraint owns, else the first) is the one to keep.
 
 Splinter counterpart: `0009_duplicate_index`. It compares `pg_indexes.indexdef` without
 the index name, which is the same test. Differences: indexes on materialized views are
@@ -67,8 +67,13 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         for same in groups.values():
             if len(same) < 2:
                 continue
-            # keep the one a constraint owns (it cannot be dropped alone), else the first
-            keep = next((i for i in same if i.constraint is not None), same[0])
+            # keep the primary key's, else one a constraint owns (it cannot be dropped alone),
+            # else the first
+            primary = table.primary_key
+            keep = next(
+                (i for i in same if primary is not None and i.constraint == primary.name),
+                next((i for i in same if i.constraint is not None), same[0]),
+            )
             for index in same:
                 if index is keep:
                     continue
