@@ -1,7 +1,8 @@
 """The replayed table structure is what Postgres builds: a DDL script exercising CREATE
 TABLE (inline and table constraints, equal keys merged into one index, LIKE, PARTITION OF,
 INHERITS, serial, identity, generated), CREATE/DROP/RENAME INDEX, ALTER TABLE ADD/DROP/RENAME COLUMN,
-ADD/DROP/RENAME/VALIDATE CONSTRAINT, ALTER COLUMN TYPE/NOT NULL, RENAME TO and
+ADD/DROP/RENAME/VALIDATE CONSTRAINT (also USING INDEX), ALTER COLUMN TYPE/NOT NULL,
+ATTACH/DETACH PARTITION, RENAME TO (also ALTER INDEX ... RENAME of a table) and
 CREATE/ALTER EXTENSION is replayed by sqlkit and applied to a real Postgres, and the two
 agree on every column, constraint (names Postgres chose included), index and extension."""
 
@@ -82,6 +83,19 @@ alter table public.keyless alter column b set not null;
 alter table public.keyless alter column a drop not null;
 create table public.merged (id uuid unique not null, c int constraint merged_c_named unique,
   d int, unique (c), primary key (id), unique (d), constraint merged_d_again unique (d));
+create table public.events (at timestamptz, id bigint, primary key (at, id)) partition by range (at);
+create index on public.events (id);
+create table public.events_2025 (at timestamptz not null, id bigint not null);
+alter table public.events attach partition public.events_2025
+  for values from ('2025-01-01') to ('2026-01-01');
+create table public.events_2020 partition of public.events
+  for values from ('2020-01-01') to ('2021-01-01');
+alter table public.events detach partition public.events_2020;
+alter index public.events_2025 rename to events_2025_renamed;
+create table public.inc (c1 int, c2 int, c3 int);
+create unique index inc_idx on public.inc (c1, c2) include (c3);
+alter table public.inc add unique using index inc_idx;
+alter table public.inc add unique (c1) include (c2, c3);
 create table public.t2 (a int not null);
 create unique index t2_a_idx on public.t2 (a);
 alter table public.t2 add constraint t2_pk primary key using index t2_a_idx;

@@ -388,6 +388,18 @@ class RenameRelation:
 
 
 @dataclass
+class AttachPartition:
+    """ALTER TABLE parent ATTACH PARTITION child (`detach`: DETACH PARTITION)."""
+
+    origin: Origin
+    schema: str | None
+    parent: str
+    child_schema: str | None
+    child: str
+    detach: bool = False
+
+
+@dataclass
 class DropIndexes:
     origin: Origin
     names: list[tuple[str | None, str]]
@@ -453,6 +465,7 @@ Event = (
     | RenameColumn
     | RenameConstraint
     | RenameRelation
+    | AttachPartition
     | DropIndexes
     | CreateExtension
     | AlterExtension

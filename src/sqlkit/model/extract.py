@@ -20,6 +20,7 @@ from sqlkit.model.events import (
     AlterTableRls,
     AlterViewOptions,
     Arg,
+    AttachPartition,
     CreateExtension,
     CreateIndex,
     CreatePolicy,
@@ -567,6 +568,8 @@ _STRUCTURE_CMDS = frozenset(
         "AT_SetNotNull",
         "AT_DropNotNull",
         "AT_ColumnDefault",
+        "AT_AttachPartition",
+        "AT_DetachPartition",
     }
 )
 
@@ -614,6 +617,16 @@ def _alter_structure(
             column,
             type=written_type(source.parse_text, start, stop) or type_name(type_node),
             type_name=type_name(type_node),
+        )
+    if sub in ("AT_AttachPartition", "AT_DetachPartition") and "PartitionCmd" in definition:
+        child = definition["PartitionCmd"].get("name") or {}
+        return AttachPartition(
+            origin,
+            schema,
+            table,
+            child.get("schemaname"),
+            child.get("relname", ""),
+            detach=sub == "AT_DetachPartition",
         )
     if sub in ("AT_SetNotNull", "AT_DropNotNull"):
         return AlterColumn(origin, schema, table, column, not_null=sub == "AT_SetNotNull")
@@ -846,15 +859,24 @@ def _alter_extension(source: Source, stmt: Statement, node: Node, origin: Origin
 
 def _select(source: Source, stmt: Statement, node: Node, origin: Origin) -> list[Event] | None:
     """`select pgmq.create('jobs')` (or `select from pgmq.create(...)`, create_unlogged,
-    create_partitioned) makes a queue; `pgmq.drop_queue('jobs')` drops it."""
+    create_partitioned) makes a queue; `pgmq.drop_queue('jobs')` drops it. Only calls at
+    the top of the select list or FROM count: selects are many, and this must stay cheap."""
+    calls = [
+        item.get("ResTarget", {}).get("val", {}).get("FuncCall")
+        for item in node.get("targetList") or ()
+    ]
+    for item in node.get("fromClause") or ():
+        for function in item.get("RangeFunction", {}).get("functions") or ():
+            for inner in function.get("List", {}).get("items") or ():
+                calls.append(inner.get("FuncCall") if isinstance(inner, dict) else None)
     events: list[Event] = []
-    for kind, sub in walk([node.get("targetList"), node.get("fromClause")]):
-        if kind != "FuncCall":
+    for call in calls:
+        if not call:
             continue
-        names = strings(sub.get("funcname"))
+        names = strings(call.get("funcname"))
         if len(names) != 2 or names[0] != "pgmq":
             continue
-        args = sub.get("args") or []
+        args = call.get("args") or []
         value = const_value(args[0]) if args else None
         if not isinstance(value, str):
             continue

@@ -374,8 +374,8 @@ class Replayer:
 
         if spec.kind == "primary":
             return choose_name(table.name, None, "pkey", taken)
-        if spec.kind == "unique":
-            return choose_name(table.name, column_part(spec.columns), "key", taken)
+        if spec.kind == "unique":  # INCLUDE columns count in the name
+            return choose_name(table.name, column_part(spec.columns + spec.include), "key", taken)
         if spec.kind == "exclude":
             keys = (key_name(k.column, k.expression) for k in spec.keys)
             return choose_name(table.name, column_part(keys), "excl", taken)
@@ -406,7 +406,10 @@ class Replayer:
                 if name in table.columns:
                     table.columns[name].not_null = True
             return
-        name = spec.name or self._constraint_name(table, spec)
+        if spec.using_index and spec.name is None and spec.using_index in table.indexes:
+            name = spec.using_index  # ADD UNIQUE USING INDEX i: the constraint is called i
+        else:
+            name = spec.name or self._constraint_name(table, spec)
         constraint = Constraint(name, spec.kind, spec.columns, where, not_valid=spec.not_valid)
         if spec.kind in ("primary", "unique", "exclude"):
             index = table.indexes.pop(spec.using_index, None) if spec.using_index else None
@@ -494,7 +497,9 @@ class Replayer:
                     continue
                 name = choose_name(
                     table.name,
-                    column_part(key_name(k.column, k.expression) for k in index.keys),
+                    column_part(
+                        [key_name(k.column, k.expression) for k in index.keys] + list(index.include)
+                    ),
                     "idx",
                     lambda n: self._name_taken(table, n),
                 )
@@ -558,7 +563,9 @@ class Replayer:
         if name is None:
             name = choose_name(
                 table.name,
-                column_part(key_name(k.column, k.expression) for k in event.keys),
+                column_part(
+                    [key_name(k.column, k.expression) for k in event.keys] + list(event.include)
+                ),
                 "idx",
                 lambda n: self._name_taken(table, n),
             )
@@ -701,7 +708,9 @@ class Replayer:
             table.indexes[event.new] = index
 
     def rename_relation(self, event: ev.RenameRelation) -> None:
-        if event.kind == "index":
+        # ALTER INDEX renames a table too, and ALTER TABLE an index: whatever has the name
+        is_table = self._find_table(event.schema, event.old) is not None
+        if event.kind == "index" or not is_table:
             for schema in [event.schema] if event.schema else [*self.search_path, "public"]:
                 found = self.model.find_index(schema, event.old)
                 if found is not None:
@@ -714,7 +723,6 @@ class Replayer:
                         constraint.name = index.constraint = event.new
                         table.constraints[event.new] = constraint
                     return
-            return
         renamed = self._find_table(event.schema, event.old)
         if renamed is None:
             return
@@ -733,6 +741,53 @@ class Replayer:
             for fk in other.foreign_keys:
                 if (fk.ref_schema, fk.ref_table) == old_key:
                     fk.ref_table = event.new
+
+    def attach_partition(self, event: ev.AttachPartition) -> None:
+        parent = self._find_table(event.schema, event.parent)
+        child = self._find_table(event.child_schema, event.child)
+        if parent is None or child is None:
+            return
+        if event.detach:
+            child.partition_of = None  # it keeps the keys, indexes and foreign keys it had
+            return
+        child.partition_of = (parent.schema, parent.name)
+        # the parent's keys and indexes: an equal index of the child is attached, else one
+        # is built; its foreign keys are cloned
+        have = {index.definition() for index in child.indexes.values()}
+        for index in parent.indexes.values():
+            if index.definition() in have:
+                continue
+            owner = parent.constraints.get(index.constraint or "")
+            if owner is not None and owner.kind in ("primary", "unique", "exclude"):
+                spec = ev.ConstraintSpec(
+                    owner.kind,
+                    None,
+                    owner.columns,
+                    event.origin.span,
+                    include=index.include,
+                    method=index.method,
+                    keys=tuple(index.keys),
+                )
+                self._add_constraint(child, spec, event.origin)
+                continue
+            name = choose_name(
+                child.name,
+                column_part(
+                    [key_name(k.column, k.expression) for k in index.keys] + list(index.include)
+                ),
+                "idx",
+                lambda n: self._name_taken(child, n),
+            )
+            child.indexes[name] = replace(
+                index,
+                schema=child.schema,
+                name=name,
+                table=child.name,
+                keys=[replace(key) for key in index.keys],
+                origin=event.origin,
+            )
+        for fk in parent.foreign_keys:
+            child.constraints.setdefault(fk.name, replace(fk))
 
     def drop_indexes(self, event: ev.DropIndexes) -> None:
         for schema, name in event.names:
@@ -826,6 +881,7 @@ REPLAY: dict[type, Callable[[Replayer, Any], None]] = {
     ev.RenameColumn: Replayer.rename_column,
     ev.RenameConstraint: Replayer.rename_constraint,
     ev.RenameRelation: Replayer.rename_relation,
+    ev.AttachPartition: Replayer.attach_partition,
     ev.DropIndexes: Replayer.drop_indexes,
     ev.CreateExtension: Replayer.create_extension,
     ev.AlterExtension: Replayer.alter_extension,

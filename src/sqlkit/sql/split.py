@@ -95,7 +95,7 @@ _STMT_LEN = re.compile(r'"stmt_len":(\d+)')
 _ALTER_TABLE_MODEL_CMDS = re.compile(
     r'"subtype":"AT_(?:\w*RowSecurity|SetRelOptions|ResetRelOptions|AddColumn|DropColumn'
     r"|AddConstraint|DropConstraint|ValidateConstraint|AlterColumnType|SetNotNull|DropNotNull"
-    r'|ColumnDefault)"'
+    r'|ColumnDefault|AttachPartition|DetachPartition)"'
 )
 
 
