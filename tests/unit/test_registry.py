@@ -100,3 +100,16 @@ def test_every_splinter_lint_is_covered_or_says_why_not() -> None:
     covered = {lint for rule in load_rules().values() for lint in rule.counterparts}
     assert covered <= known, f"counterparts that are not splinter lints: {covered - known}"
     assert known - covered == set(SPLINTER_NOT_COVERED)
+
+
+def test_importing_one_rule_module_first_still_loads_every_rule() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sqlkit.lint.rules.schema.sk220_unsupported_reg_type\n"
+        "from sqlkit.lint.registry import load_rules\n"
+        "print(len(load_rules()))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(out.stdout) == len(frozen())

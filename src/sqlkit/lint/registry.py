@@ -61,6 +61,7 @@ class Rule:
 
 
 _RULES: dict[str, Rule] = {}
+_LOADED: list[bool] = []  # every rule module imported (one may be imported alone before)
 
 
 def rule(
@@ -110,11 +111,12 @@ def rule(
 
 def load_rules() -> dict[str, Rule]:
     """Import every rule module once; return the rules by code, sorted."""
-    if not _RULES:
+    if not _LOADED:
         import sqlkit.lint.rules as package
 
         for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
             importlib.import_module(info.name)
+        _LOADED.append(True)
     return dict(sorted(_RULES.items()))
 
 

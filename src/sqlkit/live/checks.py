@@ -19,7 +19,11 @@ import psycopg
 
 from sqlkit.config import Settings
 from sqlkit.lint.context import Observation
-from sqlkit.model.platform import OWN_SCHEMA_EXTENSIONS, PLATFORM_SCHEMAS
+from sqlkit.model.platform import (
+    OWN_SCHEMA_EXTENSIONS,
+    PLATFORM_SCHEMAS,
+    UNSUPPORTED_REG_TYPES,
+)
 
 Check = Callable[[psycopg.Connection, Settings], list[Observation]]
 API_READERS = ("anon", "authenticated")
@@ -243,8 +247,6 @@ def foreign_tables_exposed(conn: psycopg.Connection, settings: Settings) -> list
 
 
 def unsupported_reg_types(conn: psycopg.Connection, settings: Settings) -> list[Observation]:
-    from sqlkit.lint.rules.schema.sk220_unsupported_reg_type import UNSUPPORTED_REG_TYPES
-
     names = sorted(UNSUPPORTED_REG_TYPES)
     rows = conn.execute(
         """
@@ -329,12 +331,11 @@ def foreign_keys_to_auth_unique(conn: psycopg.Connection, settings: Settings) ->
 
 
 def sensitive_columns(conn: psycopg.Connection, settings: Settings) -> list[Observation]:
-    from sqlkit.lint.rules.tables.sk223_sensitive_columns_without_rls import SENSITIVE_COLUMNS
-
     readers = _readers(conn)
     if not readers:
         return []
-    names = sorted({n.lower().replace("-", "_") for n in settings.option(SENSITIVE_COLUMNS.name)})
+    # the rule's setting (its default recorded in sqlkit/data/rule_options.json)
+    names = sorted({n.lower().replace("-", "_") for n in settings.option("sensitive_column_names")})
     rows = conn.execute(
         f"""
         select n.nspname, c.relname, {_select_privileges(readers)},

@@ -51,3 +51,18 @@ AUTH_DEFAULT_PRIMARY_KEY = ("id",)
 OWN_SCHEMA_EXTENSIONS = frozenset(
     {"plpgsql", "pg_net", "pg_graphql", "pgmq", "pg_cron", "supabase_vault", "pgsodium"}
 )
+
+# PostgreSQL's pg_upgrade documentation (Notes): the reg* types it cannot upgrade (regclass,
+# regrole and regtype it can)
+UNSUPPORTED_REG_TYPES = frozenset(
+    {
+        "regcollation",
+        "regconfig",
+        "regdictionary",
+        "regnamespace",
+        "regoper",
+        "regoperator",
+        "regproc",
+        "regprocedure",
+    }
+)

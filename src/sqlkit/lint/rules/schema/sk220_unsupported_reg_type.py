@@ -41,24 +41,12 @@ from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
 from sqlkit.lint.rules.schema.common import ident, qualified
+from sqlkit.model.platform import UNSUPPORTED_REG_TYPES
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
     from sqlkit.lint.finding import Finding
 
-# PostgreSQL's pg_upgrade documentation (Notes): what it cannot upgrade
-UNSUPPORTED_REG_TYPES = frozenset(
-    {
-        "regcollation",
-        "regconfig",
-        "regdictionary",
-        "regnamespace",
-        "regoper",
-        "regoperator",
-        "regproc",
-        "regprocedure",
-    }
-)
 _SKIPPED_SCHEMAS = ("pg_catalog", "information_schema", "pgsodium")
 
 
