@@ -116,3 +116,19 @@ def test_column_types_as_written_and_normalised() -> None:
     assert [c.default_volatile for c in columns.values()] == [False, False, False, True, True]
     assert columns["a"].not_null and columns["d"].not_null and not columns["b"].not_null
     assert columns["b"].default_text == "now()"
+
+
+def test_dropping_a_table_drops_its_partitions_and_with_cascade_its_dependents() -> None:
+    model = _model(
+        "create table public.p (id int, at date) partition by range (at);\n"
+        "create table public.p1 partition of public.p for values from ('2026-01-01') to ('2027-01-01');\n"
+        "create table public.base (id int);\n"
+        "create table public.kid (x int) inherits (public.base);\n"
+        "create view public.v as select id from base;\n"
+        "create table public.other (id int);\n"
+        "create view public.w as select id from public.other;\n"
+        "drop table public.p;\n"
+        "drop table public.base cascade;\n"
+    )
+    assert set(model.tables) == {("public", "other")}
+    assert set(model.views) == {("public", "w")}

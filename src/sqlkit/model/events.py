@@ -147,6 +147,7 @@ class DropRelations:
     origin: Origin
     kind: str  # table | view
     names: list[tuple[str | None, str]]
+    cascade: bool = False
 
 
 @dataclass

@@ -672,7 +672,8 @@ def _drop(
         for obj in objects:
             parts = strings(obj.get("List", {}).get("items"))
             names.append(split_name(parts))
-        return DropRelations(origin, "view" if "VIEW" in remove else "table", names)
+        cascade = node.get("behavior") == "DROP_CASCADE"
+        return DropRelations(origin, "view" if "VIEW" in remove else "table", names, cascade)
     if remove == "OBJECT_INDEX":
         return DropIndexes(
             origin, [split_name(strings(o.get("List", {}).get("items"))) for o in objects]

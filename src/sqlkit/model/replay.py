@@ -285,8 +285,30 @@ class Replayer:
                 self.model.tables.pop(key, None)
                 self.model.remove_policies_on(*key)
                 self._forget_references(key, None)
+                self._drop_dependents(key, event.cascade)
             else:
                 self.model.views.pop(key, None)
+                if event.cascade:
+                    self._drop_dependents(key, True)
+
+    def _drop_dependents(self, key: tuple[str, str], cascade: bool) -> None:
+        """What goes with a dropped relation: its partitions always; with CASCADE, the tables
+        that inherit from it and the views that read it."""
+        for child_key, child in list(self.model.tables.items()):
+            if child.partition_of == key or (cascade and key in child.inherits):
+                self.model.tables.pop(child_key, None)
+                self.model.remove_policies_on(*child_key)
+                self._forget_references(child_key, None)
+                self._drop_dependents(child_key, cascade)
+        if not cascade:
+            return
+        for view_key, view in list(self.model.views.items()):
+            reads: set[tuple[str, str]] = set()
+            for schema, name in view.relations:  # unqualified: its own schema or public
+                reads |= {(schema, name)} if schema else {(view.schema, name), ("public", name)}
+            if key in reads:
+                self.model.views.pop(view_key, None)
+                self._drop_dependents(view_key, True)
 
     def create_policy(self, event: ev.CreatePolicy) -> None:
         schema = self._schema(event.schema)
