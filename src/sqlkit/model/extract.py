@@ -7,7 +7,7 @@ statement kinds worth a parse tree, is derived from it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlkit.model.events import (
@@ -232,6 +232,9 @@ def extract_events(source: Source, statements: list[Statement]) -> list[Event]:
         handler = HANDLERS.get(stmt.kind)
         if handler is None:
             continue
+        wanted = WANTED.get(stmt.kind)
+        if wanted is not None and not wanted(stmt.node):
+            continue  # a cheap look says the handler would find nothing
         origin = Origin(source.path, stmt.index, source.span(stmt.start))
         result = handler(source, stmt, stmt.node, origin)
         if result is None:
@@ -858,22 +861,35 @@ def _alter_extension(source: Source, stmt: Statement, node: Node, origin: Origin
     return AlterExtension(origin, node.get("extname", ""), version=version)
 
 
+def _top_calls(node: Node) -> Iterator[Node]:
+    """The function calls at the top of a select list and of FROM (`select f(...)`,
+    `select from f(...)`, `select * from f(...)`)."""
+    for item in node.get("targetList") or ():
+        call = item.get("ResTarget", {}).get("val", {}).get("FuncCall")
+        if call:
+            yield call
+    for item in node.get("fromClause") or ():
+        for function in item.get("RangeFunction", {}).get("functions") or ():
+            for inner in function.get("List", {}).get("items") or ():
+                call = inner.get("FuncCall") if isinstance(inner, dict) else None
+                if call:
+                    yield call
+
+
+def _calls_pgmq(node: Node) -> bool:
+    for call in _top_calls(node):
+        names: list[Node] = call.get("funcname") or []
+        if len(names) == 2 and names[0].get("String", {}).get("sval") == "pgmq":
+            return True
+    return False
+
+
 def _select(source: Source, stmt: Statement, node: Node, origin: Origin) -> list[Event] | None:
     """`select pgmq.create('jobs')` (or `select from pgmq.create(...)`, create_unlogged,
     create_partitioned) makes a queue; `pgmq.drop_queue('jobs')` drops it. Only calls at
     the top of the select list or FROM count: selects are many, and this must stay cheap."""
-    calls = [
-        item.get("ResTarget", {}).get("val", {}).get("FuncCall")
-        for item in node.get("targetList") or ()
-    ]
-    for item in node.get("fromClause") or ():
-        for function in item.get("RangeFunction", {}).get("functions") or ():
-            for inner in function.get("List", {}).get("items") or ():
-                calls.append(inner.get("FuncCall") if isinstance(inner, dict) else None)
     events: list[Event] = []
-    for call in calls:
-        if not call:
-            continue
+    for call in _top_calls(node):
         names = strings(call.get("funcname"))
         if len(names) != 2 or names[0] != "pgmq":
             continue
@@ -912,6 +928,10 @@ HANDLERS: dict[str, Handler] = {
     "RenameStmt": _rename,
     "AlterObjectSchemaStmt": _set_schema,
 }
+
+# for kinds most of whose statements mean nothing to the model: a cheap test on the tree,
+# before the statement's position is even computed
+WANTED: dict[str, Callable[[Node], bool]] = {"SelectStmt": _calls_pgmq}
 
 # the statement kinds whose parse trees extraction reads; the parser loads no others
 KINDS = frozenset(HANDLERS)

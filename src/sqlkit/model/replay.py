@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -76,6 +76,14 @@ class Replayer:
         self.model = model
         self.search_path = ["public"]
         self.current_path: str | None = None
+        # reverse links, so a drop or rename need not scan every table: referenced table ->
+        # tables whose foreign keys may reference it; parent -> partitions and heirs. Entries
+        # may be stale (a table dropped or renamed since); users check what they find.
+        self._referencing: dict[tuple[str, str], set[tuple[str, str]]] = {}
+        self._children: dict[tuple[str, str], set[tuple[str, str]]] = {}
+        # (schema, index name) -> (schema, table): indexes live in their table's schema
+        self._index_tables: dict[tuple[str, str], tuple[str, str]] = {}
+        self._view_readers: dict[tuple[str, str], set[tuple[str, str]]] = {}
 
     def replay(self, events: Iterable[ev.Event]) -> Model:
         for event in events:
@@ -294,7 +302,10 @@ class Replayer:
     def _drop_dependents(self, key: tuple[str, str], cascade: bool) -> None:
         """What goes with a dropped relation: its partitions always; with CASCADE, the tables
         that inherit from it and the views that read it."""
-        for child_key, child in list(self.model.tables.items()):
+        for child_key in list(self._children.get(key, ())):
+            child = self.model.tables.get(child_key)
+            if child is None:
+                continue
             if child.partition_of == key or (cascade and key in child.inherits):
                 self.model.tables.pop(child_key, None)
                 self.model.remove_policies_on(*child_key)
@@ -302,12 +313,9 @@ class Replayer:
                 self._drop_dependents(child_key, cascade)
         if not cascade:
             return
-        for view_key, view in list(self.model.views.items()):
-            reads: set[tuple[str, str]] = set()
-            for schema, name in view.relations:  # unqualified: its own schema or public
-                reads |= {(schema, name)} if schema else {(view.schema, name), ("public", name)}
-            if key in reads:
-                self.model.views.pop(view_key, None)
+        for view_key in list(self._view_readers.get(key, ())):
+            if view_key in self.model.views:
+                self.model.views.pop(view_key)
                 self._drop_dependents(view_key, True)
 
     def create_policy(self, event: ev.CreatePolicy) -> None:
@@ -361,6 +369,9 @@ class Replayer:
             event.relations,
             privileges,
         )
+        for read_schema, name in event.relations:  # unqualified: its own schema or public
+            for key in [(read_schema, name)] if read_schema else [(schema, name), ("public", name)]:
+                self._view_readers.setdefault(key, set()).add((schema, event.name))
 
     def alter_view_options(self, event: ev.AlterViewOptions) -> None:
         view = self.model.views.get((self._schema(event.schema), event.name))
@@ -380,6 +391,15 @@ class Replayer:
             if table is not None:
                 return table
         return None
+
+    def _put_index(self, table: Table, index: Index) -> None:
+        table.indexes[index.name] = index
+        self._index_tables[(table.schema, index.name)] = (table.schema, table.name)
+
+    def _find_index(self, schema: str, name: str) -> tuple[Table, Index] | None:
+        table = self.model.tables.get(self._index_tables.get((schema, name), ("", "")))
+        index = table.indexes.get(name) if table is not None else None
+        return (table, index) if table is not None and index is not None else None
 
     def _name_taken(self, table: Table, name: str) -> bool:
         key = (table.schema, name)
@@ -451,7 +471,7 @@ class Replayer:
                     nulls_not_distinct=spec.nulls_not_distinct,
                 )
             index.name, index.constraint = name, name
-            table.indexes[name] = index
+            self._put_index(table, index)
             if spec.kind == "primary":
                 for column in constraint.columns:
                     if column in table.columns:
@@ -466,6 +486,7 @@ class Replayer:
             if not spec.ref_columns and ref is not None and ref.primary_key is not None:
                 constraint.ref_columns = ref.primary_key.columns
             constraint.on_delete, constraint.on_update = spec.on_delete, spec.on_update
+            self._note_reference(table, constraint)
         elif spec.kind == "check":
             constraint.expression = spec.expression
         table.constraints[name] = constraint
@@ -525,18 +546,21 @@ class Replayer:
                     "idx",
                     lambda n: self._name_taken(table, n),
                 )
-                table.indexes[name] = Index(
-                    table.schema,
-                    name,
-                    table.name,
-                    [replace(key) for key in index.keys],
-                    table.origin,
-                    index.unique,
-                    index.method,
-                    index.include,
-                    index.predicate,
-                    index.nulls_not_distinct,
-                    index.options,
+                self._put_index(
+                    table,
+                    Index(
+                        table.schema,
+                        name,
+                        table.name,
+                        [replace(key) for key in index.keys],
+                        table.origin,
+                        index.unique,
+                        index.method,
+                        index.include,
+                        index.predicate,
+                        index.nulls_not_distinct,
+                        index.options,
+                    ),
                 )
 
     def define_table(self, event: ev.DefineTable) -> None:
@@ -556,9 +580,13 @@ class Replayer:
                 self._copy_structure(table, parent, _PARTITION)
                 for fk in parent.foreign_keys:
                     table.constraints.setdefault(fk.name, replace(fk))
+                    self._note_reference(table, fk)
             else:
                 self._copy_structure(table, parent, None)
                 table.inherits.append((parent.schema, parent.name))
+            self._children.setdefault((parent.schema, parent.name), set()).add(
+                (table.schema, table.name)
+            )
         for position in range(len(event.columns) + 1):
             for schema, name, options, at in event.like:
                 source = self._find_table(schema, name) if at == position else None
@@ -591,9 +619,9 @@ class Replayer:
                 "idx",
                 lambda n: self._name_taken(table, n),
             )
-        elif name in table.indexes or self.model.find_index(table.schema, name) is not None:
+        elif name in table.indexes or self._find_index(table.schema, name) is not None:
             return  # IF NOT EXISTS (or a statement that fails)
-        table.indexes[name] = Index(
+        index = Index(
             table.schema,
             name,
             table.name,
@@ -606,6 +634,7 @@ class Replayer:
             event.nulls_not_distinct,
             event.options,
         )
+        self._put_index(table, index)
 
     def add_column(self, event: ev.AddColumn) -> None:
         table = self._find_table(event.schema, event.table)
@@ -661,14 +690,25 @@ class Replayer:
             # foreign keys that need this key went with it (CASCADE, or the drop fails)
             self._forget_references((table.schema, table.name), set(constraint.columns))
 
+    def _note_reference(self, table: Table, fk: Constraint) -> None:
+        target = (fk.ref_schema or "", fk.ref_table or "")
+        self._referencing.setdefault(target, set()).add((table.schema, table.name))
+
+    def _foreign_keys_to(self, key: tuple[str, str]) -> Iterator[tuple[Table, Constraint]]:
+        """(table, foreign key) for every foreign key that references table `key`."""
+        for source in list(self._referencing.get(key, ())):
+            other = self.model.tables.get(source)
+            if other is None:
+                continue
+            for fk in other.foreign_keys:
+                if (fk.ref_schema, fk.ref_table) == key:
+                    yield other, fk
+
     def _forget_references(self, key: tuple[str, str], columns: set[str] | None) -> None:
         """Drop the foreign keys that reference table `key` (those columns, or any)."""
-        for other in self.model.tables.values():
-            for name, fk in list(other.constraints.items()):
-                if fk.kind != "foreign" or (fk.ref_schema, fk.ref_table) != key:
-                    continue
-                if other is not None and (columns is None or set(fk.ref_columns) & columns):
-                    del other.constraints[name]
+        for other, fk in list(self._foreign_keys_to(key)):
+            if columns is None or set(fk.ref_columns) & columns:
+                other.constraints.pop(fk.name, None)
 
     def drop_constraint(self, event: ev.DropConstraint) -> None:
         table = self._find_table(event.schema, event.table)
@@ -712,10 +752,8 @@ class Replayer:
             constraint.columns = swap(constraint.columns)
             if constraint.expression is not None:
                 constraint.expression = rename_column_refs(constraint.expression, old, new)
-        for other in self.model.tables.values():
-            for fk in other.foreign_keys:
-                if (fk.ref_schema, fk.ref_table) == (table.schema, table.name):
-                    fk.ref_columns = swap(fk.ref_columns)
+        for _, fk in self._foreign_keys_to((table.schema, table.name)):
+            fk.ref_columns = swap(fk.ref_columns)
 
     def rename_constraint(self, event: ev.RenameConstraint) -> None:
         table = self._find_table(event.schema, event.table)
@@ -727,19 +765,19 @@ class Replayer:
         index = table.indexes.pop(event.old, None)  # a key's index is renamed with it
         if index is not None:
             index.name, index.constraint = event.new, event.new
-            table.indexes[event.new] = index
+            self._put_index(table, index)
 
     def rename_relation(self, event: ev.RenameRelation) -> None:
         # ALTER INDEX renames a table too, and ALTER TABLE an index: whatever has the name
         is_table = self._find_table(event.schema, event.old) is not None
         if event.kind == "index" or not is_table:
             for schema in [event.schema] if event.schema else [*self.search_path, "public"]:
-                found = self.model.find_index(schema, event.old)
+                found = self._find_index(schema, event.old)
                 if found is not None:
                     table, index = found
                     del table.indexes[event.old]
                     index.name = event.new
-                    table.indexes[event.new] = index
+                    self._put_index(table, index)
                     if index.constraint is not None and index.constraint in table.constraints:
                         constraint = table.constraints.pop(index.constraint)
                         constraint.name = index.constraint = event.new
@@ -759,10 +797,17 @@ class Replayer:
             self.model.remove_policy(policy.schema, policy.table, policy.name)
             policy.table = event.new
             self.model.add_policy(policy)
-        for other in self.model.tables.values():
-            for fk in other.foreign_keys:
-                if (fk.ref_schema, fk.ref_table) == old_key:
-                    fk.ref_table = event.new
+        for _, fk in list(self._foreign_keys_to(old_key)):
+            fk.ref_table = event.new
+        for index in table.indexes.values():
+            self._index_tables[(table.schema, index.name)] = new_key
+        # the reverse links follow both ends of the rename
+        self._referencing[new_key] = self._referencing.pop(old_key, set())
+        self._children[new_key] = self._children.pop(old_key, set())
+        for links in (*self._referencing.values(), *self._children.values()):
+            if old_key in links:
+                links.discard(old_key)
+                links.add(new_key)
 
     def attach_partition(self, event: ev.AttachPartition) -> None:
         parent = self._find_table(event.schema, event.parent)
@@ -800,7 +845,7 @@ class Replayer:
                 "idx",
                 lambda n: self._name_taken(child, n),
             )
-            child.indexes[name] = replace(
+            copy = replace(
                 index,
                 schema=child.schema,
                 name=name,
@@ -808,13 +853,18 @@ class Replayer:
                 keys=[replace(key) for key in index.keys],
                 origin=event.origin,
             )
+            self._put_index(child, copy)
         for fk in parent.foreign_keys:
             child.constraints.setdefault(fk.name, replace(fk))
+            self._note_reference(child, fk)
+        self._children.setdefault((parent.schema, parent.name), set()).add(
+            (child.schema, child.name)
+        )
 
     def drop_indexes(self, event: ev.DropIndexes) -> None:
         for schema, name in event.names:
             for candidate in [schema] if schema else [*self.search_path, "public"]:
-                found = self.model.find_index(candidate, name)
+                found = self._find_index(candidate, name)
                 if found is not None:
                     table, index = found
                     if index.constraint is None:  # a key's index goes only with its key
@@ -865,8 +915,11 @@ class Replayer:
             table.columns["message"] = Column("message", "jsonb", "jsonb")
             key = f"{name}_pkey"
             table.constraints[key] = Constraint(key, "primary", ("msg_id",), event.origin)
-            table.indexes[key] = Index(
-                "pgmq", key, name, [ev.IndexKey("msg_id")], event.origin, True, constraint=key
+            self._put_index(
+                table,
+                Index(
+                    "pgmq", key, name, [ev.IndexKey("msg_id")], event.origin, True, constraint=key
+                ),
             )
             self.model.tables[("pgmq", name)] = table
 

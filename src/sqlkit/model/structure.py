@@ -30,9 +30,16 @@ _SERIAL |= {"smallserial": "int2", "serial2": "int2"}
 _TYPE_TAIL = re.compile(r"\s+(?:compression|storage)\b", re.IGNORECASE)
 
 
+_PLAIN_TYPE = re.compile(r"[\w$ \t\r\n.]*")
+
+
 def written_type(text: str, start: int, stop: int) -> str:
     """The type of a column as written, from its first character up to `stop` (the next
     clause's position), a top-level `,` or `)`, or a comment; whitespace collapsed."""
+    plain = _PLAIN_TYPE.match(text, start, stop)
+    end = plain.end() if plain is not None else start
+    if end >= stop or text[end] in ",);":  # no brackets, quotes or comments: the usual case
+        return " ".join(text[start:end].split())
     depth = 0
     i = start
     end = min(stop, len(text))
