@@ -877,11 +877,17 @@ def _top_calls(node: Node) -> Iterator[Node]:
 
 
 def _calls_pgmq(node: Node) -> bool:
-    for call in _top_calls(node):
-        names: list[Node] = call.get("funcname") or []
-        if len(names) == 2 and names[0].get("String", {}).get("sval") == "pgmq":
+    """Does a select call a pgmq function at its top? (No generator: runs for every select.)"""
+    for item in node.get("targetList") or ():
+        call = item.get("ResTarget", {}).get("val", {}).get("FuncCall")
+        if call is not None and _is_pgmq(call):
             return True
-    return False
+    return bool(node.get("fromClause")) and any(_is_pgmq(c) for c in _top_calls(node))
+
+
+def _is_pgmq(call: Node) -> bool:
+    names: list[Node] = call.get("funcname") or []
+    return len(names) == 2 and names[0].get("String", {}).get("sval") == "pgmq"
 
 
 def _select(source: Source, stmt: Statement, node: Node, origin: Origin) -> list[Event] | None:

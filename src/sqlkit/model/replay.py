@@ -565,7 +565,7 @@ class Replayer:
 
     def define_table(self, event: ev.DefineTable) -> None:
         table = self.model.tables.get((self._schema(event.schema), event.name))
-        if table is None or table.origin != event.origin:
+        if table is None or (table.origin is not event.origin and table.origin != event.origin):
             return  # IF NOT EXISTS on a table that was there: nothing changes
         # inherited columns come first, then the list as written (LIKE where it stands)
         parents = ([event.partition_of] if event.partition_of else []) + event.inherits
@@ -587,7 +587,21 @@ class Replayer:
             self._children.setdefault((parent.schema, parent.name), set()).add(
                 (table.schema, table.name)
             )
-        for position in range(len(event.columns) + 1):
+        columns, origin = table.columns, event.origin
+        if not event.like and not table.columns:  # the usual CREATE TABLE: nothing to merge
+            for spec in event.columns:
+                columns[spec.name] = Column(
+                    spec.name,
+                    spec.type,
+                    spec.type_name,
+                    spec.not_null,
+                    spec.default,
+                    spec.default_volatile,
+                    spec.generated,
+                    spec.identity,
+                    origin,
+                )
+        for position in range(len(event.columns) + 1 if event.like or parents else 0):
             for schema, name, options, at in event.like:
                 source = self._find_table(schema, name) if at == position else None
                 if source is not None:

@@ -101,57 +101,52 @@ def _nextval() -> Node:
 def column_spec(
     node: Node, source: Source, locate: Locate, stop: int
 ) -> tuple[ColumnSpec, list[ConstraintSpec]]:
-    """A ColumnDef as a column and the constraints written on it (PRIMARY KEY, REFERENCES, ...)."""
+    """A ColumnDef as a column and the constraints written on it (PRIMARY KEY, REFERENCES, ...).
+    Runs for every column of every CREATE TABLE: one pass over its clauses."""
     name = node.get("colname", "")
     type_node = node.get("typeName") or {}
     normalised = type_name(type_node)
-    positions: list[int] = [
-        int(c["Constraint"].get("location", -1))
-        for c in node.get("constraints") or ()
-        if "Constraint" in c
-    ]
-    if "collClause" in node:
-        positions.append(int(node["collClause"].get("location", -1)))
-    positions = [p for p in positions if p >= 0]
-    type_start = locate(int(type_node.get("location") or node.get("location") or 0))
-    type_stop = min((locate(p) for p in positions), default=stop)
-    column = ColumnSpec(
-        name=name,
-        type=written_type(source.parse_text, type_start, type_stop) or normalised,
-        type_name=normalised,
-    )
-    if normalised in _SERIAL and not type_node.get("arrayBounds"):
-        column.type_name = _SERIAL[normalised]
-        column.not_null = True
-        column.default = _nextval()
-        column.default_volatile = True
-    if "raw_default" in node:
-        column.default = node["raw_default"]
-        column.default_volatile = calls_volatile(column.default)
+    not_null = False
+    default = node.get("raw_default")
+    identity = generated = None
     constraints: list[ConstraintSpec] = []
+    # the type ends where the first clause after it starts (a constraint, COLLATE), else at
+    # the `,` or `)` that ends the column (written_type finds those)
+    clause = node["collClause"].get("location", -1) if "collClause" in node else -1
     for item in node.get("constraints") or ():
         con = item.get("Constraint")
         if con is None:
             continue
+        at = con.get("location", -1)
+        if at >= 0 and (clause < 0 or at < clause):
+            clause = at
         contype = con.get("contype")
         if contype == "CONSTR_NOTNULL":
-            column.not_null = True
+            not_null = True
         elif contype == "CONSTR_NULL":
-            column.not_null = False
+            not_null = False
         elif contype == "CONSTR_DEFAULT":
-            column.default = con.get("raw_expr")
-            column.default_volatile = calls_volatile(column.default)
+            default = con.get("raw_expr")
         elif contype == "CONSTR_IDENTITY":
-            column.identity = "always" if con.get("generated_when") == "a" else "by default"
-            column.not_null = True
+            identity = "always" if con.get("generated_when") == "a" else "by default"
+            not_null = True
         elif contype == "CONSTR_GENERATED":
-            column.generated = "virtual" if con.get("generated_kind") == "v" else "stored"
+            generated = "virtual" if con.get("generated_kind") == "v" else "stored"
         else:
             spec = constraint_spec(con, source, locate, column=name)
             if spec is not None:
                 constraints.append(spec)
-                if spec.kind == "primary":
-                    column.not_null = True
+                not_null = not_null or spec.kind == "primary"
+    type_start = locate(int(type_node.get("location") or node.get("location") or 0))
+    written = written_type(source.parse_text, type_start, locate(clause) if clause >= 0 else stop)
+    volatile = default is not None and calls_volatile(default)
+    if normalised in _SERIAL and not type_node.get("arrayBounds"):
+        normalised, not_null = _SERIAL[normalised], True
+        if default is None:
+            default, volatile = _nextval(), True
+    column = ColumnSpec(
+        name, written or normalised, normalised, not_null, default, volatile, generated, identity
+    )
     return column, constraints
 
 
@@ -254,16 +249,9 @@ def table_columns(
     columns: list[ColumnSpec] = []
     constraints: list[ConstraintSpec] = []
     like: list[tuple[str | None, str, int, int]] = []
-    for index, element in enumerate(elements):
+    for element in elements:
         if "ColumnDef" in element:
-            following = elements[index + 1] if index + 1 < len(elements) else None
-            limit = stop
-            if following is not None:
-                inner = next(iter(following.values()))
-                location = inner.get("location", inner.get("relation", {}).get("location", -1))
-                if location >= 0:
-                    limit = locate(location)
-            column, own = column_spec(element["ColumnDef"], source, locate, limit)
+            column, own = column_spec(element["ColumnDef"], source, locate, stop)
             columns.append(column)
             constraints.extend(own)
         elif "Constraint" in element:
@@ -283,6 +271,8 @@ def merge_index_constraints(specs: list[ConstraintSpec]) -> list[ConstraintSpec]
     primary key (id)`): the primary key first, then each PRIMARY KEY/UNIQUE/EXCLUDE that is
     not equal to one kept before (an unnamed kept one takes the dropped one's name).
     parse_utilcmd.c, transformIndexConstraints."""
+    if len(specs) < 2:
+        return specs
     indexed = [s for s in specs if s.kind in ("primary", "unique", "exclude")]
     if len(indexed) < 2:
         return specs
