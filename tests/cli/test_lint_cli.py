@@ -193,3 +193,19 @@ def test_console_script_runs_without_traceback(project: Path) -> None:
     proc = subprocess.run([str(exe), "lint", "nope.sql"], capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "Traceback" not in proc.stderr
+
+
+def test_json_text_is_the_standard_librarys() -> None:
+    """The JSON reporter's fast path writes what json.dumps(indent=2, ensure_ascii=False)
+    writes, byte for byte: keys, nesting, floats, null, empty containers, non-ASCII text."""
+    from sqlkit.lint.reporters.json import dumps
+
+    data = {
+        "version": 1,
+        "findings": [
+            {"path": "é/ü.sql", "line": 1, "message": 'tab\t \u2028 ✓ "q" \\ \x01', "object": None},
+            {"path": "b.sql", "score": 1.5, "empty": [], "nested": {}, "flag": True},
+        ],
+        "summary": {},
+    }
+    assert dumps(data) == json.dumps(data, indent=2, ensure_ascii=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 
 from sqlkit import __version__
@@ -109,5 +108,7 @@ def _local_name(qualified: str) -> str:
 
 
 def write_sarif(result: LintResult, out: TextIO, rules: dict[str, Rule]) -> None:
-    json.dump(to_sarif(result, rules), out, indent=2, ensure_ascii=False)
+    from sqlkit.lint.reporters.json import dumps
+
+    out.write(dumps(to_sarif(result, rules)))
     out.write("\n")
