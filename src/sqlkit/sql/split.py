@@ -215,8 +215,11 @@ def parse_statements(
     return statements
 
 
-_WORD = re.compile(r"[^\W\d][\w$]*")
 _DOLLAR = re.compile(r"\$([^\W\d]\w*)?\$")
+# what the splitter stops at: a character that may start a comment, quote, dollar quote or
+# end a statement, or a word (read whole, so a `$` inside an identifier is not a quote)
+_SPECIAL = frozenset("-/'\"$;")
+_NEXT_TOKEN = re.compile(r"[-/'\"$;]|[^\W\d][\w$]*")
 
 
 def split_text(text: str) -> list[tuple[int, int]]:
@@ -231,13 +234,36 @@ def split_text(text: str) -> list[tuple[int, int]]:
     start = 0
     atomic_depth = 0
     prev_word = ""
+    # words only matter inside BEGIN ATOMIC bodies: without one, they are skipped unread
+    track_words = "atomic" in text.lower()
+    search = _NEXT_TOKEN.search
     while i < n:
+        found = search(text, i)
+        if found is None:
+            break
+        i = found.start()
         ch = text[i]
-        if ch == "-" and text.startswith("--", i):
+        if ch not in _SPECIAL:  # a word (identifiers may hold `$`, never starting one)
+            if track_words:
+                word = found.group(0).lower()
+                if (word == "atomic" and prev_word == "begin") or (atomic_depth and word == "case"):
+                    atomic_depth += 1
+                elif atomic_depth and word == "end":
+                    atomic_depth -= 1
+                prev_word = word
+            i = found.end()
+            continue
+        if ch == "-":
+            if not text.startswith("--", i):
+                i += 1
+                continue
             nl = text.find("\n", i)
             i = n if nl == -1 else nl + 1
             continue
-        if ch == "/" and text.startswith("/*", i):
+        if ch == "/":
+            if not text.startswith("/*", i):
+                i += 1
+                continue
             depth = 1
             j = i + 2
             while j < n and depth:
@@ -282,23 +308,10 @@ def split_text(text: str) -> list[tuple[int, int]]:
                 continue
             i += 1
             continue
-        if ch == ";":
-            if atomic_depth == 0:
-                pieces.append((start, i + 1))
-                start = i + 1
-            i += 1
-            continue
-        if ch.isalpha() or ch == "_" or ord(ch) > 127:
-            match = _WORD.match(text, i)
-            if match:
-                word = match.group(0).lower()
-                if (word == "atomic" and prev_word == "begin") or (atomic_depth and word == "case"):
-                    atomic_depth += 1
-                elif atomic_depth and word == "end":
-                    atomic_depth -= 1
-                prev_word = word
-                i = match.end()
-                continue
+        # ";"
+        if atomic_depth == 0:
+            pieces.append((start, i + 1))
+            start = i + 1
         i += 1
     if start < n and text[start:].strip():
         pieces.append((start, n))
