@@ -220,7 +220,6 @@ class ColumnSpec:
     type_name: str  # normalised: `varchar`, `timestamptz`, `public.mood[]`
     not_null: bool = False
     default: Node | None = None  # the DEFAULT expression's parse tree
-    default_volatile: bool = False  # it calls a volatile function (or one sqlkit cannot see)
     generated: str | None = None  # "stored" | "virtual"
     identity: str | None = None  # "always" | "by default"
 
@@ -330,7 +329,6 @@ class AlterColumn:
     type_name: str | None = None
     not_null: bool | None = None
     default: Node | None = None
-    default_volatile: bool = False
     drop_default: bool = False
 
 

@@ -49,7 +49,6 @@ from sqlkit.model.events import (
     ValidateConstraint,
 )
 from sqlkit.model.structure import (
-    calls_volatile,
     column_spec,
     constraint_spec,
     index_key,
@@ -636,14 +635,7 @@ def _alter_structure(
     if sub == "AT_ColumnDefault":
         if not definition:
             return AlterColumn(origin, schema, table, column, drop_default=True)
-        return AlterColumn(
-            origin,
-            schema,
-            table,
-            column,
-            default=definition,
-            default_volatile=calls_volatile(definition),
-        )
+        return AlterColumn(origin, schema, table, column, default=definition)
     return None
 
 

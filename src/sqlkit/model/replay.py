@@ -435,7 +435,6 @@ class Replayer:
             spec.type_name,
             spec.not_null,
             spec.default,
-            spec.default_volatile,
             spec.generated,
             spec.identity,
             origin,
@@ -502,7 +501,7 @@ class Replayer:
             copy = Column(column.name, column.type, column.type_name, column.not_null)
             copy.origin = table.origin
             if not like or options & _LIKE_DEFAULTS:
-                copy.default, copy.default_volatile = column.default, column.default_volatile
+                copy.default = column.default
             if not like or options & _LIKE_GENERATED:
                 copy.generated = column.generated
             if like and options & 32:  # INCLUDING IDENTITY
@@ -596,7 +595,6 @@ class Replayer:
                     spec.type_name,
                     spec.not_null,
                     spec.default,
-                    spec.default_volatile,
                     spec.generated,
                     spec.identity,
                     origin,
@@ -615,7 +613,7 @@ class Replayer:
             else:  # a definition of an inherited column adds to it
                 merged.not_null = merged.not_null or spec.not_null
                 if spec.default is not None:
-                    merged.default, merged.default_volatile = spec.default, spec.default_volatile
+                    merged.default = spec.default
         for constraint in event.constraints:
             self._add_constraint(table, constraint, event.origin)
 
@@ -684,9 +682,9 @@ class Replayer:
         if event.not_null is not None:
             column.not_null = event.not_null
         if event.default is not None:
-            column.default, column.default_volatile = event.default, event.default_volatile
+            column.default = event.default
         elif event.drop_default:
-            column.default, column.default_volatile = None, False
+            column.default = None
 
     def add_constraint(self, event: ev.AddConstraint) -> None:
         table = self._find_table(event.schema, event.table)

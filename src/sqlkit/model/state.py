@@ -71,7 +71,6 @@ class Column:
     type_name: str  # normalised: `varchar`, `int4[]`, `public.mood`
     not_null: bool = False
     default: Node | None = None  # parse tree of the DEFAULT expression (`default_text` reads it)
-    default_volatile: bool = False  # calls a volatile function, or one sqlkit cannot see
     generated: str | None = None  # "stored" | "virtual"
     identity: str | None = None  # "always" | "by default"
     origin: Origin | None = None  # the statement that gave it its current type
@@ -79,6 +78,14 @@ class Column:
     @property
     def has_default(self) -> bool:
         return self.default is not None
+
+    @property
+    def default_volatile(self) -> bool:
+        """The default calls a volatile function (`random()`, `gen_random_uuid()`, a serial's
+        `nextval()`) or one sqlkit cannot see: ADD COLUMN with it rewrites the table."""
+        from sqlkit.model.structure import calls_volatile
+
+        return calls_volatile(self.default)
 
     @property
     def default_text(self) -> str | None:

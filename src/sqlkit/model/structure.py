@@ -39,7 +39,12 @@ def written_type(text: str, start: int, stop: int) -> str:
     plain = _PLAIN_TYPE.match(text, start, stop)
     end = plain.end() if plain is not None else start
     if end >= stop or text[end] in ",);":  # no brackets, quotes or comments: the usual case
-        return " ".join(text[start:end].split())
+        plain_text = text[start:end].strip()
+        return (
+            plain_text
+            if "  " not in plain_text and "\n" not in plain_text
+            else " ".join(plain_text.split())
+        )
     depth = 0
     i = start
     end = min(stop, len(text))
@@ -139,13 +144,12 @@ def column_spec(
                 not_null = not_null or spec.kind == "primary"
     type_start = locate(int(type_node.get("location") or node.get("location") or 0))
     written = written_type(source.parse_text, type_start, locate(clause) if clause >= 0 else stop)
-    volatile = default is not None and calls_volatile(default)
     if normalised in _SERIAL and not type_node.get("arrayBounds"):
         normalised, not_null = _SERIAL[normalised], True
         if default is None:
-            default, volatile = _nextval(), True
+            default = _nextval()
     column = ColumnSpec(
-        name, written or normalised, normalised, not_null, default, volatile, generated, identity
+        name, written or normalised, normalised, not_null, default, generated, identity
     )
     return column, constraints
 
@@ -215,16 +219,16 @@ def constraint_spec(
 
 
 def index_key(elem: Node) -> IndexKey:
-    opclass = strings(elem.get("opclass"))
-    collation = strings(elem.get("collation"))
+    opclass = strings(elem["opclass"]) if "opclass" in elem else None
+    collation = strings(elem["collation"]) if "collation" in elem else None
     nulls = elem.get("nulls_ordering", "SORTBY_NULLS_DEFAULT")
     return IndexKey(
-        column=elem.get("name"),
-        expression=elem.get("expr"),
-        opclass=opclass[-1] if opclass else None,
-        collation=collation[-1] if collation else None,
-        descending=elem.get("ordering") == "SORTBY_DESC",
-        nulls_first=None if nulls == "SORTBY_NULLS_DEFAULT" else nulls == "SORTBY_NULLS_FIRST",
+        elem.get("name"),
+        elem.get("expr"),
+        opclass[-1] if opclass else None,
+        collation[-1] if collation else None,
+        elem.get("ordering") == "SORTBY_DESC",
+        None if nulls == "SORTBY_NULLS_DEFAULT" else nulls == "SORTBY_NULLS_FIRST",
     )
 
 
