@@ -6,6 +6,10 @@ functions, policies and grants (deterministic, seeded), then measures in one run
     (--no-cache: every file parsed) and with the lint cache warm (files unchanged);
   - squawk on the same files, when `squawk` (pip install squawk-cli) is on PATH.
 Targets: sqlkit at least as fast as squawk; >= 20,000 statements/s on one core.
+
+`--corpus DIR` measures a folder of real SQL instead (e.g. PostgreSQL's regression
+SQL, docs/lint.md#why-pglast), and `--sqlkit-src DIR` runs another checkout's
+`src/` (a baseline commit) with this Python, so two versions compare in one run.
 """
 
 from __future__ import annotations
@@ -134,12 +138,31 @@ def timed(cmd: list[str], repeat: int) -> tuple[float, subprocess.CompletedProce
     return best, proc
 
 
+def measure_corpus(folder: Path, repeat: int) -> int:
+    """Cold lint (every file parsed) of a folder of real SQL, on all cores and on one."""
+    sqlkit = [sys.executable, "-m", "sqlkit", "lint", "--format", "json", "--fail-on", "never"]
+    t_all, proc = timed([*sqlkit, "--no-cache", str(folder)], repeat)
+    summary = json.loads(proc.stdout)["summary"]
+    t_one, _ = timed([*sqlkit, "--no-cache", "--jobs", "1", str(folder)], repeat)
+    statements = summary["statements"]
+    print(f"corpus: {summary['files']} files, {statements} statements ({folder})")
+    for name, seconds in ((f"{os.cpu_count()} cores, cold", t_all), ("1 core, cold", t_one)):
+        print(f"sqlkit, {name:<20} {seconds:>8.2f} s {statements / seconds:>14,.0f} statements/s")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=220)
     parser.add_argument("--per-file", type=int, default=190)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--corpus", type=Path, help="lint this folder instead of a generated one")
+    parser.add_argument("--sqlkit-src", type=Path, help="run sqlkit from this src/ folder")
     args = parser.parse_args()
+    if args.sqlkit_src is not None:
+        ENV["PYTHONPATH"] = str(args.sqlkit_src.resolve())
+    if args.corpus is not None:
+        return measure_corpus(args.corpus.resolve(), args.repeat)
     files, statements = generate(OUT, args.files, args.per_file)
     paths = sorted(str(p) for p in OUT.glob("*.sql"))
     size = sum(Path(p).stat().st_size for p in paths)

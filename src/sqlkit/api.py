@@ -79,15 +79,23 @@ def lint_database(
     select: Sequence[str] | None = None,
     ignore: Sequence[str] | None = None,
 ) -> LintResult:
-    """Lint what is deployed: the same rules on a model introspected from a live database."""
+    """Lint what is deployed: the same rules on a model introspected from a live database,
+    with the database's own checks for what only it knows (statistics, versions, buckets)
+    and for the rules on table structure (`sqlkit.live.checks`)."""
     from sqlkit.engines.base import parse_dsn
     from sqlkit.lint.engine import lint_model
+    from sqlkit.lint.registry import enabled_rules
+    from sqlkit.live.checks import run_checks
     from sqlkit.live.introspect import introspect
 
     settings = _settings(settings)
+    codes = list(enabled_rules(settings, select, ignore))
     with parse_dsn(dsn).session() as conn:
         model = introspect(conn, settings.target)
-    return lint_model(model, settings, select=select, ignore=ignore)
+        observations, notes = run_checks(conn, settings, codes)
+    return lint_model(
+        model, settings, select=select, ignore=ignore, observations=observations, notes=notes
+    )
 
 
 def rules() -> list[Rule]:

@@ -80,10 +80,12 @@ def test_json_shape_is_stable(project: Path) -> None:
         "severity",
         "message",
         "help",
+        "object",
     }
     for finding in data["findings"]:
         assert set(finding) == keys
         assert finding["path"] == "broken.sql"
+        assert finding["object"] == "public.g(uuid)"  # every finding names its object
     order = [(f["path"], f["line"], f["column"], f["code"]) for f in data["findings"]]
     assert order == sorted(order)
 
@@ -163,8 +165,12 @@ def test_rules_and_rule(project: Path) -> None:
     )
     page = runner.invoke(app, ["rule", "sk104"])
     assert page.exit_code == 0 and "Why is this bad?" in page.output
+    assert "0001_unindexed_foreign_keys" in listing.output  # the splinter lint SK214 mirrors
     data = json.loads(runner.invoke(app, ["rules", "--format", "json"]).output)
     assert [r["code"] for r in data][:3] == ["SK000", "SK001", "SK101"]
+    by_code = {r["code"]: r for r in data}
+    assert by_code["SK214"]["splinter"] == "0001_unindexed_foreign_keys"
+    assert by_code["SK501"]["live_only"] and not by_code["SK214"]["live_only"]
 
 
 def test_templates_are_rendered_before_linting(project: Path) -> None:
@@ -222,3 +228,19 @@ def test_text_report_colours_only_when_asked(project: Path) -> None:
         env={**env, "FORCE_COLOR": "1"},
     )
     assert "\x1b[1;31mSK104\x1b[0m" in forced.stdout
+
+
+def test_json_text_is_the_standard_librarys() -> None:
+    """The JSON reporter's fast path writes what json.dumps(indent=2, ensure_ascii=False)
+    writes, byte for byte: keys, nesting, floats, null, empty containers, non-ASCII text."""
+    from sqlkit.lint.reporters.json import dumps
+
+    data = {
+        "version": 1,
+        "findings": [
+            {"path": "é/ü.sql", "line": 1, "message": 'tab\t \u2028 ✓ "q" \\ \x01', "object": None},
+            {"path": "b.sql", "score": 1.5, "empty": [], "nested": {}, "flag": True},
+        ],
+        "summary": {},
+    }
+    assert dumps(data) == json.dumps(data, indent=2, ensure_ascii=False)

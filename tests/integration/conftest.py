@@ -28,6 +28,23 @@ def empty_db(sqlkit_server: SqlkitServer) -> Iterator[tuple[Server, str]]:
         drop_database(sqlkit_server.server, name)
 
 
+@pytest.fixture(scope="module")
+def shim_db(sqlkit_server: SqlkitServer) -> Iterator[str]:
+    """A database with the Supabase shim and nothing of the project: what a new Supabase
+    project looks like to a migration. Module-scoped; tests change it only inside
+    transactions they roll back."""
+    from sqlkit.engines.shim import install_shim
+
+    name = f"sqlkit_shim_{secrets.token_hex(4)}"
+    create_database(sqlkit_server.server, name)
+    try:
+        with sqlkit_server.connect(name, autocommit=True) as conn:
+            install_shim(conn, "supabase")
+        yield name
+    finally:
+        drop_database(sqlkit_server.server, name)
+
+
 @pytest.fixture
 def catalog_db(sqlkit_server: SqlkitServer) -> Iterator[str]:
     """A clone of the deployed reference catalog (the session's template); its name."""

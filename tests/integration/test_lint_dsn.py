@@ -47,6 +47,7 @@ def test_objects_added_by_hand_are_reported_by_schema_object(
         ("public.leak(uuid)", "SK109"),
         ("public.leak(uuid)", "SK110"),
         ("public.open_notes", "SK201"),
+        ("public.open_notes", "SK215"),  # no primary key: the database's own check
         ("public.students.slow", "SK204"),
         ("public.students.students_select", "SK206"),
     ]
@@ -71,7 +72,8 @@ def test_cli_lint_dsn(sqlkit_server: SqlkitServer, catalog_db: str, tmp_path: Pa
     result = run_cli(["lint", "--dsn", url, "--format", "json"], ROOT)
     assert result.returncode == 1, result.stderr
     assert [(f["path"], f["code"]) for f in json.loads(result.stdout)["findings"]] == [
-        ("public.open_notes", "SK201")
+        ("public.open_notes", "SK201"),
+        ("public.open_notes", "SK215"),
     ]
     both = run_cli(["lint", "--dsn", url, "migrations"], ROOT)
     assert both.returncode == 2 and "either paths or --dsn" in both.stderr
@@ -93,4 +95,5 @@ def test_an_extensions_objects_are_nobodys_drift_and_nobodys_findings(
     assert [key for key in objects if "pg_buffercache" in key[1]] == [
         ("extension", "pg_buffercache")
     ]
-    assert _lint(sqlkit_server, catalog_db) == []
+    # the extension itself is the one finding: created in public (SK217), not its view
+    assert _lint(sqlkit_server, catalog_db) == [("pg_buffercache", "SK217")]

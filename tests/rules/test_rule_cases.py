@@ -58,6 +58,8 @@ def test_every_rule_has_three_failing_and_three_passing_cases() -> None:
         fails = sum(1 for c in data["cases"] if "fail_sql" in c)
         passes = sum(1 for c in data["cases"] if "pass_sql" in c)
         counts[data["rule"]] = [fails, passes]
-    for code in load_rules():
+    for code, rule in load_rules().items():
+        if rule.live:
+            continue  # decided by a database query: tests/integration/test_live_checks.py
         assert code in counts, f"{code} has no cases file"
         assert counts[code][0] >= 3 and counts[code][1] >= 3, f"{code}: {counts[code]}"

@@ -86,3 +86,49 @@ def test_every_event_type_has_a_replay_handler_and_a_parsed_kind() -> None:
 
     assert set(REPLAY) == set(get_args(Event))
     assert set(HANDLERS) == KINDS
+
+
+def test_postgres_names_for_unnamed_constraints_and_indexes() -> None:
+    from sqlkit.model.names import choose_name, column_part, make_object_name
+
+    assert make_object_name("posts", "author_id", "fkey") == "posts_author_id_fkey"
+    long = make_object_name("t" * 40, "c" * 40, "fkey")  # the longer part gives way first
+    assert len(long) == 63 and long == "t" * 29 + "_" + "c" * 28 + "_fkey"
+    taken = {"t_a_idx", "t_a_idx1"}
+    assert choose_name("t", column_part(["a"]), "idx", taken.__contains__) == "t_a_idx2"
+    assert column_part(["a", None, None]) == "a_expr_expr1"
+
+
+def test_column_types_as_written_and_normalised() -> None:
+    model = _model(
+        "create table public.t (a character varying(20) not null, b timestamp with time zone"
+        ' default now(), c numeric(10, 2)[] collate "C", d bigserial, e uuid default'
+        " extensions.uuid_generate_v4());"
+    )
+    columns = model.tables[("public", "t")].columns
+    assert [(c.type, c.type_name) for c in columns.values()] == [
+        ("character varying(20)", "varchar"),
+        ("timestamp with time zone", "timestamptz"),
+        ("numeric(10, 2)[]", "numeric[]"),
+        ("bigserial", "int8"),
+        ("uuid", "uuid"),
+    ]
+    assert [c.default_volatile for c in columns.values()] == [False, False, False, True, True]
+    assert columns["a"].not_null and columns["d"].not_null and not columns["b"].not_null
+    assert columns["b"].default_text == "now()"
+
+
+def test_dropping_a_table_drops_its_partitions_and_with_cascade_its_dependents() -> None:
+    model = _model(
+        "create table public.p (id int, at date) partition by range (at);\n"
+        "create table public.p1 partition of public.p for values from ('2026-01-01') to ('2027-01-01');\n"
+        "create table public.base (id int);\n"
+        "create table public.kid (x int) inherits (public.base);\n"
+        "create view public.v as select id from base;\n"
+        "create table public.other (id int);\n"
+        "create view public.w as select id from public.other;\n"
+        "drop table public.p;\n"
+        "drop table public.base cascade;\n"
+    )
+    assert set(model.tables) == {("public", "other")}
+    assert set(model.views) == {("public", "w")}

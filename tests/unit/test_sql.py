@@ -115,3 +115,28 @@ def test_unanalysable_plpgsql_body_is_a_note_not_a_crash() -> None:
     result = lint_text(sql)
     assert any("not analysed" in n.message for n in result.notes)
     assert not any(f.code == "SK000" for f in result.findings)
+
+
+def test_split_text_quotes_comments_words_and_atomic_bodies() -> None:
+    def pieces(text: str) -> list[str]:
+        return [text[a:b].strip() for a, b in split_text(text)]
+
+    # a `$` inside an identifier starts no dollar quote; E'' strings have backslash escapes
+    assert pieces("select a$$b$ from t; select 2;") == ["select a$$b$ from t;", "select 2;"]
+    assert pieces(r"select E'it\'s; fine'; select 'a''b;c';") == [
+        r"select E'it\'s; fine';",
+        "select 'a''b;c';",
+    ]
+    # nested block comments and line comments hide semicolons
+    assert pieces("select 1 /* a /* b; */ c; */; -- d;\nselect 2") == [
+        "select 1 /* a /* b; */ c; */;",
+        "-- d;\nselect 2",
+    ]
+    # BEGIN ATOMIC ... END spans semicolons, CASE ... END inside it too
+    body = (
+        "create function f() returns int begin atomic select case when true then 1 end; "
+        "select 2; end; select 3;"
+    )
+    assert pieces(body) == [body[: body.index("end; select 3") + 4], "select 3;"]
+    # a minus or a slash alone is no comment
+    assert pieces("select 4 - 2 / 1; select 5") == ["select 4 - 2 / 1;", "select 5"]

@@ -116,7 +116,8 @@ def rules_command(
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
     verbose: bool = VerboseOption,
 ) -> None:
-    """List every rule: code, name, default severity and what it checks."""
+    """List every rule: code, name, default severity, what it checks and the Supabase
+    database linter (splinter) lint it mirrors; live-only rules run in `lint --dsn`."""
     rules = api.rules()
     if fmt == "json":
         import json
@@ -130,6 +131,7 @@ def rules_command(
                         "severity": r.severity,
                         "summary": r.summary,
                         "splinter": r.counterpart,
+                        "live_only": r.live,
                     }
                     for r in rules
                 ],
@@ -147,8 +149,9 @@ def rules_command(
     table.add_column("name", no_wrap=True)
     table.add_column("severity", no_wrap=True)
     table.add_column("fires when")
+    table.add_column("splinter lint it mirrors")
     for r in rules:
-        table.add_row(r.code, r.name, r.severity, r.summary)
+        table.add_row(r.code, r.name, r.severity, r.summary, "\n".join(r.counterparts) or "-")
     console = Console()
     if not console.is_terminal:
         console = Console(width=160)

@@ -39,6 +39,17 @@ class FileResult:
     notes: list[Note] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Observation:
+    """What a database said about one object for rule `code` (a live check's row): lint makes
+    it a finding named after the object, like those of a model introspected from it."""
+
+    code: str
+    object: str
+    message: str
+    help: str | None = None
+
+
 @dataclass
 class LintContext:
     """What a rule sees: the final model, the files, the settings and built-in names."""
@@ -50,7 +61,13 @@ class LintContext:
     rules: dict[str, Rule]
 
     def finding(
-        self, code: str, where: Origin | tuple[str, Span], message: str, help: str | None = None
+        self,
+        code: str,
+        where: Origin | tuple[str, Span],
+        message: str,
+        help: str | None = None,
+        *,
+        object: str | None = None,
     ) -> Finding:
         rule = self.rules[code]
         if isinstance(where, Origin):
@@ -69,6 +86,7 @@ class LintContext:
             rule.severity,
             message,
             help or rule.help,
+            object,
         )
 
     def is_exposed(self, schema: str) -> bool:

@@ -13,10 +13,11 @@ from sqlkit.errors import InputError
 from sqlkit.files import order_key, sql_files
 from sqlkit.lint.analyse import analyse_files, paused_gc
 from sqlkit.lint.cache import LintCache
-from sqlkit.lint.context import LintContext, LintInput
+from sqlkit.lint.context import LintContext, LintInput, Observation
 from sqlkit.lint.finding import Finding, LintResult, Note, Summary
 from sqlkit.lint.registry import Rule, enabled_rules, load_rules
 from sqlkit.lint.suppress import apply_suppressions
+from sqlkit.model.events import Origin
 from sqlkit.model.replay import replay
 from sqlkit.model.state import Model
 
@@ -90,7 +91,7 @@ def run_rules(ctx: LintContext, rules: dict[str, Rule]) -> list[Finding]:
     """Every enabled rule on the context; a crashing rule becomes a finding, not a dead run."""
     findings: list[Finding] = []
     for code, rule in rules.items():
-        if rule.check is None:
+        if rule.check is None or (rule.structure and not ctx.model.has_structure):
             continue
         try:
             findings.extend(rule.check(ctx))
@@ -128,13 +129,23 @@ def lint_model(
     *,
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
+    observations: Iterable[Observation] = (),
+    notes: Iterable[str] = (),
 ) -> LintResult:
-    """Run the rules on a model that did not come from files (a live database)."""
+    """Run the rules on a model that did not come from files (a live database), with what
+    the database's own checks observed (`sqlkit.live.checks`) for the rules enabled."""
     with paused_gc():
         rules = enabled_rules(settings, select, ignore)
         ctx = LintContext(settings, model, [], builtins(), {**load_rules(), **rules})
-        findings = sorted(run_rules(ctx, rules), key=Finding.sort_key)
-        notes = body_notes(model)
+        found = run_rules(ctx, rules)
+        for seen in observations:
+            if seen.code in rules:
+                where = Origin(seen.object, 0, (1, 1, 1, 1))
+                found.append(
+                    ctx.finding(seen.code, where, seen.message, seen.help, object=seen.object)
+                )
+        findings = sorted(found, key=Finding.sort_key)
+        noted = [*body_notes(model), *(Note("<database>", 1, note) for note in notes)]
         objects = len(model.functions) + len(model.tables) + len(model.policies) + len(model.views)
         summary = Summary.of(findings, files=0, statements=objects)
-        return LintResult(findings, summary, notes, {})
+        return LintResult(findings, summary, noted, {})

@@ -20,6 +20,10 @@ class Finding:
     severity: str
     message: str
     help: str
+    # the qualified thing the finding is about (docs/lint.md#the-object-of-a-finding):
+    # `schema.table`, `schema.function(argtypes)`, `schema.table.policy`, ...; None for a
+    # finding about a statement rather than an object (SK000, SK001)
+    object: str | None = None
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)

@@ -43,9 +43,15 @@ class Rule:
     doc: str
     check: Check | None
     help: str
-    counterpart: str | None = None
+    counterpart: str | None = None  # the Supabase splinter lint(s) it mirrors, comma-separated
     summary: str = ""  # one line: when the rule fires
     options: tuple[RuleOption, ...] = ()
+    structure: bool = False  # reads tables' columns, constraints and indexes, or extensions
+    live: bool = False  # live-only: decided by a query in `sqlkit lint --dsn` (sqlkit.live.checks)
+
+    @property
+    def counterparts(self) -> list[str]:
+        return [c.strip() for c in (self.counterpart or "").split(",") if c.strip()]
 
     def section(self, title: str) -> str:
         """A docstring section ('What it does', 'Why is this bad?', ...)."""
@@ -55,6 +61,7 @@ class Rule:
 
 
 _RULES: dict[str, Rule] = {}
+_LOADED: list[bool] = []  # every rule module imported (one may be imported alone before)
 
 
 def rule(
@@ -67,19 +74,35 @@ def rule(
     counterpart: str | None = None,
     engine: bool = False,
     options: tuple[RuleOption, ...] = (),
+    structure: bool = False,
+    live: bool = False,
 ) -> Callable[[Any], Any]:
     """Register the decorated function as the check of a rule; docs come from its module.
 
     `engine=True` marks a rule the engine itself reports (SK000 parse errors come
     from parsing, SK001 from suppression bookkeeping); its function is still the
-    detection, called by the engine at the right moment.
+    detection, called by the engine at the right moment. `live=True` marks a live-only
+    rule: only a running database knows the answer (statistics, versions, rows), and its
+    query lives in `sqlkit.live.checks`. `structure=True`: the check reads table structure,
+    which a model introspected from a live database does not have (`lint --dsn` asks the
+    database instead, with the same codes).
     """
 
     def decorate(func: Any) -> Any:
         module = sys.modules[func.__module__]
         doc = (module.__doc__ or "").strip()
         _RULES[code] = Rule(
-            code, name, severity, doc, None if engine else func, help, counterpart, summary, options
+            code,
+            name,
+            severity,
+            doc,
+            None if engine or live else func,
+            help,
+            counterpart,
+            summary,
+            options,
+            structure,
+            live,
         )
         return func
 
@@ -88,11 +111,12 @@ def rule(
 
 def load_rules() -> dict[str, Rule]:
     """Import every rule module once; return the rules by code, sorted."""
-    if not _RULES:
+    if not _LOADED:
         import sqlkit.lint.rules as package
 
         for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
             importlib.import_module(info.name)
+        _LOADED.append(True)
     return dict(sorted(_RULES.items()))
 
 

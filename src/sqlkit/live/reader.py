@@ -16,29 +16,10 @@ from typing import Any
 
 import psycopg
 
-MANAGED_SCHEMAS = (
-    "pg_catalog",
-    "information_schema",
-    "pg_toast",
-    "auth",
-    "storage",
-    "extensions",
-    "net",
-    "graphql",
-    "graphql_public",
-    "realtime",
-    "supabase_functions",
-    "supabase_migrations",
-    "vault",
-    "pgsodium",
-    "pgsodium_masks",
-    "cron",
-    "pgbouncer",
-    "sqlkit",
-    "sqlkit_test",
-    "_realtime",
-    "_analytics",
-)
+from sqlkit.model.platform import PLATFORM_SCHEMAS
+
+# the schemas PostgreSQL and the platform manage: one list, shared with the lint rules
+MANAGED_SCHEMAS = tuple(sorted(PLATFORM_SCHEMAS))
 API_ROLES = ("anon", "authenticated", "service_role", "supabase_auth_admin", "authenticator")
 # roles the platform creates and configures; their default privileges are not yours
 PLATFORM_ROLES = (

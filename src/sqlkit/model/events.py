@@ -130,6 +130,7 @@ class CreateTable:
     schema: str | None
     name: str
     kind: str = "table"  # table | partitioned | foreign
+    if_not_exists: bool = False
 
 
 @dataclass(slots=True)
@@ -146,6 +147,7 @@ class DropRelations:
     origin: Origin
     kind: str  # table | view
     names: list[tuple[str | None, str]]
+    cascade: bool = False
 
 
 @dataclass(slots=True)
@@ -208,6 +210,233 @@ class SetSearchPath:
     schemas: list[str]
 
 
+# ------------------------------------------------------------------ table structure
+@dataclass
+class ColumnSpec:
+    """A column as a CREATE TABLE or ADD COLUMN writes it."""
+
+    name: str
+    type: str  # as written: `varchar(20)`, `timestamp with time zone`, `public.mood[]`
+    type_name: str  # normalised: `varchar`, `timestamptz`, `public.mood[]`
+    not_null: bool = False
+    default: Node | None = None  # the DEFAULT expression's parse tree
+    generated: str | None = None  # "stored" | "virtual"
+    identity: str | None = None  # "always" | "by default"
+
+
+@dataclass
+class ConstraintSpec:
+    """A table constraint as written (inline on a column, or as a table element)."""
+
+    kind: str  # primary | unique | foreign | check | exclude | not_null
+    name: str | None  # None: Postgres chooses one (sqlkit.model.names)
+    columns: tuple[str, ...]
+    span: Span  # where it is written
+    ref_schema: str | None = None  # foreign: the referenced table
+    ref_table: str | None = None
+    ref_columns: tuple[str, ...] = ()  # foreign: () references the primary key
+    on_delete: str = "no action"
+    on_update: str = "no action"
+    not_valid: bool = False
+    expression: Node | None = None  # check: the expression's parse tree
+    include: tuple[str, ...] = ()  # primary/unique: INCLUDE columns
+    nulls_not_distinct: bool = False
+    using_index: str | None = None  # ADD CONSTRAINT ... USING INDEX name
+    method: str = "btree"  # exclude: the index method
+    keys: tuple[IndexKey, ...] = ()  # exclude: the index keys
+
+
+@dataclass
+class IndexKey:
+    """One key of an index: a column or an expression, with its opclass and ordering."""
+
+    column: str | None  # a plain column
+    expression: Node | None = None  # an expression's parse tree (locations kept)
+    opclass: str | None = None
+    collation: str | None = None
+    descending: bool = False
+    nulls_first: bool | None = None  # None: the default for the direction
+
+    @property
+    def columns_used(self) -> set[str]:
+        if self.column is not None:
+            return {self.column}
+        from sqlkit.sql.tree import column_refs
+
+        return column_refs(self.expression)
+
+
+@dataclass
+class DefineTable:
+    """What a CREATE TABLE defines beyond its name: columns, constraints, LIKE, partitions."""
+
+    origin: Origin
+    schema: str | None
+    name: str
+    columns: list[ColumnSpec]
+    constraints: list[ConstraintSpec]
+    # LIKE clauses: (schema, table, options, how many of `columns` are written before it)
+    like: list[tuple[str | None, str, int, int]] = field(default_factory=list)
+    partition_of: tuple[str | None, str] | None = None
+    inherits: list[tuple[str | None, str]] = field(default_factory=list)
+    if_not_exists: bool = False
+
+
+@dataclass
+class CreateIndex:
+    origin: Origin
+    schema: str | None  # the table's (an index lives in its table's schema)
+    table: str
+    name: str | None  # None: Postgres chooses one
+    keys: list[IndexKey]
+    unique: bool = False
+    method: str = "btree"
+    include: tuple[str, ...] = ()
+    predicate: Node | None = None  # WHERE of a partial index
+    nulls_not_distinct: bool = False
+    options: tuple[tuple[str, str], ...] = ()  # WITH (...)
+    if_not_exists: bool = False
+
+
+@dataclass
+class AddColumn:
+    origin: Origin
+    schema: str | None
+    table: str
+    column: ColumnSpec
+    constraints: list[ConstraintSpec]
+    if_not_exists: bool = False
+
+
+@dataclass
+class DropColumn:
+    origin: Origin
+    schema: str | None
+    table: str
+    column: str
+    cascade: bool = False
+
+
+@dataclass
+class AlterColumn:
+    """ALTER COLUMN ... TYPE / SET|DROP NOT NULL / SET|DROP DEFAULT."""
+
+    origin: Origin
+    schema: str | None
+    table: str
+    column: str
+    type: str | None = None
+    type_name: str | None = None
+    not_null: bool | None = None
+    default: Node | None = None
+    drop_default: bool = False
+
+
+@dataclass
+class AddConstraint:
+    origin: Origin
+    schema: str | None
+    table: str
+    constraint: ConstraintSpec
+
+
+@dataclass
+class DropConstraint:
+    origin: Origin
+    schema: str | None
+    table: str
+    name: str
+    cascade: bool = False
+
+
+@dataclass
+class ValidateConstraint:
+    origin: Origin
+    schema: str | None
+    table: str
+    name: str
+
+
+@dataclass
+class RenameColumn:
+    origin: Origin
+    schema: str | None
+    table: str
+    old: str
+    new: str
+
+
+@dataclass
+class RenameConstraint:
+    origin: Origin
+    schema: str | None
+    table: str
+    old: str
+    new: str
+
+
+@dataclass
+class RenameRelation:
+    """ALTER TABLE/INDEX ... RENAME TO: the relation keeps its columns, constraints, grants."""
+
+    origin: Origin
+    kind: str  # table | index
+    schema: str | None
+    old: str
+    new: str
+
+
+@dataclass
+class AttachPartition:
+    """ALTER TABLE parent ATTACH PARTITION child (`detach`: DETACH PARTITION)."""
+
+    origin: Origin
+    schema: str | None
+    parent: str
+    child_schema: str | None
+    child: str
+    detach: bool = False
+
+
+@dataclass
+class DropIndexes:
+    origin: Origin
+    names: list[tuple[str | None, str]]
+
+
+@dataclass
+class CreateExtension:
+    origin: Origin
+    name: str
+    schema: str | None  # None: the session's creation schema (or the extension's own)
+    version: str | None = None
+    if_not_exists: bool = False
+
+
+@dataclass
+class AlterExtension:
+    origin: Origin
+    name: str
+    new_schema: str | None = None
+    version: str | None = None
+
+
+@dataclass
+class DropExtensions:
+    origin: Origin
+    names: list[str]
+
+
+@dataclass
+class CreateQueue:
+    """`select pgmq.create('name')`: pgmq makes the tables pgmq.q_<name> and pgmq.a_<name>
+    (`drop`: `pgmq.drop_queue('name')` drops them)."""
+
+    origin: Origin
+    name: str
+    drop: bool = False
+
+
 Event = (
     RoutineDef
     | AlterRoutine
@@ -224,4 +453,21 @@ Event = (
     | CreateView
     | AlterViewOptions
     | SetSearchPath
+    | DefineTable
+    | CreateIndex
+    | AddColumn
+    | DropColumn
+    | AlterColumn
+    | AddConstraint
+    | DropConstraint
+    | ValidateConstraint
+    | RenameColumn
+    | RenameConstraint
+    | RenameRelation
+    | AttachPartition
+    | DropIndexes
+    | CreateExtension
+    | AlterExtension
+    | DropExtensions
+    | CreateQueue
 )

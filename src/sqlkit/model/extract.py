@@ -7,19 +7,32 @@ statement kinds worth a parse tree, is derived from it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlkit.model.events import (
+    AddColumn,
+    AddConstraint,
+    AlterColumn,
+    AlterExtension,
     AlterPolicy,
     AlterRoutine,
     AlterTableRls,
     AlterViewOptions,
     Arg,
+    AttachPartition,
+    CreateExtension,
+    CreateIndex,
     CreatePolicy,
+    CreateQueue,
     CreateTable,
     CreateView,
     DefaultPrivileges,
+    DefineTable,
+    DropColumn,
+    DropConstraint,
+    DropExtensions,
+    DropIndexes,
     DropPolicy,
     DropRelations,
     DropRoutines,
@@ -27,16 +40,37 @@ from sqlkit.model.events import (
     Grant,
     GrantRole,
     Origin,
+    RenameColumn,
+    RenameConstraint,
+    RenameRelation,
     RoutineDef,
     RoutineRef,
     SetSearchPath,
+    ValidateConstraint,
 )
 from sqlkit.model.search_path import normalise_search_path
+from sqlkit.model.structure import (
+    column_spec,
+    constraint_spec,
+    index_key,
+    index_options,
+    table_columns,
+    written_type,
+)
 from sqlkit.sql.body import BodyFacts, analyse_atomic_body, analyse_sql_body
 from sqlkit.sql.plpgsql import analyse_plpgsql_body
 from sqlkit.sql.source import Source, Span
 from sqlkit.sql.split import Statement
-from sqlkit.sql.tree import Node, def_elems, role_names, split_name, strings, type_name, walk
+from sqlkit.sql.tree import (
+    Node,
+    const_value,
+    def_elems,
+    role_names,
+    split_name,
+    strings,
+    type_name,
+    walk,
+)
 
 _OBJECT_TYPES = {
     "OBJECT_FUNCTION": "function",
@@ -178,6 +212,9 @@ def extract_events(source: Source, statements: list[Statement]) -> list[Event]:
         handler = HANDLERS.get(stmt.kind)
         if handler is None:
             continue
+        wanted = WANTED.get(stmt.kind)
+        if wanted is not None and not wanted(stmt.node):
+            continue  # a cheap look says the handler would find nothing
         origin = Origin(source.path, stmt.index, source.span(stmt.start))
         result = handler(source, stmt, stmt.node, origin)
         if result is None:
@@ -393,22 +430,94 @@ def _grant_role(source: Source, stmt: Statement, node: Node, origin: Origin) -> 
 
 
 def _create_table(
-    source: Source, stmt: Statement, node: Node, origin: Origin
-) -> CreateTable | None:
+    source: Source, stmt: Statement, node: Node, origin: Origin, kind: str | None = None
+) -> list[Event] | None:
     rel = node.get("relation", {})
     if rel.get("relpersistence") == "t":
         return None
-    kind = "partitioned" if node.get("partspec") else "table"
-    return CreateTable(origin, rel.get("schemaname"), rel.get("relname", ""), kind)
+    kind = kind or ("partitioned" if node.get("partspec") else "table")
+    schema, name = rel.get("schemaname"), rel.get("relname", "")
+    if_not_exists = bool(node.get("if_not_exists"))
+    return [
+        CreateTable(origin, schema, name, kind, if_not_exists),
+        _define_table(source, stmt, node, origin, schema, name, if_not_exists),
+    ]
+
+
+def _define_table(
+    source: Source,
+    stmt: Statement,
+    node: Node,
+    origin: Origin,
+    schema: str | None,
+    name: str,
+    if_not_exists: bool,
+) -> DefineTable:
+    assert stmt.parsed is not None
+    columns, constraints, like = table_columns(
+        node.get("tableElts") or [], source, stmt.parsed.offset, stmt.end
+    )
+    parents = [
+        (r["RangeVar"].get("schemaname"), r["RangeVar"].get("relname", ""))
+        for r in node.get("inhRelations") or ()
+        if "RangeVar" in r
+    ]
+    partition_of = parents[0] if parents and "partbound" in node else None
+    return DefineTable(
+        origin,
+        schema,
+        name,
+        columns,
+        constraints,
+        like,
+        partition_of,
+        [] if partition_of else parents,
+        if_not_exists,
+    )
+
+
+def _create_foreign_table(
+    source: Source, stmt: Statement, node: Node, origin: Origin
+) -> list[Event] | None:
+    return _create_table(source, stmt, node.get("base", {}), origin, "foreign")
+
+
+def _create_index(source: Source, stmt: Statement, node: Node, origin: Origin) -> CreateIndex:
+    rel = node.get("relation", {})
+    keys = [index_key(p["IndexElem"]) for p in node.get("indexParams") or () if "IndexElem" in p]
+    include = [
+        p["IndexElem"].get("name", "")
+        for p in node.get("indexIncludingParams") or ()
+        if "IndexElem" in p
+    ]
+    return CreateIndex(
+        origin,
+        rel.get("schemaname"),
+        rel.get("relname", ""),
+        node.get("idxname"),
+        keys,
+        unique=bool(node.get("unique")),
+        method=(node.get("accessMethod") or "btree").lower(),
+        include=tuple(include),
+        predicate=node.get("whereClause"),
+        nulls_not_distinct=bool(node.get("nulls_not_distinct")),
+        options=index_options(node.get("options")),
+        if_not_exists=bool(node.get("if_not_exists")),
+    )
 
 
 def _alter_table(source: Source, stmt: Statement, node: Node, origin: Origin) -> list[Event]:
     rel = node.get("relation", {})
     schema, name = rel.get("schemaname"), rel.get("relname", "")
     events: list[Event] = []
+    structure = node.get("objtype") in ("OBJECT_TABLE", "OBJECT_FOREIGN_TABLE")
     for cmd in node.get("cmds") or ():
         sub = cmd.get("AlterTableCmd", {}).get("subtype")
-        if sub == "AT_EnableRowSecurity":
+        if structure and sub in _STRUCTURE_CMDS:
+            event = _alter_structure(source, stmt, cmd["AlterTableCmd"], origin, schema, name)
+            if event is not None:
+                events.append(event)
+        elif sub == "AT_EnableRowSecurity":
             events.append(AlterTableRls(origin, schema, name, True, None))
         elif sub == "AT_DisableRowSecurity":
             events.append(AlterTableRls(origin, schema, name, False, None))
@@ -429,6 +538,86 @@ def _alter_table(source: Source, stmt: Statement, node: Node, origin: Origin) ->
                     reset.append(opt.get("defname", ""))
             events.append(AlterViewOptions(origin, schema, name, options, reset))
     return events
+
+
+_STRUCTURE_CMDS = frozenset(
+    {
+        "AT_AddColumn",
+        "AT_DropColumn",
+        "AT_AddConstraint",
+        "AT_DropConstraint",
+        "AT_ValidateConstraint",
+        "AT_AlterColumnType",
+        "AT_SetNotNull",
+        "AT_DropNotNull",
+        "AT_ColumnDefault",
+        "AT_AttachPartition",
+        "AT_DetachPartition",
+    }
+)
+
+
+def _alter_structure(
+    source: Source,
+    stmt: Statement,
+    cmd: Node,
+    origin: Origin,
+    schema: str | None,
+    table: str,
+) -> Event | None:
+    """One ALTER TABLE subcommand that changes columns or constraints, as an event."""
+    assert stmt.parsed is not None
+    locate = stmt.parsed.offset
+    sub = cmd.get("subtype")
+    definition = cmd.get("def") or {}
+    column = cmd.get("name", "")
+    if sub == "AT_AddColumn" and "ColumnDef" in definition:
+        spec, constraints = column_spec(definition["ColumnDef"], source, locate, stmt.end)
+        return AddColumn(origin, schema, table, spec, constraints, bool(cmd.get("missing_ok")))
+    if sub == "AT_DropColumn":
+        return DropColumn(origin, schema, table, column, cmd.get("behavior") == "DROP_CASCADE")
+    if sub == "AT_AddConstraint" and "Constraint" in definition:
+        constraint = constraint_spec(definition["Constraint"], source, locate)
+        return AddConstraint(origin, schema, table, constraint) if constraint else None
+    if sub == "AT_DropConstraint":
+        cascade = cmd.get("behavior") == "DROP_CASCADE"
+        return DropConstraint(origin, schema, table, column, cascade)
+    if sub == "AT_ValidateConstraint":
+        return ValidateConstraint(origin, schema, table, column)
+    if sub == "AT_AlterColumnType" and "ColumnDef" in definition:
+        type_node = definition["ColumnDef"].get("typeName") or {}
+        start = locate(type_node.get("location", 0))
+        using = definition["ColumnDef"].get("raw_default")
+        stop = stmt.end
+        if using is not None:  # the USING expression follows the type
+            stop = min(
+                (locate(n["location"]) for _, n in walk(using) if "location" in n), default=stop
+            )
+        return AlterColumn(
+            origin,
+            schema,
+            table,
+            column,
+            type=written_type(source.parse_text, start, stop) or type_name(type_node),
+            type_name=type_name(type_node),
+        )
+    if sub in ("AT_AttachPartition", "AT_DetachPartition") and "PartitionCmd" in definition:
+        child = definition["PartitionCmd"].get("name") or {}
+        return AttachPartition(
+            origin,
+            schema,
+            table,
+            child.get("schemaname"),
+            child.get("relname", ""),
+            detach=sub == "AT_DetachPartition",
+        )
+    if sub in ("AT_SetNotNull", "AT_DropNotNull"):
+        return AlterColumn(origin, schema, table, column, not_null=sub == "AT_SetNotNull")
+    if sub == "AT_ColumnDefault":
+        if not definition:
+            return AlterColumn(origin, schema, table, column, drop_default=True)
+        return AlterColumn(origin, schema, table, column, default=definition)
+    return None
 
 
 def _defelem_text(opt: Node) -> str:
@@ -459,7 +648,14 @@ def _drop(
         for obj in objects:
             parts = strings(obj.get("List", {}).get("items"))
             names.append(split_name(parts))
-        return DropRelations(origin, "view" if "VIEW" in remove else "table", names)
+        cascade = node.get("behavior") == "DROP_CASCADE"
+        return DropRelations(origin, "view" if "VIEW" in remove else "table", names, cascade)
+    if remove == "OBJECT_INDEX":
+        return DropIndexes(
+            origin, [split_name(strings(o.get("List", {}).get("items"))) for o in objects]
+        )
+    if remove == "OBJECT_EXTENSION":
+        return DropExtensions(origin, strings(objects))
     if remove == "OBJECT_POLICY":
         events: list[Event] = []
         for obj in objects:
@@ -575,10 +771,33 @@ def _rename(source: Source, stmt: Statement, node: Node, origin: Origin) -> Even
         return AlterRoutine(
             origin=origin, ref=_routine_ref(obj, kind), new_name=node.get("newname")
         )
+    return _rename_structure(node, origin)
+
+
+def _rename_structure(node: Node, origin: Origin) -> Event | None:
+    """RENAME of a table, an index, a column or a constraint."""
+    rel = node.get("relation") or {}
+    schema, name = rel.get("schemaname"), rel.get("relname", "")
+    old, new = node.get("subname", ""), node.get("newname", "")
+    rename = node.get("renameType")
+    if rename == "OBJECT_COLUMN" and node.get("relationType") in (
+        "OBJECT_TABLE",
+        "OBJECT_FOREIGN_TABLE",
+    ):
+        return RenameColumn(origin, schema, name, old, new)
+    if rename == "OBJECT_TABCONSTRAINT":
+        return RenameConstraint(origin, schema, name, old, new)
+    if rename in ("OBJECT_TABLE", "OBJECT_FOREIGN_TABLE"):
+        return RenameRelation(origin, "table", schema, name, new)
+    if rename == "OBJECT_INDEX":
+        return RenameRelation(origin, "index", schema, name, new)
     return None
 
 
 def _set_schema(source: Source, stmt: Statement, node: Node, origin: Origin) -> Event | None:
+    if node.get("objectType") == "OBJECT_EXTENSION":
+        name = node.get("object", {}).get("String", {}).get("sval", "")
+        return AlterExtension(origin, name, new_schema=node.get("newschema"))
     kind = _OBJECT_TYPES.get(node.get("objectType", ""))
     if kind in ("function", "procedure", "routine"):
         obj = node.get("object", {}).get("ObjectWithArgs", {})
@@ -586,6 +805,82 @@ def _set_schema(source: Source, stmt: Statement, node: Node, origin: Origin) -> 
             origin=origin, ref=_routine_ref(obj, kind), new_schema=node.get("newschema")
         )
     return None
+
+
+def _extension_options(node: Node) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for opt in def_elems(node.get("options")):
+        value = opt.get("arg", {}).get("String", {}).get("sval")
+        if value is not None:
+            out[opt.get("defname", "")] = value
+    return out
+
+
+def _create_extension(
+    source: Source, stmt: Statement, node: Node, origin: Origin
+) -> CreateExtension:
+    options = _extension_options(node)
+    return CreateExtension(
+        origin,
+        node.get("extname", ""),
+        options.get("schema"),
+        options.get("new_version"),
+        bool(node.get("if_not_exists")),
+    )
+
+
+def _alter_extension(source: Source, stmt: Statement, node: Node, origin: Origin) -> AlterExtension:
+    version = _extension_options(node).get("new_version")
+    return AlterExtension(origin, node.get("extname", ""), version=version)
+
+
+def _top_calls(node: Node) -> Iterator[Node]:
+    """The function calls at the top of a select list and of FROM (`select f(...)`,
+    `select from f(...)`, `select * from f(...)`)."""
+    for item in node.get("targetList") or ():
+        call = item.get("ResTarget", {}).get("val", {}).get("FuncCall")
+        if call:
+            yield call
+    for item in node.get("fromClause") or ():
+        for function in item.get("RangeFunction", {}).get("functions") or ():
+            for inner in function.get("List", {}).get("items") or ():
+                call = inner.get("FuncCall") if isinstance(inner, dict) else None
+                if call:
+                    yield call
+
+
+def _calls_pgmq(node: Node) -> bool:
+    """Does a select call a pgmq function at its top? (No generator: runs for every select.)"""
+    for item in node.get("targetList") or ():
+        call = item.get("ResTarget", {}).get("val", {}).get("FuncCall")
+        if call is not None and _is_pgmq(call):
+            return True
+    return bool(node.get("fromClause")) and any(_is_pgmq(c) for c in _top_calls(node))
+
+
+def _is_pgmq(call: Node) -> bool:
+    names: list[Node] = call.get("funcname") or []
+    return len(names) == 2 and names[0].get("String", {}).get("sval") == "pgmq"
+
+
+def _select(source: Source, stmt: Statement, node: Node, origin: Origin) -> list[Event] | None:
+    """`select pgmq.create('jobs')` (or `select from pgmq.create(...)`, create_unlogged,
+    create_partitioned) makes a queue; `pgmq.drop_queue('jobs')` drops it. Only calls at
+    the top of the select list or FROM count: selects are many, and this must stay cheap."""
+    events: list[Event] = []
+    for call in _top_calls(node):
+        names = strings(call.get("funcname"))
+        if len(names) != 2 or names[0] != "pgmq":
+            continue
+        args = call.get("args") or []
+        value = const_value(args[0]) if args else None
+        if not isinstance(value, str):
+            continue
+        if names[1].startswith("create"):
+            events.append(CreateQueue(origin, value))
+        elif names[1] == "drop_queue":
+            events.append(CreateQueue(origin, value, drop=True))
+    return events or None
 
 
 Handler = Callable[[Source, Statement, Node, Origin], Event | list[Event] | None]
@@ -598,7 +893,11 @@ HANDLERS: dict[str, Handler] = {
     "AlterDefaultPrivilegesStmt": _default_privileges,
     "GrantRoleStmt": _grant_role,
     "CreateStmt": _create_table,
-    "CreateForeignTableStmt": lambda s, st, n, o: _create_table(s, st, n.get("base", {}), o),
+    "CreateForeignTableStmt": _create_foreign_table,
+    "IndexStmt": _create_index,
+    "CreateExtensionStmt": _create_extension,
+    "AlterExtensionStmt": _alter_extension,
+    "SelectStmt": _select,
     "AlterTableStmt": _alter_table,
     "CreatePolicyStmt": _create_policy,
     "AlterPolicyStmt": _alter_policy,
@@ -608,6 +907,10 @@ HANDLERS: dict[str, Handler] = {
     "RenameStmt": _rename,
     "AlterObjectSchemaStmt": _set_schema,
 }
+
+# for kinds most of whose statements mean nothing to the model: a cheap test on the tree,
+# before the statement's position is even computed
+WANTED: dict[str, Callable[[Node], bool]] = {"SelectStmt": _calls_pgmq}
 
 # the statement kinds whose parse trees extraction reads; the parser loads no others
 KINDS = frozenset(HANDLERS)

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from sqlkit.model import events as ev
-from sqlkit.model.state import DefaultAcl, Function, Model, Policy, RoutineKey, Table, View
+from sqlkit.model.names import choose_name, column_part, key_name
+from sqlkit.model.state import (
+    Column,
+    Constraint,
+    DefaultAcl,
+    Extension,
+    Function,
+    Index,
+    Model,
+    Policy,
+    RoutineKey,
+    Table,
+    View,
+)
+from sqlkit.sql.tree import column_refs, rename_column_refs
 
 _TABLE_PRIVILEGES = {
     "select",
@@ -19,11 +34,26 @@ _TABLE_PRIVILEGES = {
     "maintain",
 }
 _SUPABASE_API_ROLES = ("anon", "authenticated", "service_role")
+# CREATE TABLE ... LIKE options (TableLikeOption); a partition copies as LIKE with these
+_LIKE_CONSTRAINTS, _LIKE_DEFAULTS, _LIKE_GENERATED, _LIKE_INDEXES = 4, 8, 16, 64
+_PARTITION = _LIKE_CONSTRAINTS | _LIKE_DEFAULTS | _LIKE_GENERATED | _LIKE_INDEXES
+# extensions a new Supabase project already has, and where (`create extension if not
+# exists pgcrypto` there changes nothing)
+_SUPABASE_EXTENSIONS = {
+    "pgcrypto": "extensions",
+    "uuid-ossp": "extensions",
+    "pg_stat_statements": "extensions",
+    "supabase_vault": "vault",
+}
 
 
 def new_model(target: str) -> Model:
     """An empty database of the target: its roles and default privileges (SPEC §3.1)."""
-    model = Model(target=target)
+    model = Model(target=target, has_structure=True)
+    model.extensions["plpgsql"] = Extension("plpgsql", "pg_catalog", None)
+    if target == "supabase":
+        for name, schema in _SUPABASE_EXTENSIONS.items():
+            model.extensions[name] = Extension(name, schema, None)
     # Postgres: PUBLIC may EXECUTE every new function (a global default).
     model.function_defaults = DefaultAcl(global_roles={"public": {"execute"}})
     model.table_defaults = DefaultAcl()
@@ -46,6 +76,14 @@ class Replayer:
         self.model = model
         self.search_path = ["public"]
         self.current_path: str | None = None
+        # reverse links, so a drop or rename need not scan every table: referenced table ->
+        # tables whose foreign keys may reference it; parent -> partitions and heirs. Entries
+        # may be stale (a table dropped or renamed since); users check what they find.
+        self._referencing: dict[tuple[str, str], set[tuple[str, str]]] = {}
+        self._children: dict[tuple[str, str], set[tuple[str, str]]] = {}
+        # (schema, index name) -> (schema, table): indexes live in their table's schema
+        self._index_tables: dict[tuple[str, str], tuple[str, str]] = {}
+        self._view_readers: dict[tuple[str, str], set[tuple[str, str]]] = {}
 
     def replay(self, events: Iterable[ev.Event]) -> Model:
         for event in events:
@@ -176,13 +214,16 @@ class Replayer:
                             function.revokes.append((event.origin, role))
         elif event.object_type in ("table", "view", "sequence"):
             privs = set(_TABLE_PRIVILEGES) if "all" in event.privileges else set(event.privileges)
-            tables: list[Table] = []
+            tables: list[Table | View] = []
             for named_schema, name in event.tables:
-                table = self.model.tables.get((self._schema(named_schema), name))
-                if table is not None:
-                    tables.append(table)
+                named = (self._schema(named_schema), name)
+                relation = self.model.tables.get(named) or self.model.views.get(named)
+                if relation is not None:
+                    tables.append(relation)
             for schema in event.all_in_schemas:
                 tables.extend(t for (s, _), t in self.model.tables.items() if s == schema)
+                # ALL TABLES IN SCHEMA includes views and materialized views
+                tables.extend(v for (s, _), v in self.model.views.items() if s == schema)
             for table in tables:
                 for role in event.grantees:
                     held = table.privileges.setdefault(role, set())
@@ -224,6 +265,8 @@ class Replayer:
     # ------------------------------------------------------------------- tables
     def create_table(self, event: ev.CreateTable) -> None:
         schema = self._schema(event.schema)
+        if event.if_not_exists and (schema, event.name) in self.model.tables:
+            return  # Postgres keeps the table it has (and its RLS, grants, columns)
         defaults = self.model.table_defaults.for_schema(schema)
         self.model.tables[(schema, event.name)] = Table(
             schema,
@@ -249,8 +292,31 @@ class Replayer:
             if event.kind == "table":
                 self.model.tables.pop(key, None)
                 self.model.remove_policies_on(*key)
+                self._forget_references(key, None)
+                self._drop_dependents(key, event.cascade)
             else:
                 self.model.views.pop(key, None)
+                if event.cascade:
+                    self._drop_dependents(key, True)
+
+    def _drop_dependents(self, key: tuple[str, str], cascade: bool) -> None:
+        """What goes with a dropped relation: its partitions always; with CASCADE, the tables
+        that inherit from it and the views that read it."""
+        for child_key in list(self._children.get(key, ())):
+            child = self.model.tables.get(child_key)
+            if child is None:
+                continue
+            if child.partition_of == key or (cascade and key in child.inherits):
+                self.model.tables.pop(child_key, None)
+                self.model.remove_policies_on(*child_key)
+                self._forget_references(child_key, None)
+                self._drop_dependents(child_key, cascade)
+        if not cascade:
+            return
+        for view_key in list(self._view_readers.get(key, ())):
+            if view_key in self.model.views:
+                self.model.views.pop(view_key)
+                self._drop_dependents(view_key, True)
 
     def create_policy(self, event: ev.CreatePolicy) -> None:
         schema = self._schema(event.schema)
@@ -287,6 +353,13 @@ class Replayer:
 
     def create_view(self, event: ev.CreateView) -> None:
         schema = self._schema(event.schema)
+        existing = self.model.views.get((schema, event.name))
+        if existing is not None and event.replace:
+            privileges = existing.privileges  # CREATE OR REPLACE keeps the grants
+        else:
+            # default privileges ON TABLES apply to views and materialized views too
+            defaults = self.model.table_defaults.for_schema(schema)
+            privileges = {role: set(privs) for role, privs in defaults.items()}
         self.model.views[(schema, event.name)] = View(
             schema,
             event.name,
@@ -294,7 +367,11 @@ class Replayer:
             event.materialized,
             dict(event.options),
             event.relations,
+            privileges,
         )
+        for read_schema, name in event.relations:  # unqualified: its own schema or public
+            for key in [(read_schema, name)] if read_schema else [(schema, name), ("public", name)]:
+                self._view_readers.setdefault(key, set()).add((schema, event.name))
 
     def alter_view_options(self, event: ev.AlterViewOptions) -> None:
         view = self.model.views.get((self._schema(event.schema), event.name))
@@ -303,6 +380,560 @@ class Replayer:
         view.options.update(event.options)
         for name in event.reset:
             view.options.pop(name, None)
+
+    # ---------------------------------------------------------- table structure
+    def _find_table(self, schema: str | None, name: str) -> Table | None:
+        """The table a statement names: qualified, or the first on the session's path."""
+        if schema:
+            return self.model.tables.get((schema, name))
+        for candidate in [*self.search_path, "public"]:
+            table = self.model.tables.get((candidate, name))
+            if table is not None:
+                return table
+        return None
+
+    def _put_index(self, table: Table, index: Index) -> None:
+        table.indexes[index.name] = index
+        self._index_tables[(table.schema, index.name)] = (table.schema, table.name)
+
+    def _find_index(self, schema: str, name: str) -> tuple[Table, Index] | None:
+        table = self.model.tables.get(self._index_tables.get((schema, name), ("", "")))
+        index = table.indexes.get(name) if table is not None else None
+        return (table, index) if table is not None and index is not None else None
+
+    def _name_taken(self, table: Table, name: str) -> bool:
+        key = (table.schema, name)
+        return (
+            name in table.constraints
+            or name in table.indexes
+            or key in self.model.tables
+            or key in self.model.views
+        )
+
+    def _constraint_name(self, table: Table, spec: ev.ConstraintSpec) -> str:
+        def taken(name: str) -> bool:
+            return self._name_taken(table, name)
+
+        if spec.kind == "primary":
+            return choose_name(table.name, None, "pkey", taken)
+        if spec.kind == "unique":  # INCLUDE columns count in the name
+            return choose_name(table.name, column_part(spec.columns + spec.include), "key", taken)
+        if spec.kind == "exclude":
+            keys = (key_name(k.column, k.expression) for k in spec.keys)
+            return choose_name(table.name, column_part(keys), "excl", taken)
+        if spec.kind == "foreign":
+            return choose_name(table.name, column_part(spec.columns), "fkey", taken)
+        # check: named after its column when it reads exactly one
+        used = sorted(column_refs(spec.expression)) if spec.expression is not None else []
+        column = used[0] if len(used) == 1 else (spec.columns[0] if spec.columns else None)
+        return choose_name(table.name, column, "check", taken)
+
+    def _column(self, spec: ev.ColumnSpec, origin: ev.Origin) -> Column:
+        return Column(
+            spec.name,
+            spec.type,
+            spec.type_name,
+            spec.not_null,
+            spec.default,
+            spec.generated,
+            spec.identity,
+            origin,
+        )
+
+    def _add_constraint(self, table: Table, spec: ev.ConstraintSpec, origin: ev.Origin) -> None:
+        where = ev.Origin(origin.path, origin.statement, spec.span)
+        if spec.kind == "not_null":
+            for name in spec.columns:
+                if name in table.columns:
+                    table.columns[name].not_null = True
+            return
+        if spec.using_index and spec.name is None and spec.using_index in table.indexes:
+            name = spec.using_index  # ADD UNIQUE USING INDEX i: the constraint is called i
+        else:
+            name = spec.name or self._constraint_name(table, spec)
+        constraint = Constraint(name, spec.kind, spec.columns, where, not_valid=spec.not_valid)
+        if spec.kind in ("primary", "unique", "exclude"):
+            index = table.indexes.pop(spec.using_index, None) if spec.using_index else None
+            if index is not None:
+                constraint.columns = tuple(c for c in index.leading_columns if c is not None)
+            else:
+                keys = [replace(k) for k in spec.keys] or [ev.IndexKey(c) for c in spec.columns]
+                index = Index(
+                    table.schema,
+                    name,
+                    table.name,
+                    keys,
+                    where,
+                    unique=spec.kind != "exclude",
+                    method=spec.method if spec.kind == "exclude" else "btree",
+                    include=spec.include,
+                    nulls_not_distinct=spec.nulls_not_distinct,
+                )
+            index.name, index.constraint = name, name
+            self._put_index(table, index)
+            if spec.kind == "primary":
+                for column in constraint.columns:
+                    if column in table.columns:
+                        table.columns[column].not_null = True
+        elif spec.kind == "foreign":
+            ref = self._find_table(spec.ref_schema, spec.ref_table or "")
+            if spec.ref_table == table.name and not spec.ref_schema:
+                ref = table  # a self-reference, before the table is on the path
+            constraint.ref_schema = ref.schema if ref is not None else self._schema(spec.ref_schema)
+            constraint.ref_table = spec.ref_table
+            constraint.ref_columns = spec.ref_columns
+            if not spec.ref_columns and ref is not None and ref.primary_key is not None:
+                constraint.ref_columns = ref.primary_key.columns
+            constraint.on_delete, constraint.on_update = spec.on_delete, spec.on_update
+            self._note_reference(table, constraint)
+        elif spec.kind == "check":
+            constraint.expression = spec.expression
+        table.constraints[name] = constraint
+
+    def _copy_structure(self, table: Table, source: Table, options: int | None) -> None:
+        """Columns (and, as LIKE's options say, defaults, checks and indexes) of `source`.
+        `options` None: a parent's (INHERITS/PARTITION OF: columns, NOT NULL, checks)."""
+        like = options is not None
+        options = options or 0
+        for column in source.columns.values():
+            if column.name in table.columns:
+                continue
+            copy = Column(column.name, column.type, column.type_name, column.not_null)
+            copy.origin = table.origin
+            if not like or options & _LIKE_DEFAULTS:
+                copy.default = column.default
+            if not like or options & _LIKE_GENERATED:
+                copy.generated = column.generated
+            if like and options & 32:  # INCLUDING IDENTITY
+                copy.identity = column.identity
+            table.columns[column.name] = copy
+        for constraint in source.constraints.values():
+            if constraint.kind == "check" and (not like or options & _LIKE_CONSTRAINTS):
+                name = constraint.name
+                if name in table.constraints:
+                    continue
+                table.constraints[name] = Constraint(
+                    name,
+                    "check",
+                    constraint.columns,
+                    table.origin,  # a new, empty table: the copy is valid
+                    expression=constraint.expression,
+                )
+        if like and options & _LIKE_INDEXES:  # new names, after the new table's
+            for index in source.indexes.values():
+                kind = None
+                if index.constraint is not None and index.constraint in source.constraints:
+                    kind = source.constraints[index.constraint].kind
+                copied = ev.ConstraintSpec(
+                    kind or "unique",
+                    None,
+                    tuple(c for c in index.leading_columns if c is not None),
+                    table.origin.span,
+                    include=index.include,
+                    nulls_not_distinct=index.nulls_not_distinct,
+                    method=index.method,
+                    keys=tuple(index.keys),
+                )
+                if kind in ("primary", "unique", "exclude"):
+                    self._add_constraint(table, copied, table.origin)
+                    continue
+                name = choose_name(
+                    table.name,
+                    column_part(
+                        [key_name(k.column, k.expression) for k in index.keys] + list(index.include)
+                    ),
+                    "idx",
+                    lambda n: self._name_taken(table, n),
+                )
+                self._put_index(
+                    table,
+                    Index(
+                        table.schema,
+                        name,
+                        table.name,
+                        [replace(key) for key in index.keys],
+                        table.origin,
+                        index.unique,
+                        index.method,
+                        index.include,
+                        index.predicate,
+                        index.nulls_not_distinct,
+                        index.options,
+                    ),
+                )
+
+    def define_table(self, event: ev.DefineTable) -> None:
+        table = self.model.tables.get((self._schema(event.schema), event.name))
+        if table is None or (table.origin is not event.origin and table.origin != event.origin):
+            return  # IF NOT EXISTS on a table that was there: nothing changes
+        # inherited columns come first, then the list as written (LIKE where it stands)
+        parents = ([event.partition_of] if event.partition_of else []) + event.inherits
+        for schema, name in parents:
+            parent = self._find_table(schema, name)
+            if parent is None:
+                continue
+            if event.partition_of:
+                # a partition gets its parent's columns, checks and defaults, its keys and
+                # indexes under names of its own, and its foreign keys under theirs
+                table.partition_of = (parent.schema, parent.name)
+                self._copy_structure(table, parent, _PARTITION)
+                for fk in parent.foreign_keys:
+                    table.constraints.setdefault(fk.name, replace(fk))
+                    self._note_reference(table, fk)
+            else:
+                self._copy_structure(table, parent, None)
+                table.inherits.append((parent.schema, parent.name))
+            self._children.setdefault((parent.schema, parent.name), set()).add(
+                (table.schema, table.name)
+            )
+        columns, origin = table.columns, event.origin
+        if not event.like and not table.columns:  # the usual CREATE TABLE: nothing to merge
+            for spec in event.columns:
+                columns[spec.name] = Column(
+                    spec.name,
+                    spec.type,
+                    spec.type_name,
+                    spec.not_null,
+                    spec.default,
+                    spec.generated,
+                    spec.identity,
+                    origin,
+                )
+        for position in range(len(event.columns) + 1 if event.like or parents else 0):
+            for schema, name, options, at in event.like:
+                source = self._find_table(schema, name) if at == position else None
+                if source is not None:
+                    self._copy_structure(table, source, options)
+            if position == len(event.columns):
+                break
+            spec = event.columns[position]
+            merged = table.columns.get(spec.name)
+            if merged is None:
+                table.columns[spec.name] = self._column(spec, event.origin)
+            else:  # a definition of an inherited column adds to it
+                merged.not_null = merged.not_null or spec.not_null
+                if spec.default is not None:
+                    merged.default = spec.default
+        for constraint in event.constraints:
+            self._add_constraint(table, constraint, event.origin)
+
+    def create_index(self, event: ev.CreateIndex) -> None:
+        table = self._find_table(event.schema, event.table)
+        if table is None:
+            return  # an index on a materialized view, or on a table sqlkit did not see
+        name = event.name
+        if name is None:
+            name = choose_name(
+                table.name,
+                column_part(
+                    [key_name(k.column, k.expression) for k in event.keys] + list(event.include)
+                ),
+                "idx",
+                lambda n: self._name_taken(table, n),
+            )
+        elif name in table.indexes or self._find_index(table.schema, name) is not None:
+            return  # IF NOT EXISTS (or a statement that fails)
+        index = Index(
+            table.schema,
+            name,
+            table.name,
+            [replace(key) for key in event.keys],  # replay renames keys; events stay as parsed
+            event.origin,
+            event.unique,
+            event.method,
+            event.include,
+            event.predicate,
+            event.nulls_not_distinct,
+            event.options,
+        )
+        self._put_index(table, index)
+
+    def add_column(self, event: ev.AddColumn) -> None:
+        table = self._find_table(event.schema, event.table)
+        if table is None or event.column.name in table.columns:
+            return
+        table.columns[event.column.name] = self._column(event.column, event.origin)
+        for constraint in event.constraints:
+            self._add_constraint(table, constraint, event.origin)
+
+    def drop_column(self, event: ev.DropColumn) -> None:
+        table = self._find_table(event.schema, event.table)
+        if table is None or table.columns.pop(event.column, None) is None:
+            return
+        # indexes and constraints that involve the column go with it
+        for name, index in list(table.indexes.items()):
+            if event.column in index.columns_used():
+                del table.indexes[name]
+        for name, constraint in list(table.constraints.items()):
+            used = set(constraint.columns)
+            if constraint.expression is not None:
+                used |= column_refs(constraint.expression)
+            if event.column in used:
+                self._drop_constraint(table, name)
+
+    def alter_column(self, event: ev.AlterColumn) -> None:
+        table = self._find_table(event.schema, event.table)
+        column = table.columns.get(event.column) if table is not None else None
+        if column is None:
+            return
+        if event.type_name is not None:
+            column.type, column.type_name = event.type or event.type_name, event.type_name
+            column.origin = event.origin
+        if event.not_null is not None:
+            column.not_null = event.not_null
+        if event.default is not None:
+            column.default = event.default
+        elif event.drop_default:
+            column.default = None
+
+    def add_constraint(self, event: ev.AddConstraint) -> None:
+        table = self._find_table(event.schema, event.table)
+        if table is not None:
+            self._add_constraint(table, event.constraint, event.origin)
+
+    def _drop_constraint(self, table: Table, name: str) -> None:
+        constraint = table.constraints.pop(name, None)
+        if constraint is None:
+            return
+        for index_name, index in list(table.indexes.items()):
+            if index.constraint == name:
+                del table.indexes[index_name]
+        if constraint.kind in ("primary", "unique"):
+            # foreign keys that need this key went with it (CASCADE, or the drop fails)
+            self._forget_references((table.schema, table.name), set(constraint.columns))
+
+    def _note_reference(self, table: Table, fk: Constraint) -> None:
+        target = (fk.ref_schema or "", fk.ref_table or "")
+        self._referencing.setdefault(target, set()).add((table.schema, table.name))
+
+    def _foreign_keys_to(self, key: tuple[str, str]) -> Iterator[tuple[Table, Constraint]]:
+        """(table, foreign key) for every foreign key that references table `key`."""
+        for source in list(self._referencing.get(key, ())):
+            other = self.model.tables.get(source)
+            if other is None:
+                continue
+            for fk in other.foreign_keys:
+                if (fk.ref_schema, fk.ref_table) == key:
+                    yield other, fk
+
+    def _forget_references(self, key: tuple[str, str], columns: set[str] | None) -> None:
+        """Drop the foreign keys that reference table `key` (those columns, or any)."""
+        for other, fk in list(self._foreign_keys_to(key)):
+            if columns is None or set(fk.ref_columns) & columns:
+                other.constraints.pop(fk.name, None)
+
+    def drop_constraint(self, event: ev.DropConstraint) -> None:
+        table = self._find_table(event.schema, event.table)
+        if table is None:
+            return
+        if event.name in table.constraints:
+            self._drop_constraint(table, event.name)
+            return
+        for column in table.columns.values():  # PG 18 names NOT NULL constraints t_col_not_null
+            if event.name == f"{table.name}_{column.name}_not_null":
+                column.not_null = False
+
+    def validate_constraint(self, event: ev.ValidateConstraint) -> None:
+        table = self._find_table(event.schema, event.table)
+        if table is not None and event.name in table.constraints:
+            table.constraints[event.name].not_valid = False
+
+    def rename_column(self, event: ev.RenameColumn) -> None:
+        table = self._find_table(event.schema, event.table)
+        if table is None or event.old not in table.columns:
+            return
+        old, new = event.old, event.new
+        table.columns = {
+            (new if name == old else name): column for name, column in table.columns.items()
+        }
+        table.columns[new].name = new
+
+        def swap(names: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(new if name == old else name for name in names)
+
+        for index in table.indexes.values():
+            for key in index.keys:
+                if key.column == old:
+                    key.column = new
+                elif key.expression is not None:
+                    key.expression = rename_column_refs(key.expression, old, new)
+            index.include = swap(index.include)
+            if index.predicate is not None:
+                index.predicate = rename_column_refs(index.predicate, old, new)
+        for constraint in table.constraints.values():
+            constraint.columns = swap(constraint.columns)
+            if constraint.expression is not None:
+                constraint.expression = rename_column_refs(constraint.expression, old, new)
+        for _, fk in self._foreign_keys_to((table.schema, table.name)):
+            fk.ref_columns = swap(fk.ref_columns)
+
+    def rename_constraint(self, event: ev.RenameConstraint) -> None:
+        table = self._find_table(event.schema, event.table)
+        if table is None or event.old not in table.constraints:
+            return
+        constraint = table.constraints.pop(event.old)
+        constraint.name = event.new
+        table.constraints[event.new] = constraint
+        index = table.indexes.pop(event.old, None)  # a key's index is renamed with it
+        if index is not None:
+            index.name, index.constraint = event.new, event.new
+            self._put_index(table, index)
+
+    def rename_relation(self, event: ev.RenameRelation) -> None:
+        # ALTER INDEX renames a table too, and ALTER TABLE an index: whatever has the name
+        is_table = self._find_table(event.schema, event.old) is not None
+        if event.kind == "index" or not is_table:
+            for schema in [event.schema] if event.schema else [*self.search_path, "public"]:
+                found = self._find_index(schema, event.old)
+                if found is not None:
+                    table, index = found
+                    del table.indexes[event.old]
+                    index.name = event.new
+                    self._put_index(table, index)
+                    if index.constraint is not None and index.constraint in table.constraints:
+                        constraint = table.constraints.pop(index.constraint)
+                        constraint.name = index.constraint = event.new
+                        table.constraints[event.new] = constraint
+                    return
+        renamed = self._find_table(event.schema, event.old)
+        if renamed is None:
+            return
+        table = renamed
+        old_key, new_key = (table.schema, table.name), (table.schema, event.new)
+        del self.model.tables[old_key]
+        table.name = event.new
+        self.model.tables[new_key] = table
+        for index in table.indexes.values():
+            index.table = event.new
+        for policy in self.model.policies_on(*old_key):
+            self.model.remove_policy(policy.schema, policy.table, policy.name)
+            policy.table = event.new
+            self.model.add_policy(policy)
+        for _, fk in list(self._foreign_keys_to(old_key)):
+            fk.ref_table = event.new
+        for index in table.indexes.values():
+            self._index_tables[(table.schema, index.name)] = new_key
+        # the reverse links follow both ends of the rename
+        self._referencing[new_key] = self._referencing.pop(old_key, set())
+        self._children[new_key] = self._children.pop(old_key, set())
+        for links in (*self._referencing.values(), *self._children.values()):
+            if old_key in links:
+                links.discard(old_key)
+                links.add(new_key)
+
+    def attach_partition(self, event: ev.AttachPartition) -> None:
+        parent = self._find_table(event.schema, event.parent)
+        child = self._find_table(event.child_schema, event.child)
+        if parent is None or child is None:
+            return
+        if event.detach:
+            child.partition_of = None  # it keeps the keys, indexes and foreign keys it had
+            return
+        child.partition_of = (parent.schema, parent.name)
+        # the parent's keys and indexes: an equal index of the child is attached, else one
+        # is built; its foreign keys are cloned
+        have = {index.definition() for index in child.indexes.values()}
+        for index in parent.indexes.values():
+            if index.definition() in have:
+                continue
+            owner = parent.constraints.get(index.constraint or "")
+            if owner is not None and owner.kind in ("primary", "unique", "exclude"):
+                spec = ev.ConstraintSpec(
+                    owner.kind,
+                    None,
+                    owner.columns,
+                    event.origin.span,
+                    include=index.include,
+                    method=index.method,
+                    keys=tuple(index.keys),
+                )
+                self._add_constraint(child, spec, event.origin)
+                continue
+            name = choose_name(
+                child.name,
+                column_part(
+                    [key_name(k.column, k.expression) for k in index.keys] + list(index.include)
+                ),
+                "idx",
+                lambda n: self._name_taken(child, n),
+            )
+            copy = replace(
+                index,
+                schema=child.schema,
+                name=name,
+                table=child.name,
+                keys=[replace(key) for key in index.keys],
+                origin=event.origin,
+            )
+            self._put_index(child, copy)
+        for fk in parent.foreign_keys:
+            child.constraints.setdefault(fk.name, replace(fk))
+            self._note_reference(child, fk)
+        self._children.setdefault((parent.schema, parent.name), set()).add(
+            (child.schema, child.name)
+        )
+
+    def drop_indexes(self, event: ev.DropIndexes) -> None:
+        for schema, name in event.names:
+            for candidate in [schema] if schema else [*self.search_path, "public"]:
+                found = self._find_index(candidate, name)
+                if found is not None:
+                    table, index = found
+                    if index.constraint is None:  # a key's index goes only with its key
+                        del table.indexes[name]
+                    break
+
+    # -------------------------------------------------------------- extensions
+    def create_extension(self, event: ev.CreateExtension) -> None:
+        if event.name in self.model.extensions:
+            return  # IF NOT EXISTS (without it the statement fails)
+        schema = event.schema or self._schema(None)
+        self.model.extensions[event.name] = Extension(
+            event.name, schema, event.origin, event.version
+        )
+
+    def alter_extension(self, event: ev.AlterExtension) -> None:
+        extension = self.model.extensions.get(event.name)
+        if extension is None:
+            return
+        if event.new_schema is not None:
+            extension.schema = event.new_schema
+            extension.origin = event.origin
+        if event.version is not None:
+            extension.version = event.version
+
+    def drop_extensions(self, event: ev.DropExtensions) -> None:
+        for name in event.names:
+            self.model.extensions.pop(name, None)
+
+    def create_queue(self, event: ev.CreateQueue) -> None:
+        """pgmq.create(name): a queue table and its archive, in schema pgmq."""
+        defaults = self.model.table_defaults.for_schema("pgmq")
+        for prefix in ("q_", "a_"):
+            name = prefix + event.name.lower()
+            if event.drop:
+                self.model.tables.pop(("pgmq", name), None)
+                self.model.remove_policies_on("pgmq", name)
+                continue
+            if ("pgmq", name) in self.model.tables:
+                continue
+            table = Table(
+                "pgmq",
+                name,
+                event.origin,
+                privileges={role: set(privs) for role, privs in defaults.items()},
+            )
+            table.columns["msg_id"] = Column("msg_id", "bigint", "int8", True)
+            table.columns["message"] = Column("message", "jsonb", "jsonb")
+            key = f"{name}_pkey"
+            table.constraints[key] = Constraint(key, "primary", ("msg_id",), event.origin)
+            self._put_index(
+                table,
+                Index(
+                    "pgmq", key, name, [ev.IndexKey("msg_id")], event.origin, True, constraint=key
+                ),
+            )
+            self.model.tables[("pgmq", name)] = table
 
     def set_search_path(self, event: ev.SetSearchPath) -> None:
         usable = [s for s in event.schemas if s and s not in ('"$user"', "$user")]
@@ -326,6 +957,23 @@ REPLAY: dict[type, Callable[[Replayer, Any], None]] = {
     ev.CreateView: Replayer.create_view,
     ev.AlterViewOptions: Replayer.alter_view_options,
     ev.SetSearchPath: Replayer.set_search_path,
+    ev.DefineTable: Replayer.define_table,
+    ev.CreateIndex: Replayer.create_index,
+    ev.AddColumn: Replayer.add_column,
+    ev.DropColumn: Replayer.drop_column,
+    ev.AlterColumn: Replayer.alter_column,
+    ev.AddConstraint: Replayer.add_constraint,
+    ev.DropConstraint: Replayer.drop_constraint,
+    ev.ValidateConstraint: Replayer.validate_constraint,
+    ev.RenameColumn: Replayer.rename_column,
+    ev.RenameConstraint: Replayer.rename_constraint,
+    ev.RenameRelation: Replayer.rename_relation,
+    ev.AttachPartition: Replayer.attach_partition,
+    ev.DropIndexes: Replayer.drop_indexes,
+    ev.CreateExtension: Replayer.create_extension,
+    ev.AlterExtension: Replayer.alter_extension,
+    ev.DropExtensions: Replayer.drop_extensions,
+    ev.CreateQueue: Replayer.create_queue,
 }
 
 

@@ -1,10 +1,11 @@
-"""The replayed project model: tables, policies, views, functions and privileges."""
+"""The replayed project model: tables (columns, constraints, indexes), policies, views,
+functions, extensions and privileges."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlkit.model.events import Origin, RoutineDef, RoutineRef
+from sqlkit.model.events import IndexKey, Origin, RoutineDef, RoutineRef
 from sqlkit.sql.tree import Node
 
 
@@ -64,6 +65,140 @@ class Function:
 
 
 @dataclass
+class Column:
+    name: str
+    type: str  # as written: `varchar(20)`
+    type_name: str  # normalised: `varchar`, `int4[]`, `public.mood`
+    not_null: bool = False
+    default: Node | None = None  # parse tree of the DEFAULT expression (`default_text` reads it)
+    generated: str | None = None  # "stored" | "virtual"
+    identity: str | None = None  # "always" | "by default"
+    origin: Origin | None = None  # the statement that gave it its current type
+
+    @property
+    def has_default(self) -> bool:
+        return self.default is not None
+
+    @property
+    def default_volatile(self) -> bool:
+        """The default calls a volatile function (`random()`, `gen_random_uuid()`, a serial's
+        `nextval()`) or one sqlkit cannot see: ADD COLUMN with it rewrites the table."""
+        from sqlkit.model.structure import calls_volatile
+
+        return calls_volatile(self.default)
+
+    @property
+    def default_text(self) -> str | None:
+        from sqlkit.sql.tree import deparse
+
+        return None if self.default is None else deparse(self.default)
+
+
+@dataclass
+class Constraint:
+    """A table constraint after replay; a foreign key's referenced columns are resolved
+    (`()` only when the referenced table is not part of the project, e.g. auth.users)."""
+
+    name: str
+    kind: str  # primary | unique | foreign | check | exclude
+    columns: tuple[str, ...]
+    origin: Origin
+    ref_schema: str | None = None
+    ref_table: str | None = None
+    ref_columns: tuple[str, ...] = ()
+    on_delete: str = "no action"
+    on_update: str = "no action"
+    not_valid: bool = False
+    expression: Node | None = None  # check
+
+    @property
+    def references(self) -> str:
+        cols = f" ({', '.join(self.ref_columns)})" if self.ref_columns else ""
+        return f"{self.ref_schema}.{self.ref_table}{cols}"
+
+
+@dataclass
+class Index:
+    """An index: made by CREATE INDEX, or the one a PRIMARY KEY/UNIQUE/EXCLUDE constraint owns."""
+
+    schema: str
+    name: str
+    table: str
+    keys: list[IndexKey]
+    origin: Origin
+    unique: bool = False
+    method: str = "btree"
+    include: tuple[str, ...] = ()
+    predicate: Node | None = None
+    nulls_not_distinct: bool = False
+    options: tuple[tuple[str, str], ...] = ()
+    constraint: str | None = None  # the constraint it belongs to
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def leading_columns(self) -> list[str | None]:
+        """Key columns in order; None for an expression key."""
+        return [key.column for key in self.keys]
+
+    def columns_used(self) -> set[str]:
+        from sqlkit.sql.tree import column_refs
+
+        used = set(self.include)
+        for key in self.keys:
+            used |= key.columns_used
+        if self.predicate is not None:
+            used |= column_refs(self.predicate)
+        return used
+
+    def definition(self) -> tuple[object, ...]:
+        """What makes two indexes on one table identical (their names aside)."""
+        from sqlkit.sql.tree import canonical
+
+        keys = tuple(
+            (
+                key.column if key.column is not None else canonical(key.expression),
+                key.opclass,
+                key.collation,
+                key.descending,
+                key.descending if key.nulls_first is None else key.nulls_first,
+            )
+            for key in self.keys
+        )
+        predicate = None if self.predicate is None else canonical(self.predicate)
+        return (
+            self.unique,
+            self.method,
+            keys,
+            self.include,
+            predicate,
+            self.nulls_not_distinct,
+            self.options,
+        )
+
+    def text(self) -> str:
+        """`public.t (a, lower(b)) where ...`: for messages."""
+        from sqlkit.sql.tree import deparse
+
+        keys = ", ".join(
+            key.column if key.column is not None else deparse(key.expression) for key in self.keys
+        )
+        where = f" where {deparse(self.predicate)}" if self.predicate is not None else ""
+        using = f" using {self.method}" if self.method != "btree" else ""
+        return f"{self.schema}.{self.table}{using} ({keys}){where}"
+
+
+@dataclass
+class Extension:
+    name: str
+    schema: str
+    origin: Origin | None  # None: the target has it already (Supabase's preinstalled ones)
+    version: str | None = None
+
+
+@dataclass
 class Table:
     schema: str
     name: str
@@ -73,10 +208,27 @@ class Table:
     rls_forced: bool = False
     rls_origin: Origin | None = None
     privileges: dict[str, set[str]] = field(default_factory=dict)
+    # structure (empty for tables introspected from a live database: Model.has_structure)
+    columns: dict[str, Column] = field(default_factory=dict)
+    constraints: dict[str, Constraint] = field(default_factory=dict)
+    indexes: dict[str, Index] = field(default_factory=dict)
+    partition_of: tuple[str, str] | None = None
+    inherits: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def qualified_name(self) -> str:
         return f"{self.schema}.{self.name}"
+
+    @property
+    def primary_key(self) -> Constraint | None:
+        for constraint in self.constraints.values():
+            if constraint.kind == "primary":
+                return constraint
+        return None
+
+    @property
+    def foreign_keys(self) -> list[Constraint]:
+        return [c for c in self.constraints.values() if c.kind == "foreign"]
 
 
 @dataclass
@@ -97,6 +249,11 @@ class Policy:
     def qualified_table(self) -> str:
         return f"{self.schema}.{self.table}"
 
+    @property
+    def qualified_name(self) -> str:
+        """`schema.table.policy`: how findings name a policy."""
+        return f"{self.schema}.{self.table}.{self.name}"
+
 
 @dataclass
 class View:
@@ -106,6 +263,7 @@ class View:
     materialized: bool
     options: dict[str, str]
     relations: list[tuple[str | None, str]]
+    privileges: dict[str, set[str]] = field(default_factory=dict)
 
     @property
     def qualified_name(self) -> str:
@@ -138,6 +296,10 @@ class Model:
     role_parents: dict[str, set[str]] = field(default_factory=dict)
     function_defaults: DefaultAcl = field(default_factory=DefaultAcl)
     table_defaults: DefaultAcl = field(default_factory=DefaultAcl)
+    extensions: dict[str, Extension] = field(default_factory=dict)
+    # True when tables carry their columns, constraints and indexes and extensions are known
+    # (a model replayed from files); a live database's model is read without them
+    has_structure: bool = False
     _by_name: dict[tuple[str, str], dict[RoutineKey, Function]] = field(default_factory=dict)
     _by_table: dict[tuple[str, str], dict[str, Policy]] = field(default_factory=dict)
 
@@ -188,6 +350,25 @@ class Model:
 
     def policies_on(self, schema: str, table: str) -> list[Policy]:
         return list(self._by_table.get((schema, table), {}).values())
+
+    def can_access(self, privileges: dict[str, set[str]], role: str, privilege: str) -> bool:
+        """Does `role` hold `privilege` on a relation with these grants (itself, PUBLIC, or a
+        role it inherits from)?"""
+        return any(privilege in privileges.get(r, ()) for r in self.roles_of(role))
+
+    def relation_privileges(self, schema: str, name: str) -> dict[str, set[str]] | None:
+        """Grants of a table, view or materialized view; None when there is no such relation."""
+        table = self.tables.get((schema, name))
+        if table is not None:
+            return table.privileges
+        view = self.views.get((schema, name))
+        return view.privileges if view is not None else None
+
+    def find_index(self, schema: str, name: str) -> tuple[Table, Index] | None:
+        for (table_schema, _), table in self.tables.items():
+            if table_schema == schema and name in table.indexes:
+                return table, table.indexes[name]
+        return None
 
     def resolve(self, ref: RoutineRef, search_path: list[str]) -> list[Function]:
         """Functions a GRANT/ALTER/DROP names (all overloads when args are unspecified)."""

@@ -168,3 +168,79 @@ def def_elems(items: list[Any] | None) -> Iterator[Node]:
     for item in items or ():
         if isinstance(item, dict) and "DefElem" in item:
             yield item["DefElem"]
+
+
+# ------------------------------------------------------------- expressions as values
+def strip_locations(node: Any) -> Any:
+    """A copy of a parse tree without `location` fields: two spellings of one expression
+    (other whitespace, other line) compare equal."""
+    if node.__class__ is dict:
+        return {k: strip_locations(v) for k, v in node.items() if k != "location"}
+    if node.__class__ is list:
+        return [strip_locations(v) for v in node]
+    return node
+
+
+def canonical(node: Any) -> str:
+    """A comparable text of a parse tree: the same expression gives the same text however
+    it was written (locations left out, keys sorted)."""
+    import json
+
+    return json.dumps(strip_locations(node), sort_keys=True, separators=(",", ":"))
+
+
+def column_refs(node: Any) -> set[str]:
+    """Names of the columns an expression reads (the last part of each ColumnRef)."""
+    out: set[str] = set()
+    for kind, sub in walk(node):
+        if kind == "ColumnRef":
+            names = strings(sub.get("fields"))
+            if names:
+                out.add(names[-1])
+    return out
+
+
+def rename_column_refs(node: Any, old: str, new: str) -> Any:
+    """A copy of a parse tree whose references to column `old` name `new` instead."""
+    if node.__class__ is list:
+        return [rename_column_refs(v, old, new) for v in node]
+    if node.__class__ is not dict:
+        return node
+    ref = node.get("ColumnRef")
+    if ref is not None and len(node) == 1:
+        fields = list(ref.get("fields") or ())
+        if fields and fields[-1].get("String", {}).get("sval") == old:
+            fields[-1] = {"String": {"sval": new}}
+            return {"ColumnRef": {**ref, "fields": fields}}
+        return node
+    return {k: rename_column_refs(v, old, new) for k, v in node.items()}
+
+
+def deparse(node: Any) -> str:
+    """SQL text of an expression's parse tree (pglast's printer; for messages, not hot paths)."""
+    from pglast import ast
+    from pglast.stream import RawStream
+
+    values = {"sval": "String", "ival": "Integer", "fval": "Float", "boolval": "Boolean"}
+    values["bsval"] = "BitString"
+
+    def to_ast(value: Any) -> Any:
+        if value.__class__ is dict:
+            if len(value) == 1:
+                ((key, inner),) = value.items()
+                if key == "A_Const" and inner.__class__ is dict:  # JSON puts the value inline
+                    for field, kind in values.items():
+                        if field in inner:
+                            return ast.A_Const(val=getattr(ast, kind)(**inner[field]))
+                    return ast.A_Const(isnull=bool(inner.get("isnull")))
+                if inner.__class__ is dict and key[:1].isupper() and hasattr(ast, key):
+                    return getattr(ast, key)(**{k: to_ast(v) for k, v in inner.items()})
+            return {k: to_ast(v) for k, v in value.items()}
+        if value.__class__ is list:
+            return tuple(to_ast(v) for v in value)
+        return value
+
+    try:
+        return str(RawStream()(to_ast(node)))
+    except Exception:  # an expression the printer does not know: its canonical form
+        return canonical(node)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 
 from sqlkit.lint.finding import LintResult
@@ -16,6 +15,19 @@ def to_json(result: LintResult) -> dict[str, Any]:
     }
 
 
+def dumps(data: dict[str, Any]) -> str:
+    """Indented JSON text, non-ASCII kept: orjson when installed (a dependency; the same text
+    as the stdlib's `json.dumps(indent=2, ensure_ascii=False)`, tested), the stdlib otherwise.
+    In one piece: `json.dump` to a stream writes thousands of small chunks."""
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - orjson is a declared dependency
+        import json
+
+        return json.dumps(data, indent=2, ensure_ascii=False)
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8")
+
+
 def write_json(result: LintResult, out: TextIO) -> None:
-    json.dump(to_json(result), out, indent=2, ensure_ascii=False)
+    out.write(dumps(to_json(result)))
     out.write("\n")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 
 from sqlkit import __version__
@@ -38,27 +37,31 @@ def to_sarif(result: LintResult, rules: dict[str, Rule]) -> dict[str, Any]:
         )
     results = []
     for f in result.findings:
+        location: dict[str, Any] = {
+            "physicalLocation": {
+                "artifactLocation": {
+                    "uri": f.path.replace("\\", "/") if f.path != "-" else "stdin"
+                },
+                "region": {
+                    "startLine": f.line,
+                    "startColumn": f.column,
+                    "endLine": f.end_line,
+                    "endColumn": f.end_column + 1,
+                },
+            }
+        }
+        if f.object is not None:
+            # the object the finding is about: what a dashboard or baseline keys on
+            location["logicalLocations"] = [
+                {"fullyQualifiedName": f.object, "name": _local_name(f.object)}
+            ]
         results.append(
             {
                 "ruleId": f.code,
                 "ruleIndex": index.get(f.code, 0),
                 "level": _LEVEL[f.severity],
                 "message": {"text": f"{f.message}. Help: {f.help}"},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {
-                                "uri": f.path.replace("\\", "/") if f.path != "-" else "stdin"
-                            },
-                            "region": {
-                                "startLine": f.line,
-                                "startColumn": f.column,
-                                "endLine": f.end_line,
-                                "endColumn": f.end_column + 1,
-                            },
-                        }
-                    }
-                ],
+                "locations": [location],
             }
         )
     notifications = [
@@ -98,6 +101,14 @@ def to_sarif(result: LintResult, rules: dict[str, Rule]) -> dict[str, Any]:
     }
 
 
+def _local_name(qualified: str) -> str:
+    """`f(uuid)` of `public.f(uuid)`, `p` of `public.t.p`: the last part of an object's name."""
+    head, _, args = qualified.partition("(")
+    return head.rsplit(".", 1)[-1] + (f"({args}" if args else "")
+
+
 def write_sarif(result: LintResult, out: TextIO, rules: dict[str, Rule]) -> None:
-    json.dump(to_sarif(result, rules), out, indent=2, ensure_ascii=False)
+    from sqlkit.lint.reporters.json import dumps
+
+    out.write(dumps(to_sarif(result, rules)))
     out.write("\n")

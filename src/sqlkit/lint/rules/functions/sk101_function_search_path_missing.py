@@ -61,4 +61,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 function.origin,
                 f"{function.display} has no SET search_path: unqualified names in its body "
                 "resolve through the caller's search_path",
+                object=str(function.key),
             )

@@ -72,4 +72,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             origin,
             f"{function.display} sets search_path to {shown}, which is not in allowed_search_paths "
             f"({', '.join(repr(a) for a in sorted(allowed))})",
+            object=str(function.key),
         )

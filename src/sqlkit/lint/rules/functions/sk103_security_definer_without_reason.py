@@ -58,4 +58,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "SK103",
                 function.security_origin,
                 f"{function.display} is SECURITY DEFINER with no written reason",
+                object=str(function.key),
             )

@@ -81,4 +81,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             f"by {' and '.join(who)} ({', '.join(how) or 'through role membership'})",
             help=revoke_hint(function, ["PUBLIC", "anon"])
             + " then GRANT EXECUTE to the roles that need it",
+            object=str(function.key),
         )

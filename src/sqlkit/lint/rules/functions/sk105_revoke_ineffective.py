@@ -64,4 +64,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "SK105",
                 first,
                 f"REVOKE EXECUTE on {function.display} has no effect for {'; '.join(problems)}",
+                object=str(function.key),
             )

@@ -84,4 +84,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 f"{ref.kind} `{ref.name}` in {function.display} has no schema and search_path is "
                 f"{function.config.get('search_path')!r}: it cannot be found ({when})",
                 help=f"write {suggestion(ctx, ref)}",
+                object=str(function.key),
             )

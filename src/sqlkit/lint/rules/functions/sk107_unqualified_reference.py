@@ -62,4 +62,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 (function.origin.path, ref.span),
                 f"{ref.kind} `{ref.name}` in {function.display} has no schema",
                 help=f"write {suggestion(ctx, ref)}",
+                object=str(function.key),
             )

@@ -67,4 +67,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "SK108",
                 function.origin,
                 f"{function.volatility.upper()} {function.display} {'; '.join(problems)}",
+                object=str(function.key),
             )

@@ -80,4 +80,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "SK109",
                 function.origin,
                 f"{function.display} is {how} but only reads and calls no volatile function",
+                object=str(function.key),
             )

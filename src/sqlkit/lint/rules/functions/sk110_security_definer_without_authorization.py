@@ -82,4 +82,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             function.origin,
             f"SECURITY DEFINER {function.display} is executable by {', '.join(executors)}, "
             f"{' and '.join(reasons)}, and never checks who is calling",
+            object=str(function.key),
         )

@@ -69,4 +69,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             (function.origin.path, body.unsafe_exec[0][0]),
             f"{function.display} builds dynamic SQL by concatenating {', '.join(names)} "
             f"without quoting ({len(body.unsafe_exec)} EXECUTE statement(s))",
+            object=str(function.key),
         )

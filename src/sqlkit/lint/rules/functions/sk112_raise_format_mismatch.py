@@ -61,5 +61,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             continue
         for span, message in body.raise_problems:
             yield ctx.finding(
-                "SK112", (function.origin.path, span), f"{message} (in {function.display})"
+                "SK112",
+                (function.origin.path, span),
+                f"{message} (in {function.display})",
+                object=str(function.key),
             )

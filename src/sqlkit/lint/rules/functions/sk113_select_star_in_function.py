@@ -60,5 +60,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             continue
         for span in body.select_stars:
             yield ctx.finding(
-                "SK113", (function.origin.path, span), f"SELECT * in {function.display}"
+                "SK113",
+                (function.origin.path, span),
+                f"SELECT * in {function.display}",
+                object=str(function.key),
             )

@@ -65,4 +65,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             "SK114",
             (function.origin.path, body.offset_params[0][0]),
             f"{function.display} pages with OFFSET {', '.join(names)}",
+            object=str(function.key),
         )

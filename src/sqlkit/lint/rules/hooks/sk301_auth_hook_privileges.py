@@ -59,5 +59,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             problems.append(f"{', '.join(executors)} can execute it")
         if problems:
             yield ctx.finding(
-                "SK301", hook.origin, f"auth hook {hook.display}: {'; '.join(problems)}"
+                "SK301",
+                hook.origin,
+                f"auth hook {hook.display}: {'; '.join(problems)}",
+                object=str(hook.key),
             )

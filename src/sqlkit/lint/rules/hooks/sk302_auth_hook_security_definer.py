@@ -55,4 +55,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "SK302",
                 hook.security_origin,
                 f"auth hook {hook.display} is SECURITY DEFINER; supabase_auth_admin calls it already",
+                object=str(hook.key),
             )

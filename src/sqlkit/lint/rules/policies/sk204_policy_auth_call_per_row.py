@@ -58,4 +58,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 policy.origin,
                 f"policy {policy.name} on {policy.qualified_table} calls {', '.join(dict.fromkeys(calls))} "
                 "once per row",
+                object=policy.qualified_name,
             )

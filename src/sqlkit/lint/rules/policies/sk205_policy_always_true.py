@@ -5,7 +5,8 @@ Reports a permissive policy for `anon`, `authenticated` or PUBLIC with
 UPDATE or ALL. `FOR SELECT ... USING (true)` is allowed (public read is a
 legitimate choice), and so is `true` for other roles (e.g. `service_role`).
 
-Splinter counterpart: `0024_permissive_rls_policy`.
+Splinter counterpart: `0024_rls_policy_always_true` (called `0024_permissive_rls_policy`
+before splinter renamed it).
 
 ## Why is this bad?
 It turns row level security off for writes: any signed-in user (or anyone,
@@ -24,7 +25,7 @@ create policy notes_write on public.notes for update to authenticated
 ```
 
 ## References
-- [Supabase database linter: permissive_rls_policy](https://supabase.com/docs/guides/database/database-linter?lint=0024_permissive_rls_policy)
+- [Supabase database linter: rls_policy_always_true](https://supabase.com/docs/guides/database/database-linter?lint=0024_rls_policy_always_true)
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     "policy-always-true",
     "warning",
     summary="a permissive policy for API roles allows every row on writes (USING/WITH CHECK true)",
-    counterpart="0024_permissive_rls_policy",
+    counterpart="0024_rls_policy_always_true",
     help="write the condition that rows must meet (e.g. ownership); keep `true` for SELECT only",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
@@ -66,4 +67,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 policy.origin,
                 f"policy {policy.name} on {policy.qualified_table} ({policy.command.upper()}, "
                 f"{', '.join(sorted(roles))}) has {' and '.join(problems)}: every row is allowed",
+                object=policy.qualified_name,
             )

@@ -66,4 +66,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 ordered[1].origin,
                 f"{len(policies)} permissive {command.upper()} policies for {role} on {table}: "
                 f"{', '.join(p.name for p in ordered)}",
+                object=table,
             )

@@ -50,4 +50,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 policy.origin,
                 f"policy {policy.name} on {policy.qualified_table} has no TO clause: it applies "
                 "to PUBLIC, anon included",
+                object=policy.qualified_name,
             )

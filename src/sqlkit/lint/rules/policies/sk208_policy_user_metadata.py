@@ -55,4 +55,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 policy.origin,
                 f"policy {policy.name} on {policy.qualified_table} trusts user metadata, "
                 "which every user can edit",
+                object=policy.qualified_name,
             )

@@ -2,7 +2,8 @@
 ## What it does
 Reports a table in an exposed schema (`exposed_schemas`, default `public`) that
 never gets `ALTER TABLE ... ENABLE ROW LEVEL SECURITY` (or has it disabled
-again by a later statement).
+again by a later statement). Foreign tables cannot have RLS: SK219 reports those that
+the API roles can read.
 
 Splinter counterpart: `0013_rls_disabled_in_public`.
 
@@ -52,6 +53,8 @@ if TYPE_CHECKING:
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for table in ctx.model.tables.values():
+        if table.kind == "foreign":
+            continue  # RLS cannot be enabled on a foreign table: SK219 reports exposed ones
         if ctx.is_exposed(table.schema) and not table.rls_enabled:
             where = table.rls_origin if table.rls_origin is not None else table.origin
             how = (
@@ -61,4 +64,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "SK201",
                 where,
                 f"table {table.qualified_name} is in exposed schema {table.schema} and {how}",
+                object=table.qualified_name,
             )

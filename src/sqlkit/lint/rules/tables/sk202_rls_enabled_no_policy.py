@@ -59,4 +59,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "SK202",
                 table.rls_origin or table.origin,
                 f"table {table.qualified_name} has RLS enabled and no policy: API roles see no rows",
+                object=table.qualified_name,
             )

@@ -53,4 +53,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "SK203",
                 policies[0].origin,
                 f"table {table.qualified_name} has policies ({names}) but RLS is off, so they do nothing",
+                object=table.qualified_name,
             )

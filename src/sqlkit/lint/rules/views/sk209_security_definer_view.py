@@ -60,4 +60,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 view.origin,
                 f"view {view.qualified_name} runs with its owner's rights: RLS of the tables it "
                 "reads is not applied to the caller",
+                object=view.qualified_name,
             )

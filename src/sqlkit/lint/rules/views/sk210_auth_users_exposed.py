@@ -54,4 +54,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "SK210",
                 view.origin,
                 f"{kind} {view.qualified_name} in exposed schema {view.schema} reads auth.users",
+                object=view.qualified_name,
             )
