@@ -11,6 +11,7 @@ from sqlkit.lint.finding import Finding, Note
 from sqlkit.model.events import Event, Origin
 from sqlkit.model.state import Model
 from sqlkit.sql.source import Span
+from sqlkit.sql.values import search_path_schemas
 
 if TYPE_CHECKING:
     from sqlkit.lint.registry import Rule
@@ -76,7 +77,6 @@ class LintContext:
 
     def search_path_is_empty(self, value: str | None) -> bool:
         """True for `''`, `pg_catalog`, `pg_catalog, pg_temp`: nothing but the catalog resolves."""
-        if value is None:
+        if value is None or value == "FROM CURRENT":
             return False
-        parts = [p.strip() for p in value.split(",") if p.strip()]
-        return all(p in ("pg_catalog", "pg_temp") for p in parts)
+        return all(p in ("pg_catalog", "pg_temp") for p in search_path_schemas(value))

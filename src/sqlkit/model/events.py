@@ -104,6 +104,7 @@ class Grant:
     routines: list[RoutineRef] = field(default_factory=list)
     tables: list[tuple[str | None, str]] = field(default_factory=list)
     all_in_schemas: list[str] = field(default_factory=list)
+    schemas: list[str] = field(default_factory=list)  # GRANT/REVOKE ... ON SCHEMA
 
 
 @dataclass
@@ -114,6 +115,7 @@ class DefaultPrivileges:
     object_type: str  # functions | tables | sequences | types | schemas
     privileges: list[str]
     grantees: list[str]
+    for_roles: list[str] = field(default_factory=list)  # FOR ROLE: only objects they create
 
 
 @dataclass
@@ -204,8 +206,74 @@ class AlterViewOptions:
 
 @dataclass
 class SetSearchPath:
+    """`SET search_path`, or `set_config('search_path', ...)` run as a statement."""
+
     origin: Origin
     schemas: list[str]
+
+
+@dataclass
+class CreateSchema:
+    origin: Origin
+    name: str
+
+
+@dataclass
+class DropSchemas:
+    origin: Origin
+    names: list[str]
+
+
+@dataclass
+class MoveRelation:
+    """`ALTER TABLE|VIEW ... RENAME TO` / `SET SCHEMA`: the object, its RLS, policies and
+    grants go with it."""
+
+    origin: Origin
+    kind: str  # table | view
+    schema: str | None
+    name: str
+    new_schema: str | None = None
+    new_name: str | None = None
+
+
+@dataclass
+class RenamePolicy:
+    origin: Origin
+    schema: str | None
+    table: str
+    name: str
+    new_name: str
+
+
+@dataclass
+class RoleInherit:
+    """`CREATE|ALTER ROLE r [NO]INHERIT`: whether r uses the privileges of roles it is in."""
+
+    origin: Origin
+    role: str
+    inherit: bool
+
+
+@dataclass
+class CreateTrigger:
+    origin: Origin
+    schema: str | None
+    table: str
+    function_schema: str | None
+    function_name: str
+    transition_tables: list[str]  # REFERENCING NEW|OLD TABLE AS name
+
+
+@dataclass
+class Secret:
+    """A credential written in SQL that reaches the database (SK116); never its text."""
+
+    origin: Origin
+    credential: str  # what it is, e.g. "a JWT (role service_role)"
+    place: str  # function | procedure | table | role | database | setting
+    schema: str | None  # of the function or table; None for the others
+    name: str  # the object it is stored with ("" for a session setting)
 
 
 Event = (
@@ -224,4 +292,11 @@ Event = (
     | CreateView
     | AlterViewOptions
     | SetSearchPath
+    | CreateSchema
+    | DropSchemas
+    | MoveRelation
+    | RenamePolicy
+    | RoleInherit
+    | CreateTrigger
+    | Secret
 )

@@ -17,25 +17,42 @@ from sqlkit.model.events import (
     AlterViewOptions,
     Arg,
     CreatePolicy,
+    CreateSchema,
     CreateTable,
+    CreateTrigger,
     CreateView,
     DefaultPrivileges,
     DropPolicy,
     DropRelations,
     DropRoutines,
+    DropSchemas,
     Event,
     Grant,
     GrantRole,
+    MoveRelation,
     Origin,
+    RenamePolicy,
+    RoleInherit,
     RoutineDef,
     RoutineRef,
     SetSearchPath,
 )
 from sqlkit.sql.body import BodyFacts, analyse_atomic_body, analyse_sql_body
 from sqlkit.sql.plpgsql import analyse_plpgsql_body
+from sqlkit.sql.secrets import find_secrets
 from sqlkit.sql.source import Source, Span
 from sqlkit.sql.split import Statement
-from sqlkit.sql.tree import Node, def_elems, role_names, split_name, strings, type_name, walk
+from sqlkit.sql.tree import (
+    Node,
+    const_value,
+    def_elems,
+    role_names,
+    split_name,
+    strings,
+    type_name,
+    walk,
+)
+from sqlkit.sql.values import search_path_from_items, search_path_from_text, search_path_schemas
 
 _OBJECT_TYPES = {
     "OBJECT_FUNCTION": "function",
@@ -60,23 +77,9 @@ _WORDS = re.compile(r"[A-Za-z0-9_']+")
 
 
 def normalise_search_path(values: list[str]) -> str:
-    """`'pg_catalog, pg_temp'` and `pg_catalog, pg_temp` both become `pg_catalog, pg_temp`."""
-    parts: list[str] = []
-    for value in values:
-        for piece in value.split(","):
-            piece = piece.strip()
-            if not piece:
-                continue
-            if piece.startswith('"') and piece.endswith('"') and piece != '"$user"':
-                piece = piece[1:-1]
-            parts.append(
-                piece
-                if piece == '"$user"' or piece == "$user"
-                else piece.lower()
-                if piece.islower() or not any(c.isupper() for c in piece)
-                else piece
-            )
-    return ", ".join('"$user"' if p in ("$user", '"$user"') else p for p in parts)
+    """A search_path written as list text (`pg_catalog, pg_temp`, a `proconfig` entry, a
+    setting) in its canonical form (`sqlkit.sql.values`)."""
+    return search_path_from_text(", ".join(values))
 
 
 def _setting_value(node: Node) -> str | None:
@@ -100,7 +103,8 @@ def _setting_value(node: Node) -> str | None:
         else:
             values.append("")
     if node.get("name") == "search_path":
-        return normalise_search_path(values)
+        # each value is ONE identifier: 'pg_catalog, pg_temp' quoted names one schema
+        return search_path_from_items(values)
     return ", ".join(values)
 
 
@@ -187,6 +191,25 @@ def has_definer_reason(source: Source, stmt_start: int, security_offset: int | N
     return "definer" in joined.lower() and len(_comment_words(joined)) >= 4
 
 
+def _secrets(
+    source: Source, stmt: Statement, place: str, schema: str | None, name: str
+) -> list[Event]:
+    """Secret events for the credentials written in a statement's text."""
+    from sqlkit.model.events import Secret
+
+    text = source.parse_text[stmt.start : stmt.end]
+    return [
+        Secret(
+            Origin(source.path, stmt.index, source.span(stmt.start + start, stmt.start + end)),
+            credential,
+            place,
+            schema,
+            name,
+        )
+        for start, end, credential in find_secrets(text)
+    ]
+
+
 # ------------------------------------------------------------------------ extraction
 def extract_events(source: Source, statements: list[Statement]) -> list[Event]:
     """Turn the statements of one file into model events."""
@@ -208,7 +231,21 @@ def extract_events(source: Source, statements: list[Statement]) -> list[Event]:
     return events
 
 
-def _create_function(source: Source, stmt: Statement, node: Node, origin: Origin) -> RoutineDef:
+def _create_function(
+    source: Source, stmt: Statement, node: Node, origin: Origin
+) -> RoutineDef | list[Event]:
+    routine = _routine_def(source, stmt, node, origin)
+    secrets = _secrets(
+        source,
+        stmt,
+        "procedure" if routine.is_procedure else "function",
+        routine.schema,
+        routine.name,
+    )
+    return [routine, *secrets] if secrets else routine
+
+
+def _routine_def(source: Source, stmt: Statement, node: Node, origin: Origin) -> RoutineDef:
     assert stmt.parsed is not None
     parsed = stmt.parsed
     schema, name = split_name(strings(node.get("funcname")))
@@ -264,16 +301,18 @@ def _create_function(source: Source, stmt: Statement, node: Node, origin: Origin
     body: BodyFacts | None = None
     if "sql_body" in node:
         language = "sql"
-        body = analyse_atomic_body(source, node["sql_body"], parsed.offset, param_types)
+        body = analyse_atomic_body(source, node["sql_body"], parsed.offset, param_types, returns)
     elif body_text and language in ("sql", "plpgsql"):
         body_offset = _find_body(
             source, body_text, as_offset if as_offset is not None else stmt.start, stmt
         )
         if language == "sql":
-            body = analyse_sql_body(source, body_text, body_offset, param_types)
+            body = analyse_sql_body(source, body_text, body_offset, param_types, returns)
         else:
             statement_text = source.parse_text[stmt.start : stmt.end]
-            body = analyse_plpgsql_body(source, statement_text, body_text, body_offset, param_types)
+            body = analyse_plpgsql_body(
+                source, statement_text, body_text, body_offset, param_types, returns
+            )
     definer_reason = security and has_definer_reason(source, stmt.start, security_offset)
     return RoutineDef(
         origin=origin,
@@ -374,6 +413,8 @@ def _grant(source: Source, stmt: Statement, node: Node, origin: Origin) -> Grant
         for obj in objects:
             rv = obj.get("RangeVar", {})
             event.tables.append((rv.get("schemaname"), rv.get("relname", "")))
+    elif object_type == "schema":
+        event.schemas = strings(objects)
     return event
 
 
@@ -381,9 +422,12 @@ def _default_privileges(
     source: Source, stmt: Statement, node: Node, origin: Origin
 ) -> DefaultPrivileges:
     schemas: list[str] = []
+    for_roles: list[str] = []
     for opt in def_elems(node.get("options")):
         if opt.get("defname") == "schemas":
             schemas = strings(opt.get("arg", {}).get("List", {}).get("items"))
+        elif opt.get("defname") == "roles":
+            for_roles = role_names(opt.get("arg", {}).get("List", {}).get("items"))
     action = node.get("action", {})
     objtype = {
         "OBJECT_FUNCTION": "functions",
@@ -401,6 +445,7 @@ def _default_privileges(
         object_type=objtype,
         privileges=_privileges(action),
         grantees=role_names(action.get("grantees")),
+        for_roles=for_roles,
     )
 
 
@@ -413,12 +458,47 @@ def _grant_role(source: Source, stmt: Statement, node: Node, origin: Origin) -> 
 
 def _create_table(
     source: Source, stmt: Statement, node: Node, origin: Origin
-) -> CreateTable | None:
+) -> CreateTable | list[Event] | None:
     rel = node.get("relation", {})
     if rel.get("relpersistence") == "t":
         return None
     kind = "partitioned" if node.get("partspec") else "table"
-    return CreateTable(origin, rel.get("schemaname"), rel.get("relname", ""), kind)
+    event = CreateTable(origin, rel.get("schemaname"), rel.get("relname", ""), kind)
+    secrets = _secrets(source, stmt, "table", event.schema, event.name)
+    return [event, *secrets] if secrets else event
+
+
+def _create_table_as(
+    source: Source, stmt: Statement, node: Node, origin: Origin
+) -> CreateTable | CreateView | None:
+    """CREATE TABLE ... AS and CREATE MATERIALIZED VIEW: the first makes a table (no RLS)."""
+    if node.get("objtype") == "OBJECT_MATVIEW":
+        return _create_matview(source, stmt, node, origin)
+    rel = node.get("into", {}).get("rel", {})
+    if node.get("objtype") != "OBJECT_TABLE" or rel.get("relpersistence") == "t":
+        return None
+    return CreateTable(origin, rel.get("schemaname"), rel.get("relname", ""))
+
+
+def _select(source: Source, stmt: Statement, node: Node, origin: Origin) -> list[Event]:
+    """SELECT ... INTO creates a table; `select set_config('search_path', ..)` is a SET."""
+    events: list[Event] = []
+    into = node.get("intoClause")
+    if into is not None:
+        rel = into.get("rel", {})
+        if rel.get("relpersistence") != "t":
+            events.append(CreateTable(origin, rel.get("schemaname"), rel.get("relname", "")))
+    for target in node.get("targetList") or ():
+        call = target.get("ResTarget", {}).get("val", {}).get("FuncCall")
+        if call is None or strings(call.get("funcname"))[-1:] != ["set_config"]:
+            continue
+        args = call.get("args") or []
+        name = const_value(args[0]) if args else None
+        value = const_value(args[1]) if len(args) > 1 else None
+        if name == "search_path" and isinstance(value, str):
+            events.append(SetSearchPath(origin, search_path_schemas(search_path_from_text(value))))
+        events.extend(_secrets(source, stmt, "setting", None, str(name or "")))
+    return events
 
 
 def _alter_table(source: Source, stmt: Statement, node: Node, origin: Origin) -> list[Event]:
@@ -435,10 +515,8 @@ def _alter_table(source: Source, stmt: Statement, node: Node, origin: Origin) ->
             events.append(AlterTableRls(origin, schema, name, None, True))
         elif sub == "AT_NoForceRowSecurity":
             events.append(AlterTableRls(origin, schema, name, None, False))
-        elif (
-            sub in ("AT_SetRelOptions", "AT_ResetRelOptions")
-            and node.get("objtype") == "OBJECT_VIEW"
-        ):
+        elif sub in ("AT_SetRelOptions", "AT_ResetRelOptions"):
+            # ALTER TABLE works on views too: replay applies it where a view has the name
             options: dict[str, str] = {}
             reset: list[str] = []
             for opt in def_elems(cmd["AlterTableCmd"].get("def", {}).get("List", {}).get("items")):
@@ -447,6 +525,7 @@ def _alter_table(source: Source, stmt: Statement, node: Node, origin: Origin) ->
                 else:
                     reset.append(opt.get("defname", ""))
             events.append(AlterViewOptions(origin, schema, name, options, reset))
+    events.extend(_secrets(source, stmt, "table", schema, name))
     return events
 
 
@@ -479,6 +558,8 @@ def _drop(
             parts = strings(obj.get("List", {}).get("items"))
             names.append(split_name(parts))
         return DropRelations(origin, "view" if "VIEW" in remove else "table", names)
+    if remove == "OBJECT_SCHEMA":
+        return DropSchemas(origin, strings(objects))
     if remove == "OBJECT_POLICY":
         events: list[Event] = []
         for obj in objects:
@@ -578,13 +659,23 @@ def _create_matview(
     )
 
 
-def _set(source: Source, stmt: Statement, node: Node, origin: Origin) -> SetSearchPath | None:
-    if node.get("name") != "search_path" or node.get("is_local"):
-        return None
+def _set(source: Source, stmt: Statement, node: Node, origin: Origin) -> Event | list[Event] | None:
+    """SET [LOCAL] search_path: LOCAL lasts to the end of the transaction, which for a
+    migration applied one file per transaction is the rest of the file, like SET."""
+    if node.get("name") != "search_path":
+        return _secrets(source, stmt, "setting", None, str(node.get("name") or "")) or None
     value = _setting_value(node)
-    if value is None:
-        return SetSearchPath(origin, ["public"])
-    return SetSearchPath(origin, [s.strip().strip('"') for s in value.split(",") if s.strip()])
+    if value is None or value == "FROM CURRENT":
+        return SetSearchPath(origin, ["$user", "public"])
+    return SetSearchPath(origin, search_path_schemas(value))
+
+
+_RELATION_KINDS = {
+    "OBJECT_TABLE": "table",
+    "OBJECT_FOREIGN_TABLE": "table",
+    "OBJECT_VIEW": "view",
+    "OBJECT_MATVIEW": "view",
+}
 
 
 def _rename(source: Source, stmt: Statement, node: Node, origin: Origin) -> Event | None:
@@ -593,6 +684,24 @@ def _rename(source: Source, stmt: Statement, node: Node, origin: Origin) -> Even
         obj = node.get("object", {}).get("ObjectWithArgs", {})
         return AlterRoutine(
             origin=origin, ref=_routine_ref(obj, kind), new_name=node.get("newname")
+        )
+    rename_type = node.get("renameType", "")
+    rel = node.get("relation") or {}
+    if rename_type in _RELATION_KINDS and rel:
+        return MoveRelation(
+            origin,
+            _RELATION_KINDS[rename_type],
+            rel.get("schemaname"),
+            rel.get("relname", ""),
+            new_name=node.get("newname"),
+        )
+    if rename_type == "OBJECT_POLICY" and rel:
+        return RenamePolicy(
+            origin,
+            rel.get("schemaname"),
+            rel.get("relname", ""),
+            node.get("subname", ""),
+            node.get("newname", ""),
         )
     return None
 
@@ -604,7 +713,72 @@ def _set_schema(source: Source, stmt: Statement, node: Node, origin: Origin) -> 
         return AlterRoutine(
             origin=origin, ref=_routine_ref(obj, kind), new_schema=node.get("newschema")
         )
+    rel = node.get("relation") or {}
+    object_type = node.get("objectType", "")
+    if object_type in _RELATION_KINDS and rel:
+        return MoveRelation(
+            origin,
+            _RELATION_KINDS[object_type],
+            rel.get("schemaname"),
+            rel.get("relname", ""),
+            new_schema=node.get("newschema"),
+        )
     return None
+
+
+def _create_schema(source: Source, stmt: Statement, node: Node, origin: Origin) -> CreateSchema:
+    name = node.get("schemaname") or node.get("authrole", {}).get("rolename", "")
+    return CreateSchema(origin, name)
+
+
+def _role_options(
+    source: Source, stmt: Statement, node: Node, origin: Origin
+) -> RoleInherit | None:
+    """CREATE ROLE / ALTER ROLE: only INHERIT matters to the model (a new role inherits)."""
+    role = node.get("role")
+    name = role if isinstance(role, str) else role_names([role or {}])[0] if role else ""
+    inherit: bool | None = True if isinstance(role, str) else None
+    for opt in def_elems(node.get("options")):
+        if opt.get("defname") == "inherit":
+            inherit = bool(opt.get("arg", {}).get("Boolean", {}).get("boolval", False))
+    if not name or inherit is None:
+        return None
+    return RoleInherit(origin, name, inherit)
+
+
+def _role_set(source: Source, stmt: Statement, node: Node, origin: Origin) -> list[Event]:
+    """ALTER ROLE|DATABASE ... SET: the value is stored in the catalog for every session."""
+    if "dbname" in node:
+        return _secrets(source, stmt, "database", None, node.get("dbname", ""))
+    names = role_names([node.get("role") or {}]) if node.get("role") else ["ALL"]
+    return _secrets(source, stmt, "role", None, names[0] if names else "")
+
+
+def _create_trigger(
+    source: Source, stmt: Statement, node: Node, origin: Origin
+) -> CreateTrigger | None:
+    rel = node.get("relation") or {}
+    schema, name = split_name(strings(node.get("funcname")))
+    if not rel or not name:
+        return None
+    transition = [
+        t.get("TriggerTransition", {}).get("name", "") for t in node.get("transitionRels") or ()
+    ]
+    return CreateTrigger(
+        origin,
+        rel.get("schemaname"),
+        rel.get("relname", ""),
+        schema,
+        name,
+        [t for t in transition if t],
+    )
+
+
+def _do(source: Source, stmt: Statement, node: Node, origin: Origin) -> list[Event]:
+    """A DO block's static statements, modelled like top-level ones (see `sqlkit.model.do`)."""
+    from sqlkit.model.do import do_block_events
+
+    return do_block_events(source, stmt, node, extract_events)
 
 
 Handler = Callable[[Source, Statement, Node, Origin], Event | list[Event] | None]
@@ -622,10 +796,18 @@ HANDLERS: dict[str, Handler] = {
     "CreatePolicyStmt": _create_policy,
     "AlterPolicyStmt": _alter_policy,
     "ViewStmt": _create_view,
-    "CreateTableAsStmt": _create_matview,
+    "CreateTableAsStmt": _create_table_as,
     "VariableSetStmt": _set,
     "RenameStmt": _rename,
     "AlterObjectSchemaStmt": _set_schema,
+    "SelectStmt": _select,
+    "CreateSchemaStmt": _create_schema,
+    "CreateRoleStmt": _role_options,
+    "AlterRoleStmt": _role_options,
+    "AlterRoleSetStmt": _role_set,
+    "AlterDatabaseSetStmt": _role_set,
+    "CreateTrigStmt": _create_trigger,
+    "DoStmt": _do,
 }
 
 # the statement kinds whose parse trees extraction reads; the parser loads no others

@@ -19,14 +19,35 @@ _TABLE_PRIVILEGES = {
     "maintain",
 }
 _SUPABASE_API_ROLES = ("anon", "authenticated", "service_role")
+# Schemas a Supabase project finds in place, and the ones the API roles may USE.
+_SUPABASE_SCHEMAS = (
+    "auth",
+    "storage",
+    "extensions",
+    "realtime",
+    "graphql",
+    "graphql_public",
+    "vault",
+    "net",
+    "supabase_functions",
+)
+_SUPABASE_API_SCHEMAS = ("public", "auth", "storage", "extensions", "realtime", "graphql_public")
 
 
-def new_model(target: str) -> Model:
-    """An empty database of the target: its roles and default privileges (SPEC §3.1)."""
+def new_model(target: str, migration_role: str = "postgres") -> Model:
+    """An empty database of the target: its roles, schemas and default privileges (SPEC §3.1).
+
+    `migration_role` is the role that runs the migrations: `ALTER DEFAULT PRIVILEGES FOR
+    ROLE r` changes only what r creates, so only the ones for this role (or without FOR
+    ROLE) apply to the project's objects.
+    """
     model = Model(target=target)
-    # Postgres: PUBLIC may EXECUTE every new function (a global default).
+    model.migration_role = migration_role
+    # Postgres: PUBLIC may EXECUTE every new function (a global default), and USE public.
     model.function_defaults = DefaultAcl(global_roles={"public": {"execute"}})
     model.table_defaults = DefaultAcl()
+    model.existing_schemas = {"public", "pg_catalog", "information_schema"}
+    model.schema_privileges["public"] = {"public": {"usage"}}
     if target == "supabase":
         # Supabase grants the API roles everything on new objects in public.
         for role in _SUPABASE_API_ROLES:
@@ -36,6 +57,14 @@ def new_model(target: str) -> Model:
             )
             model.role_parents.setdefault("authenticator", set()).add(role)
         model.role_parents.setdefault("postgres", set()).update(_SUPABASE_API_ROLES)
+        # Supabase creates anon, authenticated and service_role NOINHERIT (and authenticator)
+        model.noinherit.update((*_SUPABASE_API_ROLES, "authenticator"))
+        model.existing_schemas.update(_SUPABASE_SCHEMAS)
+        for schema in _SUPABASE_SCHEMAS:
+            model.schema_privileges.setdefault(schema, {})
+        for schema in _SUPABASE_API_SCHEMAS:
+            for role in _SUPABASE_API_ROLES:
+                model.schema_privileges[schema].setdefault(role, set()).add("usage")
     return model
 
 
@@ -58,16 +87,29 @@ class Replayer:
 
     # ------------------------------------------------------------------ helpers
     def _schema(self, schema: str | None) -> str:
+        """Where an object named `schema.name` (or just `name`) lives.
+
+        Unqualified, PostgreSQL creates it in the first schema of the search_path that
+        exists (a missing one is skipped); `$user` and `pg_temp` are not used here, and
+        `pg_catalog` would be refused, so neither is it.
+        """
         if schema:
             return schema
+        existing = self.model.existing_schemas
         for candidate in self.search_path:
-            if candidate not in ('"$user"', "$user", "pg_temp", "pg_catalog", ""):
+            if candidate in existing and candidate not in ("pg_catalog", "pg_temp"):
                 return candidate
         return "public"
 
+    def _created_in(self, schema: str | None) -> str:
+        """The schema of an object being created; a qualified create shows the schema exists."""
+        resolved = self._schema(schema)
+        self.model.existing_schemas.add(resolved)
+        return resolved
+
     # ---------------------------------------------------------------- functions
     def routine_def(self, event: ev.RoutineDef) -> None:
-        schema = self._schema(event.schema)
+        schema = self._created_in(event.schema)
         key = RoutineKey(schema, event.name, event.arg_types)
         existing = self.model.functions.get(key)
         volatility = event.volatility or "volatile"
@@ -190,8 +232,26 @@ class Replayer:
                         held.update(privs)
                     else:
                         held.difference_update(privs)
+        elif event.object_type == "schema":
+            privs = {"usage", "create"} if "all" in event.privileges else set(event.privileges)
+            for schema in event.schemas:
+                holders = self.model.schema_privileges.get(schema)
+                if holders is None:
+                    if not event.is_grant:
+                        continue  # revoking on a schema we know nothing of: still unknown
+                    # a schema created outside the files: what its owner granted is unknown,
+                    # so PUBLIC keeps the benefit of the doubt
+                    holders = self.model.schema_privileges.setdefault(schema, {"public": {"usage"}})
+                for role in event.grantees:
+                    held = holders.setdefault(role, set())
+                    if event.is_grant:
+                        held.update(privs)
+                    else:
+                        held.difference_update(privs)
 
     def default_privileges(self, event: ev.DefaultPrivileges) -> None:
+        if event.for_roles and self.model.migration_role not in event.for_roles:
+            return  # FOR ROLE r: only what r creates, and r does not run the migrations
         if event.object_type == "functions":
             if not ({"execute", "all"} & set(event.privileges)):
                 return
@@ -223,7 +283,7 @@ class Replayer:
 
     # ------------------------------------------------------------------- tables
     def create_table(self, event: ev.CreateTable) -> None:
-        schema = self._schema(event.schema)
+        schema = self._created_in(event.schema)
         defaults = self.model.table_defaults.for_schema(schema)
         self.model.tables[(schema, event.name)] = Table(
             schema,
@@ -254,6 +314,16 @@ class Replayer:
 
     def create_policy(self, event: ev.CreatePolicy) -> None:
         schema = self._schema(event.schema)
+        if (schema, event.table, event.name) in self.model.policies:
+            # PostgreSQL refuses it: the migration stops, the first policy stays
+            self.model.rejected.append(
+                (
+                    event.origin,
+                    f'policy "{event.name}" for table "{event.table}" already exists: '
+                    "PostgreSQL rejects this CREATE POLICY and the migration fails",
+                )
+            )
+            return
         self.model.add_policy(
             Policy(
                 schema,
@@ -286,7 +356,7 @@ class Replayer:
         self.model.remove_policy(self._schema(event.schema), event.table, event.name)
 
     def create_view(self, event: ev.CreateView) -> None:
-        schema = self._schema(event.schema)
+        schema = self._created_in(event.schema)
         self.model.views[(schema, event.name)] = View(
             schema,
             event.name,
@@ -305,8 +375,74 @@ class Replayer:
             view.options.pop(name, None)
 
     def set_search_path(self, event: ev.SetSearchPath) -> None:
-        usable = [s for s in event.schemas if s and s not in ('"$user"', "$user")]
-        self.search_path = usable or ["public"]
+        self.search_path = [s for s in event.schemas if s and s != "$user"]
+
+    # ------------------------------------------------------------------ schemas
+    def create_schema(self, event: ev.CreateSchema) -> None:
+        if event.name in self.model.existing_schemas:
+            return  # CREATE SCHEMA IF NOT EXISTS on one already there
+        self.model.existing_schemas.add(event.name)
+        self.model.schema_privileges[event.name] = {}  # only its owner may use it
+
+    def drop_schemas(self, event: ev.DropSchemas) -> None:
+        for name in event.names:
+            self.model.existing_schemas.discard(name)
+            self.model.schema_privileges.pop(name, None)
+
+    # ---------------------------------------------------------- renames, moves
+    def move_relation(self, event: ev.MoveRelation) -> None:
+        old = (self._schema(event.schema), event.name)
+        new = (event.new_schema or old[0], event.new_name or old[1])
+        if event.new_schema:
+            self.model.existing_schemas.add(event.new_schema)
+        table = self.model.tables.pop(old, None)
+        if table is None:  # ALTER TABLE ... RENAME/SET SCHEMA works on views too
+            view = self.model.views.pop(old, None)
+            if view is not None:
+                view.schema, view.name = new
+                self.model.views[new] = view
+            return
+        table.schema, table.name = new
+        self.model.tables[new] = table
+        for policy in self.model.policies_on(*old):
+            self.model.remove_policy(policy.schema, policy.table, policy.name)
+            policy.schema, policy.table = new
+            self.model.add_policy(policy)
+        for function in self.model.functions.values():
+            if old in function.trigger_tables:
+                function.trigger_tables.discard(old)
+                function.trigger_tables.add(new)
+
+    def rename_policy(self, event: ev.RenamePolicy) -> None:
+        schema = self._schema(event.schema)
+        policy = self.model.policies.get((schema, event.table, event.name))
+        if policy is None:
+            return
+        self.model.remove_policy(schema, event.table, event.name)
+        policy.name = event.new_name
+        self.model.add_policy(policy)
+
+    # -------------------------------------------------------------------- roles
+    def role_inherit(self, event: ev.RoleInherit) -> None:
+        if event.inherit:
+            self.model.noinherit.discard(event.role)
+        else:
+            self.model.noinherit.add(event.role)
+
+    # ----------------------------------------------------------------- triggers
+    def create_trigger(self, event: ev.CreateTrigger) -> None:
+        table = (self._schema(event.schema), event.table)
+        ref = ev.RoutineRef(event.function_schema, event.function_name, (), "function")
+        for function in self.model.resolve(ref, self.search_path):
+            function.trigger_tables.add(table)
+            function.transition_tables.update(event.transition_tables)
+
+    def secret(self, event: ev.Secret) -> None:
+        if event.place in ("function", "procedure", "table") and event.name:
+            event = ev.Secret(
+                event.origin, event.credential, event.place, self._schema(event.schema), event.name
+            )
+        self.model.secrets.append(event)
 
 
 # every event type's handler (a test checks none is missing: an event is never dropped silently)
@@ -326,8 +462,15 @@ REPLAY: dict[type, Callable[[Replayer, Any], None]] = {
     ev.CreateView: Replayer.create_view,
     ev.AlterViewOptions: Replayer.alter_view_options,
     ev.SetSearchPath: Replayer.set_search_path,
+    ev.CreateSchema: Replayer.create_schema,
+    ev.DropSchemas: Replayer.drop_schemas,
+    ev.MoveRelation: Replayer.move_relation,
+    ev.RenamePolicy: Replayer.rename_policy,
+    ev.RoleInherit: Replayer.role_inherit,
+    ev.CreateTrigger: Replayer.create_trigger,
+    ev.Secret: Replayer.secret,
 }
 
 
-def replay(events: Iterable[ev.Event], target: str) -> Model:
-    return Replayer(new_model(target)).replay(events)
+def replay(events: Iterable[ev.Event], target: str, migration_role: str = "postgres") -> Model:
+    return Replayer(new_model(target, migration_role)).replay(events)

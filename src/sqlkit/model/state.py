@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlkit.model.events import Origin, RoutineDef, RoutineRef
+from sqlkit.model.events import Origin, RoutineDef, RoutineRef, Secret
 from sqlkit.sql.tree import Node
 
 
@@ -37,6 +37,10 @@ class Function:
     execute: set[str]  # roles holding EXECUTE; "public" for PUBLIC
     granted_explicitly: set[str] = field(default_factory=set)
     revokes: list[tuple[Origin, str]] = field(default_factory=list)
+    # CREATE TRIGGER ... EXECUTE FUNCTION this: the tables it fires on, and the transition
+    # tables (REFERENCING NEW|OLD TABLE AS x) it can read by name
+    trigger_tables: set[tuple[str, str]] = field(default_factory=set)
+    transition_tables: set[str] = field(default_factory=set)
 
     @property
     def origin(self) -> Origin:
@@ -61,6 +65,11 @@ class Function:
     @property
     def display(self) -> str:
         return f"{self.kind} {self.key}"
+
+    @property
+    def is_trigger(self) -> bool:
+        """Returns trigger/event_trigger: PostgreSQL refuses to call it except as a trigger."""
+        return self.definition.is_trigger
 
 
 @dataclass
@@ -131,11 +140,19 @@ class Model:
     """What the database would look like after every file is applied, in order."""
 
     target: str
+    migration_role: str = "postgres"
     functions: dict[RoutineKey, Function] = field(default_factory=dict)
     tables: dict[tuple[str, str], Table] = field(default_factory=dict)
     policies: dict[tuple[str, str, str], Policy] = field(default_factory=dict)
     views: dict[tuple[str, str], View] = field(default_factory=dict)
     role_parents: dict[str, set[str]] = field(default_factory=dict)
+    noinherit: set[str] = field(default_factory=set)  # roles that do not use their parents' rights
+    # schemas known to exist (created, provided by the target, or used qualified)
+    existing_schemas: set[str] = field(default_factory=set)
+    # schema -> role -> privileges (usage, create), for schemas whose privileges are known
+    schema_privileges: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    secrets: list[Secret] = field(default_factory=list)
+    rejected: list[tuple[Origin, str]] = field(default_factory=list)  # statements PG refuses
     function_defaults: DefaultAcl = field(default_factory=DefaultAcl)
     table_defaults: DefaultAcl = field(default_factory=DefaultAcl)
     _by_name: dict[tuple[str, str], dict[RoutineKey, Function]] = field(default_factory=dict)
@@ -155,15 +172,47 @@ class Model:
         return list(self._by_name.get((schema, name), {}).values())
 
     def roles_of(self, role: str) -> set[str]:
-        """`role`, every role it inherits from, and PUBLIC."""
+        """`role`, every role whose privileges it uses, and PUBLIC.
+
+        A NOINHERIT role uses only its own privileges (and PUBLIC's), whatever roles it
+        is a member of; an INHERIT member of it does not pass through it either.
+        """
         seen = {role, "public"}
         stack = [role]
         while stack:
-            for parent in self.role_parents.get(stack.pop(), ()):
+            current = stack.pop()
+            if current in self.noinherit:
+                continue
+            for parent in self.role_parents.get(current, ()):
                 if parent not in seen:
                     seen.add(parent)
                     stack.append(parent)
         return seen
+
+    def can_use_schema(self, schema: str, role: str) -> bool:
+        """USAGE on the schema for `role`; True where the schema's privileges are unknown."""
+        holders = self.schema_privileges.get(schema)
+        if holders is None:
+            return True
+        return any("usage" in holders.get(r, ()) for r in self.roles_of(role))
+
+    def can_call(self, function: Function, role: str) -> bool:
+        """`role` can call the function: EXECUTE, USAGE on its schema, and not a trigger."""
+        return (
+            not function.is_trigger
+            and self.can_execute(function, role)
+            and self.can_use_schema(function.schema, role)
+        )
+
+    def table_reachable(self, table: Table, roles: tuple[str, ...]) -> bool:
+        """Any of `roles` holds a privilege on the table and USAGE on its schema."""
+        for role in roles:
+            if not self.can_use_schema(table.schema, role):
+                continue
+            for holder in self.roles_of(role) if role != "public" else {"public"}:
+                if table.privileges.get(holder):
+                    return True
+        return False
 
     def can_execute(self, function: Function, role: str) -> bool:
         if role == "public":

@@ -16,6 +16,7 @@ from typing import Any
 from pglast import parser as pg_parser
 
 from sqlkit.sql.fastjson import loads
+from sqlkit.sql.secrets import HINT as SECRET_HINT
 from sqlkit.sql.source import ByteMap, Source
 
 Node = dict[str, Any]
@@ -109,8 +110,14 @@ def _slim_node(kind: str, obj_text: str) -> Any | None:
         if '"partspec":' in obj_text:
             node["partspec"] = True
         return node
-    if kind == "AlterTableStmt" and not _ALTER_TABLE_MODEL_CMDS.search(obj_text):
+    if (
+        kind == "AlterTableStmt"
+        and not _ALTER_TABLE_MODEL_CMDS.search(obj_text)
+        and not SECRET_HINT.search(obj_text)
+    ):
         return None
+    if kind == "SelectStmt" and '"intoClause"' not in obj_text and '"set_config"' not in obj_text:
+        return None  # the model needs SELECT ... INTO and set_config(...) only
     return loads(obj_text)["stmt"][kind]
 
 

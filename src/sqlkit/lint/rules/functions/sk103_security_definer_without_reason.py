@@ -5,6 +5,12 @@ DEFINER`) with no written justification: neither a comment of four or more
 words on the `SECURITY DEFINER` line, nor a contiguous comment block directly
 above the statement that mentions "definer" and has four or more words.
 
+Trigger functions (`RETURNS trigger` / `event_trigger`) are not reported: a
+definer trigger function is the usual way to write rows the triggering role may
+not write (Supabase's `handle_new_user`), it cannot be called directly, and a
+reason comment on every one of them is noise for most teams. What a reviewer
+must still check there — its `search_path` — is SK101/SK102's job.
+
 ## Why is this bad?
 A definer function runs with its owner's rights, usually bypassing RLS. It is
 the exception that reviewers must check by hand; a reason written beside it
@@ -53,7 +59,7 @@ if TYPE_CHECKING:
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.model.functions.values():
-        if function.security_definer and not function.definer_reason:
+        if function.security_definer and not function.definer_reason and not function.is_trigger:
             yield ctx.finding(
                 "SK103",
                 function.security_origin,

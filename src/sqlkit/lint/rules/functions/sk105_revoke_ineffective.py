@@ -49,7 +49,10 @@ if TYPE_CHECKING:
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.model.functions.values():
+        if function.is_trigger:
+            continue  # nobody can call a trigger function, whatever EXECUTE says
         problems: list[str] = []
+        holders: list[str] = []
         first = None
         for origin, role in function.revokes:
             if role in function.execute:
@@ -58,10 +61,15 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             if sources and role not in [p.split(" ")[0] for p in problems]:
                 shown = ", ".join("PUBLIC" if s == "public" else s for s in sources)
                 problems.append(f"{role} (still has EXECUTE through {shown})")
+                holders.extend("PUBLIC" if s == "public" else s for s in sources)
                 first = first or origin
         if first is not None:
+            target = f"{function.kind.upper()} {function.key}"
             yield ctx.finding(
                 "SK105",
                 first,
-                f"REVOKE EXECUTE on {function.display} has no effect for {'; '.join(problems)}",
+                f"REVOKE EXECUTE on {function.display} has no effect for {'; '.join(problems)}: "
+                "the role it was meant to lock out can still call it",
+                help=f"REVOKE EXECUTE ON {target} FROM {', '.join(dict.fromkeys(holders))}; "
+                f"-- then GRANT EXECUTE ON {target} TO the roles that need it",
             )
