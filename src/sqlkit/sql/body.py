@@ -175,6 +175,7 @@ class SqlScanner:
         self.result_selects: set[int] = set()  # ids of SelectStmts that are the result
         self.into_types: dict[int, str] = {}  # id of a SelectStmt -> type of its INTO target
         self.identity_vars: set[str] = set()  # PL/pgSQL variables holding the caller's identity
+        self.quoted_vars: set[str] = set()  # variables only ever assigned quoted text
 
     def scan_statement(self, kind: str, node: Node, locate: Locate, stmt_offset: int) -> None:
         if kind not in _READ_STATEMENTS and kind not in DML_WRITES:
@@ -374,6 +375,49 @@ class SqlScanner:
         return any(_same_relation(d, relation) for d in declared if d)
 
     # --- dynamic SQL -----------------------------------------------------------------
+    def _quoted(self, fields: list[str], tainted: set[str]) -> bool:
+        """A value whose text is already quoted SQL: `object_identity` of an event
+        trigger's command (each identifier quoted by the server), or a variable only ever
+        assigned quoted text (quote_ident(), format('%I'), literals)."""
+        if fields[-1].lower() == "object_identity" and len(fields) > 1:
+            return True
+        return len(fields) == 1 and fields[0] in self.quoted_vars and fields[0] not in tainted
+
+    def quoted_value(self, node: Any) -> bool:
+        """Is the value of `node` quoted SQL or text that cannot carry SQL?"""
+        if not isinstance(node, dict):
+            return False
+        if "A_Const" in node:
+            return True
+        if "TypeCast" in node:
+            cast = node["TypeCast"]
+            return _cast_type(cast) in SAFE_TYPES or self.quoted_value(cast.get("arg"))
+        if "ColumnRef" in node:
+            fields = strings(node["ColumnRef"].get("fields"))
+            return bool(fields) and (
+                self._quoted(fields, set())
+                or (len(fields) == 1 and self.var_types.get(fields[0], "text") in SAFE_TYPES)
+            )
+        if "A_Expr" in node and strings(node["A_Expr"].get("name")) == ["||"]:
+            return self.quoted_value(node["A_Expr"].get("lexpr")) and self.quoted_value(
+                node["A_Expr"].get("rexpr")
+            )
+        if "FuncCall" in node:
+            call = node["FuncCall"]
+            name = (strings(call.get("funcname")) or [""])[-1]
+            args = call.get("args") or []
+            if name in _QUOTING_FUNCTIONS:
+                return True
+            if name == "format" and args:
+                fmt = const_value(args[0])
+                as_text = format_text_arguments(fmt) if isinstance(fmt, str) else None
+                return as_text is not None and all(
+                    self.quoted_value(args[i]) for i in as_text if i < len(args)
+                )
+            if name in ("concat", "concat_ws"):
+                return all(self.quoted_value(arg) for arg in args)
+        return False
+
     def unsafe_parts(self, expr: Any, tainted: set[str]) -> list[str]:
         """Variables concatenated raw into a dynamic query expression."""
         found: list[str] = []
@@ -382,11 +426,13 @@ class SqlScanner:
             if not isinstance(node, dict):
                 return
             if "TypeCast" in node:
+                if _cast_type(node["TypeCast"]) in SAFE_TYPES:
+                    return  # x::int, objid::regclass::text: the text form cannot carry SQL
                 operand(node["TypeCast"].get("arg"))
                 return
             if "ColumnRef" in node:
                 fields = strings(node["ColumnRef"].get("fields"))
-                if not fields:
+                if not fields or self._quoted(fields, tainted):
                     return
                 name = fields[0]
                 if name in tainted or self.var_types.get(name, "text") not in SAFE_TYPES:
@@ -410,10 +456,10 @@ class SqlScanner:
                 args = call.get("args") or []
                 if name == "format" and args:
                     fmt = const_value(args[0])
-                    if isinstance(fmt, str) and "%s" not in fmt.replace("%%", ""):
-                        return
-                    for arg in args[1:]:
-                        operand(arg)
+                    as_text = format_text_arguments(fmt) if isinstance(fmt, str) else None
+                    for index, arg in enumerate(args[1:], start=1):
+                        if as_text is None or index in as_text:
+                            operand(arg)
                     return
                 if name in ("concat", "concat_ws"):
                     for arg in args:
@@ -446,7 +492,39 @@ class SqlScanner:
         return found
 
 
-_PRIVILEGE_OR_ROLE = {"current_user", "session_user", "current_role", "user"}
+_FORMAT_SPEC = re.compile(r"(?:(\d+)\$)?-?(?:\d+|\*(?:(\d+)\$)?)?([sIL%])")
+
+
+def format_text_arguments(fmt: str) -> set[int] | None:
+    """1-based indexes of format()'s arguments that a `%s` puts in as plain text, with
+    positions (`%2$s`), flags and widths (`%-10s`, `%*s`) as PostgreSQL reads them; None
+    when the string is not a valid format (the server would reject it)."""
+    out: set[int] = set()
+    position = 0
+    next_arg = 1
+    while True:
+        position = fmt.find("%", position)
+        if position == -1:
+            return out
+        match = _FORMAT_SPEC.match(fmt, position + 1)
+        if match is None:
+            return None
+        explicit, width_arg, kind = match.groups()
+        position = match.end()
+        if kind == "%":
+            continue
+        spec = match.group(0)
+        if "*" in spec:  # the width comes from an argument, consumed first
+            next_arg = int(width_arg) + 1 if width_arg else next_arg + 1
+        index = int(explicit) if explicit else next_arg
+        next_arg = index + 1
+        if kind == "s":
+            out.add(index)
+
+
+def _cast_type(cast: Node) -> str:
+    names = strings((cast.get("typeName") or {}).get("names"))
+    return names[-1].lower() if names else ""
 
 
 def is_identity_call(kind: str, node: Node) -> bool:

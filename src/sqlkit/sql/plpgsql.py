@@ -162,6 +162,8 @@ def analyse_plpgsql_body(
                 value = parse_expression(query[match.end() :])
                 if value is not None and scanner.unsafe_parts(value, tainted):
                     tainted.add(target)
+    if any(kind in _DYNAMIC_KINDS for kind, _, _ in statements):
+        scanner.quoted_vars = _quoted_variables(function, exprs, statements, scanner, tainted)
     # pass 2: scan every embedded SQL statement and expression
     _scan_exprs(plb, scanner, facts, exprs, tainted, declared)
     analyse_guards(
@@ -193,6 +195,48 @@ def analyse_plpgsql_body(
                 (stmt_kind.removeprefix("PLpgSQL_stmt_").upper(), plb.span_at_line(lineno))
             )
     return facts
+
+
+def _quoted_variables(
+    function: Node,
+    exprs: list[tuple[str, Node, int]],
+    statements: list[tuple[str, Node, int]],
+    scanner: SqlScanner,
+    tainted: set[str],
+) -> set[str]:
+    """Variables whose every assignment (DECLARE default or `:=`) is quoted text — built with
+    quote_ident()/format('%I')/literals — and that no INTO fills: safe in dynamic SQL."""
+    assigned: dict[str, list[str]] = {}
+    for datum in function.get("datums") or ():
+        var = datum.get("PLpgSQL_var") or {}
+        default = (var.get("default_val") or {}).get("PLpgSQL_expr", {}).get("query")
+        if default:
+            assigned.setdefault(var.get("refname", ""), []).append(default)
+    for stmt_kind, expr, _ in exprs:
+        if stmt_kind == "PLpgSQL_stmt_assign":
+            query = expr.get("query", "")
+            match = _ASSIGN_TARGET.match(query)
+            if match:
+                target = query[: match.start(1)].strip().strip('"')
+                assigned.setdefault(target, []).append(query[match.end() :])
+    filled = {name for _, node, _ in statements if node.get("into") for name in into_names(node)}
+    parsed = {
+        name: [parse_expression(text) for text in texts]
+        for name, texts in assigned.items()
+        if name and name not in filled and name not in tainted
+    }
+    quoted: set[str] = set()
+    changed = True
+    while changed:  # a variable built from quoted variables is quoted too
+        changed = False
+        for name, values in parsed.items():
+            if name in quoted:
+                continue
+            scanner.quoted_vars = quoted
+            if all(value is not None and scanner.quoted_value(value) for value in values):
+                quoted.add(name)
+                changed = True
+    return quoted
 
 
 def _span_of(plb: PlpgsqlBody, text: str, lineno: int) -> Span:

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 @rule(
     "SK103",
     "security-definer-without-reason",
-    "warning",
+    "info",
     summary="SECURITY DEFINER without a written justification",
     help="write why it must be SECURITY DEFINER in a comment above it (mention 'definer') "
     "or on the SECURITY DEFINER line",

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 @rule(
     "SK105",
     "revoke-ineffective",
-    "error",
+    "warning",
     summary="REVOKE EXECUTE from a role that keeps it through PUBLIC or a role it inherits",
     help="revoke from PUBLIC too (REVOKE EXECUTE ... FROM PUBLIC, anon), then grant what is needed",
 )

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 @rule(
     "SK207",
     "policy-missing-role",
-    "warning",
+    "info",
     summary="CREATE POLICY without TO applies to PUBLIC, anon included",
     help="name the roles: TO authenticated (or the roles that need it)",
 )

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 @rule(
     "SK203",
     "policy-without-rls",
-    "error",
+    "warning",
     summary="a policy exists on a table whose RLS is off",
     counterpart="0007_policy_exists_rls_disabled",
     help="ALTER TABLE ... ENABLE ROW LEVEL SECURITY: policies do nothing until it is on",
