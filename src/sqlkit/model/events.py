@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlkit.sql.body import BodyFacts
+from sqlkit.sql.policy import PolicyFacts
 from sqlkit.sql.source import Span
 from sqlkit.sql.tree import Node
 
@@ -163,6 +164,7 @@ class CreatePolicy:
     with_check: Node | None
     text: str
     explicit_roles: bool = True  # False: CREATE POLICY without TO (applies to PUBLIC)
+    facts: PolicyFacts | None = None  # what its expressions say (worked out where parsed)
 
 
 @dataclass

@@ -39,6 +39,7 @@ from sqlkit.model.events import (
 )
 from sqlkit.sql.body import BodyFacts, analyse_atomic_body, analyse_sql_body
 from sqlkit.sql.plpgsql import analyse_plpgsql_body
+from sqlkit.sql.policy import analyse_policy
 from sqlkit.sql.secrets import find_secrets
 from sqlkit.sql.source import Source, Span
 from sqlkit.sql.split import Statement
@@ -585,6 +586,7 @@ def _create_policy(source: Source, stmt: Statement, node: Node, origin: Origin) 
         with_check=node.get("with_check"),
         text=source.text[stmt.start : stmt.end],
         explicit_roles=_has_to_clause(source.parse_text[stmt.start : stmt.end]),
+        facts=analyse_policy(node.get("qual"), node.get("with_check"), rel.get("relname", "")),
     )
 
 

@@ -337,6 +337,7 @@ class Replayer:
                 event.with_check,
                 event.text,
                 event.explicit_roles,
+                event.facts,
             )
         )
 
@@ -351,6 +352,8 @@ class Replayer:
             policy.using = event.using
         if event.with_check is not None:
             policy.with_check = event.with_check
+        if event.using is not None or event.with_check is not None:
+            policy.facts = None  # worked out again from the new expressions
 
     def drop_policy(self, event: ev.DropPolicy) -> None:
         self.model.remove_policy(self._schema(event.schema), event.table, event.name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlkit.model.events import Origin, RoutineDef, RoutineRef, Secret
+from sqlkit.sql.policy import PolicyFacts, analyse_policy
 from sqlkit.sql.tree import Node
 
 
@@ -101,10 +102,17 @@ class Policy:
     with_check: Node | None
     text: str
     explicit_roles: bool = True
+    facts: PolicyFacts | None = None  # None: not worked out yet (see `analysed`)
 
     @property
     def qualified_table(self) -> str:
         return f"{self.schema}.{self.table}"
+
+    def analysed(self) -> PolicyFacts:
+        """What its expressions say; from the file's analysis, or worked out now."""
+        if self.facts is None:
+            self.facts = analyse_policy(self.using, self.with_check, self.table)
+        return self.facts
 
 
 @dataclass

@@ -82,6 +82,18 @@ def identity_variables(
         default = (var.get("default_val") or {}).get("PLpgSQL_expr", {}).get("query", "")
         if default and IDENTITY_TEXT.search(default):
             _classify(var.get("refname", ""), default, found, nullable)
+    assignments: list[tuple[str, str]] = []  # (variable, text it is assigned)
+    for datum in function.get("datums") or ():
+        var = datum.get("PLpgSQL_var")
+        default = ((var or {}).get("default_val") or {}).get("PLpgSQL_expr", {}).get("query", "")
+        if var and default:
+            assignments.append((var.get("refname", ""), default))
+    for kind, node, _ in statements:
+        if kind == "PLpgSQL_stmt_assign":
+            query = node.get("expr", {}).get("PLpgSQL_expr", {}).get("query", "")
+            target, sep, value = query.partition(":=")
+            if sep:
+                assignments.append((target.strip().strip('"'), value))
     for kind, node, _ in statements:
         if kind == "PLpgSQL_stmt_assign":
             query = node.get("expr", {}).get("PLpgSQL_expr", {}).get("query", "")
@@ -103,7 +115,23 @@ def identity_variables(
                         nullable.add(name)
                     elif IDENTITY_TEXT.search(str(value)):
                         found.add(name)
+    # a variable computed from one that holds the identity holds it too
+    # (v_claims := auth.jwt(); v_role := v_claims ->> 'user_role')
+    changed = bool(found)
+    while changed:
+        changed = False
+        for name, text in assignments:
+            if name and name not in found and any(_names(text, var) for var in found):
+                found.add(name)
+                value = parse_expression(text)
+                if value is None or nullable_identity(value, nullable | found):
+                    nullable.add(name)
+                changed = True
     return found, nullable
+
+
+def _names(text: str, variable: str) -> bool:
+    return re.search(rf"(?<![\w.]){re.escape(variable)}\b", text) is not None
 
 
 def _classify(name: str, text: str, found: set[str], nullable: set[str]) -> None:

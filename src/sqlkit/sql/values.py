@@ -9,6 +9,7 @@ string: ONE identifier, as the server flattens it with quotes) and a function's
 
 from __future__ import annotations
 
+import functools
 import re
 
 _PLAIN_IDENT = re.compile(r"^[a-z_][a-z0-9_$]*$")
@@ -106,7 +107,12 @@ def search_path_from_text(text: str) -> str:
 def search_path_schemas(value: str) -> list[str]:
     """The schema names of a canonical search_path; the zero-length name (`SET search_path
     = ''`) names no schema and is left out."""
-    return [name for name in split_identifiers(value) if name]
+    return list(_schemas(value))
+
+
+@functools.lru_cache(maxsize=1024)
+def _schemas(value: str) -> tuple[str, ...]:
+    return tuple(name for name in split_identifiers(value) if name)
 
 
 def display_search_path(value: str) -> str:

@@ -34,7 +34,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
-from sqlkit.lint.rules.policies.common import auth_calls
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -51,7 +50,10 @@ if TYPE_CHECKING:
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for policy in ctx.model.policies.values():
-        calls = auth_calls(policy.using) + auth_calls(policy.with_check)
+        facts = policy.analysed()
+        calls = [
+            call for expr in (facts.using, facts.with_check) if expr for call in expr.auth_calls
+        ]
         if not calls:
             continue
         per_row = list(dict.fromkeys(call for call, scope in calls if scope is None))

@@ -32,7 +32,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
-from sqlkit.lint.rules.policies.common import mentions_user_metadata
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -49,7 +48,8 @@ if TYPE_CHECKING:
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for policy in ctx.model.policies.values():
-        if mentions_user_metadata(policy.using) or mentions_user_metadata(policy.with_check):
+        facts = policy.analysed()
+        if any(expr and expr.user_metadata for expr in (facts.using, facts.with_check)):
             yield ctx.finding(
                 "SK208",
                 policy.origin,

@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
     from sqlkit.lint.finding import Finding
     from sqlkit.model.state import Policy
+    from sqlkit.sql.policy import ExprFacts
 
 
 @rule(
@@ -79,7 +80,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         if not judged_table(ctx, schema, table):
             continue
         policies = ctx.model.policies_on(schema, table)
-        owners = owner_columns(policies, table)
+        owners = owner_columns(policies)
         if not owners:
             continue
         for policy in policies:
@@ -88,8 +89,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             free = [
                 command
                 for command, expr in _write_checks(policy)
-                if not binds_owner(ctx, expr, owners, table)
-                and not _restrictive_binds(ctx, policies, command, owners, table)
+                if not (expr and binds_owner(ctx, expr.binding, owners))
+                and not _restrictive_binds(ctx, policies, command, owners)
             ]
             if not free:
                 continue
@@ -107,11 +108,12 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             )
 
 
-def _write_checks(policy: Policy) -> list[tuple[str, object]]:
+def _write_checks(policy: Policy) -> list[tuple[str, ExprFacts | None]]:
     """(command, the expression new rows must meet) for the writes a policy allows."""
-    new_rows = policy.with_check if policy.with_check is not None else policy.using
+    facts = policy.analysed()
+    new_rows = facts.with_check if facts.with_check is not None else facts.using
     if policy.command == "insert":
-        return [("INSERT", policy.with_check)]
+        return [("INSERT", facts.with_check)]
     if policy.command == "update":
         return [("UPDATE", new_rows)]
     if policy.command == "all":
@@ -120,13 +122,13 @@ def _write_checks(policy: Policy) -> list[tuple[str, object]]:
 
 
 def _restrictive_binds(
-    ctx: LintContext, policies: list[Policy], command: str, owners: set[str], table: str
+    ctx: LintContext, policies: list[Policy], command: str, owners: set[str]
 ) -> bool:
     """A restrictive policy for the command that binds the owner holds for every write."""
     for other in policies:
         if other.permissive or other.command not in (command.lower(), "all"):
             continue
         for cmd, expr in _write_checks(other):
-            if cmd == command and binds_owner(ctx, expr, owners, table):
+            if cmd == command and expr and binds_owner(ctx, expr.binding, owners):
                 return True
     return False

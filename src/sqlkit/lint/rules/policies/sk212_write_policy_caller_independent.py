@@ -45,7 +45,6 @@ from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
 from sqlkit.lint.rules.policies.caller import depends_on_caller, judged_table, reaches
-from sqlkit.lint.rules.policies.common import is_true
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -66,8 +65,9 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             continue
         if not reaches(policy, {"anon"}) or not judged_table(ctx, policy.schema, policy.table):
             continue
-        exprs = [e for e in (policy.using, policy.with_check) if e is not None]
-        if not exprs or any(is_true(e) for e in exprs):
+        facts = policy.analysed()
+        exprs = [e for e in (facts.using, facts.with_check) if e is not None]
+        if not exprs or any(e.literal_true for e in exprs):
             continue  # no condition, or literally true: SK205's finding
         if any(depends_on_caller(ctx, e) for e in exprs):
             continue

@@ -1,0 +1,331 @@
+"""What a policy's USING / WITH CHECK expression says, worked out once where it is parsed.
+
+The facts are plain data (cached with the file's events), so the policy rules read them
+instead of walking every expression on every run:
+
+- `auth_calls`: auth/setting calls not evaluated once per statement, and where they run
+  (SK204): a call in the target list or FROM of an *uncorrelated* sub-select (any kind:
+  scalar, IN, EXISTS, ANY) runs once, as an init plan or a hashed sub-plan; in its WHERE
+  it runs once per row of the sub-select's own relations, never per row of the table;
+- `uid_columns`: columns of the policy's own table compared with `auth.uid()` (SK211);
+- `binding`: the AND/OR shape of the expression over those comparisons (SK211);
+- `reads_caller` / `calls`: whether it reads who the caller is, and the functions whose
+  bodies decide it (SK212);
+- `literal_true` (SK205), `user_metadata` (SK208).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlkit.data import builtins
+from sqlkit.sql.body import is_identity_call
+from sqlkit.sql.tree import Node, const_value, split_name, strings, walk
+
+AUTH_CALLS = {("auth", "uid"), ("auth", "jwt"), ("auth", "role"), ("auth", "email")}
+# Supabase Storage's helpers: pure functions of the object's name
+_CALLER_FREE = {("storage", "foldername"), ("storage", "filename"), ("storage", "extension")}
+
+# `binding` nodes: ("col", c) binds column c to the caller; ("yes",) never holds for an
+# API caller (auth.role() = 'service_role'); ("call", schema, name, columns) a helper given
+# own columns; ("and", ...), ("or", ...); ("no",) anything else
+Binding = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class ExprFacts:
+    auth_calls: tuple[tuple[str, str | None], ...]
+    uid_columns: frozenset[str]
+    binding: Binding
+    reads_caller: bool
+    calls: tuple[tuple[str | None, str], ...]  # non-built-in calls, for the project to judge
+    literal_true: bool
+    user_metadata: bool
+
+
+@dataclass(frozen=True)
+class PolicyFacts:
+    using: ExprFacts | None
+    with_check: ExprFacts | None
+
+
+def analyse_policy(using: Any, with_check: Any, table: str) -> PolicyFacts:
+    return PolicyFacts(_analyse(using, table), _analyse(with_check, table))
+
+
+def _analyse(expr: Any, table: str) -> ExprFacts | None:
+    if not isinstance(expr, dict):
+        return None
+    text = json.dumps(expr)
+    reads, calls = _caller(expr)
+    return ExprFacts(
+        auth_calls=tuple(_auth_calls(expr))
+        if '"auth"' in text or "current_setting" in text
+        else (),
+        uid_columns=frozenset(_uid_columns(expr, table)),
+        binding=_binding(expr, table),
+        reads_caller=reads,
+        calls=calls,
+        literal_true="A_Const" in expr and const_value(expr) is True,
+        user_metadata='"user_metadata"' in text or '"raw_user_meta_data"' in text,
+    )
+
+
+# ---------------------------------------------------------------- SK204: per row
+def _auth_calls(node: Any) -> list[tuple[str, str | None]]:
+    found: list[tuple[str, str | None]] = []
+
+    def visit(value: Any, scope: str | None, once: bool) -> None:
+        if isinstance(value, list):
+            for item in value:
+                visit(item, scope, once)
+            return
+        if not isinstance(value, dict):
+            return
+        if "SubLink" in value:
+            sub = value["SubLink"]
+            visit(sub.get("testexpr"), scope, once)
+            select = sub.get("subselect", {}).get("SelectStmt")
+            if select is None:
+                visit(sub.get("subselect"), scope, once)
+            elif _correlated(select):
+                visit(select, scope, once)  # re-run for every outer row
+            else:
+                inner = ", ".join(_relations(select)) or None
+                for key, part in select.items():
+                    if key in ("targetList", "fromClause") or inner is None:
+                        visit(part, scope, True)
+                    else:
+                        visit(part, inner, once)
+            return
+        if "FuncCall" in value:
+            call = value["FuncCall"]
+            parts = strings(call.get("funcname"))
+            key = (parts[-2] if len(parts) > 1 else None, parts[-1] if parts else "")
+            if not once and (key in AUTH_CALLS or key[1] == "current_setting"):
+                found.append((".".join(p for p in key if p) + "()", scope))
+            visit(call.get("args"), scope, once)
+            return
+        for item in value.values():
+            if isinstance(item, (dict, list)):
+                visit(item, scope, once)
+
+    visit(node, None, False)
+    return list(dict.fromkeys(found))
+
+
+def _relations(select: Node) -> list[str]:
+    """Relations a sub-select reads (its FROM, joins included)."""
+    out = []
+    for kind, node in walk(select.get("fromClause") or []):
+        if kind == "RangeVar" and node.get("relname"):
+            schema = node.get("schemaname")
+            out.append(f"{schema}.{node['relname']}" if schema else node["relname"])
+    return out
+
+
+def _correlated(select: Node) -> bool:
+    """Does a sub-select refer to the outer row? A column qualified by a name its FROM
+    items (or nested ones) do not define does; an unqualified column does only when the
+    sub-select has no FROM (with one, it is taken as the sub-select's own column)."""
+    names: set[str] = set()
+    columns: list[list[str]] = []
+    for kind, node in walk(select):
+        if kind in ("RangeVar", "RangeFunction", "RangeSubselect"):
+            alias = (node.get("alias") or {}).get("aliasname") or node.get("relname")
+            if alias:
+                names.add(alias)
+        elif kind == "ColumnRef":
+            fields = strings(node.get("fields"))
+            if fields:
+                columns.append(fields)
+    has_from = bool(select.get("fromClause"))
+    for fields in columns:
+        if len(fields) == 1:
+            if not has_from:
+                return True
+        elif fields[-2] not in names:
+            return True
+    return False
+
+
+# --------------------------------------------------------- SK211: owner binding
+def _is_uid(node: Any) -> bool:
+    """`auth.uid()`, `auth.jwt() ->> 'sub'`, a cast of either, or `(select <that>)`."""
+    if not isinstance(node, dict) or len(node) != 1:
+        return False
+    ((kind, inner),) = node.items()
+    if kind == "TypeCast":
+        return _is_uid(inner.get("arg"))
+    if kind == "FuncCall":
+        return split_name(strings(inner.get("funcname"))) == ("auth", "uid")
+    if kind == "A_Expr" and strings(inner.get("name")) == ["->>"]:
+        left = inner.get("lexpr", {}).get("FuncCall")
+        if left and split_name(strings(left.get("funcname"))) == ("auth", "jwt"):
+            return const_value(inner.get("rexpr")) == "sub"
+        return False
+    if kind == "SubLink" and inner.get("subLinkType") == "EXPR_SUBLINK":
+        select = inner.get("subselect", {}).get("SelectStmt", {})
+        targets = select.get("targetList") or []
+        if select.get("fromClause") or len(targets) != 1:
+            return False
+        return _is_uid(targets[0].get("ResTarget", {}).get("val"))
+    return False
+
+
+def _own_column(node: Any, table: str) -> str | None:
+    """The one column of the policy's own table an expression is made of (`owner`,
+    `t.owner::text`, `(storage.foldername(name))[1]`), else None."""
+    columns: set[str] = set()
+    for kind, sub in walk(node):
+        if kind == "SubLink":
+            return None
+        if kind == "ColumnRef":
+            fields = strings(sub.get("fields"))
+            if not fields or (len(fields) > 1 and fields[-2] != table):
+                return None
+            columns.add(fields[-1])
+    return next(iter(columns)) if len(columns) == 1 else None
+
+
+def _uid_comparison(node: Node, table: str) -> str | None:
+    """`col = auth.uid()` (either side): the column of the table it binds."""
+    inner = node.get("A_Expr")
+    if not inner or inner.get("kind", "AEXPR_OP") != "AEXPR_OP":
+        return None
+    if strings(inner.get("name")) != ["="]:
+        return None
+    left, right = inner.get("lexpr"), inner.get("rexpr")
+    for column_side, uid_side in ((left, right), (right, left)):
+        if _is_uid(uid_side):
+            column = _own_column(column_side, table)
+            if column:
+                return column
+    return None
+
+
+def _uid_columns(expr: Any, table: str) -> set[str]:
+    """Columns compared with auth.uid() outside sub-selects (their columns are not the table's)."""
+    found: set[str] = set()
+    stack = [expr]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            if "SubLink" in value:
+                continue
+            if "A_Expr" in value:
+                column = _uid_comparison(value, table)
+                if column:
+                    found.add(column)
+            stack.extend(v for v in value.values() if isinstance(v, (dict, list)))
+    return found
+
+
+def _binding(expr: Any, table: str) -> Binding:
+    if not isinstance(expr, dict):
+        return ("no",)
+    if _only_other_roles(expr):
+        return ("yes",)
+    if "BoolExpr" in expr:
+        node = expr["BoolExpr"]
+        op = {"AND_EXPR": "and", "OR_EXPR": "or"}.get(node.get("boolop", ""))
+        if op is None:
+            return ("no",)
+        return (op, *(_binding(arg, table) for arg in node.get("args") or ()))
+    if "A_Expr" in expr:
+        column = _uid_comparison(expr, table)
+        return ("col", column) if column else ("no",)
+    if "FuncCall" in expr:
+        call = expr["FuncCall"]
+        columns = {_own_column(arg, table) for arg in call.get("args") or ()} - {None}
+        if columns:
+            schema, name = split_name(strings(call.get("funcname")))
+            return ("call", schema, name, tuple(sorted(c for c in columns if c)))
+    return ("no",)
+
+
+def _role_of_caller(node: Any) -> bool:
+    """The caller's role or a claim of its JWT other than `sub`: `auth.role()`,
+    `auth.jwt() ->> 'user_role'`, `auth.jwt() -> 'app_metadata' ->> 'role'`,
+    `current_user` (or a cast or a sub-select of one)."""
+    if not isinstance(node, dict) or len(node) != 1:
+        return False
+    ((kind, inner),) = node.items()
+    if kind == "TypeCast":
+        return _role_of_caller(inner.get("arg"))
+    if kind == "SQLValueFunction":
+        return is_identity_call(kind, inner)
+    if kind == "FuncCall":
+        return split_name(strings(inner.get("funcname"))) == ("auth", "role")
+    if kind == "A_Expr" and strings(inner.get("name")) in (["->>"], ["->"]):
+        return const_value(inner.get("rexpr")) != "sub" and _jwt(inner.get("lexpr"))
+    if kind == "SubLink" and inner.get("subLinkType") == "EXPR_SUBLINK":
+        targets = inner.get("subselect", {}).get("SelectStmt", {}).get("targetList") or []
+        return len(targets) == 1 and _role_of_caller(targets[0].get("ResTarget", {}).get("val"))
+    return False
+
+
+def _jwt(node: Any) -> bool:
+    """`auth.jwt()` or a path into it (`auth.jwt() -> 'app_metadata'`)."""
+    if not isinstance(node, dict):
+        return False
+    call = node.get("FuncCall")
+    if call is not None:
+        return split_name(strings(call.get("funcname"))) == ("auth", "jwt")
+    inner = node.get("A_Expr")
+    if not isinstance(inner, dict):
+        return False
+    return strings(inner.get("name")) == ["->"] and _jwt(inner.get("lexpr"))
+
+
+def _only_other_roles(expr: Node) -> bool:
+    """A condition only a caller with a named role meets — `auth.role() = 'service_role'`,
+    `(auth.jwt() ->> 'user_role') in ('admin', 'staff')`: a privileged role acting for
+    others by design, never an ordinary signed-in user (`'authenticated'`) or anon."""
+    inner = expr.get("A_Expr")
+    if not inner:
+        return False
+    kind = inner.get("kind", "AEXPR_OP")
+    if not (
+        (kind == "AEXPR_OP" and strings(inner.get("name")) == ["="])
+        or (kind == "AEXPR_IN" and strings(inner.get("name")) == ["="])
+    ):
+        return False
+    left, right = inner.get("lexpr"), inner.get("rexpr")
+    for role_side, value_side in ((left, right), (right, left)):
+        items = value_side.get("List", {}).get("items") if isinstance(value_side, dict) else None
+        values = [const_value(v) for v in items] if items else [const_value(value_side)]
+        if _role_of_caller(role_side) and values and all(isinstance(v, str) for v in values):
+            return not {"anon", "authenticated"} & set(values)
+    return False
+
+
+# ------------------------------------------------------------- SK212: the caller
+def _caller(expr: Any) -> tuple[bool, tuple[tuple[str | None, str], ...]]:
+    """(reads who the caller is, the non-built-in functions that may)."""
+    known = builtins().functions
+    calls: list[tuple[str | None, str]] = []
+    for kind, node in walk(expr):
+        if kind == "SQLValueFunction":
+            if is_identity_call(kind, node):
+                return True, ()
+            continue
+        if kind != "FuncCall":
+            continue
+        if is_identity_call(kind, node):
+            return True, ()
+        schema, name = split_name(strings(node.get("funcname")))
+        if name == "current_setting":
+            args = node.get("args") or []
+            value = const_value(args[0]) if args else None
+            if isinstance(value, str) and value.startswith("request."):
+                return True, ()
+            continue
+        if (schema, name) in _CALLER_FREE or (schema in (None, "pg_catalog") and name in known):
+            continue
+        calls.append((schema, name))
+    return False, tuple(dict.fromkeys(calls))
