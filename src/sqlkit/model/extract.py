@@ -540,6 +540,11 @@ def _defelem_text(opt: Node) -> str:
         return "true" if arg["Boolean"].get("boolval") else "false"
     if "Integer" in arg:
         return str(arg["Integer"].get("ival", 0))
+    if "Float" in arg:
+        return str(arg["Float"].get("fval", ""))
+    if "TypeName" in arg:  # a bare word such as `yes` parses as a type name
+        names = strings(arg["TypeName"].get("names"))
+        return names[-1] if names else ""
     return ""
 
 

@@ -107,16 +107,30 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         )
 
 
-def constrains_by_caller(ctx: LintContext, function: Function) -> bool:
-    """Does the caller's identity constrain what the body does (SK110's refinement)?"""
+def constrains_by_caller(
+    ctx: LintContext, function: Function, seen: set[int] | None = None
+) -> bool:
+    """Does the caller's identity constrain what the body does (SK110's refinement)?
+
+    Yes when it has an identity where it constrains; when a call in such a position (a
+    guard's condition, a WHERE, a PERFORM) reaches a function that reads the caller; or
+    when any call reaches a function that is itself constrained by the caller (it raises
+    or filters for the caller, like a `current_user_account_role(id)` that raises for
+    non-members).
+    """
     body = function.definition.body
     if body is None or not body.analysed:
         return True  # unknown: do not accuse
     if body.identity_constraints:
         return True
-    seen = {id(function)}
+    seen = seen if seen is not None else set()
+    seen.add(id(function))
     for ref in body.guard_calls:
         for callee in called_functions(ctx, function, ref):
-            if id(callee) not in seen and consults_identity(ctx, callee, seen):
+            if id(callee) not in seen and consults_identity(ctx, callee, set(seen)):
+                return True
+    for ref in body.calls():
+        for callee in called_functions(ctx, function, ref):
+            if id(callee) not in seen and constrains_by_caller(ctx, callee, seen):
                 return True
     return False

@@ -34,12 +34,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
+from sqlkit.sql.values import parse_bool
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
     from sqlkit.lint.finding import Finding
-
-_TRUE = {"true", "on", "1", "yes"}
 
 
 @rule(
@@ -54,7 +53,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     for view in ctx.model.views.values():
         if view.materialized or not ctx.is_exposed(view.schema):
             continue
-        if str(view.options.get("security_invoker", "false")).lower() not in _TRUE:
+        if not parse_bool(view.options.get("security_invoker", "false")):
             yield ctx.finding(
                 "SK209",
                 view.origin,
