@@ -43,8 +43,7 @@ def test_alter_rename_set_schema_and_drop() -> None:
     )
     keys = set(model.functions)
     assert keys == {RoutineKey("public", "f", ("int4",)), RoutineKey("private", "g", ("text",))}
-    # the server stores SET search_path = '' as one zero-length name: search_path=""
-    assert model.functions[RoutineKey("public", "f", ("int4",))].config == {"search_path": '""'}
+    assert model.functions[RoutineKey("public", "f", ("int4",))].config == {"search_path": ""}
 
 
 def test_create_or_replace_keeps_privileges() -> None:

@@ -55,9 +55,12 @@ def introspect(conn: psycopg.Connection, target: str) -> Model:
     model = Model(target=target)
     # an empty path makes regprocedure and pg_get_* print every name schema-qualified
     conn.execute("select pg_catalog.set_config('search_path', '', false)")
-    roles = {r[0] for r in conn.execute("select rolname from pg_catalog.pg_roles")}
+    rows = conn.execute("select rolname, rolinherit from pg_catalog.pg_roles").fetchall()
+    roles = {r[0] for r in rows}
+    model.noinherit = {name for name, inherit in rows if not inherit}
     present = [r for r in API_ROLES if r in roles]
     _functions(conn, model, present)
+    _schemas(conn, model)
     _tables(conn, model)
     _policies(conn, model)
     _views(conn, model)
@@ -153,14 +156,46 @@ def _functions(conn: psycopg.Connection, model: Model, roles: list[str]) -> None
         )
 
 
+def _grantees(acl: str, default: str, owner: str, privileges: str) -> str:
+    """SQL: `role:privilege` texts of an ACL's grants (PUBLIC as `public`), owner left out."""
+    return (
+        "array(select case when a.grantee = 0 then 'public' else "
+        "pg_catalog.pg_get_userbyid(a.grantee)::text end || ':' || lower(a.privilege_type) "
+        f"from pg_catalog.aclexplode(coalesce({acl}, pg_catalog.acldefault('{default}', {owner}))) a "
+        f"where a.grantee <> {owner} and a.privilege_type in ({privileges}))"
+    )
+
+
+def _privileges(grants: list[str]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for grant in grants or ():
+        role, _, privilege = grant.rpartition(":")
+        out.setdefault(role, set()).add(privilege)
+    return out
+
+
+def _schemas(conn: psycopg.Connection, model: Model) -> None:
+    """Which roles may USE each schema (who reaches the functions and tables in it)."""
+    usage = _grantees("n.nspacl", "n", "n.nspowner", "'USAGE'")
+    for schema, grants in conn.execute(
+        f"select n.nspname, {usage} from pg_catalog.pg_namespace n"
+    ).fetchall():
+        model.existing_schemas.add(schema)
+        model.schema_privileges[schema] = _privileges(grants)
+
+
 def _tables(conn: psycopg.Connection, model: Model) -> None:
+    privileges = _grantees(
+        "c.relacl", "r", "c.relowner", "'SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE'"
+    )
     rows = conn.execute(f"""
-        select n.nspname, c.relname, c.relkind, c.relrowsecurity, c.relforcerowsecurity
+        select n.nspname, c.relname, c.relkind, c.relrowsecurity, c.relforcerowsecurity,
+               {privileges}
         from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
         where c.relkind in ('r', 'p') and {managed_filter("n.nspname")}
           and {not_extension_member("pg_class", "c.oid")}
     """).fetchall()
-    for schema, name, kind, rls, forced in rows:
+    for schema, name, kind, rls, forced, grants in rows:
         origin = _origin(f"{schema}.{name}")
         model.tables[(schema, name)] = Table(
             schema,
@@ -170,6 +205,7 @@ def _tables(conn: psycopg.Connection, model: Model) -> None:
             bool(rls),
             bool(forced),
             origin if rls else None,
+            _privileges(grants),
         )
 
 

@@ -164,7 +164,7 @@ def _is_uid(node: Any) -> bool:
     if kind == "A_Expr" and strings(inner.get("name")) == ["->>"]:
         left = inner.get("lexpr", {}).get("FuncCall")
         if left and split_name(strings(left.get("funcname"))) == ("auth", "jwt"):
-            return const_value(inner.get("rexpr")) == "sub"
+            return bool(_constant(inner.get("rexpr")) == "sub")
         return False
     if kind == "SubLink" and inner.get("subLinkType") == "EXPR_SUBLINK":
         select = inner.get("subselect", {}).get("SelectStmt", {})
@@ -262,11 +262,18 @@ def _role_of_caller(node: Any) -> bool:
     if kind == "FuncCall":
         return split_name(strings(inner.get("funcname"))) == ("auth", "role")
     if kind == "A_Expr" and strings(inner.get("name")) in (["->>"], ["->"]):
-        return const_value(inner.get("rexpr")) != "sub" and _jwt(inner.get("lexpr"))
+        return _constant(inner.get("rexpr")) != "sub" and _jwt(inner.get("lexpr"))
     if kind == "SubLink" and inner.get("subLinkType") == "EXPR_SUBLINK":
         targets = inner.get("subselect", {}).get("SelectStmt", {}).get("targetList") or []
         return len(targets) == 1 and _role_of_caller(targets[0].get("ResTarget", {}).get("val"))
     return False
+
+
+def _constant(node: Any) -> Any:
+    """A constant, through casts (`'admin'::text`, as the server prints it back)."""
+    while isinstance(node, dict) and "TypeCast" in node:
+        node = node["TypeCast"].get("arg")
+    return const_value(node)
 
 
 def _jwt(node: Any) -> bool:
@@ -290,15 +297,17 @@ def _only_other_roles(expr: Node) -> bool:
     if not inner:
         return False
     kind = inner.get("kind", "AEXPR_OP")
-    if not (
-        (kind == "AEXPR_OP" and strings(inner.get("name")) == ["="])
-        or (kind == "AEXPR_IN" and strings(inner.get("name")) == ["="])
-    ):
+    # `= x`, `IN (x, y)`, and `= ANY (ARRAY[x, y])` (how the server prints IN back)
+    if kind not in ("AEXPR_OP", "AEXPR_IN", "AEXPR_OP_ANY") or strings(inner.get("name")) != ["="]:
         return False
     left, right = inner.get("lexpr"), inner.get("rexpr")
     for role_side, value_side in ((left, right), (right, left)):
-        items = value_side.get("List", {}).get("items") if isinstance(value_side, dict) else None
-        values = [const_value(v) for v in items] if items else [const_value(value_side)]
+        items = None
+        if isinstance(value_side, dict):
+            items = (value_side.get("List") or value_side.get("A_ArrayExpr") or {}).get(
+                "items", value_side.get("A_ArrayExpr", {}).get("elements")
+            )
+        values = [_constant(v) for v in items] if items else [_constant(value_side)]
         if _role_of_caller(role_side) and values and all(isinstance(v, str) for v in values):
             return not {"anon", "authenticated"} & set(values)
     return False

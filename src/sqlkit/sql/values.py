@@ -89,8 +89,9 @@ def split_identifiers(text: str) -> list[str]:
 
 
 def search_path_text(schemas: list[str]) -> str:
-    """The canonical text of a list of schema names."""
-    return ", ".join(quote_ident(name) for name in schemas)
+    """The canonical text of a list of schema names. A zero-length name (`SET search_path =
+    ''` stores `""`) names no schema and is left out, so an empty path is ``."""
+    return ", ".join(quote_ident(name) for name in schemas if name)
 
 
 def search_path_from_items(items: list[str]) -> str:
