@@ -263,6 +263,7 @@ class Replayer:
             return
         # Per-schema defaults only add to the global ones: revoking PUBLIC's EXECUTE
         # "IN SCHEMA x" does nothing in Postgres, so it does nothing here either.
+        acl.changed()
         buckets = [acl.schema_roles.setdefault(s, {}) for s in event.schemas] or [acl.global_roles]
         for bucket in buckets:
             for role in event.grantees:

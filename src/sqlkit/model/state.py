@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from sqlkit.model.events import Origin, RoutineDef, RoutineRef, Secret
@@ -19,6 +20,11 @@ class RoutineKey:
 
     def __str__(self) -> str:
         return f"{self.schema}.{self.name}({', '.join(self.arg_types)})"
+
+    @functools.cached_property
+    def bare_arg_types(self) -> tuple[str, ...]:
+        """The argument types without their schema (`public.t` is `t`), lower-cased."""
+        return tuple(_bare_type(t) for t in self.arg_types)
 
 
 @dataclass
@@ -135,12 +141,20 @@ class DefaultAcl:
 
     global_roles: dict[str, set[str]] = field(default_factory=dict)  # role -> privileges
     schema_roles: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    _resolved: dict[str, dict[str, set[str]]] = field(default_factory=dict, repr=False)
 
     def for_schema(self, schema: str) -> dict[str, set[str]]:
-        out = {role: set(privs) for role, privs in self.global_roles.items()}
-        for role, privs in self.schema_roles.get(schema, {}).items():
-            out.setdefault(role, set()).update(privs)
-        return {role: privs for role, privs in out.items() if privs}
+        """What a new object in `schema` gets (read-only: `changed()` after any edit)."""
+        found = self._resolved.get(schema)
+        if found is None:
+            out = {role: set(privs) for role, privs in self.global_roles.items()}
+            for role, privs in self.schema_roles.get(schema, {}).items():
+                out.setdefault(role, set()).update(privs)
+            found = self._resolved[schema] = {role: privs for role, privs in out.items() if privs}
+        return found
+
+    def changed(self) -> None:
+        self._resolved.clear()
 
 
 @dataclass
@@ -257,9 +271,7 @@ class Model:
                 candidates = [c for c in candidates if c.definition.is_procedure] or candidates
             if ref.arg_types is not None:
                 wanted = tuple(_bare_type(t) for t in ref.arg_types)
-                candidates = [
-                    c for c in candidates if tuple(_bare_type(t) for t in c.key.arg_types) == wanted
-                ]
+                candidates = [c for c in candidates if c.key.bare_arg_types == wanted]
             if candidates:
                 return candidates
         return []
