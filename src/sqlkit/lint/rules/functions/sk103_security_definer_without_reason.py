@@ -63,5 +63,9 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             yield ctx.finding(
                 "SK103",
                 function.security_origin,
-                f"{function.display} is SECURITY DEFINER with no written reason",
+                f"{function.display} is SECURITY DEFINER with no written reason: reviewers "
+                "cannot tell why it needs its owner's rights (and bypasses RLS)",
+                help="-- security definer: <why it needs its owner's rights, and how it checks "
+                "the caller>   (a comment directly above the CREATE, or at the end of the "
+                "SECURITY DEFINER line)",
             )

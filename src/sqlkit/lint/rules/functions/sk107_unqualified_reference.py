@@ -60,6 +60,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             yield ctx.finding(
                 "SK107",
                 (function.origin.path, ref.span),
-                f"{ref.kind} `{ref.name}` in {function.display} has no schema",
+                f"{ref.kind} `{ref.name}` in {function.display} has no schema: it resolves "
+                "through the search_path at run time, so an object of that name in another "
+                "schema on the path can be used instead",
                 help=f"write {suggestion(ctx, ref)}",
             )

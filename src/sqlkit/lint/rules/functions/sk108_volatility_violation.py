@@ -66,5 +66,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             yield ctx.finding(
                 "SK108",
                 function.origin,
-                f"{function.volatility.upper()} {function.display} {'; '.join(problems)}",
+                f"{function.volatility.upper()} {function.display} {'; '.join(problems)}: "
+                "PostgreSQL rejects writes in a non-volatile function at run time, and may skip "
+                "or cache calls it believes have no side effects",
+                help=f"ALTER {function.kind.upper()} {function.key} VOLATILE;",
             )

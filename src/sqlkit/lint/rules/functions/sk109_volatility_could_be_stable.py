@@ -79,5 +79,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             yield ctx.finding(
                 "SK109",
                 function.origin,
-                f"{function.display} is {how} but only reads and calls no volatile function",
+                f"{function.display} is {how} but only reads and calls no volatile function: "
+                "the planner cannot fold or index its calls, and a policy calls it per row",
+                help=f"ALTER {function.kind.upper()} {function.key} STABLE;",
             )

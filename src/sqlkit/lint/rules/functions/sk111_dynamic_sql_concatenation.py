@@ -68,5 +68,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             "SK111",
             (function.origin.path, body.unsafe_exec[0][0]),
             f"{function.display} builds dynamic SQL by concatenating {', '.join(names)} "
-            f"without quoting ({len(body.unsafe_exec)} EXECUTE statement(s))",
+            f"without quoting ({len(body.unsafe_exec)} EXECUTE statement(s)): a caller who "
+            "controls that text can run any SQL with the function's rights",
+            help="EXECUTE format('... %I ...', <identifier>) USING <value>; -- %I quotes "
+            "identifiers, $1 with USING passes values; never %s or || of caller text",
         )

@@ -61,5 +61,10 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             continue
         for span, message in body.raise_problems:
             yield ctx.finding(
-                "SK112", (function.origin.path, span), f"{message} (in {function.display})"
+                "SK112",
+                (function.origin.path, span),
+                f"{message} (in {function.display}): the message is not what it says, or the "
+                "RAISE itself fails",
+                help="RAISE EXCEPTION 'student % not found', p_student_id;  -- one bare % per "
+                "argument",
             )

@@ -60,5 +60,11 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             continue
         for span in body.select_stars:
             yield ctx.finding(
-                "SK113", (function.origin.path, span), f"SELECT * in {function.display}"
+                "SK113",
+                (function.origin.path, span),
+                f"SELECT * in {function.display}: its columns follow the table's, so a new or "
+                "reordered column changes what it returns (a RETURNS TABLE function starts "
+                "failing, a new column leaks to its callers)",
+                help="name the columns: SELECT t.id, t.name FROM ... -- or return the table's "
+                "row type (RETURNS SETOF t) so the shape is declared",
             )

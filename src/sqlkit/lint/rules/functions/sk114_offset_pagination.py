@@ -64,5 +64,6 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         yield ctx.finding(
             "SK114",
             (function.origin.path, body.offset_params[0][0]),
-            f"{function.display} pages with OFFSET {', '.join(names)}",
+            f"{function.display} pages with OFFSET {', '.join(names)}: every page reads and "
+            "throws away all the rows before it, so deep pages get slower and slower",
         )

@@ -49,5 +49,6 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "SK207",
                 policy.origin,
                 f"policy {policy.name} on {policy.qualified_table} has no TO clause: it applies "
-                "to PUBLIC, anon included",
+                "to PUBLIC, anon included, and is evaluated for every caller",
+                help=f'ALTER POLICY "{policy.name}" ON {policy.qualified_table} TO authenticated;',
             )

@@ -54,5 +54,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "SK208",
                 policy.origin,
                 f"policy {policy.name} on {policy.qualified_table} trusts user metadata, "
-                "which every user can edit",
+                "which every user can edit: a user can give themselves what the policy checks",
+                help="read the claim from app_metadata, which only the server sets: "
+                "(select auth.jwt() -> 'app_metadata' ->> '<claim>')",
             )

@@ -52,5 +52,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             yield ctx.finding(
                 "SK203",
                 policies[0].origin,
-                f"table {table.qualified_name} has policies ({names}) but RLS is off, so they do nothing",
+                f"table {table.qualified_name} has policies ({names}) but RLS is off, so they do "
+                "nothing: every role with a privilege on it reads and writes every row",
+                help=f"ALTER TABLE {table.qualified_name} ENABLE ROW LEVEL SECURITY;",
             )
