@@ -187,16 +187,27 @@ def _statement_lists(node: Any) -> Iterator[Node]:
             yield from _statement_lists(value)
 
 
-def _denies(body: list[Any] | None) -> bool:
-    """A THEN branch that stops the work: RAISE EXCEPTION or RETURN."""
+def _raises(body: list[Any] | None) -> bool:
+    """A THEN branch with a RAISE EXCEPTION (at its own level)."""
     for item in body or ():
-        if not isinstance(item, dict):
-            continue
-        if "PLpgSQL_stmt_return" in item:
-            return True
-        raise_ = item.get("PLpgSQL_stmt_raise")
+        raise_ = item.get("PLpgSQL_stmt_raise") if isinstance(item, dict) else None
         if raise_ is not None and raise_.get("elog_level", ERROR_LEVEL) >= ERROR_LEVEL:
             return True
+    return False
+
+
+def _denies(body: list[Any] | None) -> bool:
+    """A THEN branch that stops the work: a RAISE EXCEPTION, or a RETURN before any work
+    (only notices or logs may come first)."""
+    if _raises(body):
+        return True
+    for item in body or ():
+        if not isinstance(item, dict):
+            return False
+        if "PLpgSQL_stmt_return" in item:
+            return True
+        if "PLpgSQL_stmt_raise" not in item:
+            return False  # work first: the branch is not a guard
     return False
 
 
@@ -276,7 +287,9 @@ def analyse_guards(
             identity_text = bool(IDENTITY_TEXT.search(text)) or any(
                 re.search(rf"\b{re.escape(v)}\b", text) for v in nullable_vars
             )
-            row_text = is_trigger and bool(_ROW_TEXT.search(text))
+            # a change guard protects a column: it raises (a branch that does other work
+            # when a value changes is not a guard)
+            row_text = is_trigger and bool(_ROW_TEXT.search(text)) and _raises(body)
             if not (identity_text or row_text):
                 continue
             expr = parse_expression(text)

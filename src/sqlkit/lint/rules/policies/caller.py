@@ -30,6 +30,25 @@ def judged_table(ctx: LintContext, schema: str, table: str) -> bool:
     return known is None or known.rls_enabled
 
 
+_WRITES = {"insert": {"insert"}, "update": {"update"}, "delete": {"delete"}}
+
+
+def can_write(ctx: LintContext, schema: str, table: str, roles: set[str], command: str) -> bool:
+    """May any of `roles` run `command` on the table at all (its privileges and schema
+    USAGE)? A table the model does not know (Storage's objects) is taken as writable."""
+    known = ctx.model.tables.get((schema, table))
+    if known is None:
+        return True
+    wanted = _WRITES.get(command, {"insert", "update", "delete"})
+    for role in roles:
+        if not ctx.model.can_use_schema(schema, role):
+            continue
+        for holder in ctx.model.roles_of(role):
+            if wanted & known.privileges.get(holder, set()):
+                return True
+    return False
+
+
 def owner_columns(policies: list[Policy]) -> set[str]:
     """Columns of the table that some policy compares with auth.uid(): the owner columns."""
     found: set[str] = set()

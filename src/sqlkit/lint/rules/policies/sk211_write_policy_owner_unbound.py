@@ -55,6 +55,7 @@ from sqlkit.lint.registry import rule
 from sqlkit.lint.rules.policies.caller import (
     API_ROLES,
     binds_owner,
+    can_write,
     judged_table,
     owner_columns,
     reaches,
@@ -86,11 +87,13 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         for policy in policies:
             if not policy.permissive or not reaches(policy, API_ROLES):
                 continue
+            writers = API_ROLES if "public" in policy.roles else set(policy.roles) & API_ROLES
             free = [
                 command
                 for command, expr in _write_checks(policy)
                 if not (expr and binds_owner(ctx, expr.binding, owners))
                 and not _restrictive_binds(ctx, policies, command, owners)
+                and can_write(ctx, schema, table, writers, command.lower())
             ]
             if not free:
                 continue

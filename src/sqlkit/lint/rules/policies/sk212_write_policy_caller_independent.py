@@ -44,7 +44,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
-from sqlkit.lint.rules.policies.caller import depends_on_caller, judged_table, reaches
+from sqlkit.lint.rules.policies.caller import (
+    can_write,
+    depends_on_caller,
+    judged_table,
+    reaches,
+)
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -65,6 +70,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             continue
         if not reaches(policy, {"anon"}) or not judged_table(ctx, policy.schema, policy.table):
             continue
+        if not can_write(ctx, policy.schema, policy.table, {"anon", "public"}, policy.command):
+            continue  # anon may not write the table at all: the policy opens nothing
         facts = policy.analysed()
         exprs = [e for e in (facts.using, facts.with_check) if e is not None]
         if not exprs or any(e.literal_true for e in exprs):
