@@ -47,10 +47,11 @@ def lint(
     folders. Unchanged files are read back from the lint cache unless `cache` is false (or
     SQLKIT_NO_CACHE=1); see `sqlkit.lint.cache`.
 
-    Files of a project (a configuration found upward, or the default layout) are linted
-    with the whole project's model: every project file is replayed in order and findings
-    are reported for the given files only (what pre-commit needs). `isolated` builds the
-    model from the given files alone."""
+    When a given file is one of the project's (in its migrations/, functions/, triggers/
+    or policies/, found from the configuration or the default layout), the whole project
+    builds the model: every project file is replayed in order, the given files with them,
+    and findings are reported for the given files only (what pre-commit needs). `isolated`
+    builds the model from the given files alone."""
     from sqlkit.lint.cache import LintCache, cache_enabled
     from sqlkit.lint.engine import collect_inputs, project_folders, with_project
     from sqlkit.lint.engine import lint as run_lint
@@ -68,7 +69,7 @@ def lint(
     inputs = collect_inputs(paths, stdin_data)
     report_only = None
     if not isolated and folders:
-        inputs, report_only = with_project(inputs, collect_inputs(folders), settings)
+        inputs, report_only = with_project(inputs, collect_inputs(folders))
     store = LintCache() if cache and cache_enabled() else None
     return run_lint(
         inputs,

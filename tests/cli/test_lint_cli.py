@@ -187,3 +187,29 @@ def test_console_script_runs_without_traceback(project: Path) -> None:
     proc = subprocess.run([str(exe), "lint", "nope.sql"], capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "Traceback" not in proc.stderr
+
+
+def test_given_project_files_are_linted_with_the_whole_project(project: Path) -> None:
+    """What pre-commit does: only the changed file is passed. The table it creates is protected
+    by the next migration, so there is no SK201; a finding in another file is not reported;
+    --isolated builds the model from the given file alone."""
+    (project / "migrations").mkdir()
+    (project / "migrations" / "1_notes.sql").write_text(
+        "create table public.notes (id bigint primary key, owner_id uuid);\n"
+    )
+    (project / "migrations" / "2_rls.sql").write_text(
+        "alter table public.notes enable row level security;\n"
+        "create policy notes_read on public.notes for select to authenticated\n"
+        "  using ((select auth.uid()) = owner_id);\n" + BROKEN
+    )
+    whole = runner.invoke(app, ["lint", "--format", "json", "migrations/1_notes.sql"])
+    assert whole.exit_code == 0, whole.output
+    data = json.loads(whole.stdout)
+    assert data["findings"] == [] and data["summary"]["files"] == 1
+    alone = runner.invoke(app, ["lint", "--format", "json", "--isolated", "migrations/1_notes.sql"])
+    assert alone.exit_code == 1
+    assert [f["code"] for f in json.loads(alone.stdout)["findings"]] == ["SK201"]
+    # a file outside the project's folders is linted on its own, as before
+    outside = runner.invoke(app, ["lint", "--format", "json", "--select", "SK201", "clean.sql"])
+    assert outside.exit_code == 0 and json.loads(outside.stdout)["summary"]["files"] == 1
+    _no_traceback(alone)

@@ -56,21 +56,18 @@ def project_folders(settings: Settings) -> list[str]:
 
 
 def with_project(
-    given: list[LintInput], project: list[LintInput], settings: Settings
+    given: list[LintInput], project: list[LintInput]
 ) -> tuple[list[LintInput], set[str] | None]:
     """The project's files and the given ones (the given file's path where both name the
-    same file), and the paths to report on; (given, None) when no given file is in the
-    project (standard input, files elsewhere): those are linted on their own."""
-    root = settings.root.resolve()
+    same file), and the paths to report on; (given, None) when no given file is one of the
+    project's (standard input, files outside its folders): those are linted on their own."""
 
     def key(item: LintInput) -> str:
         return item.path if item.data is not None else str(Path(item.path).resolve())
 
-    if not any(
-        item.data is None and Path(item.path).resolve().is_relative_to(root) for item in given
-    ):
-        return given, None
     by_file = {key(item): item for item in project}
+    if not any(key(item) in by_file for item in given):
+        return given, None
     by_file.update({key(item): item for item in given})
     return list(by_file.values()), {item.path for item in given}
 
