@@ -40,6 +40,7 @@ from sqlkit.model.events import (
 from sqlkit.sql.body import BodyFacts, analyse_atomic_body, analyse_sql_body
 from sqlkit.sql.plpgsql import analyse_plpgsql_body
 from sqlkit.sql.policy import analyse_policy
+from sqlkit.sql.secrets import HINT as SECRET_HINT
 from sqlkit.sql.secrets import find_secrets
 from sqlkit.sql.source import Source, Span
 from sqlkit.sql.split import Statement
@@ -198,6 +199,8 @@ def _secrets(
     """Secret events for the credentials written in a statement's text."""
     from sqlkit.model.events import Secret
 
+    if not SECRET_HINT.search(source.parse_text, stmt.start, stmt.end):
+        return []
     text = source.parse_text[stmt.start : stmt.end]
     return [
         Secret(
@@ -590,25 +593,18 @@ def _create_policy(source: Source, stmt: Statement, node: Node, origin: Origin) 
         using=node.get("qual"),
         with_check=node.get("with_check"),
         text=source.text[stmt.start : stmt.end],
-        explicit_roles=_has_to_clause(source.parse_text[stmt.start : stmt.end]),
+        explicit_roles=_has_to_clause(node.get("roles")),
         facts=analyse_policy(node.get("qual"), node.get("with_check"), rel.get("relname", "")),
     )
 
 
-def _has_to_clause(text: str) -> bool:
-    """Did CREATE POLICY name its roles? The grammar fills in PUBLIC when TO is missing."""
-    from pglast import parser as pg_parser
-
-    try:
-        tokens = pg_parser.scan(text)
-    except pg_parser.ParseError:
-        return True
-    for token in tokens:
-        if token.name in ("USING", "WITH"):
-            return False
-        if token.name == "TO":
-            return True
-    return False
+def _has_to_clause(roles: list[Any] | None) -> bool:
+    """Did CREATE POLICY name its roles? Without TO the grammar fills in a PUBLIC that
+    appears nowhere in the text (location -1)."""
+    if not roles or len(roles) != 1:
+        return bool(roles)
+    spec = roles[0].get("RoleSpec", {}) if isinstance(roles[0], dict) else {}
+    return not (spec.get("roletype") == "ROLESPEC_PUBLIC" and spec.get("location", -1) < 0)
 
 
 def _alter_policy(source: Source, stmt: Statement, node: Node, origin: Origin) -> AlterPolicy:

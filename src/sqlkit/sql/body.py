@@ -190,7 +190,11 @@ class SqlScanner:
         identities = len(facts.identity_checks)
         calls = len(facts.refs)
         self._scan(tree, locate)
-        new_calls = [ref for ref in facts.refs[calls:] if ref.kind == "function"]
+        new_calls = (
+            [ref for ref in facts.refs[calls:] if ref.kind == "function"]
+            if len(facts.refs) > calls
+            else []
+        )
         if constraining:
             if len(facts.identity_checks) > identities or self._names_identity_var(tree):
                 facts.identity_constraints.append("condition")

@@ -23,7 +23,7 @@ from sqlkit.sql.tree import Node, const_value, split_name, strings, walk
 # NULL for a caller without a JWT (auth.uid() and the claims for anon as well)
 IDENTITY_TEXT = re.compile(r"\bauth\s*\.\s*(?:uid|jwt|role|email)\b|request\.jwt", re.I)
 _NEGATION_TEXT = re.compile(r"<>|!=|\bnot\b", re.I)
-_ROW_TEXT = re.compile(r"\b(?:new|old)\s*\.", re.I)
+ROW_TEXT = re.compile(r"\b(?:new|old)\s*\.", re.I)
 _NULLABLE_IDENTITY = {("auth", "uid"), ("auth", "jwt"), ("auth", "role"), ("auth", "email")}
 ERROR_LEVEL = 21  # elog_level of RAISE EXCEPTION (and of a RAISE without a level)
 
@@ -172,21 +172,6 @@ def into_names(node: Node) -> list[str]:
 
 
 # ------------------------------------------------------------------------ guards
-def _statement_lists(node: Any) -> Iterator[Node]:
-    """Every PL/pgSQL statement node, depth first, in text order."""
-    if isinstance(node, list):
-        for item in node:
-            yield from _statement_lists(item)
-        return
-    if not isinstance(node, dict):
-        return
-    for key, value in node.items():
-        if key.startswith("PLpgSQL_stmt_") and isinstance(value, dict):
-            yield {key: value}
-        if isinstance(value, (dict, list)):
-            yield from _statement_lists(value)
-
-
 def _raises(body: list[Any] | None) -> bool:
     """A THEN branch with a RAISE EXCEPTION (at its own level)."""
     for item in body or ():
@@ -263,18 +248,18 @@ def _row_column(node: Node) -> tuple[str, str] | None:
 
 def analyse_guards(
     facts: BodyFacts,
-    action: Node,
+    statements: list[tuple[str, Node, int]],
     nullable_vars: set[str],
     is_trigger: bool,
     span_of: Any,
 ) -> None:
     """SK115's facts: identity guards a NULL skips (unless the body rejects a NULL identity
-    first) and, in trigger functions, `NEW.c <> OLD.c` change guards."""
+    first) and, in trigger functions, `NEW.c <> OLD.c` change guards. `statements` are the
+    body's PL/pgSQL statements (kind, node, line) in text order."""
     null_rejected_at: int | None = None
     guards: list[tuple[int, Span, str]] = []
-    for stmt in _statement_lists(action):
-        node = stmt.get("PLpgSQL_stmt_if")
-        if node is None:
+    for kind, node, _ in statements:
+        if kind != "PLpgSQL_stmt_if":
             continue
         conditions = [(node.get("cond"), node.get("then_body"), node.get("lineno", 0))]
         for elsif in node.get("elsif_list") or ():
@@ -289,7 +274,7 @@ def analyse_guards(
             )
             # a change guard protects a column: it raises (a branch that does other work
             # when a value changes is not a guard)
-            row_text = is_trigger and bool(_ROW_TEXT.search(text)) and _raises(body)
+            row_text = is_trigger and bool(ROW_TEXT.search(text)) and _raises(body)
             if not (identity_text or row_text):
                 continue
             expr = parse_expression(text)

@@ -16,7 +16,13 @@ from pglast import parser as pg_parser
 
 from sqlkit.sql.body import BodyFacts, NameRef, SqlScanner, parse_expression, printf_specifiers
 from sqlkit.sql.fastjson import loads
-from sqlkit.sql.guards import analyse_guards, identity_variables, into_names
+from sqlkit.sql.guards import (
+    IDENTITY_TEXT,
+    ROW_TEXT,
+    analyse_guards,
+    identity_variables,
+    into_names,
+)
 from sqlkit.sql.source import ByteMap, Source, Span, split_top_level
 from sqlkit.sql.tree import Node, split_name
 
@@ -146,7 +152,20 @@ def analyse_plpgsql_body(
             if isinstance(dnode, dict) and dnode.get("lineno") is not None:
                 _collect(dnode, "PLpgSQL_declare", dnode["lineno"], exprs, statements)
     _collect(function.get("action"), "", 0, exprs, statements)
-    identity, nullable_identity = identity_variables(function, statements)
+    # the guards and identity variables matter only where the body reads the caller (or,
+    # in a trigger, compares NEW with OLD): one look at the text spares the rest
+    lowered = body.lower()
+    reads_caller = ("auth" in lowered or "request.jwt" in lowered) and bool(
+        IDENTITY_TEXT.search(body)
+    )
+    row_guards = (
+        result_type == "trigger"
+        and ("new" in lowered or "old" in lowered)
+        and bool(ROW_TEXT.search(body))
+    )
+    identity, nullable_identity = (
+        identity_variables(function, statements) if reads_caller else (set(), set())
+    )
     scanner.identity_vars = identity
     declared = {**var_types, **rec_types}
     # pass 1: variables assigned from concatenated strings (tainted dynamic SQL)
@@ -166,13 +185,14 @@ def analyse_plpgsql_body(
         scanner.quoted_vars = _quoted_variables(function, exprs, statements, scanner, tainted)
     # pass 2: scan every embedded SQL statement and expression
     _scan_exprs(plb, scanner, facts, exprs, tainted, declared)
-    analyse_guards(
-        facts,
-        function.get("action") or {},
-        nullable_identity,
-        result_type == "trigger",
-        lambda text, lineno: _span_of(plb, text, lineno),
-    )
+    if reads_caller or row_guards:
+        analyse_guards(
+            facts,
+            statements,
+            nullable_identity,
+            result_type == "trigger",
+            lambda text, lineno: _span_of(plb, text, lineno),
+        )
     for stmt_kind, node, lineno in statements:
         if stmt_kind == "PLpgSQL_stmt_raise":
             _check_raise(plb, facts, node, lineno)

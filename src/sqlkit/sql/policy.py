@@ -16,7 +16,6 @@ instead of walking every expression on every run:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,64 +57,118 @@ def analyse_policy(using: Any, with_check: Any, table: str) -> PolicyFacts:
 def _analyse(expr: Any, table: str) -> ExprFacts | None:
     if not isinstance(expr, dict):
         return None
-    text = json.dumps(expr)
-    reads, calls = _caller(expr)
+    auth_calls, reads, calls, metadata = _traverse(expr)
+    # without the caller (or a function that may read it) nothing binds an owner
+    binding = _binding(expr, table) if reads or calls else ("no",)
     return ExprFacts(
-        auth_calls=tuple(_auth_calls(expr))
-        if '"auth"' in text or "current_setting" in text
-        else (),
-        uid_columns=frozenset(_uid_columns(expr, table)),
-        binding=_binding(expr, table),
+        auth_calls=auth_calls,
+        uid_columns=frozenset(_bound_columns(binding)),
+        binding=binding,
         reads_caller=reads,
         calls=calls,
         literal_true="A_Const" in expr and const_value(expr) is True,
-        user_metadata='"user_metadata"' in text or '"raw_user_meta_data"' in text,
+        user_metadata=metadata,
     )
 
 
-# ---------------------------------------------------------------- SK204: per row
-def _auth_calls(node: Any) -> list[tuple[str, str | None]]:
+_METADATA = {"user_metadata", "raw_user_meta_data"}
+_LEAVES = {"ParamRef", "A_Star", "Integer", "Float", "Boolean", "BitString"}
+
+
+def _traverse(
+    expr: Any,
+) -> tuple[tuple[tuple[str, str | None], ...], bool, tuple[tuple[str | None, str], ...], bool]:
+    """One pass over an expression: (auth calls not evaluated once per statement, with the
+    relations they run per row of — None: the policy's table; reads who the caller is; the
+    non-built-in functions that may; mentions user metadata)."""
+    known = builtins().functions
+    reads = metadata = False
     found: list[tuple[str, str | None]] = []
-
-    def visit(value: Any, scope: str | None, once: bool) -> None:
-        if isinstance(value, list):
+    calls: list[tuple[str | None, str]] = []
+    stack: list[tuple[Any, str | None, bool]] = [(expr, None, False)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        value, scope, once = pop()
+        if value.__class__ is list:
             for item in value:
-                visit(item, scope, once)
-            return
-        if not isinstance(value, dict):
-            return
-        if "SubLink" in value:
-            sub = value["SubLink"]
-            visit(sub.get("testexpr"), scope, once)
-            select = sub.get("subselect", {}).get("SelectStmt")
-            if select is None:
-                visit(sub.get("subselect"), scope, once)
-            elif _correlated(select):
-                visit(select, scope, once)  # re-run for every outer row
-            else:
-                inner = ", ".join(_relations(select)) or None
-                for key, part in select.items():
-                    if key in ("targetList", "fromClause") or inner is None:
-                        visit(part, scope, True)
+                push((item, scope, once))
+            continue
+        if value.__class__ is not dict:
+            continue
+        if len(value) == 1:
+            ((kind, inner),) = value.items()
+            if inner.__class__ is dict and kind[:1].isupper():
+                if kind in _LEAVES:
+                    continue
+                if kind == "ColumnRef":
+                    metadata = metadata or any(f in _METADATA for f in strings(inner.get("fields")))
+                    continue
+                if kind == "String":
+                    metadata = metadata or inner.get("sval") in _METADATA
+                    continue
+                if kind == "A_Const":
+                    metadata = metadata or const_value(inner) in _METADATA
+                    continue
+                if kind == "SQLValueFunction":
+                    reads = reads or is_identity_call(kind, inner)
+                    continue
+                if kind == "SubLink":
+                    push((inner.get("testexpr"), scope, once))
+                    select = inner.get("subselect", {}).get("SelectStmt")
+                    if select is None:
+                        push((inner.get("subselect"), scope, once))
+                    elif _correlated(select):
+                        push((select, scope, once))  # re-run for every outer row
                     else:
-                        visit(part, inner, once)
-            return
-        if "FuncCall" in value:
-            call = value["FuncCall"]
-            parts = strings(call.get("funcname"))
-            key = (parts[-2] if len(parts) > 1 else None, parts[-1] if parts else "")
-            if not once and (key in AUTH_CALLS or key[1] == "current_setting"):
-                found.append((".".join(p for p in key if p) + "()", scope))
-            visit(call.get("args"), scope, once)
-            return
+                        rows = ", ".join(_relations(select)) or None
+                        for key, part in select.items():
+                            if key in ("targetList", "fromClause") or rows is None:
+                                push((part, scope, True))
+                            else:
+                                push((part, rows, once))
+                    continue
+                if kind == "FuncCall":
+                    schema, name = split_name(strings(inner.get("funcname")))
+                    if not once and ((schema, name) in AUTH_CALLS or name == "current_setting"):
+                        found.append((f"{schema}.{name}()" if schema else f"{name}()", scope))
+                    if not reads:
+                        if is_identity_call(kind, inner):
+                            reads = True
+                        elif name == "current_setting":
+                            args = inner.get("args") or []
+                            setting = const_value(args[0]) if args else None
+                            reads = isinstance(setting, str) and setting.startswith("request.")
+                        elif (schema, name) not in _CALLER_FREE and not (
+                            schema in (None, "pg_catalog") and name in known
+                        ):
+                            calls.append((schema, name))
+                    push((inner.get("args"), scope, once))
+                    continue
+                value = inner
         for item in value.values():
-            if isinstance(item, (dict, list)):
-                visit(item, scope, once)
+            if item.__class__ is dict or item.__class__ is list:
+                push((item, scope, once))
+    return (
+        tuple(dict.fromkeys(found)),
+        reads,
+        () if reads else tuple(dict.fromkeys(calls)),
+        metadata,
+    )
 
-    visit(node, None, False)
-    return list(dict.fromkeys(found))
+
+def _bound_columns(binding: Binding) -> set[str]:
+    """The columns a binding compares with auth.uid()."""
+    if binding[0] == "col":
+        return {binding[1]}
+    if binding[0] in ("and", "or"):
+        out: set[str] = set()
+        for part in binding[1:]:
+            out |= _bound_columns(part)
+        return out
+    return set()
 
 
+# ---------------------------------------------------------------- SK204: per row
 def _relations(select: Node) -> list[str]:
     """Relations a sub-select reads (its FROM, joins included)."""
     out = []
@@ -206,25 +259,6 @@ def _uid_comparison(node: Node, table: str) -> str | None:
     return None
 
 
-def _uid_columns(expr: Any, table: str) -> set[str]:
-    """Columns compared with auth.uid() outside sub-selects (their columns are not the table's)."""
-    found: set[str] = set()
-    stack = [expr]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, list):
-            stack.extend(value)
-        elif isinstance(value, dict):
-            if "SubLink" in value:
-                continue
-            if "A_Expr" in value:
-                column = _uid_comparison(value, table)
-                if column:
-                    found.add(column)
-            stack.extend(v for v in value.values() if isinstance(v, (dict, list)))
-    return found
-
-
 def _binding(expr: Any, table: str) -> Binding:
     if not isinstance(expr, dict):
         return ("no",)
@@ -311,30 +345,3 @@ def _only_other_roles(expr: Node) -> bool:
         if _role_of_caller(role_side) and values and all(isinstance(v, str) for v in values):
             return not {"anon", "authenticated"} & set(values)
     return False
-
-
-# ------------------------------------------------------------- SK212: the caller
-def _caller(expr: Any) -> tuple[bool, tuple[tuple[str | None, str], ...]]:
-    """(reads who the caller is, the non-built-in functions that may)."""
-    known = builtins().functions
-    calls: list[tuple[str | None, str]] = []
-    for kind, node in walk(expr):
-        if kind == "SQLValueFunction":
-            if is_identity_call(kind, node):
-                return True, ()
-            continue
-        if kind != "FuncCall":
-            continue
-        if is_identity_call(kind, node):
-            return True, ()
-        schema, name = split_name(strings(node.get("funcname")))
-        if name == "current_setting":
-            args = node.get("args") or []
-            value = const_value(args[0]) if args else None
-            if isinstance(value, str) and value.startswith("request."):
-                return True, ()
-            continue
-        if (schema, name) in _CALLER_FREE or (schema in (None, "pg_catalog") and name in known):
-            continue
-        calls.append((schema, name))
-    return False, tuple(dict.fromkeys(calls))
