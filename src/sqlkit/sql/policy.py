@@ -16,8 +16,7 @@ instead of walking every expression on every run:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlkit.data import builtins
 from sqlkit.sql.body import is_identity_call
@@ -33,8 +32,7 @@ _CALLER_FREE = {("storage", "foldername"), ("storage", "filename"), ("storage", 
 Binding = tuple[Any, ...]
 
 
-@dataclass(frozen=True)
-class ExprFacts:
+class ExprFacts(NamedTuple):  # a tuple: cheap to build and to pickle, per policy expression
     auth_calls: tuple[tuple[str, str | None], ...]
     uid_columns: frozenset[str]
     binding: Binding
@@ -44,8 +42,7 @@ class ExprFacts:
     user_metadata: bool
 
 
-@dataclass(frozen=True)
-class PolicyFacts:
+class PolicyFacts(NamedTuple):
     using: ExprFacts | None
     with_check: ExprFacts | None
 
@@ -57,9 +54,9 @@ def analyse_policy(using: Any, with_check: Any, table: str) -> PolicyFacts:
 def _analyse(expr: Any, table: str) -> ExprFacts | None:
     if not isinstance(expr, dict):
         return None
-    auth_calls, reads, calls, metadata = _traverse(expr)
+    auth_calls, reads, calls, metadata, uid, roles = _traverse(expr)
     # without the caller (or a function that may read it) nothing binds an owner
-    binding = _binding(expr, table) if reads or calls else ("no",)
+    binding = _binding(expr, table, uid, roles) if reads or calls else ("no",)
     return ExprFacts(
         auth_calls=auth_calls,
         uid_columns=frozenset(_bound_columns(binding)),
@@ -77,12 +74,15 @@ _LEAVES = {"ParamRef", "A_Star", "Integer", "Float", "Boolean", "BitString"}
 
 def _traverse(
     expr: Any,
-) -> tuple[tuple[tuple[str, str | None], ...], bool, tuple[tuple[str | None, str], ...], bool]:
+) -> tuple[
+    tuple[tuple[str, str | None], ...], bool, tuple[tuple[str | None, str], ...], bool, bool, bool
+]:
     """One pass over an expression: (auth calls not evaluated once per statement, with the
     relations they run per row of — None: the policy's table; reads who the caller is; the
-    non-built-in functions that may; mentions user metadata)."""
+    non-built-in functions that may; mentions user metadata; calls auth.uid()/jwt(); reads
+    the caller's role)."""
     known = builtins().functions
-    reads = metadata = False
+    reads = metadata = uid = roles = False
     found: list[tuple[str, str | None]] = []
     calls: list[tuple[str | None, str]] = []
     stack: list[tuple[Any, str | None, bool]] = [(expr, None, False)]
@@ -110,17 +110,19 @@ def _traverse(
                     metadata = metadata or const_value(inner) in _METADATA
                     continue
                 if kind == "SQLValueFunction":
-                    reads = reads or is_identity_call(kind, inner)
+                    if is_identity_call(kind, inner):
+                        reads = roles = True
                     continue
                 if kind == "SubLink":
                     push((inner.get("testexpr"), scope, once))
                     select = inner.get("subselect", {}).get("SelectStmt")
+                    correlated, relations = _sub_select(select) if select else (True, [])
                     if select is None:
                         push((inner.get("subselect"), scope, once))
-                    elif _correlated(select):
+                    elif correlated:
                         push((select, scope, once))  # re-run for every outer row
                     else:
-                        rows = ", ".join(_relations(select)) or None
+                        rows = ", ".join(relations) or None
                         for key, part in select.items():
                             if key in ("targetList", "fromClause") or rows is None:
                                 push((part, scope, True))
@@ -129,10 +131,14 @@ def _traverse(
                     continue
                 if kind == "FuncCall":
                     schema, name = split_name(strings(inner.get("funcname")))
-                    if not once and ((schema, name) in AUTH_CALLS or name == "current_setting"):
+                    auth = (schema, name) in AUTH_CALLS
+                    if auth:
+                        uid = uid or name in ("uid", "jwt")
+                        roles = roles or name in ("role", "jwt")
+                    if not once and (auth or name == "current_setting"):
                         found.append((f"{schema}.{name}()" if schema else f"{name}()", scope))
                     if not reads:
-                        if is_identity_call(kind, inner):
+                        if auth or is_identity_call(kind, inner):
                             reads = True
                         elif name == "current_setting":
                             args = inner.get("args") or []
@@ -153,6 +159,8 @@ def _traverse(
         reads,
         () if reads else tuple(dict.fromkeys(calls)),
         metadata,
+        uid,
+        roles,
     )
 
 
@@ -169,20 +177,11 @@ def _bound_columns(binding: Binding) -> set[str]:
 
 
 # ---------------------------------------------------------------- SK204: per row
-def _relations(select: Node) -> list[str]:
-    """Relations a sub-select reads (its FROM, joins included)."""
-    out = []
-    for kind, node in walk(select.get("fromClause") or []):
-        if kind == "RangeVar" and node.get("relname"):
-            schema = node.get("schemaname")
-            out.append(f"{schema}.{node['relname']}" if schema else node["relname"])
-    return out
-
-
-def _correlated(select: Node) -> bool:
-    """Does a sub-select refer to the outer row? A column qualified by a name its FROM
-    items (or nested ones) do not define does; an unqualified column does only when the
-    sub-select has no FROM (with one, it is taken as the sub-select's own column)."""
+def _sub_select(select: Node) -> tuple[bool, list[str]]:
+    """(is it correlated, the relations its FROM reads) in one walk: a column qualified by
+    a name its FROM items (or nested ones) do not define refers to the outer row; an
+    unqualified column does only when the sub-select has no FROM (with one, it is taken as
+    the sub-select's own column)."""
     names: set[str] = set()
     columns: list[list[str]] = []
     for kind, node in walk(select):
@@ -195,13 +194,21 @@ def _correlated(select: Node) -> bool:
             if fields:
                 columns.append(fields)
     has_from = bool(select.get("fromClause"))
-    for fields in columns:
-        if len(fields) == 1:
-            if not has_from:
-                return True
-        elif fields[-2] not in names:
-            return True
-    return False
+    correlated = any(
+        (len(fields) == 1 and not has_from) or (len(fields) > 1 and fields[-2] not in names)
+        for fields in columns
+    )
+    return correlated, (_relations(select) if has_from else [])
+
+
+def _relations(select: Node) -> list[str]:
+    """Relations a sub-select reads (its FROM, joins included)."""
+    out = []
+    for kind, node in walk(select.get("fromClause") or []):
+        if kind == "RangeVar" and node.get("relname"):
+            schema = node.get("schemaname")
+            out.append(f"{schema}.{node['relname']}" if schema else node["relname"])
+    return out
 
 
 # --------------------------------------------------------- SK211: owner binding
@@ -259,19 +266,21 @@ def _uid_comparison(node: Node, table: str) -> str | None:
     return None
 
 
-def _binding(expr: Any, table: str) -> Binding:
+def _binding(expr: Any, table: str, uid: bool = True, roles: bool = True) -> Binding:
+    """The AND/OR shape of `expr` over what binds an owner (`uid`: it calls auth.uid() or
+    auth.jwt(); `roles`: it reads the caller's role — the checks worth making)."""
     if not isinstance(expr, dict):
         return ("no",)
-    if _only_other_roles(expr):
+    if roles and _only_other_roles(expr):
         return ("yes",)
     if "BoolExpr" in expr:
         node = expr["BoolExpr"]
         op = {"AND_EXPR": "and", "OR_EXPR": "or"}.get(node.get("boolop", ""))
         if op is None:
             return ("no",)
-        return (op, *(_binding(arg, table) for arg in node.get("args") or ()))
+        return (op, *(_binding(arg, table, uid, roles) for arg in node.get("args") or ()))
     if "A_Expr" in expr:
-        column = _uid_comparison(expr, table)
+        column = _uid_comparison(expr, table) if uid else None
         return ("col", column) if column else ("no",)
     if "FuncCall" in expr:
         call = expr["FuncCall"]
