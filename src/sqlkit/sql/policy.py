@@ -182,6 +182,10 @@ def _sub_select(select: Node) -> tuple[bool, list[str]]:
     a name its FROM items (or nested ones) do not define refers to the outer row; an
     unqualified column does only when the sub-select has no FROM (with one, it is taken as
     the sub-select's own column)."""
+    if select.keys() <= _BARE_SELECT and all(
+        _constant_expression(t.get("ResTarget", {}).get("val")) for t in select["targetList"]
+    ):
+        return False, []  # `(select auth.uid())`: no FROM, no column, the usual case
     names: set[str] = set()
     columns: list[list[str]] = []
     for kind, node in walk(select):
@@ -199,6 +203,29 @@ def _sub_select(select: Node) -> tuple[bool, list[str]]:
         for fields in columns
     )
     return correlated, (_relations(select) if has_from else [])
+
+
+_BARE_SELECT = {"targetList", "limitOption", "op"}
+
+
+def _constant_expression(node: Any) -> bool:
+    """Calls, casts and operators over constants only (no column, no sub-select)."""
+    if not isinstance(node, dict) or len(node) != 1:
+        return False
+    ((kind, inner),) = node.items()
+    if kind == "A_Const":
+        return True
+    if kind == "FuncCall":
+        return all(_constant_expression(arg) for arg in inner.get("args") or ())
+    if kind == "TypeCast":
+        return _constant_expression(inner.get("arg"))
+    if kind == "A_Expr":
+        return all(
+            _constant_expression(side)
+            for side in (inner.get("lexpr"), inner.get("rexpr"))
+            if side is not None
+        )
+    return False
 
 
 def _relations(select: Node) -> list[str]:
