@@ -213,3 +213,18 @@ def test_given_project_files_are_linted_with_the_whole_project(project: Path) ->
     outside = runner.invoke(app, ["lint", "--format", "json", "--select", "SK201", "clean.sql"])
     assert outside.exit_code == 0 and json.loads(outside.stdout)["summary"]["files"] == 1
     _no_traceback(alone)
+
+
+def test_a_partial_run_reports_what_the_full_run_reports_for_its_files(project: Path) -> None:
+    (project / "migrations").mkdir()
+    (project / "migrations" / "1_fn.sql").write_text(BROKEN)
+    (project / "migrations" / "2_more.sql").write_text(
+        BROKEN.replace("public.g(", "public.h(")
+        + "alter function public.g(uuid) set search_path = public;\n"
+    )
+    full = json.loads(runner.invoke(app, ["lint", "--format", "json", "migrations"]).stdout)
+    for name in ("1_fn.sql", "2_more.sql"):
+        path = f"migrations/{name}"
+        part = json.loads(runner.invoke(app, ["lint", "--format", "json", path]).stdout)
+        assert part["findings"] == [f for f in full["findings"] if f["path"] == path]
+        assert part["findings"], name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -9,7 +10,7 @@ from sqlkit.config import Settings
 from sqlkit.data import Builtins
 from sqlkit.lint.finding import Finding, Note
 from sqlkit.model.events import Event, Origin
-from sqlkit.model.state import Model
+from sqlkit.model.state import Function, Model
 from sqlkit.sql.source import Span
 from sqlkit.sql.values import search_path_schemas
 
@@ -49,6 +50,16 @@ class LintContext:
     files: list[FileResult]
     builtins: Builtins
     rules: dict[str, Rule]
+    report_only: set[str] | None = None  # a partial run: the paths findings are reported for
+
+    def reported_functions(self) -> Iterable[Function]:
+        """The functions whose findings — at their CREATE, or in their body — this run
+        reports: all of them, or in a partial run those defined in the given files (a rule
+        whose finding can sit elsewhere, like an ALTER in another file, loops over all)."""
+        functions = self.model.functions.values()
+        if self.report_only is None:
+            return functions
+        return [f for f in functions if f.origin.path in self.report_only]
 
     def finding(
         self, code: str, where: Origin | tuple[str, Span], message: str, help: str | None = None

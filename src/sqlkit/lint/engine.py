@@ -109,7 +109,7 @@ def _lint(
     files = analyse_files(ordered, settings, jobs, cache)
     events = [event for file in files for event in file.events]
     model = replay(events, settings.target, settings.migration_role)
-    ctx = LintContext(settings, model, files, builtins(), {**all_rules, **rules})
+    ctx = LintContext(settings, model, files, builtins(), {**all_rules, **rules}, report_only)
     findings = run_rules(ctx, rules)
     notes = [note for file in files for note in file.notes] + body_notes(model)
     notes += [Note(o.path, o.span[0], message, important=True) for o, message in model.rejected]

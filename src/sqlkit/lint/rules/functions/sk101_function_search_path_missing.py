@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     help="add SET search_path = '' and qualify every name in the body",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for function in ctx.model.functions.values():
+    for function in ctx.reported_functions():
         if function.definition.language in ("c", "internal"):
             continue
         if "search_path" not in function.config:

@@ -57,7 +57,7 @@ if TYPE_CHECKING:
     help="revoke EXECUTE from PUBLIC and anon, grant it to the roles that need it",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for function in ctx.model.functions.values():
+    for function in ctx.reported_functions():
         if not function.security_definer or not ctx.is_exposed(function.schema):
             continue
         # a trigger function cannot be called ("trigger functions can only be called as

@@ -74,7 +74,7 @@ def applies(ctx: LintContext, function: Function) -> bool:
     help="qualify the name with its schema, e.g. public.students",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for function in ctx.model.functions.values():
+    for function in ctx.reported_functions():
         if not applies(ctx, function):
             continue
         when = "at creation" if function.definition.language == "sql" else "at run time"

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     help="qualify the name with its schema, e.g. public.students",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for function in ctx.model.functions.values():
+    for function in ctx.reported_functions():
         if applies(ctx, function):
             continue
         for ref in unresolved_refs(ctx, function):

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     help="declare the function VOLATILE (the default), or move the write out of it",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for function in ctx.model.functions.values():
+    for function in ctx.reported_functions():
         if function.definition.is_procedure or function.volatility == "volatile":
             continue
         problems = [f"runs {what}" for what in dict.fromkeys(writes_of(ctx, function))]

@@ -68,7 +68,7 @@ def _only_reads(ctx: LintContext, function: Function) -> bool:
     help="declare it STABLE (it only reads); IMMUTABLE if it reads no tables either",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for function in ctx.model.functions.values():
+    for function in ctx.reported_functions():
         definition = function.definition
         if definition.is_procedure or definition.is_trigger or function.volatility != "volatile":
             continue

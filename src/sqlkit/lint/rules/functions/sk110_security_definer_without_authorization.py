@@ -64,7 +64,7 @@ if TYPE_CHECKING:
     "THEN RAISE EXCEPTION 'forbidden' USING ERRCODE = '42501'; END IF;",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for function in ctx.model.functions.values():
+    for function in ctx.reported_functions():
         if not function.security_definer:
             continue
         body = function.definition.body

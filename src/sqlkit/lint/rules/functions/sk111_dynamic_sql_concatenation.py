@@ -59,7 +59,7 @@ if TYPE_CHECKING:
     help="pass values with EXECUTE ... USING, and identifiers through format('%I') or quote_ident()",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for function in ctx.model.functions.values():
+    for function in ctx.reported_functions():
         body = function.definition.body
         if body is None or not body.unsafe_exec:
             continue

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     help="use a bare % per argument, and as many arguments as placeholders",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for function in ctx.model.functions.values():
+    for function in ctx.reported_functions():
         body = function.definition.body
         if body is None:
             continue

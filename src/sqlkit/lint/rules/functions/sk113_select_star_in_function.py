@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     help="name the columns the function returns or uses",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for function in ctx.model.functions.values():
+    for function in ctx.reported_functions():
         body = function.definition.body
         if body is None:
             continue

@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     help="page with a keyset: WHERE (sort_key, id) > (last_sort_key, last_id) ORDER BY sort_key, id LIMIT n",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for function in ctx.model.functions.values():
+    for function in ctx.reported_functions():
         body = function.definition.body
         if body is None or not body.offset_params:
             continue

@@ -80,7 +80,7 @@ if TYPE_CHECKING:
     help="compare with IS DISTINCT FROM: IF auth.uid() IS DISTINCT FROM v_owner THEN RAISE ...",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for function in ctx.model.functions.values():
+    for function in ctx.reported_functions():
         body = function.definition.body
         if body is None:
             continue
