@@ -1,7 +1,10 @@
 -- expect: SK113, SK113
--- SPEC: SELECT * (or t.*) in a function body, once per offending statement.
+-- SPEC: SELECT * (or t.*) in a function body, once per offending statement (not where a
+-- declared type fixes the shape: RETURNS SETOF t filled from t, an INTO t%ROWTYPE, AS x(a int)).
 
-create function public.f() returns setof public.students language sql stable set search_path = ''
+create function public.f()
+returns table (id uuid, client_id uuid, full_name text, is_active boolean, created_at timestamptz)
+language sql stable set search_path = ''
 as $$
   select * from public.students;
   select s.* from public.students s;

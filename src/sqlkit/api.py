@@ -44,32 +44,45 @@ def lint(
     stdin_data: bytes | None = None,
     jobs: int | None = None,
     cache: bool = True,
+    isolated: bool = False,
 ) -> LintResult:
     """Lint SQL files and directories (`-` reads standard input); no paths: the project's
     folders. Unchanged files are read back from the lint cache unless `cache` is false (or
-    SQLKIT_NO_CACHE=1); see `sqlkit.lint.cache`."""
+    SQLKIT_NO_CACHE=1); see `sqlkit.lint.cache`.
+
+    When a given file is one of the project's (in its migrations/, functions/, triggers/
+    or policies/, found from the configuration or the default layout), the whole project
+    builds the model: every project file is replayed in order, the given files with them,
+    and findings are reported for the given files only (what pre-commit needs). `isolated`
+    builds the model from the given files alone."""
     from sqlkit.lint.cache import LintCache, cache_enabled
-    from sqlkit.lint.engine import collect_inputs
+    from sqlkit.lint.engine import collect_inputs, project_folders, with_project
     from sqlkit.lint.engine import lint as run_lint
 
     settings = _settings(settings)
+    folders = project_folders(settings)
     if not paths:
-        existing = [
-            folder
-            for name in ("migrations", "functions", "triggers", "policies")
-            if (folder := settings.existing_folder(name)) is not None
-        ]
-        if not existing:
+        if not folders:
             raise InputError(
                 "nothing to lint: no paths given and no migrations/, functions/, "
                 "triggers/ or policies/ folder here",
                 hint="pass files or directories, e.g. `sqlkit lint migrations/`",
             )
-        cwd = Path.cwd()
-        paths = [str(p.relative_to(cwd)) if p.is_relative_to(cwd) else str(p) for p in existing]
+        paths = folders
     inputs = collect_inputs(paths, stdin_data)
+    report_only = None
+    if not isolated and folders:
+        inputs, report_only = with_project(inputs, collect_inputs(folders))
     store = LintCache() if cache and cache_enabled() else None
-    return run_lint(inputs, settings, select=select, ignore=ignore, jobs=jobs, cache=store)
+    return run_lint(
+        inputs,
+        settings,
+        select=select,
+        ignore=ignore,
+        jobs=jobs,
+        cache=store,
+        report_only=report_only,
+    )
 
 
 def lint_database(

@@ -47,6 +47,9 @@ class Settings:
     severity: dict[str, str] = field(default_factory=dict)
     vars: dict[str, Any] = field(default_factory=dict)
     postgres_version: int = 18
+    # the role that runs the migrations: ALTER DEFAULT PRIVILEGES FOR ROLE r changes only
+    # what r creates, so the lint model applies those of this role (and those without FOR ROLE)
+    migration_role: str = "postgres"
     engine: EngineName = "embedded"
     postgres_bin: str | None = None
     docker_image: str | None = None
@@ -146,6 +149,10 @@ def settings_from_table(table: dict[str, Any], root: Path, config_file: Path | N
             values[key] = value
         elif key in ("postgres_bin", "docker_image"):
             values[key] = _expect(value, str, key, where, "a string")
+        elif key == "migration_role":
+            values[key] = _expect(value, str, key, where, "a role name (string)")
+            if not value:
+                raise ConfigError(f"{where}: `migration_role` must name a role, got ''")
         elif key == "severity":
             _expect(value, dict, key, where, 'a table like {SK109 = "off"}')
             for code, level in value.items():

@@ -244,3 +244,44 @@ def test_json_text_is_the_standard_librarys() -> None:
         "summary": {},
     }
     assert dumps(data) == json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def test_given_project_files_are_linted_with_the_whole_project(project: Path) -> None:
+    """What pre-commit does: only the changed file is passed. The table it creates is protected
+    by the next migration, so there is no SK201; a finding in another file is not reported;
+    --isolated builds the model from the given file alone."""
+    (project / "migrations").mkdir()
+    (project / "migrations" / "1_notes.sql").write_text(
+        "create table public.notes (id bigint primary key, owner_id uuid);\n"
+    )
+    (project / "migrations" / "2_rls.sql").write_text(
+        "alter table public.notes enable row level security;\n"
+        "create policy notes_read on public.notes for select to authenticated\n"
+        "  using ((select auth.uid()) = owner_id);\n" + BROKEN
+    )
+    whole = runner.invoke(app, ["lint", "--format", "json", "migrations/1_notes.sql"])
+    assert whole.exit_code == 0, whole.output
+    data = json.loads(whole.stdout)
+    assert data["findings"] == [] and data["summary"]["files"] == 1
+    alone = runner.invoke(app, ["lint", "--format", "json", "--isolated", "migrations/1_notes.sql"])
+    assert alone.exit_code == 1
+    assert [f["code"] for f in json.loads(alone.stdout)["findings"]] == ["SK201"]
+    # a file outside the project's folders is linted on its own, as before
+    outside = runner.invoke(app, ["lint", "--format", "json", "--select", "SK201", "clean.sql"])
+    assert outside.exit_code == 0 and json.loads(outside.stdout)["summary"]["files"] == 1
+    _no_traceback(alone)
+
+
+def test_a_partial_run_reports_what_the_full_run_reports_for_its_files(project: Path) -> None:
+    (project / "migrations").mkdir()
+    (project / "migrations" / "1_fn.sql").write_text(BROKEN)
+    (project / "migrations" / "2_more.sql").write_text(
+        BROKEN.replace("public.g(", "public.h(")
+        + "alter function public.g(uuid) set search_path = public;\n"
+    )
+    full = json.loads(runner.invoke(app, ["lint", "--format", "json", "migrations"]).stdout)
+    for name in ("1_fn.sql", "2_more.sql"):
+        path = f"migrations/{name}"
+        part = json.loads(runner.invoke(app, ["lint", "--format", "json", path]).stdout)
+        assert part["findings"] == [f for f in full["findings"] if f["path"] == path]
+        assert part["findings"], name

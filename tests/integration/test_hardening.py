@@ -405,7 +405,10 @@ def test_help_keeps_brackets_and_piped_output_does_not_wrap(project: Path) -> No
     result = subprocess.run([*SQLKIT, "new", "--help"], cwd=project, capture_output=True, text=True)
     assert "key=[a, b]" in result.stdout
     long_name = "a_really_long_table_name_" * 6
-    write(project / "migrations" / "1_t.sql", f"create table public.{long_name} (id int);")
+    write(
+        project / "migrations" / "1_t.sql",
+        f"create table public.{long_name} (id int);\ngrant select on public.{long_name} to web_anon;",
+    )
     env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
     result = subprocess.run(
         [*SQLKIT, "lint", "migrations"], cwd=project, capture_output=True, text=True, env=env

@@ -72,9 +72,18 @@ def test_tables_rls_policies_and_views() -> None:
 
 def test_session_search_path_sets_the_creation_schema_per_file() -> None:
     model = _model(
-        "set search_path = app, public;\ncreate function f() returns int language sql as $$ select 1 $$;"
+        "create schema app;\nset search_path = app, public;\n"
+        "create function f() returns int language sql as $$ select 1 $$;"
     )
     assert RoutineKey("app", "f", ()) in model.functions
+
+
+def test_a_missing_first_schema_is_skipped_for_creation() -> None:
+    model = _model(
+        "set search_path = missing, public;\n"
+        "create function f() returns int language sql as $$ select 1 $$;"
+    )
+    assert RoutineKey("public", "f", ()) in model.functions
 
 
 def test_every_event_type_has_a_replay_handler_and_a_parsed_kind() -> None:

@@ -113,3 +113,24 @@ def test_importing_one_rule_module_first_still_loads_every_rule() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert int(out.stdout) == len(frozen())
+
+
+# where no SQL statement is the fix: a syntax error, a directive, a body to rewrite
+_HELP_WITHOUT_STATEMENT = {"SK000", "SK001", "SK106", "SK107", "SK112", "SK113", "SK114"}
+
+
+def test_every_finding_names_its_object_and_helps_with_sql() -> None:
+    """§5 of the rule policy (docs/rules/README.md): a message names the object (a qualified
+    name), says what happens, and the help gives SQL to paste where the fix is mechanical."""
+    import re
+
+    from tests.conftest import lint_text
+
+    statement = re.compile(r"\b(ALTER|CREATE|REVOKE|GRANT|DROP|IF|EXECUTE|SELECT)\b|--|\(select")
+    for code, rule in load_rules().items():
+        found = [f for f in lint_text(_sql_block(rule.section("Example")) or "").findings]
+        for finding in (f for f in found if f.code == code and code not in ("SK000", "SK001")):
+            assert re.search(r"\w\.\w|`\w+`", finding.message), (code, finding.message)
+            assert ":" in finding.message, (code, finding.message)
+            if code not in _HELP_WITHOUT_STATEMENT:
+                assert statement.search(finding.help), (code, finding.help)

@@ -60,6 +60,12 @@ def lint_command(
     no_cache: bool = typer.Option(
         False, "--no-cache", help="Analyse every file again (also: SQLKIT_NO_CACHE=1)."
     ),
+    isolated: bool = typer.Option(
+        False,
+        "--isolated",
+        help="Build the model from the given files alone (default: files of a project are "
+        "linted with the whole project, findings reported for the given files).",
+    ),
 ) -> None:
     """Lint SQL files statically (or a live database with --dsn): security, search_path, volatility, grants, RLS.
 
@@ -93,6 +99,7 @@ def lint_command(
             stdin_data=stdin_data,
             jobs=jobs,
             cache=not no_cache,
+            isolated=isolated,
         )
     rules = {r.code: r for r in api.rules()}
     if output is not None:
@@ -107,7 +114,7 @@ def lint_command(
         report(result, fmt, sys.stdout, rules)
     if verbose or fmt == "text":
         for note in result.notes:
-            if verbose or "UTF-8" in note.message or "NUL" in note.message:
+            if verbose or note.important or "UTF-8" in note.message or "NUL" in note.message:
                 sys.stderr.write(f"note: {note.path}:{note.line}: {note.message}\n")
     raise typer.Exit(result.exit_code(fail_on))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -9,8 +10,9 @@ from sqlkit.config import Settings
 from sqlkit.data import Builtins
 from sqlkit.lint.finding import Finding, Note
 from sqlkit.model.events import Event, Origin
-from sqlkit.model.state import Model
+from sqlkit.model.state import Function, Model
 from sqlkit.sql.source import Span
+from sqlkit.sql.values import search_path_schemas
 
 if TYPE_CHECKING:
     from sqlkit.lint.registry import Rule
@@ -59,6 +61,16 @@ class LintContext:
     files: list[FileResult]
     builtins: Builtins
     rules: dict[str, Rule]
+    report_only: set[str] | None = None  # a partial run: the paths findings are reported for
+
+    def reported_functions(self) -> Iterable[Function]:
+        """The functions whose findings — at their CREATE, or in their body — this run
+        reports: all of them, or in a partial run those defined in the given files (a rule
+        whose finding can sit elsewhere, like an ALTER in another file, loops over all)."""
+        functions = self.model.functions.values()
+        if self.report_only is None:
+            return functions
+        return [f for f in functions if f.origin.path in self.report_only]
 
     def finding(
         self,
@@ -94,7 +106,6 @@ class LintContext:
 
     def search_path_is_empty(self, value: str | None) -> bool:
         """True for `''`, `pg_catalog`, `pg_catalog, pg_temp`: nothing but the catalog resolves."""
-        if value is None:
+        if value is None or value == "FROM CURRENT":
             return False
-        parts = [p.strip() for p in value.split(",") if p.strip()]
-        return all(p in ("pg_catalog", "pg_temp") for p in parts)
+        return all(p in ("pg_catalog", "pg_temp") for p in search_path_schemas(value))

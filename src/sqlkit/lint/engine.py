@@ -44,6 +44,35 @@ def collect_inputs(paths: Sequence[str], stdin_data: bytes | None = None) -> lis
     return inputs
 
 
+def project_folders(settings: Settings) -> list[str]:
+    """The project's migrations/, functions/, triggers/, policies/ that exist, as paths
+    relative to the working directory where they are under it."""
+    cwd = Path.cwd()
+    out = []
+    for name in ("migrations", "functions", "triggers", "policies"):
+        folder = settings.existing_folder(name)
+        if folder is not None:
+            out.append(str(folder.relative_to(cwd)) if folder.is_relative_to(cwd) else str(folder))
+    return out
+
+
+def with_project(
+    given: list[LintInput], project: list[LintInput]
+) -> tuple[list[LintInput], set[str] | None]:
+    """The project's files and the given ones (the given file's path where both name the
+    same file), and the paths to report on; (given, None) when no given file is one of the
+    project's (standard input, files outside its folders): those are linted on their own."""
+
+    def key(item: LintInput) -> str:
+        return item.path if item.data is not None else str(Path(item.path).resolve())
+
+    by_file = {key(item): item for item in project}
+    if not any(key(item) in by_file for item in given):
+        return given, None
+    by_file.update({key(item): item for item in given})
+    return list(by_file.values()), {item.path for item in given}
+
+
 def migration_order(inputs: list[LintInput], settings: Settings) -> list[LintInput]:
     """The order apply runs files in (`sqlkit.files`), then the rest by path."""
     return sorted(inputs, key=lambda item: order_key(item.path, settings))
@@ -58,9 +87,12 @@ def lint(
     ignore: Iterable[str] | None = None,
     jobs: int | None = None,
     cache: LintCache | None = None,
+    report_only: set[str] | None = None,
 ) -> LintResult:
+    """Lint `inputs` as one project; with `report_only`, every input builds the model but
+    only findings (and notes) in those paths are reported."""
     with paused_gc():
-        return _lint(inputs, settings, select, ignore, jobs, cache)
+        return _lint(inputs, settings, select, ignore, jobs, cache, report_only)
 
 
 def _lint(
@@ -70,17 +102,23 @@ def _lint(
     ignore: Iterable[str] | None,
     jobs: int | None,
     cache: LintCache | None,
+    report_only: set[str] | None = None,
 ) -> LintResult:
     rules = enabled_rules(settings, select, ignore)
     all_rules = load_rules()
     ordered = migration_order(inputs, settings)
     files = analyse_files(ordered, settings, jobs, cache)
     events = [event for file in files for event in file.events]
-    model = replay(events, settings.target)
-    ctx = LintContext(settings, model, files, builtins(), {**all_rules, **rules})
+    model = replay(events, settings.target, settings.migration_role)
+    ctx = LintContext(settings, model, files, builtins(), {**all_rules, **rules}, report_only)
     findings = run_rules(ctx, rules)
     notes = [note for file in files for note in file.notes] + body_notes(model)
+    notes += [Note(o.path, o.span[0], message, important=True) for o, message in model.rejected]
     findings = apply_suppressions(findings, files, rules, ctx)
+    if report_only is not None:
+        findings = [f for f in findings if f.path in report_only]
+        notes = [n for n in notes if n.path in report_only]
+        files = [f for f in files if f.path in report_only]
     findings.sort(key=Finding.sort_key)
     summary = Summary.of(findings, files=len(files), statements=sum(f.statements for f in files))
     notes.sort(key=lambda n: (n.path, n.line))

@@ -61,6 +61,7 @@ class Note:
     path: str
     line: int
     message: str
+    important: bool = False  # shown without --verbose (e.g. a statement PostgreSQL rejects)
 
 
 @dataclass

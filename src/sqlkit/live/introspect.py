@@ -17,6 +17,7 @@ import psycopg
 from sqlkit.live.reader import (
     API_ROLES,
     MANAGED_SCHEMAS,
+    Acl,
     Catalog,
     managed_filter,
     not_extension_member,
@@ -41,7 +42,7 @@ __all__ = [
 ]
 
 # what the lint model reads; the reader skips the rest (columns, indexes, dependencies)
-MODEL_KINDS = frozenset({"relations", "functions", "policies"})
+MODEL_KINDS = frozenset({"schemas", "relations", "functions", "policies"})
 _CMD = {"r": "select", "a": "insert", "w": "update", "d": "delete", "*": "all"}
 _VOLATILITY = {"v": "volatile", "s": "stable", "i": "immutable"}
 
@@ -58,7 +59,9 @@ def introspect(conn: psycopg.Connection, target: str) -> Model:
 def model_of(catalog: Catalog, target: str) -> Model:
     """The lint model of the rows read."""
     model = Model(target=target)
+    model.noinherit = set(catalog.noinherit)
     _functions(catalog, model)
+    _schemas(catalog, model)
     _relations(catalog, model)
     _policies(catalog, model)
     if "authenticator" in catalog.roles:
@@ -121,6 +124,7 @@ def _relations(catalog: Catalog, model: Model) -> None:
                 row.rls,
                 row.forced,
                 origin if row.rls else None,
+                privileges=_privileges(row.acl),
             )
         else:
             options = dict(o.split("=", 1) for o in row.options if "=" in o)
@@ -132,6 +136,26 @@ def _relations(catalog: Catalog, model: Model) -> None:
                 options,
                 _relations_read(row.view_definition or ""),
             )
+
+
+def _privileges(acl: Acl) -> dict[str, set[str]]:
+    """Role → privileges of an ACL's grants (PUBLIC as `public`, owner left out)."""
+    out: dict[str, set[str]] = {}
+    for grantee, privilege in acl:
+        out.setdefault(_unquote(grantee), set()).add(privilege)
+    return out
+
+
+def _schemas(catalog: Catalog, model: Model) -> None:
+    """Which roles may USE each schema (who reaches the functions and tables in it)."""
+    for row in catalog.schemas:
+        name = _unquote(row.name)
+        model.existing_schemas.add(name)
+        model.schema_privileges[name] = {
+            role: privileges & {"usage"}
+            for role, privileges in _privileges(row.acl).items()
+            if "usage" in privileges
+        }
 
 
 def _expression(text: str | None) -> Any:

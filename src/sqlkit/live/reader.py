@@ -285,6 +285,7 @@ class Catalog:
     server_version: int
     deployer: str  # the role that applies migrations: owner of sqlkit.schema_history
     roles: frozenset[str]
+    noinherit: frozenset[str] = frozenset()  # roles that do not use their roles' privileges
     schemas_asked: tuple[str, ...] = ()
     schemas_present: frozenset[str] = frozenset()  # of the schemas asked for, those that exist
     schemas: list[SchemaRow] = field(default_factory=list)
@@ -395,7 +396,8 @@ def read_catalog(
         "where n.nspname = 'sqlkit' and c.relname = 'schema_history'), "
         "pg_catalog.quote_ident(current_user))"
     ).fetchone()
-    roles = frozenset(r[0] for r in conn.execute("select rolname from pg_catalog.pg_roles"))
+    role_rows = conn.execute("select rolname, rolinherit from pg_catalog.pg_roles").fetchall()
+    roles = frozenset(name for name, _ in role_rows)
     scope = _Scope(schemas)
     present = conn.execute(
         "select nspname from pg_catalog.pg_namespace where nspname = any(%s)", [list(schemas)]
@@ -404,6 +406,7 @@ def read_catalog(
         server_version=conn.info.server_version,
         deployer=str(row[0]) if row else "",
         roles=roles,
+        noinherit=frozenset(name for name, inherit in role_rows if not inherit),
         schemas_asked=tuple(schemas),
         schemas_present=frozenset(r[0] for r in present),
     )

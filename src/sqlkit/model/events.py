@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlkit.sql.body import BodyFacts
+from sqlkit.sql.policy import PolicyFacts
 from sqlkit.sql.source import Span
 from sqlkit.sql.tree import Node
 
@@ -104,6 +105,7 @@ class Grant:
     routines: list[RoutineRef] = field(default_factory=list)
     tables: list[tuple[str | None, str]] = field(default_factory=list)
     all_in_schemas: list[str] = field(default_factory=list)
+    schemas: list[str] = field(default_factory=list)  # GRANT/REVOKE ... ON SCHEMA
 
 
 @dataclass(slots=True)
@@ -114,6 +116,7 @@ class DefaultPrivileges:
     object_type: str  # functions | tables | sequences | types | schemas
     privileges: list[str]
     grantees: list[str]
+    for_roles: list[str] = field(default_factory=list)  # FOR ROLE: only objects they create
 
 
 @dataclass(slots=True)
@@ -163,6 +166,7 @@ class CreatePolicy:
     with_check: Node | None
     text: str
     explicit_roles: bool = True  # False: CREATE POLICY without TO (applies to PUBLIC)
+    facts: PolicyFacts | None = None  # what its expressions say (worked out where parsed)
 
 
 @dataclass(slots=True)
@@ -206,6 +210,8 @@ class AlterViewOptions:
 
 @dataclass(slots=True)
 class SetSearchPath:
+    """`SET search_path`, or `set_config('search_path', ...)` run as a statement."""
+
     origin: Origin
     schemas: list[str]
 
@@ -428,6 +434,18 @@ class DropExtensions:
 
 
 @dataclass
+class CreateSchema:
+    origin: Origin
+    name: str
+
+
+@dataclass
+class DropSchemas:
+    origin: Origin
+    names: list[str]
+
+
+@dataclass
 class CreateQueue:
     """`select pgmq.create('name')`: pgmq makes the tables pgmq.q_<name> and pgmq.a_<name>
     (`drop`: `pgmq.drop_queue('name')` drops them)."""
@@ -435,6 +453,58 @@ class CreateQueue:
     origin: Origin
     name: str
     drop: bool = False
+
+
+@dataclass
+class MoveRelation:
+    """`ALTER TABLE|VIEW ... RENAME TO` / `SET SCHEMA`: the object, its RLS, policies and
+    grants go with it."""
+
+    origin: Origin
+    kind: str  # table | view
+    schema: str | None
+    name: str
+    new_schema: str | None = None
+    new_name: str | None = None
+
+
+@dataclass
+class RenamePolicy:
+    origin: Origin
+    schema: str | None
+    table: str
+    name: str
+    new_name: str
+
+
+@dataclass
+class RoleInherit:
+    """`CREATE|ALTER ROLE r [NO]INHERIT`: whether r uses the privileges of roles it is in."""
+
+    origin: Origin
+    role: str
+    inherit: bool
+
+
+@dataclass
+class CreateTrigger:
+    origin: Origin
+    schema: str | None
+    table: str
+    function_schema: str | None
+    function_name: str
+    transition_tables: list[str]  # REFERENCING NEW|OLD TABLE AS name
+
+
+@dataclass
+class Secret:
+    """A credential written in SQL that reaches the database (SK116); never its text."""
+
+    origin: Origin
+    credential: str  # what it is, e.g. "a JWT (role service_role)"
+    place: str  # function | procedure | table | role | database | setting
+    schema: str | None  # of the function or table; None for the others
+    name: str  # the object it is stored with ("" for a session setting)
 
 
 Event = (
@@ -470,4 +540,11 @@ Event = (
     | AlterExtension
     | DropExtensions
     | CreateQueue
+    | CreateSchema
+    | DropSchemas
+    | MoveRelation
+    | RenamePolicy
+    | RoleInherit
+    | CreateTrigger
+    | Secret
 )

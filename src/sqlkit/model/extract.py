@@ -25,7 +25,9 @@ from sqlkit.model.events import (
     CreateIndex,
     CreatePolicy,
     CreateQueue,
+    CreateSchema,
     CreateTable,
+    CreateTrigger,
     CreateView,
     DefaultPrivileges,
     DefineTable,
@@ -36,19 +38,22 @@ from sqlkit.model.events import (
     DropPolicy,
     DropRelations,
     DropRoutines,
+    DropSchemas,
     Event,
     Grant,
     GrantRole,
+    MoveRelation,
     Origin,
     RenameColumn,
     RenameConstraint,
+    RenamePolicy,
     RenameRelation,
+    RoleInherit,
     RoutineDef,
     RoutineRef,
     SetSearchPath,
     ValidateConstraint,
 )
-from sqlkit.model.search_path import normalise_search_path
 from sqlkit.model.structure import (
     column_spec,
     constraint_spec,
@@ -59,6 +64,9 @@ from sqlkit.model.structure import (
 )
 from sqlkit.sql.body import BodyFacts, analyse_atomic_body, analyse_sql_body
 from sqlkit.sql.plpgsql import analyse_plpgsql_body
+from sqlkit.sql.policy import analyse_policy
+from sqlkit.sql.secrets import HINT as SECRET_HINT
+from sqlkit.sql.secrets import find_secrets
 from sqlkit.sql.source import Source, Span
 from sqlkit.sql.split import Statement
 from sqlkit.sql.tree import (
@@ -71,6 +79,7 @@ from sqlkit.sql.tree import (
     type_name,
     walk,
 )
+from sqlkit.sql.values import search_path_from_items, search_path_from_text, search_path_schemas
 
 _OBJECT_TYPES = {
     "OBJECT_FUNCTION": "function",
@@ -115,7 +124,8 @@ def _setting_value(node: Node) -> str | None:
         else:
             values.append("")
     if node.get("name") == "search_path":
-        return normalise_search_path(values)
+        # each value is ONE identifier: 'pg_catalog, pg_temp' quoted names one schema
+        return search_path_from_items(values)
     return ", ".join(values)
 
 
@@ -202,6 +212,27 @@ def has_definer_reason(source: Source, stmt_start: int, security_offset: int | N
     return "definer" in joined.lower() and len(_comment_words(joined)) >= 4
 
 
+def _secrets(
+    source: Source, stmt: Statement, place: str, schema: str | None, name: str
+) -> list[Event]:
+    """Secret events for the credentials written in a statement's text."""
+    from sqlkit.model.events import Secret
+
+    if not SECRET_HINT.search(source.parse_text, stmt.start, stmt.end):
+        return []
+    text = source.parse_text[stmt.start : stmt.end]
+    return [
+        Secret(
+            Origin(source.path, stmt.index, source.span(stmt.start + start, stmt.start + end)),
+            credential,
+            place,
+            schema,
+            name,
+        )
+        for start, end, credential in find_secrets(text)
+    ]
+
+
 # ------------------------------------------------------------------------ extraction
 def extract_events(source: Source, statements: list[Statement]) -> list[Event]:
     """Turn the statements of one file into model events."""
@@ -226,7 +257,21 @@ def extract_events(source: Source, statements: list[Statement]) -> list[Event]:
     return events
 
 
-def _create_function(source: Source, stmt: Statement, node: Node, origin: Origin) -> RoutineDef:
+def _create_function(
+    source: Source, stmt: Statement, node: Node, origin: Origin
+) -> RoutineDef | list[Event]:
+    routine = _routine_def(source, stmt, node, origin)
+    secrets = _secrets(
+        source,
+        stmt,
+        "procedure" if routine.is_procedure else "function",
+        routine.schema,
+        routine.name,
+    )
+    return [routine, *secrets] if secrets else routine
+
+
+def _routine_def(source: Source, stmt: Statement, node: Node, origin: Origin) -> RoutineDef:
     assert stmt.parsed is not None
     parsed = stmt.parsed
     schema, name = split_name(strings(node.get("funcname")))
@@ -282,16 +327,18 @@ def _create_function(source: Source, stmt: Statement, node: Node, origin: Origin
     body: BodyFacts | None = None
     if "sql_body" in node:
         language = "sql"
-        body = analyse_atomic_body(source, node["sql_body"], parsed.offset, param_types)
+        body = analyse_atomic_body(source, node["sql_body"], parsed.offset, param_types, returns)
     elif body_text and language in ("sql", "plpgsql"):
         body_offset = _find_body(
             source, body_text, as_offset if as_offset is not None else stmt.start, stmt
         )
         if language == "sql":
-            body = analyse_sql_body(source, body_text, body_offset, param_types)
+            body = analyse_sql_body(source, body_text, body_offset, param_types, returns)
         else:
             statement_text = source.parse_text[stmt.start : stmt.end]
-            body = analyse_plpgsql_body(source, statement_text, body_text, body_offset, param_types)
+            body = analyse_plpgsql_body(
+                source, statement_text, body_text, body_offset, param_types, returns
+            )
     definer_reason = security and has_definer_reason(source, stmt.start, security_offset)
     return RoutineDef(
         origin=origin,
@@ -392,6 +439,8 @@ def _grant(source: Source, stmt: Statement, node: Node, origin: Origin) -> Grant
         for obj in objects:
             rv = obj.get("RangeVar", {})
             event.tables.append((rv.get("schemaname"), rv.get("relname", "")))
+    elif object_type == "schema":
+        event.schemas = strings(objects)
     return event
 
 
@@ -399,9 +448,12 @@ def _default_privileges(
     source: Source, stmt: Statement, node: Node, origin: Origin
 ) -> DefaultPrivileges:
     schemas: list[str] = []
+    for_roles: list[str] = []
     for opt in def_elems(node.get("options")):
         if opt.get("defname") == "schemas":
             schemas = strings(opt.get("arg", {}).get("List", {}).get("items"))
+        elif opt.get("defname") == "roles":
+            for_roles = role_names(opt.get("arg", {}).get("List", {}).get("items"))
     action = node.get("action", {})
     objtype = {
         "OBJECT_FUNCTION": "functions",
@@ -419,6 +471,7 @@ def _default_privileges(
         object_type=objtype,
         privileges=_privileges(action),
         grantees=role_names(action.get("grantees")),
+        for_roles=for_roles,
     )
 
 
@@ -441,6 +494,7 @@ def _create_table(
     return [
         CreateTable(origin, schema, name, kind, if_not_exists),
         _define_table(source, stmt, node, origin, schema, name, if_not_exists),
+        *_secrets(source, stmt, "table", schema, name),
     ]
 
 
@@ -506,6 +560,40 @@ def _create_index(source: Source, stmt: Statement, node: Node, origin: Origin) -
     )
 
 
+def _create_table_as(
+    source: Source, stmt: Statement, node: Node, origin: Origin
+) -> CreateTable | CreateView | None:
+    """CREATE TABLE ... AS and CREATE MATERIALIZED VIEW: the first makes a table (no RLS)."""
+    if node.get("objtype") == "OBJECT_MATVIEW":
+        return _create_matview(source, stmt, node, origin)
+    rel = node.get("into", {}).get("rel", {})
+    if node.get("objtype") != "OBJECT_TABLE" or rel.get("relpersistence") == "t":
+        return None
+    return CreateTable(origin, rel.get("schemaname"), rel.get("relname", ""))
+
+
+def _select(source: Source, stmt: Statement, node: Node, origin: Origin) -> list[Event] | None:
+    """SELECT ... INTO creates a table; `select set_config('search_path', ..)` is a SET;
+    `select pgmq.create('jobs')` makes a queue."""
+    events: list[Event] = _pgmq_calls(node, origin)
+    into = node.get("intoClause")
+    if into is not None:
+        rel = into.get("rel", {})
+        if rel.get("relpersistence") != "t":
+            events.append(CreateTable(origin, rel.get("schemaname"), rel.get("relname", "")))
+    for target in node.get("targetList") or ():
+        call = target.get("ResTarget", {}).get("val", {}).get("FuncCall")
+        if call is None or strings(call.get("funcname"))[-1:] != ["set_config"]:
+            continue
+        args = call.get("args") or []
+        name = const_value(args[0]) if args else None
+        value = const_value(args[1]) if len(args) > 1 else None
+        if name == "search_path" and isinstance(value, str):
+            events.append(SetSearchPath(origin, search_path_schemas(search_path_from_text(value))))
+        events.extend(_secrets(source, stmt, "setting", None, str(name or "")))
+    return events or None
+
+
 def _alter_table(source: Source, stmt: Statement, node: Node, origin: Origin) -> list[Event]:
     rel = node.get("relation", {})
     schema, name = rel.get("schemaname"), rel.get("relname", "")
@@ -525,10 +613,8 @@ def _alter_table(source: Source, stmt: Statement, node: Node, origin: Origin) ->
             events.append(AlterTableRls(origin, schema, name, None, True))
         elif sub == "AT_NoForceRowSecurity":
             events.append(AlterTableRls(origin, schema, name, None, False))
-        elif (
-            sub in ("AT_SetRelOptions", "AT_ResetRelOptions")
-            and node.get("objtype") == "OBJECT_VIEW"
-        ):
+        elif sub in ("AT_SetRelOptions", "AT_ResetRelOptions"):
+            # ALTER TABLE works on views too: replay applies it where a view has the name
             options: dict[str, str] = {}
             reset: list[str] = []
             for opt in def_elems(cmd["AlterTableCmd"].get("def", {}).get("List", {}).get("items")):
@@ -537,6 +623,7 @@ def _alter_table(source: Source, stmt: Statement, node: Node, origin: Origin) ->
                 else:
                     reset.append(opt.get("defname", ""))
             events.append(AlterViewOptions(origin, schema, name, options, reset))
+    events.extend(_secrets(source, stmt, "table", schema, name))
     return events
 
 
@@ -630,6 +717,11 @@ def _defelem_text(opt: Node) -> str:
         return "true" if arg["Boolean"].get("boolval") else "false"
     if "Integer" in arg:
         return str(arg["Integer"].get("ival", 0))
+    if "Float" in arg:
+        return str(arg["Float"].get("fval", ""))
+    if "TypeName" in arg:  # a bare word such as `yes` parses as a type name
+        names = strings(arg["TypeName"].get("names"))
+        return names[-1] if names else ""
     return ""
 
 
@@ -656,6 +748,8 @@ def _drop(
         )
     if remove == "OBJECT_EXTENSION":
         return DropExtensions(origin, strings(objects))
+    if remove == "OBJECT_SCHEMA":
+        return DropSchemas(origin, strings(objects))
     if remove == "OBJECT_POLICY":
         events: list[Event] = []
         for obj in objects:
@@ -680,24 +774,18 @@ def _create_policy(source: Source, stmt: Statement, node: Node, origin: Origin) 
         using=node.get("qual"),
         with_check=node.get("with_check"),
         text=source.text[stmt.start : stmt.end],
-        explicit_roles=_has_to_clause(source.parse_text[stmt.start : stmt.end]),
+        explicit_roles=_has_to_clause(node.get("roles")),
+        facts=analyse_policy(node.get("qual"), node.get("with_check"), rel.get("relname", "")),
     )
 
 
-def _has_to_clause(text: str) -> bool:
-    """Did CREATE POLICY name its roles? The grammar fills in PUBLIC when TO is missing."""
-    from pglast import parser as pg_parser
-
-    try:
-        tokens = pg_parser.scan(text)
-    except pg_parser.ParseError:
-        return True
-    for token in tokens:
-        if token.name in ("USING", "WITH"):
-            return False
-        if token.name == "TO":
-            return True
-    return False
+def _has_to_clause(roles: list[Any] | None) -> bool:
+    """Did CREATE POLICY name its roles? Without TO the grammar fills in a PUBLIC that
+    appears nowhere in the text (location -1)."""
+    if not roles or len(roles) != 1:
+        return bool(roles)
+    spec = roles[0].get("RoleSpec", {}) if isinstance(roles[0], dict) else {}
+    return not (spec.get("roletype") == "ROLESPEC_PUBLIC" and spec.get("location", -1) < 0)
 
 
 def _alter_policy(source: Source, stmt: Statement, node: Node, origin: Origin) -> AlterPolicy:
@@ -755,13 +843,23 @@ def _create_matview(
     )
 
 
-def _set(source: Source, stmt: Statement, node: Node, origin: Origin) -> SetSearchPath | None:
-    if node.get("name") != "search_path" or node.get("is_local"):
-        return None
+def _set(source: Source, stmt: Statement, node: Node, origin: Origin) -> Event | list[Event] | None:
+    """SET [LOCAL] search_path: LOCAL lasts to the end of the transaction, which for a
+    migration applied one file per transaction is the rest of the file, like SET."""
+    if node.get("name") != "search_path":
+        return _secrets(source, stmt, "setting", None, str(node.get("name") or "")) or None
     value = _setting_value(node)
-    if value is None:
-        return SetSearchPath(origin, ["public"])
-    return SetSearchPath(origin, [s.strip().strip('"') for s in value.split(",") if s.strip()])
+    if value is None or value == "FROM CURRENT":
+        return SetSearchPath(origin, ["$user", "public"])
+    return SetSearchPath(origin, search_path_schemas(value))
+
+
+_RELATION_KINDS = {
+    "OBJECT_TABLE": "table",
+    "OBJECT_FOREIGN_TABLE": "table",
+    "OBJECT_VIEW": "view",
+    "OBJECT_MATVIEW": "view",
+}
 
 
 def _rename(source: Source, stmt: Statement, node: Node, origin: Origin) -> Event | None:
@@ -771,11 +869,29 @@ def _rename(source: Source, stmt: Statement, node: Node, origin: Origin) -> Even
         return AlterRoutine(
             origin=origin, ref=_routine_ref(obj, kind), new_name=node.get("newname")
         )
+    rename_type = node.get("renameType", "")
+    rel = node.get("relation") or {}
+    if rename_type in _RELATION_KINDS and rel:
+        return MoveRelation(
+            origin,
+            _RELATION_KINDS[rename_type],
+            rel.get("schemaname"),
+            rel.get("relname", ""),
+            new_name=node.get("newname"),
+        )
+    if rename_type == "OBJECT_POLICY" and rel:
+        return RenamePolicy(
+            origin,
+            rel.get("schemaname"),
+            rel.get("relname", ""),
+            node.get("subname", ""),
+            node.get("newname", ""),
+        )
     return _rename_structure(node, origin)
 
 
 def _rename_structure(node: Node, origin: Origin) -> Event | None:
-    """RENAME of a table, an index, a column or a constraint."""
+    """RENAME of an index (ALTER INDEX renames a table too), a column or a constraint."""
     rel = node.get("relation") or {}
     schema, name = rel.get("schemaname"), rel.get("relname", "")
     old, new = node.get("subname", ""), node.get("newname", "")
@@ -787,8 +903,6 @@ def _rename_structure(node: Node, origin: Origin) -> Event | None:
         return RenameColumn(origin, schema, name, old, new)
     if rename == "OBJECT_TABCONSTRAINT":
         return RenameConstraint(origin, schema, name, old, new)
-    if rename in ("OBJECT_TABLE", "OBJECT_FOREIGN_TABLE"):
-        return RenameRelation(origin, "table", schema, name, new)
     if rename == "OBJECT_INDEX":
         return RenameRelation(origin, "index", schema, name, new)
     return None
@@ -803,6 +917,16 @@ def _set_schema(source: Source, stmt: Statement, node: Node, origin: Origin) -> 
         obj = node.get("object", {}).get("ObjectWithArgs", {})
         return AlterRoutine(
             origin=origin, ref=_routine_ref(obj, kind), new_schema=node.get("newschema")
+        )
+    rel = node.get("relation") or {}
+    object_type = node.get("objectType", "")
+    if object_type in _RELATION_KINDS and rel:
+        return MoveRelation(
+            origin,
+            _RELATION_KINDS[object_type],
+            rel.get("schemaname"),
+            rel.get("relname", ""),
+            new_schema=node.get("newschema"),
         )
     return None
 
@@ -849,6 +973,17 @@ def _top_calls(node: Node) -> Iterator[Node]:
                     yield call
 
 
+def _select_matters(node: Node) -> bool:
+    """SELECT ... INTO (a table), set_config(...) (a setting) or pgmq's functions."""
+    if "intoClause" in node:
+        return True
+    for item in node.get("targetList") or ():
+        call = item.get("ResTarget", {}).get("val", {}).get("FuncCall")
+        if call is not None and strings(call.get("funcname"))[-1:] == ["set_config"]:
+            return True
+    return _calls_pgmq(node)
+
+
 def _calls_pgmq(node: Node) -> bool:
     """Does a select call a pgmq function at its top? (No generator: runs for every select.)"""
     for item in node.get("targetList") or ():
@@ -863,7 +998,7 @@ def _is_pgmq(call: Node) -> bool:
     return len(names) == 2 and names[0].get("String", {}).get("sval") == "pgmq"
 
 
-def _select(source: Source, stmt: Statement, node: Node, origin: Origin) -> list[Event] | None:
+def _pgmq_calls(node: Node, origin: Origin) -> list[Event]:
     """`select pgmq.create('jobs')` (or `select from pgmq.create(...)`, create_unlogged,
     create_partitioned) makes a queue; `pgmq.drop_queue('jobs')` drops it. Only calls at
     the top of the select list or FROM count: selects are many, and this must stay cheap."""
@@ -880,7 +1015,62 @@ def _select(source: Source, stmt: Statement, node: Node, origin: Origin) -> list
             events.append(CreateQueue(origin, value))
         elif names[1] == "drop_queue":
             events.append(CreateQueue(origin, value, drop=True))
-    return events or None
+    return events
+
+
+def _create_schema(source: Source, stmt: Statement, node: Node, origin: Origin) -> CreateSchema:
+    name = node.get("schemaname") or node.get("authrole", {}).get("rolename", "")
+    return CreateSchema(origin, name)
+
+
+def _role_options(
+    source: Source, stmt: Statement, node: Node, origin: Origin
+) -> RoleInherit | None:
+    """CREATE ROLE / ALTER ROLE: only INHERIT matters to the model (a new role inherits)."""
+    role = node.get("role")
+    name = role if isinstance(role, str) else role_names([role or {}])[0] if role else ""
+    inherit: bool | None = True if isinstance(role, str) else None
+    for opt in def_elems(node.get("options")):
+        if opt.get("defname") == "inherit":
+            inherit = bool(opt.get("arg", {}).get("Boolean", {}).get("boolval", False))
+    if not name or inherit is None:
+        return None
+    return RoleInherit(origin, name, inherit)
+
+
+def _role_set(source: Source, stmt: Statement, node: Node, origin: Origin) -> list[Event]:
+    """ALTER ROLE|DATABASE ... SET: the value is stored in the catalog for every session."""
+    if "dbname" in node:
+        return _secrets(source, stmt, "database", None, node.get("dbname", ""))
+    names = role_names([node.get("role") or {}]) if node.get("role") else ["ALL"]
+    return _secrets(source, stmt, "role", None, names[0] if names else "")
+
+
+def _create_trigger(
+    source: Source, stmt: Statement, node: Node, origin: Origin
+) -> CreateTrigger | None:
+    rel = node.get("relation") or {}
+    schema, name = split_name(strings(node.get("funcname")))
+    if not rel or not name:
+        return None
+    transition = [
+        t.get("TriggerTransition", {}).get("name", "") for t in node.get("transitionRels") or ()
+    ]
+    return CreateTrigger(
+        origin,
+        rel.get("schemaname"),
+        rel.get("relname", ""),
+        schema,
+        name,
+        [t for t in transition if t],
+    )
+
+
+def _do(source: Source, stmt: Statement, node: Node, origin: Origin) -> list[Event]:
+    """A DO block's static statements, modelled like top-level ones (see `sqlkit.model.do`)."""
+    from sqlkit.model.do import do_block_events
+
+    return do_block_events(source, stmt, node, extract_events)
 
 
 Handler = Callable[[Source, Statement, Node, Origin], Event | list[Event] | None]
@@ -902,15 +1092,22 @@ HANDLERS: dict[str, Handler] = {
     "CreatePolicyStmt": _create_policy,
     "AlterPolicyStmt": _alter_policy,
     "ViewStmt": _create_view,
-    "CreateTableAsStmt": _create_matview,
+    "CreateTableAsStmt": _create_table_as,
     "VariableSetStmt": _set,
     "RenameStmt": _rename,
     "AlterObjectSchemaStmt": _set_schema,
+    "CreateSchemaStmt": _create_schema,
+    "CreateRoleStmt": _role_options,
+    "AlterRoleStmt": _role_options,
+    "AlterRoleSetStmt": _role_set,
+    "AlterDatabaseSetStmt": _role_set,
+    "CreateTrigStmt": _create_trigger,
+    "DoStmt": _do,
 }
 
 # for kinds most of whose statements mean nothing to the model: a cheap test on the tree,
 # before the statement's position is even computed
-WANTED: dict[str, Callable[[Node], bool]] = {"SelectStmt": _calls_pgmq}
+WANTED: dict[str, Callable[[Node], bool]] = {"SelectStmt": _select_matters}
 
 # the statement kinds whose parse trees extraction reads; the parser loads no others
 KINDS = frozenset(HANDLERS)

@@ -45,18 +45,40 @@ _SUPABASE_EXTENSIONS = {
     "pg_stat_statements": "extensions",
     "supabase_vault": "vault",
 }
+# Schemas a Supabase project finds in place, and the ones the API roles may USE.
+_SUPABASE_SCHEMAS = (
+    "auth",
+    "storage",
+    "extensions",
+    "realtime",
+    "graphql",
+    "graphql_public",
+    "vault",
+    "net",
+    "supabase_functions",
+)
+_SUPABASE_API_SCHEMAS = ("public", "auth", "storage", "extensions", "realtime", "graphql_public")
 
 
-def new_model(target: str) -> Model:
-    """An empty database of the target: its roles and default privileges (SPEC §3.1)."""
+def new_model(target: str, migration_role: str = "postgres") -> Model:
+    """An empty database of the target: its roles, schemas, extensions and default privileges
+    (SPEC §3.1).
+
+    `migration_role` is the role that runs the migrations: `ALTER DEFAULT PRIVILEGES FOR
+    ROLE r` changes only what r creates, so only the ones for this role (or without FOR
+    ROLE) apply to the project's objects.
+    """
     model = Model(target=target, has_structure=True)
+    model.migration_role = migration_role
     model.extensions["plpgsql"] = Extension("plpgsql", "pg_catalog", None)
     if target == "supabase":
         for name, schema in _SUPABASE_EXTENSIONS.items():
             model.extensions[name] = Extension(name, schema, None)
-    # Postgres: PUBLIC may EXECUTE every new function (a global default).
+    # Postgres: PUBLIC may EXECUTE every new function (a global default), and USE public.
     model.function_defaults = DefaultAcl(global_roles={"public": {"execute"}})
     model.table_defaults = DefaultAcl()
+    model.existing_schemas = {"public", "pg_catalog", "information_schema"}
+    model.schema_privileges["public"] = {"public": {"usage"}}
     if target == "supabase":
         # Supabase grants the API roles everything on new objects in public.
         for role in _SUPABASE_API_ROLES:
@@ -66,6 +88,14 @@ def new_model(target: str) -> Model:
             )
             model.role_parents.setdefault("authenticator", set()).add(role)
         model.role_parents.setdefault("postgres", set()).update(_SUPABASE_API_ROLES)
+        # Supabase creates anon, authenticated and service_role NOINHERIT (and authenticator)
+        model.noinherit.update((*_SUPABASE_API_ROLES, "authenticator"))
+        model.existing_schemas.update(_SUPABASE_SCHEMAS)
+        for schema in _SUPABASE_SCHEMAS:
+            model.schema_privileges.setdefault(schema, {})
+        for schema in _SUPABASE_API_SCHEMAS:
+            for role in _SUPABASE_API_ROLES:
+                model.schema_privileges[schema].setdefault(role, set()).add("usage")
     return model
 
 
@@ -96,16 +126,29 @@ class Replayer:
 
     # ------------------------------------------------------------------ helpers
     def _schema(self, schema: str | None) -> str:
+        """Where an object named `schema.name` (or just `name`) lives.
+
+        Unqualified, PostgreSQL creates it in the first schema of the search_path that
+        exists (a missing one is skipped); `$user` and `pg_temp` are not used here, and
+        `pg_catalog` would be refused, so neither is it.
+        """
         if schema:
             return schema
+        existing = self.model.existing_schemas
         for candidate in self.search_path:
-            if candidate not in ('"$user"', "$user", "pg_temp", "pg_catalog", ""):
+            if candidate in existing and candidate not in ("pg_catalog", "pg_temp"):
                 return candidate
         return "public"
 
+    def _created_in(self, schema: str | None) -> str:
+        """The schema of an object being created; a qualified create shows the schema exists."""
+        resolved = self._schema(schema)
+        self.model.existing_schemas.add(resolved)
+        return resolved
+
     # ---------------------------------------------------------------- functions
     def routine_def(self, event: ev.RoutineDef) -> None:
-        schema = self._schema(event.schema)
+        schema = self._created_in(event.schema)
         key = RoutineKey(schema, event.name, event.arg_types)
         existing = self.model.functions.get(key)
         volatility = event.volatility or "volatile"
@@ -231,8 +274,26 @@ class Replayer:
                         held.update(privs)
                     else:
                         held.difference_update(privs)
+        elif event.object_type == "schema":
+            privs = {"usage", "create"} if "all" in event.privileges else set(event.privileges)
+            for schema in event.schemas:
+                holders = self.model.schema_privileges.get(schema)
+                if holders is None:
+                    if not event.is_grant:
+                        continue  # revoking on a schema we know nothing of: still unknown
+                    # a schema created outside the files: what its owner granted is unknown,
+                    # so PUBLIC keeps the benefit of the doubt
+                    holders = self.model.schema_privileges.setdefault(schema, {"public": {"usage"}})
+                for role in event.grantees:
+                    held = holders.setdefault(role, set())
+                    if event.is_grant:
+                        held.update(privs)
+                    else:
+                        held.difference_update(privs)
 
     def default_privileges(self, event: ev.DefaultPrivileges) -> None:
+        if event.for_roles and self.model.migration_role not in event.for_roles:
+            return  # FOR ROLE r: only what r creates, and r does not run the migrations
         if event.object_type == "functions":
             if not ({"execute", "all"} & set(event.privileges)):
                 return
@@ -244,6 +305,7 @@ class Replayer:
             return
         # Per-schema defaults only add to the global ones: revoking PUBLIC's EXECUTE
         # "IN SCHEMA x" does nothing in Postgres, so it does nothing here either.
+        acl.changed()
         buckets = [acl.schema_roles.setdefault(s, {}) for s in event.schemas] or [acl.global_roles]
         for bucket in buckets:
             for role in event.grantees:
@@ -264,7 +326,7 @@ class Replayer:
 
     # ------------------------------------------------------------------- tables
     def create_table(self, event: ev.CreateTable) -> None:
-        schema = self._schema(event.schema)
+        schema = self._created_in(event.schema)
         if event.if_not_exists and (schema, event.name) in self.model.tables:
             return  # Postgres keeps the table it has (and its RLS, grants, columns)
         defaults = self.model.table_defaults.for_schema(schema)
@@ -320,6 +382,16 @@ class Replayer:
 
     def create_policy(self, event: ev.CreatePolicy) -> None:
         schema = self._schema(event.schema)
+        if (schema, event.table, event.name) in self.model.policies:
+            # PostgreSQL refuses it: the migration stops, the first policy stays
+            self.model.rejected.append(
+                (
+                    event.origin,
+                    f'policy "{event.name}" for table "{event.table}" already exists: '
+                    "PostgreSQL rejects this CREATE POLICY and the migration fails",
+                )
+            )
+            return
         self.model.add_policy(
             Policy(
                 schema,
@@ -333,6 +405,7 @@ class Replayer:
                 event.with_check,
                 event.text,
                 event.explicit_roles,
+                event.facts,
             )
         )
 
@@ -347,12 +420,14 @@ class Replayer:
             policy.using = event.using
         if event.with_check is not None:
             policy.with_check = event.with_check
+        if event.using is not None or event.with_check is not None:
+            policy.facts = None  # worked out again from the new expressions
 
     def drop_policy(self, event: ev.DropPolicy) -> None:
         self.model.remove_policy(self._schema(event.schema), event.table, event.name)
 
     def create_view(self, event: ev.CreateView) -> None:
-        schema = self._schema(event.schema)
+        schema = self._created_in(event.schema)
         existing = self.model.views.get((schema, event.name))
         if existing is not None and event.replace:
             privileges = existing.privileges  # CREATE OR REPLACE keeps the grants
@@ -796,30 +871,12 @@ class Replayer:
                         table.constraints[event.new] = constraint
                     return
         renamed = self._find_table(event.schema, event.old)
-        if renamed is None:
-            return
-        table = renamed
-        old_key, new_key = (table.schema, table.name), (table.schema, event.new)
-        del self.model.tables[old_key]
-        table.name = event.new
-        self.model.tables[new_key] = table
-        for index in table.indexes.values():
-            index.table = event.new
-        for policy in self.model.policies_on(*old_key):
-            self.model.remove_policy(policy.schema, policy.table, policy.name)
-            policy.table = event.new
-            self.model.add_policy(policy)
-        for _, fk in list(self._foreign_keys_to(old_key)):
-            fk.ref_table = event.new
-        for index in table.indexes.values():
-            self._index_tables[(table.schema, index.name)] = new_key
-        # the reverse links follow both ends of the rename
-        self._referencing[new_key] = self._referencing.pop(old_key, set())
-        self._children[new_key] = self._children.pop(old_key, set())
-        for links in (*self._referencing.values(), *self._children.values()):
-            if old_key in links:
-                links.discard(old_key)
-                links.add(new_key)
+        if renamed is not None:
+            self.move_relation(
+                ev.MoveRelation(
+                    event.origin, "table", renamed.schema, renamed.name, new_name=event.new
+                )
+            )
 
     def attach_partition(self, event: ev.AttachPartition) -> None:
         parent = self._find_table(event.schema, event.parent)
@@ -936,8 +993,89 @@ class Replayer:
             self.model.tables[("pgmq", name)] = table
 
     def set_search_path(self, event: ev.SetSearchPath) -> None:
-        usable = [s for s in event.schemas if s and s not in ('"$user"', "$user")]
-        self.search_path = usable or ["public"]
+        self.search_path = [s for s in event.schemas if s and s != "$user"]
+
+    # ------------------------------------------------------------------ schemas
+    def create_schema(self, event: ev.CreateSchema) -> None:
+        if event.name in self.model.existing_schemas:
+            return  # CREATE SCHEMA IF NOT EXISTS on one already there
+        self.model.existing_schemas.add(event.name)
+        self.model.schema_privileges[event.name] = {}  # only its owner may use it
+
+    def drop_schemas(self, event: ev.DropSchemas) -> None:
+        for name in event.names:
+            self.model.existing_schemas.discard(name)
+            self.model.schema_privileges.pop(name, None)
+
+    # ---------------------------------------------------------- renames, moves
+    def move_relation(self, event: ev.MoveRelation) -> None:
+        """RENAME TO / SET SCHEMA of a table or view: its RLS, grants, policies, columns,
+        indexes and the foreign keys that reference it go with it."""
+        old = (self._schema(event.schema), event.name)
+        new = (event.new_schema or old[0], event.new_name or old[1])
+        if event.new_schema:
+            self.model.existing_schemas.add(event.new_schema)
+        table = self.model.tables.pop(old, None)
+        if table is None:  # ALTER TABLE ... RENAME/SET SCHEMA works on views too
+            view = self.model.views.pop(old, None)
+            if view is not None:
+                view.schema, view.name = new
+                self.model.views[new] = view
+            return
+        table.schema, table.name = new
+        self.model.tables[new] = table
+        for policy in self.model.policies_on(*old):
+            self.model.remove_policy(policy.schema, policy.table, policy.name)
+            policy.schema, policy.table = new
+            self.model.add_policy(policy)
+        for function in self.model.functions.values():
+            if old in function.trigger_tables:
+                function.trigger_tables.discard(old)
+                function.trigger_tables.add(new)
+        for index in table.indexes.values():  # indexes follow their table, schema included
+            self._index_tables.pop((old[0], index.name), None)
+            index.schema, index.table = new
+            self._index_tables[(new[0], index.name)] = new
+        for _, fk in list(self._foreign_keys_to(old)):
+            fk.ref_schema, fk.ref_table = new
+        # the reverse links follow both ends of the move
+        self._referencing[new] = self._referencing.pop(old, set())
+        self._children[new] = self._children.pop(old, set())
+        for links in (*self._referencing.values(), *self._children.values()):
+            if old in links:
+                links.discard(old)
+                links.add(new)
+
+    def rename_policy(self, event: ev.RenamePolicy) -> None:
+        schema = self._schema(event.schema)
+        policy = self.model.policies.get((schema, event.table, event.name))
+        if policy is None:
+            return
+        self.model.remove_policy(schema, event.table, event.name)
+        policy.name = event.new_name
+        self.model.add_policy(policy)
+
+    # -------------------------------------------------------------------- roles
+    def role_inherit(self, event: ev.RoleInherit) -> None:
+        if event.inherit:
+            self.model.noinherit.discard(event.role)
+        else:
+            self.model.noinherit.add(event.role)
+
+    # ----------------------------------------------------------------- triggers
+    def create_trigger(self, event: ev.CreateTrigger) -> None:
+        table = (self._schema(event.schema), event.table)
+        ref = ev.RoutineRef(event.function_schema, event.function_name, (), "function")
+        for function in self.model.resolve(ref, self.search_path):
+            function.trigger_tables.add(table)
+            function.transition_tables.update(event.transition_tables)
+
+    def secret(self, event: ev.Secret) -> None:
+        if event.place in ("function", "procedure", "table") and event.name:
+            event = ev.Secret(
+                event.origin, event.credential, event.place, self._schema(event.schema), event.name
+            )
+        self.model.secrets.append(event)
 
 
 # every event type's handler (a test checks none is missing: an event is never dropped silently)
@@ -974,8 +1112,15 @@ REPLAY: dict[type, Callable[[Replayer, Any], None]] = {
     ev.AlterExtension: Replayer.alter_extension,
     ev.DropExtensions: Replayer.drop_extensions,
     ev.CreateQueue: Replayer.create_queue,
+    ev.CreateSchema: Replayer.create_schema,
+    ev.DropSchemas: Replayer.drop_schemas,
+    ev.MoveRelation: Replayer.move_relation,
+    ev.RenamePolicy: Replayer.rename_policy,
+    ev.RoleInherit: Replayer.role_inherit,
+    ev.CreateTrigger: Replayer.create_trigger,
+    ev.Secret: Replayer.secret,
 }
 
 
-def replay(events: Iterable[ev.Event], target: str) -> Model:
-    return Replayer(new_model(target)).replay(events)
+def replay(events: Iterable[ev.Event], target: str, migration_role: str = "postgres") -> Model:
+    return Replayer(new_model(target, migration_role)).replay(events)

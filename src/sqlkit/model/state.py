@@ -3,9 +3,11 @@ functions, extensions and privileges."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
-from sqlkit.model.events import IndexKey, Origin, RoutineDef, RoutineRef
+from sqlkit.model.events import IndexKey, Origin, RoutineDef, RoutineRef, Secret
+from sqlkit.sql.policy import PolicyFacts, analyse_policy
 from sqlkit.sql.tree import Node
 
 
@@ -19,6 +21,11 @@ class RoutineKey:
 
     def __str__(self) -> str:
         return f"{self.schema}.{self.name}({', '.join(self.arg_types)})"
+
+    @functools.cached_property
+    def bare_arg_types(self) -> tuple[str, ...]:
+        """The argument types without their schema (`public.t` is `t`), lower-cased."""
+        return tuple(_bare_type(t) for t in self.arg_types)
 
 
 @dataclass
@@ -38,6 +45,10 @@ class Function:
     execute: set[str]  # roles holding EXECUTE; "public" for PUBLIC
     granted_explicitly: set[str] = field(default_factory=set)
     revokes: list[tuple[Origin, str]] = field(default_factory=list)
+    # CREATE TRIGGER ... EXECUTE FUNCTION this: the tables it fires on, and the transition
+    # tables (REFERENCING NEW|OLD TABLE AS x) it can read by name
+    trigger_tables: set[tuple[str, str]] = field(default_factory=set)
+    transition_tables: set[str] = field(default_factory=set)
 
     @property
     def origin(self) -> Origin:
@@ -62,6 +73,11 @@ class Function:
     @property
     def display(self) -> str:
         return f"{self.kind} {self.key}"
+
+    @property
+    def is_trigger(self) -> bool:
+        """Returns trigger/event_trigger: PostgreSQL refuses to call it except as a trigger."""
+        return self.definition.is_trigger
 
 
 @dataclass
@@ -244,6 +260,7 @@ class Policy:
     with_check: Node | None
     text: str
     explicit_roles: bool = True
+    facts: PolicyFacts | None = None  # None: not worked out yet (see `analysed`)
 
     @property
     def qualified_table(self) -> str:
@@ -253,6 +270,12 @@ class Policy:
     def qualified_name(self) -> str:
         """`schema.table.policy`: how findings name a policy."""
         return f"{self.schema}.{self.table}.{self.name}"
+
+    def analysed(self) -> PolicyFacts:
+        """What its expressions say; from the file's analysis, or worked out now."""
+        if self.facts is None:
+            self.facts = analyse_policy(self.using, self.with_check, self.table)
+        return self.facts
 
 
 @dataclass
@@ -276,12 +299,20 @@ class DefaultAcl:
 
     global_roles: dict[str, set[str]] = field(default_factory=dict)  # role -> privileges
     schema_roles: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    _resolved: dict[str, dict[str, set[str]]] = field(default_factory=dict, repr=False)
 
     def for_schema(self, schema: str) -> dict[str, set[str]]:
-        out = {role: set(privs) for role, privs in self.global_roles.items()}
-        for role, privs in self.schema_roles.get(schema, {}).items():
-            out.setdefault(role, set()).update(privs)
-        return {role: privs for role, privs in out.items() if privs}
+        """What a new object in `schema` gets (read-only: `changed()` after any edit)."""
+        found = self._resolved.get(schema)
+        if found is None:
+            out = {role: set(privs) for role, privs in self.global_roles.items()}
+            for role, privs in self.schema_roles.get(schema, {}).items():
+                out.setdefault(role, set()).update(privs)
+            found = self._resolved[schema] = {role: privs for role, privs in out.items() if privs}
+        return found
+
+    def changed(self) -> None:
+        self._resolved.clear()
 
 
 @dataclass
@@ -289,11 +320,19 @@ class Model:
     """What the database would look like after every file is applied, in order."""
 
     target: str
+    migration_role: str = "postgres"
     functions: dict[RoutineKey, Function] = field(default_factory=dict)
     tables: dict[tuple[str, str], Table] = field(default_factory=dict)
     policies: dict[tuple[str, str, str], Policy] = field(default_factory=dict)
     views: dict[tuple[str, str], View] = field(default_factory=dict)
     role_parents: dict[str, set[str]] = field(default_factory=dict)
+    noinherit: set[str] = field(default_factory=set)  # roles that do not use their parents' rights
+    # schemas known to exist (created, provided by the target, or used qualified)
+    existing_schemas: set[str] = field(default_factory=set)
+    # schema -> role -> privileges (usage, create), for schemas whose privileges are known
+    schema_privileges: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    secrets: list[Secret] = field(default_factory=list)
+    rejected: list[tuple[Origin, str]] = field(default_factory=list)  # statements PG refuses
     function_defaults: DefaultAcl = field(default_factory=DefaultAcl)
     table_defaults: DefaultAcl = field(default_factory=DefaultAcl)
     extensions: dict[str, Extension] = field(default_factory=dict)
@@ -317,15 +356,47 @@ class Model:
         return list(self._by_name.get((schema, name), {}).values())
 
     def roles_of(self, role: str) -> set[str]:
-        """`role`, every role it inherits from, and PUBLIC."""
+        """`role`, every role whose privileges it uses, and PUBLIC.
+
+        A NOINHERIT role uses only its own privileges (and PUBLIC's), whatever roles it
+        is a member of; an INHERIT member of it does not pass through it either.
+        """
         seen = {role, "public"}
         stack = [role]
         while stack:
-            for parent in self.role_parents.get(stack.pop(), ()):
+            current = stack.pop()
+            if current in self.noinherit:
+                continue
+            for parent in self.role_parents.get(current, ()):
                 if parent not in seen:
                     seen.add(parent)
                     stack.append(parent)
         return seen
+
+    def can_use_schema(self, schema: str, role: str) -> bool:
+        """USAGE on the schema for `role`; True where the schema's privileges are unknown."""
+        holders = self.schema_privileges.get(schema)
+        if holders is None:
+            return True
+        return any("usage" in holders.get(r, ()) for r in self.roles_of(role))
+
+    def can_call(self, function: Function, role: str) -> bool:
+        """`role` can call the function: EXECUTE, USAGE on its schema, and not a trigger."""
+        return (
+            not function.is_trigger
+            and self.can_execute(function, role)
+            and self.can_use_schema(function.schema, role)
+        )
+
+    def table_reachable(self, table: Table, roles: tuple[str, ...]) -> bool:
+        """Any of `roles` holds a privilege on the table and USAGE on its schema."""
+        for role in roles:
+            if not self.can_use_schema(table.schema, role):
+                continue
+            for holder in self.roles_of(role) if role != "public" else {"public"}:
+                if table.privileges.get(holder):
+                    return True
+        return False
 
     def can_execute(self, function: Function, role: str) -> bool:
         if role == "public":
@@ -381,9 +452,7 @@ class Model:
                 candidates = [c for c in candidates if c.definition.is_procedure] or candidates
             if ref.arg_types is not None:
                 wanted = tuple(_bare_type(t) for t in ref.arg_types)
-                candidates = [
-                    c for c in candidates if tuple(_bare_type(t) for t in c.key.arg_types) == wanted
-                ]
+                candidates = [c for c in candidates if c.key.bare_arg_types == wanted]
             if candidates:
                 return candidates
         return []

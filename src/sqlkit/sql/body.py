@@ -48,7 +48,14 @@ class BodyFacts:
     raise_problems: list[tuple[Span, str]] = field(default_factory=list)
     select_stars: list[Span] = field(default_factory=list)
     offset_params: list[tuple[Span, str]] = field(default_factory=list)
-    identity_checks: list[str] = field(default_factory=list)
+    identity_checks: list[str] = field(default_factory=list)  # every mention of the caller
+    # the caller's identity where it constrains the work: a guard's condition, the WHERE,
+    # JOIN, VALUES of a statement (an identity returned or logged is not there)
+    identity_constraints: list[str] = field(default_factory=list)
+    guard_calls: list[NameRef] = field(default_factory=list)  # calls in those positions
+    # SK115: guards that skip for a NULL identity, and NEW.c <> OLD.c change guards
+    null_unsafe_guards: list[tuple[Span, str]] = field(default_factory=list)
+    change_guards: list[tuple[Span, list[str]]] = field(default_factory=list)
     reads_auth_users: bool = False
     parse_errors: list[tuple[Span, str]] = field(default_factory=list)
     notes: list[tuple[Span, str]] = field(default_factory=list)
@@ -154,11 +161,19 @@ class SqlScanner:
         facts: BodyFacts,
         var_types: dict[str, str] | None = None,
         param_types: list[str] | None = None,
+        result_type: str = "",
     ) -> None:
         self.source = source
         self.facts = facts
         self.var_types = var_types or {}
         self.param_types = param_types or []
+        # the row type the function returns (`setof public.t` -> `public.t`); a SELECT *
+        # that is the function's result and expands exactly that relation has a fixed shape
+        self.result_type = result_type.removeprefix("setof ").strip()
+        self.result_selects: set[int] = set()  # ids of SelectStmts that are the result
+        self.into_types: dict[int, str] = {}  # id of a SelectStmt -> type of its INTO target
+        self.identity_vars: set[str] = set()  # PL/pgSQL variables holding the caller's identity
+        self.quoted_vars: set[str] = set()  # variables only ever assigned quoted text
 
     def scan_statement(self, kind: str, node: Node, locate: Locate, stmt_offset: int) -> None:
         if kind not in _READ_STATEMENTS and kind not in DML_WRITES:
@@ -166,7 +181,42 @@ class SqlScanner:
             self.facts.writes.append((what, _span_for(self.source, stmt_offset, len(what))))
         self.scan_tree({kind: node}, locate)
 
-    def scan_tree(self, tree: Any, locate: Locate) -> None:
+    def scan_tree(self, tree: Any, locate: Locate, *, constraining: bool = False) -> None:
+        """Collect the facts of one tree; `constraining`: the whole tree decides whether the
+        work happens (a guard's condition), so an identity anywhere in it constrains."""
+        facts = self.facts
+        identities = len(facts.identity_checks)
+        calls = len(facts.refs)
+        self._scan(tree, locate)
+        new_calls = (
+            [ref for ref in facts.refs[calls:] if ref.kind == "function"]
+            if len(facts.refs) > calls
+            else []
+        )
+        if constraining:
+            if len(facts.identity_checks) > identities or self._names_identity_var(tree):
+                facts.identity_constraints.append("condition")
+            facts.guard_calls.extend(new_calls)
+        elif len(facts.identity_checks) > identities or new_calls or self.identity_vars:
+            for sub in _constraining_parts(tree):
+                if _mentions_identity(sub, self.identity_vars):
+                    facts.identity_constraints.append("statement")
+                for kind, node in walk(sub):
+                    if kind == "FuncCall":
+                        schema, name = split_name(strings(node.get("funcname")))
+                        facts.guard_calls.append(NameRef("function", schema, name, (0, 0, 0, 0)))
+
+    def _names_identity_var(self, tree: Any) -> bool:
+        if not self.identity_vars:
+            return False
+        for kind, node in walk(tree):
+            if kind == "ColumnRef":
+                fields = strings(node.get("fields"))
+                if len(fields) == 1 and fields[0] in self.identity_vars:
+                    return True
+        return False
+
+    def _scan(self, tree: Any, locate: Locate) -> None:
         facts = self.facts
         source = self.source
         pending: list[tuple[str | None, str, int]] = []
@@ -274,8 +324,9 @@ class SqlScanner:
                 res = target.get("ResTarget", {})
                 col = res.get("val", {}).get("ColumnRef")
                 if col and col.get("fields") and "A_Star" in col["fields"][-1]:
-                    offset = locate(col.get("location", 0))
-                    facts.select_stars.append(_span_for(self.source, offset, 1))
+                    if not self._star_shape_fixed(node, strings(col["fields"])):
+                        offset = locate(col.get("location", 0))
+                        facts.select_stars.append(_span_for(self.source, offset, 1))
                     break
         offset_expr = node.get("limitOffset")
         if offset_expr:
@@ -299,7 +350,76 @@ class SqlScanner:
             )
             facts.writes.append(("SELECT ... FOR UPDATE/SHARE", _span_for(self.source, offset, 6)))
 
+    def _star_shape_fixed(self, node: Node, qualifier: list[str]) -> bool:
+        """Does a declared type fix what `*` (or `t.*`) expands to?
+
+        Yes when every item it expands has a column-definition list (`AS x(a int, b
+        text)`), or when it expands exactly one relation R and the SELECT is the
+        function's result with a declared row type R (`RETURNS SETOF R`), or fills an
+        INTO variable declared `R%ROWTYPE` or `R`.
+        """
+        items = node.get("fromClause") or []
+        if qualifier:
+            items = [item for item in items if _from_alias(item) == qualifier[-1]]
+        if not items:
+            return False
+        if all(
+            "RangeFunction" in item and item["RangeFunction"].get("coldeflist") for item in items
+        ):
+            return True
+        if len(items) != 1 or "RangeVar" not in items[0]:
+            return False
+        rv = items[0]["RangeVar"]
+        relation = (rv.get("schemaname"), rv.get("relname", ""))
+        declared = [self.into_types.get(id(node), "")]
+        if id(node) in self.result_selects:
+            declared.append(self.result_type)
+        return any(_same_relation(d, relation) for d in declared if d)
+
     # --- dynamic SQL -----------------------------------------------------------------
+    def _quoted(self, fields: list[str], tainted: set[str]) -> bool:
+        """A value whose text is already quoted SQL: `object_identity` of an event
+        trigger's command (each identifier quoted by the server), or a variable only ever
+        assigned quoted text (quote_ident(), format('%I'), literals)."""
+        if fields[-1].lower() == "object_identity" and len(fields) > 1:
+            return True
+        return len(fields) == 1 and fields[0] in self.quoted_vars and fields[0] not in tainted
+
+    def quoted_value(self, node: Any) -> bool:
+        """Is the value of `node` quoted SQL or text that cannot carry SQL?"""
+        if not isinstance(node, dict):
+            return False
+        if "A_Const" in node:
+            return True
+        if "TypeCast" in node:
+            cast = node["TypeCast"]
+            return _cast_type(cast) in SAFE_TYPES or self.quoted_value(cast.get("arg"))
+        if "ColumnRef" in node:
+            fields = strings(node["ColumnRef"].get("fields"))
+            return bool(fields) and (
+                self._quoted(fields, set())
+                or (len(fields) == 1 and self.var_types.get(fields[0], "text") in SAFE_TYPES)
+            )
+        if "A_Expr" in node and strings(node["A_Expr"].get("name")) == ["||"]:
+            return self.quoted_value(node["A_Expr"].get("lexpr")) and self.quoted_value(
+                node["A_Expr"].get("rexpr")
+            )
+        if "FuncCall" in node:
+            call = node["FuncCall"]
+            name = (strings(call.get("funcname")) or [""])[-1]
+            args = call.get("args") or []
+            if name in _QUOTING_FUNCTIONS:
+                return True
+            if name == "format" and args:
+                fmt = const_value(args[0])
+                as_text = format_text_arguments(fmt) if isinstance(fmt, str) else None
+                return as_text is not None and all(
+                    self.quoted_value(args[i]) for i in as_text if i < len(args)
+                )
+            if name in ("concat", "concat_ws"):
+                return all(self.quoted_value(arg) for arg in args)
+        return False
+
     def unsafe_parts(self, expr: Any, tainted: set[str]) -> list[str]:
         """Variables concatenated raw into a dynamic query expression."""
         found: list[str] = []
@@ -308,11 +428,13 @@ class SqlScanner:
             if not isinstance(node, dict):
                 return
             if "TypeCast" in node:
+                if _cast_type(node["TypeCast"]) in SAFE_TYPES:
+                    return  # x::int, objid::regclass::text: the text form cannot carry SQL
                 operand(node["TypeCast"].get("arg"))
                 return
             if "ColumnRef" in node:
                 fields = strings(node["ColumnRef"].get("fields"))
-                if not fields:
+                if not fields or self._quoted(fields, tainted):
                     return
                 name = fields[0]
                 if name in tainted or self.var_types.get(name, "text") not in SAFE_TYPES:
@@ -336,10 +458,10 @@ class SqlScanner:
                 args = call.get("args") or []
                 if name == "format" and args:
                     fmt = const_value(args[0])
-                    if isinstance(fmt, str) and "%s" not in fmt.replace("%%", ""):
-                        return
-                    for arg in args[1:]:
-                        operand(arg)
+                    as_text = format_text_arguments(fmt) if isinstance(fmt, str) else None
+                    for index, arg in enumerate(args[1:], start=1):
+                        if as_text is None or index in as_text:
+                            operand(arg)
                     return
                 if name in ("concat", "concat_ws"):
                     for arg in args:
@@ -372,6 +494,113 @@ class SqlScanner:
         return found
 
 
+_FORMAT_SPEC = re.compile(r"(?:(\d+)\$)?-?(?:\d+|\*(?:(\d+)\$)?)?([sIL%])")
+
+
+def format_text_arguments(fmt: str) -> set[int] | None:
+    """1-based indexes of format()'s arguments that a `%s` puts in as plain text, with
+    positions (`%2$s`), flags and widths (`%-10s`, `%*s`) as PostgreSQL reads them; None
+    when the string is not a valid format (the server would reject it)."""
+    out: set[int] = set()
+    position = 0
+    next_arg = 1
+    while True:
+        position = fmt.find("%", position)
+        if position == -1:
+            return out
+        match = _FORMAT_SPEC.match(fmt, position + 1)
+        if match is None:
+            return None
+        explicit, width_arg, kind = match.groups()
+        position = match.end()
+        if kind == "%":
+            continue
+        spec = match.group(0)
+        if "*" in spec:  # the width comes from an argument, consumed first
+            next_arg = int(width_arg) + 1 if width_arg else next_arg + 1
+        index = int(explicit) if explicit else next_arg
+        next_arg = index + 1
+        if kind == "s":
+            out.add(index)
+
+
+def _cast_type(cast: Node) -> str:
+    names = strings((cast.get("typeName") or {}).get("names"))
+    return names[-1].lower() if names else ""
+
+
+def is_identity_call(kind: str, node: Node) -> bool:
+    """An expression node that reads who the caller is."""
+    if kind == "FuncCall":
+        schema, name = split_name(strings(node.get("funcname")))
+        if (schema, name.lower()) in IDENTITY_FUNCTIONS or _PRIVILEGE_CHECKS.match(name):
+            return True
+        if name == "current_setting":
+            args = node.get("args") or []
+            value = const_value(args[0]) if args else None
+            return isinstance(value, str) and value.startswith("request.jwt")
+        return False
+    return kind == "SQLValueFunction" and node.get("op") in _IDENTITY_SVF
+
+
+def _mentions_identity(tree: Any, identity_vars: set[str]) -> bool:
+    for kind, node in walk(tree):
+        if is_identity_call(kind, node):
+            return True
+        if kind == "ColumnRef" and identity_vars:
+            fields = strings(node.get("fields"))
+            if len(fields) == 1 and fields[0] in identity_vars:
+                return True
+    return False
+
+
+def _constraining_parts(tree: Any) -> list[Any]:
+    """The parts of a statement that decide which rows it reads or writes, or what it
+    writes as a new row: WHERE, HAVING, JOIN ... ON, VALUES and INSERT ... SELECT lists,
+    ON CONFLICT ... WHERE, MERGE ... ON, and the arguments of functions in FROM."""
+    parts: list[Any] = []
+    for kind, node in walk(tree):
+        if kind in ("SelectStmt", "UpdateStmt", "DeleteStmt"):
+            parts.append(node.get("whereClause"))
+            if kind == "SelectStmt":
+                parts.append(node.get("havingClause"))
+        elif kind == "JoinExpr":
+            parts.append(node.get("quals"))
+        elif kind == "InsertStmt":
+            select = (node.get("selectStmt") or {}).get("SelectStmt") or {}
+            parts.append(select.get("valuesLists"))
+            parts.append(select.get("targetList"))
+            parts.append((node.get("onConflictClause") or {}).get("whereClause"))
+        elif kind == "MergeStmt":
+            parts.append(node.get("joinCondition"))
+        elif kind == "RangeFunction":
+            parts.append(node.get("functions"))
+    return [part for part in parts if part]
+
+
+def _from_alias(item: Node) -> str | None:
+    """The name a FROM item is referred to by (its alias, else a relation's name)."""
+    inner = item.get("RangeVar") or item.get("RangeFunction") or item.get("RangeSubselect")
+    if inner is None:
+        return None
+    alias = inner.get("alias", {}).get("aliasname") or inner.get("relname")
+    return str(alias) if alias else None
+
+
+def _same_relation(declared: str, relation: tuple[str | None, str]) -> bool:
+    """`public.t`, `t` or `public.t%rowtype` names `relation` (schema compared when both say)."""
+    text = declared.strip()
+    if text.lower().endswith("%rowtype"):
+        text = text[: -len("%rowtype")]
+    if text.endswith("[]") or "%" in text:
+        return False
+    parts = [p.strip('"') for p in text.split(".")]
+    schema, name = split_name(parts)
+    if name != relation[1]:
+        return False
+    return schema is None or relation[0] is None or schema == relation[0]
+
+
 def parse_expression(expr: str) -> Node | None:
     """Parse a PL/pgSQL expression as `SELECT <expr>`; return the expression node."""
     from pglast import parser as pg_parser  # loaded with parsing, not with the model
@@ -391,13 +620,13 @@ def parse_expression(expr: str) -> Node | None:
 
 
 def analyse_sql_body(
-    source: Source, body: str, body_offset: int, param_types: list[str]
+    source: Source, body: str, body_offset: int, param_types: list[str], result_type: str = ""
 ) -> BodyFacts:
     """Facts of a `LANGUAGE sql` body given as a string."""
     from pglast import parser as pg_parser
 
     facts = BodyFacts()
-    scanner = SqlScanner(source, facts, param_types=param_types)
+    scanner = SqlScanner(source, facts, param_types=param_types, result_type=result_type)
     try:
         tree = loads(pg_parser.parse_sql_json(body))
     except pg_parser.ParseError as exc:
@@ -415,14 +644,22 @@ def analyse_sql_body(
         if len(stmt) != 1:
             continue
         ((kind, node),) = stmt.items()
+        if kind == "SelectStmt":
+            scanner.result_selects.add(id(node))
         scanner.scan_statement(kind, node, locate, locate(raw.get("stmt_location", 0)))
     return facts
 
 
 def analyse_atomic_body(
-    source: Source, sql_body: Node, locate: Locate, param_types: list[str]
+    source: Source, sql_body: Node, locate: Locate, param_types: list[str], result_type: str = ""
 ) -> BodyFacts:
     """Facts of a `BEGIN ATOMIC ... END` / `RETURN expr` body, parsed with its statement."""
     facts = BodyFacts()
-    SqlScanner(source, facts, param_types=param_types).scan_tree(sql_body, locate)
+    scanner = SqlScanner(source, facts, param_types=param_types, result_type=result_type)
+    # BEGIN ATOMIC comes as a list holding the list of statements
+    for group in sql_body.get("List", {}).get("items") or ():
+        for stmt in group.get("List", {}).get("items") or ():
+            if "SelectStmt" in stmt:
+                scanner.result_selects.add(id(stmt["SelectStmt"]))
+    scanner.scan_tree(sql_body, locate)
     return facts

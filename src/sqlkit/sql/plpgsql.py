@@ -16,6 +16,13 @@ from pglast import parser as pg_parser
 
 from sqlkit.sql.body import BodyFacts, NameRef, SqlScanner, parse_expression, printf_specifiers
 from sqlkit.sql.fastjson import loads
+from sqlkit.sql.guards import (
+    IDENTITY_TEXT,
+    ROW_TEXT,
+    analyse_guards,
+    identity_variables,
+    into_names,
+)
 from sqlkit.sql.source import ByteMap, Source, Span, split_top_level
 from sqlkit.sql.tree import Node, split_name
 
@@ -99,7 +106,12 @@ def _without_dump(text: str) -> str:
 
 
 def analyse_plpgsql_body(
-    source: Source, statement_text: str, body: str, body_offset: int, param_types: list[str]
+    source: Source,
+    statement_text: str,
+    body: str,
+    body_offset: int,
+    param_types: list[str],
+    result_type: str = "",
 ) -> BodyFacts:
     facts = BodyFacts()
     plb = PlpgsqlBody(source, body, body_offset)
@@ -123,6 +135,7 @@ def analyse_plpgsql_body(
         return facts
     function = tree[0].get("PLpgSQL_function", {}) if tree else {}
     var_types: dict[str, str] = {}
+    rec_types: dict[str, str] = {}  # composite variables: the declared type, read from the line
     for datum in function.get("datums") or ():
         ((dkind, dnode),) = datum.items()
         name = dnode.get("refname", "")
@@ -137,8 +150,11 @@ def analyse_plpgsql_body(
             line = plb.body[plb.line_start(lineno) :].split("\n", 1)[0]
             match = re.search(_REC_DECL.format(name=re.escape(name)), line, re.IGNORECASE)
             if match:
+                rec_types[name] = match.group(1)
                 _declared_type(plb, facts, match.group(1), lineno)
-    scanner = SqlScanner(source, facts, var_types=var_types, param_types=param_types)
+    scanner = SqlScanner(
+        source, facts, var_types=var_types, param_types=param_types, result_type=result_type
+    )
     exprs: list[tuple[str, Node, int]] = []
     statements: list[tuple[str, Node, int]] = []
     # declarations first: their defaults and cursor queries are code too
@@ -147,6 +163,22 @@ def analyse_plpgsql_body(
             if isinstance(dnode, dict) and dnode.get("lineno") is not None:
                 _collect(dnode, "PLpgSQL_declare", dnode["lineno"], exprs, statements)
     _collect(function.get("action"), "", 0, exprs, statements)
+    # the guards and identity variables matter only where the body reads the caller (or,
+    # in a trigger, compares NEW with OLD): one look at the text spares the rest
+    lowered = body.lower()
+    reads_caller = ("auth" in lowered or "request.jwt" in lowered) and bool(
+        IDENTITY_TEXT.search(body)
+    )
+    row_guards = (
+        result_type == "trigger"
+        and ("new" in lowered or "old" in lowered)
+        and bool(ROW_TEXT.search(body))
+    )
+    identity, nullable_identity = (
+        identity_variables(function, statements) if reads_caller else (set(), set())
+    )
+    scanner.identity_vars = identity
+    declared = {**var_types, **rec_types}
     # pass 1: variables assigned from concatenated strings (tainted dynamic SQL)
     tainted: set[str] = set()
     for stmt_kind, expr, _ in exprs:
@@ -160,8 +192,18 @@ def analyse_plpgsql_body(
                 value = parse_expression(query[match.end() :])
                 if value is not None and scanner.unsafe_parts(value, tainted):
                     tainted.add(target)
+    if any(kind in _DYNAMIC_KINDS for kind, _, _ in statements):
+        scanner.quoted_vars = _quoted_variables(function, exprs, statements, scanner, tainted)
     # pass 2: scan every embedded SQL statement and expression
-    _scan_exprs(plb, scanner, facts, exprs, tainted)
+    _scan_exprs(plb, scanner, facts, exprs, tainted, declared)
+    if reads_caller or row_guards:
+        analyse_guards(
+            facts,
+            statements,
+            nullable_identity,
+            result_type == "trigger",
+            lambda text, lineno: _span_of(plb, text, lineno),
+        )
     for stmt_kind, node, lineno in statements:
         if stmt_kind == "PLpgSQL_stmt_raise":
             _check_raise(plb, facts, node, lineno)
@@ -184,6 +226,57 @@ def analyse_plpgsql_body(
                 (stmt_kind.removeprefix("PLpgSQL_stmt_").upper(), plb.span_at_line(lineno))
             )
     return facts
+
+
+def _quoted_variables(
+    function: Node,
+    exprs: list[tuple[str, Node, int]],
+    statements: list[tuple[str, Node, int]],
+    scanner: SqlScanner,
+    tainted: set[str],
+) -> set[str]:
+    """Variables whose every assignment (DECLARE default or `:=`) is quoted text — built with
+    quote_ident()/format('%I')/literals — and that no INTO fills: safe in dynamic SQL."""
+    assigned: dict[str, list[str]] = {}
+    for datum in function.get("datums") or ():
+        var = datum.get("PLpgSQL_var") or {}
+        default = (var.get("default_val") or {}).get("PLpgSQL_expr", {}).get("query")
+        if default:
+            assigned.setdefault(var.get("refname", ""), []).append(default)
+    for stmt_kind, expr, _ in exprs:
+        if stmt_kind == "PLpgSQL_stmt_assign":
+            query = expr.get("query", "")
+            match = _ASSIGN_TARGET.match(query)
+            if match:
+                target = query[: match.start(1)].strip().strip('"')
+                assigned.setdefault(target, []).append(query[match.end() :])
+    filled = {name for _, node, _ in statements if node.get("into") for name in into_names(node)}
+    parsed = {
+        name: [parse_expression(text) for text in texts]
+        for name, texts in assigned.items()
+        if name and name not in filled and name not in tainted
+    }
+    quoted: set[str] = set()
+    changed = True
+    while changed:  # a variable built from quoted variables is quoted too
+        changed = False
+        for name, values in parsed.items():
+            if name in quoted:
+                continue
+            scanner.quoted_vars = quoted
+            if all(value is not None and scanner.quoted_value(value) for value in values):
+                quoted.add(name)
+                changed = True
+    return quoted
+
+
+def _span_of(plb: PlpgsqlBody, text: str, lineno: int) -> Span:
+    """File span of an expression's text found on or after body line `lineno`."""
+    found = plb.find(text, lineno)
+    if found is None:
+        return plb.span_at_line(lineno)
+    start = plb.offset + found
+    return plb.source.span(start, start + len(text.strip()))
 
 
 def _declared_type(plb: PlpgsqlBody, facts: BodyFacts, typname: str, lineno: int) -> None:
@@ -234,11 +327,26 @@ def _collect(
         elif key.startswith("PLpgSQL_stmt_") and isinstance(value, dict):
             line = value.get("lineno", lineno) or lineno
             statements.append((key, value, line))
+            if key == "PLpgSQL_stmt_execsql" and value.get("into"):
+                # the query comes back with INTO blanked: keep what it fills beside it
+                expr = value.get("sqlstmt", {}).get("PLpgSQL_expr")
+                if isinstance(expr, dict):
+                    expr["sqlkit_into"] = into_names(value)
             _collect(value, key, line, exprs, statements)
         elif isinstance(value, (dict, list)):
             _collect(value, stmt_kind, lineno, exprs, statements)
 
 
+# statements whose expressions decide whether (or how) the work happens: an identity or a
+# call there constrains the work (SK110)
+_CONDITION_KINDS = {
+    "PLpgSQL_stmt_if",
+    "PLpgSQL_stmt_case",
+    "PLpgSQL_stmt_while",
+    "PLpgSQL_stmt_assert",
+    "PLpgSQL_stmt_exit",
+    "PLpgSQL_stmt_perform",
+}
 _DYNAMIC_KINDS = {
     "PLpgSQL_stmt_dynexecute",
     "PLpgSQL_stmt_dynfors",
@@ -271,6 +379,7 @@ class _Piece:
     base: int  # file offset that sql[shift] corresponds to
     shift: int
     lineno: int
+    into: tuple[str, ...] = ()  # variables a SELECT ... INTO fills
 
 
 def _prepare(plb: PlpgsqlBody, stmt_kind: str, expr: Node, lineno: int) -> _Piece | None:
@@ -281,6 +390,7 @@ def _prepare(plb: PlpgsqlBody, stmt_kind: str, expr: Node, lineno: int) -> _Piec
     prefix = ""
     anchor = query
     dynamic = stmt_kind in _DYNAMIC_KINDS
+    into = tuple(expr.get("sqlkit_into") or ())
     if mode == 0:
         sql = query
         if stmt_kind == "PLpgSQL_stmt_perform" and query[:7].upper() == "SELECT ":
@@ -307,7 +417,7 @@ def _prepare(plb: PlpgsqlBody, stmt_kind: str, expr: Node, lineno: int) -> _Piec
     else:
         base = plb.offset + found
     shift = len(prefix) + (len(anchor) - len(anchor.lstrip()))
-    return _Piece(stmt_kind, mode, query, sql, base, shift, lineno)
+    return _Piece(stmt_kind, mode, query, sql, base, shift, lineno, into)
 
 
 def _scan_exprs(
@@ -316,7 +426,15 @@ def _scan_exprs(
     facts: BodyFacts,
     exprs: list[tuple[str, Node, int]],
     tainted: set[str],
+    declared: dict[str, str],
 ) -> None:
+    if scanner.identity_vars:
+        # simple conditions are not parsed: an identity variable in one still constrains
+        words = re.compile(r"\b(?:" + "|".join(map(re.escape, scanner.identity_vars)) + r")\b")
+        for kind, expr, _ in exprs:
+            if kind in _CONDITION_KINDS and words.search(expr.get("query", "")):
+                facts.identity_constraints.append("condition")
+                break
     pieces = [p for p in (_prepare(plb, kind, expr, line) for kind, expr, line in exprs) if p]
     if not pieces:
         return
@@ -333,7 +451,7 @@ def _scan_exprs(
             for piece, raw in zip(pieces, stmts, strict=False):
                 trees.append((raw, char_start))
                 char_start += len(piece.sql) + 2
-            _scan_parsed(plb, scanner, facts, pieces, trees, bytemap, tainted)
+            _scan_parsed(plb, scanner, facts, pieces, trees, bytemap, tainted, declared)
             return
     except pg_parser.ParseError:
         pass
@@ -345,7 +463,9 @@ def _scan_exprs(
         stmts = tree.get("stmts", [])
         if len(stmts) != 1:
             continue
-        _scan_parsed(plb, scanner, facts, [piece], [(stmts[0], 0)], ByteMap(piece.sql), tainted)
+        _scan_parsed(
+            plb, scanner, facts, [piece], [(stmts[0], 0)], ByteMap(piece.sql), tainted, declared
+        )
 
 
 def _scan_parsed(
@@ -356,6 +476,7 @@ def _scan_parsed(
     trees: list[tuple[Node, int]],
     bytemap: ByteMap,
     tainted: set[str],
+    declared: dict[str, str],
 ) -> None:
     for piece, (raw, char_start) in zip(pieces, trees, strict=False):
         stmt = raw.get("stmt") or {}
@@ -368,7 +489,13 @@ def _scan_parsed(
                 bytemap.to_char(max(byte_location, 0)) - char_start - piece.shift, 0
             )
 
-        if piece.mode == 0:
+        if piece.stmt_kind == "PLpgSQL_stmt_return_query":
+            scanner.result_selects.add(id(node))
+        if len(piece.into) == 1 and piece.into[0] in declared:
+            scanner.into_types[id(node)] = declared[piece.into[0]]
+        if piece.stmt_kind in _CONDITION_KINDS:
+            scanner.scan_tree({kind: node}, locate, constraining=True)
+        elif piece.mode == 0:
             scanner.scan_statement(kind, node, locate, piece.base)
         else:
             scanner.scan_tree({kind: node}, locate)

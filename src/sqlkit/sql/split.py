@@ -17,6 +17,7 @@ from typing import Any
 from pglast import parser as pg_parser
 
 from sqlkit.sql.fastjson import loads
+from sqlkit.sql.secrets import HINT as SECRET_HINT
 from sqlkit.sql.source import ByteMap, Source
 
 Node = dict[str, Any]
@@ -73,10 +74,19 @@ _ALTER_TABLE_MODEL_CMDS = re.compile(
 def _slim_node(kind: str, obj_text: str) -> Any | None:
     """The parse tree of one statement from its JSON text, or None when a cheap look at the
     text shows the model has nothing to learn from it."""
-    if kind == "AlterTableStmt" and not _ALTER_TABLE_MODEL_CMDS.search(obj_text):
+    if (
+        kind == "AlterTableStmt"
+        and not _ALTER_TABLE_MODEL_CMDS.search(obj_text)
+        and not SECRET_HINT.search(obj_text)
+    ):
         return None
-    if kind == "SelectStmt" and '"sval":"pgmq"' not in obj_text:
-        return None  # only `select pgmq.create(...)` matters, and selects are many
+    if (
+        kind == "SelectStmt"
+        and '"sval":"pgmq"' not in obj_text
+        and '"intoClause"' not in obj_text
+        and '"set_config"' not in obj_text
+    ):
+        return None  # selects are many: the model needs pgmq calls, SELECT ... INTO, set_config
     return loads(obj_text)["stmt"][kind]
 
 

@@ -17,7 +17,11 @@ end
 $shim$;
 
 alter role authenticator with login noinherit;
-alter role service_role with bypassrls;
+-- Like Supabase: the API roles use only their own privileges (NOINHERIT), whatever roles
+-- they are made members of
+alter role anon with noinherit;
+alter role authenticated with noinherit;
+alter role service_role with noinherit bypassrls;
 alter role supabase_auth_admin with createrole;
 grant anon, authenticated, service_role to authenticator;
 grant anon, authenticated, service_role to postgres;

@@ -47,7 +47,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     for file in ctx.files:
         for span, message in file.parse_errors:
             yield ctx.finding("SK000", (file.path, span), message)
-    for function in ctx.model.functions.values():
+    for function in ctx.reported_functions():
         body = function.definition.body
         if body is None:
             continue

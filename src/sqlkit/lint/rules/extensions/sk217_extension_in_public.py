@@ -67,9 +67,9 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         yield ctx.finding(
             "SK217",
             extension.origin,
-            f"extension {extension.name} is created in schema public: its functions become "
+            f"extension `{extension.name}` is created in schema public: its functions become "
             "API endpoints and its names share the API schema",
-            help=f"create extension {ident(extension.name)} with schema extensions (or alter "
-            f"extension {ident(extension.name)} set schema extensions)",
+            help=f"CREATE EXTENSION {ident(extension.name)} WITH SCHEMA extensions (or ALTER "
+            f"EXTENSION {ident(extension.name)} SET SCHEMA extensions)",
             object=extension.name,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sqlkit.sql.body import NameRef
+from sqlkit.sql.values import search_path_schemas
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -18,9 +19,9 @@ KNOWN_STABLE = {("auth", "uid"), ("auth", "jwt"), ("auth", "role"), ("auth", "em
 
 def search_path_of(function: Function) -> list[str]:
     value = function.config.get("search_path")
-    if value is None:
+    if value is None or value == "FROM CURRENT":
         return ["public"]
-    return [p.strip().strip('"') for p in value.split(",") if p.strip()] or []
+    return search_path_schemas(value)
 
 
 def called_functions(ctx: LintContext, function: Function, ref: NameRef) -> list[Function]:
@@ -54,6 +55,8 @@ def unresolved_refs(ctx: LintContext, function: Function) -> list[NameRef]:
     for ref in body.refs:
         if ref.schema is not None or is_builtin(ctx, ref):
             continue
+        if ref.kind == "relation" and ref.name in function.transition_tables:
+            continue  # REFERENCING NEW|OLD TABLE AS name: found by that name, never by path
         key = (ref.kind, ref.name)
         if key in seen:
             continue
@@ -115,10 +118,11 @@ def consults_identity(ctx: LintContext, function: Function, seen: set[int] | Non
 def api_executors(
     ctx: LintContext, function: Function, roles: tuple[str, ...] = API_ROLES
 ) -> list[str]:
+    """The roles that can call the function: EXECUTE, USAGE on its schema, not a trigger."""
     return [
         role if role != "public" else "PUBLIC"
         for role in roles
-        if ctx.model.can_execute(function, role)
+        if ctx.model.can_call(function, role)
     ]
 
 

@@ -52,14 +52,22 @@ if TYPE_CHECKING:
     help="add SET search_path = '' and qualify every name in the body",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for function in ctx.model.functions.values():
+    for function in ctx.reported_functions():
         if function.definition.language in ("c", "internal"):
             continue
         if "search_path" not in function.config:
+            risk = (
+                "a caller who can create objects in a schema on its path can make them resolve "
+                "to its own, run with the owner's rights"
+                if function.security_definer
+                else "they may resolve to other objects depending on who calls it"
+            )
             yield ctx.finding(
                 "SK101",
                 function.origin,
                 f"{function.display} has no SET search_path: unqualified names in its body "
-                "resolve through the caller's search_path",
+                f"resolve through the caller's search_path; {risk}",
+                help=f"ALTER {function.kind.upper()} {function.key} SET search_path = ''; "
+                "-- then qualify every name in the body (public.t, auth.uid())",
                 object=str(function.key),
             )

@@ -6,6 +6,15 @@ for example `public` or `"$user", public`. `SET search_path FROM CURRENT`
 is reported too: it freezes whatever path the migration session happened to
 have.
 
+The value is read as the server reads it: `SET search_path = 'pg_catalog,
+pg_temp'` (one quoted string) is ONE schema named `pg_catalog, pg_temp`, which
+does not exist, not the two schemas `pg_catalog, pg_temp` written without quotes.
+
+It also reports a `SECURITY DEFINER` function whose path, allowed or not, does not
+name `pg_temp` last while its body names a relation without a schema: PostgreSQL
+then searches `pg_temp` *first* for relations, so a temporary table of that name
+created by the caller is used instead (`pg_temp` is never searched for functions).
+
 ## Why is this bad?
 A path that includes a schema ordinary roles can create objects in (`public`
 before Postgres 15, or any schema with `CREATE` granted) lets them shadow the
@@ -36,18 +45,25 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import RuleOption, rule
-from sqlkit.model.search_path import normalise_search_path
+from sqlkit.sql.values import (
+    display_search_path,
+    search_path_from_text,
+    search_path_schemas,
+    search_path_text,
+)
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
     from sqlkit.lint.finding import Finding
+    from sqlkit.model.state import Function
 
 
 @rule(
     "SK102",
     "function-search-path-unsafe",
     "warning",
-    summary="search_path is set to a value not in allowed_search_paths",
+    summary="search_path is set to a value not in allowed_search_paths, or a definer "
+    "function's path lets pg_temp shadow its relations",
     help="use SET search_path = '' (or pg_catalog, pg_temp) and qualify names",
     options=(
         RuleOption(
@@ -59,18 +75,74 @@ if TYPE_CHECKING:
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     allowed = {
-        normalise_search_path([value]) for value in ctx.settings.option("allowed_search_paths")
+        tuple(search_path_schemas(search_path_from_text(value)))
+        for value in ctx.settings.option("allowed_search_paths")
     }
+    shown_allowed = ", ".join(
+        repr(display_search_path(search_path_text(list(a)))) for a in sorted(allowed)
+    )
     for function in ctx.model.functions.values():
         value = function.config.get("search_path")
-        if value is None or value in allowed:
+        if value is None:
             continue
-        shown = "FROM CURRENT" if value == "FROM CURRENT" else repr(value)
         origin = function.config_origins.get("search_path", function.origin)
-        yield ctx.finding(
-            "SK102",
-            origin,
-            f"{function.display} sets search_path to {shown}, which is not in allowed_search_paths "
-            f"({', '.join(repr(a) for a in sorted(allowed))})",
-            object=str(function.key),
-        )
+        fix = f"ALTER {function.kind.upper()} {function.key} SET search_path = '';"
+        if value == "FROM CURRENT":
+            yield ctx.finding(
+                "SK102",
+                origin,
+                f"{function.display} sets search_path FROM CURRENT: it keeps whatever path "
+                "the migration session had, which may let other roles' objects shadow its names",
+                help=fix + " -- then qualify every name in the body",
+                object=str(function.key),
+            )
+            continue
+        schemas = search_path_schemas(value)
+        if tuple(schemas) not in allowed:
+            quoted = [s for s in schemas if "," in s]
+            detail = (
+                f"; the quoted string is ONE schema named {quoted[0]!r} that does not exist "
+                "(write the names without quotes: pg_catalog, pg_temp)"
+                if quoted
+                else ""
+            )
+            yield ctx.finding(
+                "SK102",
+                origin,
+                f"{function.display} sets search_path to {display_search_path(value)!r}, which is "
+                f"not in allowed_search_paths ({shown_allowed}){detail}: names in its body can "
+                "resolve to objects other roles create",
+                help=fix + " -- then qualify every name in the body",
+                object=str(function.key),
+            )
+            continue
+        if not function.security_definer or (schemas and schemas[-1] == "pg_temp"):
+            continue
+        shadowed = temp_shadowable(function)
+        if shadowed:
+            yield ctx.finding(
+                "SK102",
+                origin,
+                f"SECURITY DEFINER {function.display} has search_path "
+                f"{display_search_path(value)!r} without pg_temp last, so pg_temp is searched "
+                f"first for relations: a temporary table named {', '.join(shadowed)} created by "
+                "the caller is used instead, with the owner's rights",
+                help=f"ALTER {function.kind.upper()} {function.key} SET search_path = "
+                "pg_catalog, pg_temp; -- or qualify the relations (pg_catalog.pg_class)",
+                object=str(function.key),
+            )
+
+
+def temp_shadowable(function: Function) -> list[str]:
+    """Relations the body names without a schema (transition tables excepted)."""
+    body = function.definition.body
+    if body is None:
+        return []
+    names = [
+        ref.name
+        for ref in body.refs
+        if ref.kind == "relation"
+        and ref.schema is None
+        and ref.name not in function.transition_tables
+    ]
+    return list(dict.fromkeys(names))

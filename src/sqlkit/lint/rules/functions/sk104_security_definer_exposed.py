@@ -57,13 +57,15 @@ if TYPE_CHECKING:
     help="revoke EXECUTE from PUBLIC and anon, grant it to the roles that need it",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for function in ctx.model.functions.values():
+    for function in ctx.reported_functions():
         if not function.security_definer or not ctx.is_exposed(function.schema):
             continue
+        # a trigger function cannot be called ("trigger functions can only be called as
+        # triggers"), and without USAGE on its schema nobody reaches it
         who = [
             name
             for role, name in (("public", "PUBLIC"), ("anon", "anon"))
-            if ctx.model.can_execute(function, role)
+            if ctx.model.can_call(function, role)
         ]
         if not who:
             continue
@@ -78,8 +80,10 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             "SK104",
             function.origin,
             f"SECURITY DEFINER {function.display} in exposed schema {function.schema} is executable "
-            f"by {' and '.join(who)} ({', '.join(how) or 'through role membership'})",
+            f"by {' and '.join(who)} ({', '.join(how) or 'through role membership'}): anyone "
+            f"with the public API key can call /rpc/{function.name} and it runs with its "
+            "owner's rights, RLS bypassed",
             help=revoke_hint(function, ["PUBLIC", "anon"])
-            + " then GRANT EXECUTE to the roles that need it",
+            + f" GRANT EXECUTE ON {function.kind.upper()} {function.key} TO authenticated;",
             object=str(function.key),
         )

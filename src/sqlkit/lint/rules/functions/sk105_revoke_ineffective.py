@@ -43,13 +43,16 @@ if TYPE_CHECKING:
 @rule(
     "SK105",
     "revoke-ineffective",
-    "error",
+    "warning",
     summary="REVOKE EXECUTE from a role that keeps it through PUBLIC or a role it inherits",
     help="revoke from PUBLIC too (REVOKE EXECUTE ... FROM PUBLIC, anon), then grant what is needed",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.model.functions.values():
+        if function.is_trigger:
+            continue  # nobody can call a trigger function, whatever EXECUTE says
         problems: list[str] = []
+        holders: list[str] = []
         first = None
         for origin, role in function.revokes:
             if role in function.execute:
@@ -58,11 +61,16 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             if sources and role not in [p.split(" ")[0] for p in problems]:
                 shown = ", ".join("PUBLIC" if s == "public" else s for s in sources)
                 problems.append(f"{role} (still has EXECUTE through {shown})")
+                holders.extend("PUBLIC" if s == "public" else s for s in sources)
                 first = first or origin
         if first is not None:
+            target = f"{function.kind.upper()} {function.key}"
             yield ctx.finding(
                 "SK105",
                 first,
-                f"REVOKE EXECUTE on {function.display} has no effect for {'; '.join(problems)}",
+                f"REVOKE EXECUTE on {function.display} has no effect for {'; '.join(problems)}: "
+                "the role it was meant to lock out can still call it",
+                help=f"REVOKE EXECUTE ON {target} FROM {', '.join(dict.fromkeys(holders))}; "
+                f"-- then GRANT EXECUTE ON {target} TO the roles that need it",
                 object=str(function.key),
             )

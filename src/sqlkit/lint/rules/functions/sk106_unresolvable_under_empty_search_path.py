@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
 from sqlkit.lint.rules.functions.common import suggestion, unresolved_refs
+from sqlkit.sql.values import display_search_path
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -73,7 +74,7 @@ def applies(ctx: LintContext, function: Function) -> bool:
     help="qualify the name with its schema, e.g. public.students",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for function in ctx.model.functions.values():
+    for function in ctx.reported_functions():
         if not applies(ctx, function):
             continue
         when = "at creation" if function.definition.language == "sql" else "at run time"
@@ -82,7 +83,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "SK106",
                 (function.origin.path, ref.span),
                 f"{ref.kind} `{ref.name}` in {function.display} has no schema and search_path is "
-                f"{function.config.get('search_path')!r}: it cannot be found ({when})",
+                f"{display_search_path(function.config.get('search_path') or '')!r}: it cannot "
+                f"be found ({when}), so every call fails",
                 help=f"write {suggestion(ctx, ref)}",
                 object=str(function.key),
             )

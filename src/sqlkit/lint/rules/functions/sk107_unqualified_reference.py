@@ -53,14 +53,16 @@ if TYPE_CHECKING:
     help="qualify the name with its schema, e.g. public.students",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for function in ctx.model.functions.values():
+    for function in ctx.reported_functions():
         if applies(ctx, function):
             continue
         for ref in unresolved_refs(ctx, function):
             yield ctx.finding(
                 "SK107",
                 (function.origin.path, ref.span),
-                f"{ref.kind} `{ref.name}` in {function.display} has no schema",
+                f"{ref.kind} `{ref.name}` in {function.display} has no schema: it resolves "
+                "through the search_path at run time, so an object of that name in another "
+                "schema on the path can be used instead",
                 help=f"write {suggestion(ctx, ref)}",
                 object=str(function.key),
             )

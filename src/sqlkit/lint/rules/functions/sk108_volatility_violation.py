@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     help="declare the function VOLATILE (the default), or move the write out of it",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for function in ctx.model.functions.values():
+    for function in ctx.reported_functions():
         if function.definition.is_procedure or function.volatility == "volatile":
             continue
         problems = [f"runs {what}" for what in dict.fromkeys(writes_of(ctx, function))]
@@ -66,6 +66,9 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             yield ctx.finding(
                 "SK108",
                 function.origin,
-                f"{function.volatility.upper()} {function.display} {'; '.join(problems)}",
+                f"{function.volatility.upper()} {function.display} {'; '.join(problems)}: "
+                "PostgreSQL rejects writes in a non-volatile function at run time, and may skip "
+                "or cache calls it believes have no side effects",
+                help=f"ALTER {function.kind.upper()} {function.key} VOLATILE;",
                 object=str(function.key),
             )

@@ -68,7 +68,7 @@ def _only_reads(ctx: LintContext, function: Function) -> bool:
     help="declare it STABLE (it only reads); IMMUTABLE if it reads no tables either",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for function in ctx.model.functions.values():
+    for function in ctx.reported_functions():
         definition = function.definition
         if definition.is_procedure or definition.is_trigger or function.volatility != "volatile":
             continue
@@ -79,6 +79,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             yield ctx.finding(
                 "SK109",
                 function.origin,
-                f"{function.display} is {how} but only reads and calls no volatile function",
+                f"{function.display} is {how} but only reads and calls no volatile function: "
+                "the planner cannot fold or index its calls, and a policy calls it per row",
+                help=f"ALTER {function.kind.upper()} {function.key} STABLE;",
                 object=str(function.key),
             )

@@ -59,7 +59,7 @@ if TYPE_CHECKING:
     help="pass values with EXECUTE ... USING, and identifiers through format('%I') or quote_ident()",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for function in ctx.model.functions.values():
+    for function in ctx.reported_functions():
         body = function.definition.body
         if body is None or not body.unsafe_exec:
             continue
@@ -68,6 +68,9 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             "SK111",
             (function.origin.path, body.unsafe_exec[0][0]),
             f"{function.display} builds dynamic SQL by concatenating {', '.join(names)} "
-            f"without quoting ({len(body.unsafe_exec)} EXECUTE statement(s))",
+            f"without quoting ({len(body.unsafe_exec)} EXECUTE statement(s)): a caller who "
+            "controls that text can run any SQL with the function's rights",
+            help="EXECUTE format('... %I ...', <identifier>) USING <value>; -- %I quotes "
+            "identifiers, $1 with USING passes values; never %s or || of caller text",
             object=str(function.key),
         )

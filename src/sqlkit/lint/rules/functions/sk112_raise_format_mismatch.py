@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     help="use a bare % per argument, and as many arguments as placeholders",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for function in ctx.model.functions.values():
+    for function in ctx.reported_functions():
         body = function.definition.body
         if body is None:
             continue
@@ -63,6 +63,9 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             yield ctx.finding(
                 "SK112",
                 (function.origin.path, span),
-                f"{message} (in {function.display})",
+                f"{message} (in {function.display}): the message is not what it says, or the "
+                "RAISE itself fails",
+                help="RAISE EXCEPTION 'student % not found', p_student_id;  -- one bare % per "
+                "argument",
                 object=str(function.key),
             )

@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     help="name the columns the function returns or uses",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for function in ctx.model.functions.values():
+    for function in ctx.reported_functions():
         body = function.definition.body
         if body is None:
             continue
@@ -62,6 +62,10 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             yield ctx.finding(
                 "SK113",
                 (function.origin.path, span),
-                f"SELECT * in {function.display}",
+                f"SELECT * in {function.display}: its columns follow the table's, so a new or "
+                "reordered column changes what it returns (a RETURNS TABLE function starts "
+                "failing, a new column leaks to its callers)",
+                help="name the columns: SELECT t.id, t.name FROM ... -- or return the table's "
+                "row type (RETURNS SETOF t) so the shape is declared",
                 object=str(function.key),
             )

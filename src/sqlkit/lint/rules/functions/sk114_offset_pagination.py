@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     help="page with a keyset: WHERE (sort_key, id) > (last_sort_key, last_id) ORDER BY sort_key, id LIMIT n",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for function in ctx.model.functions.values():
+    for function in ctx.reported_functions():
         body = function.definition.body
         if body is None or not body.offset_params:
             continue
@@ -64,6 +64,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         yield ctx.finding(
             "SK114",
             (function.origin.path, body.offset_params[0][0]),
-            f"{function.display} pages with OFFSET {', '.join(names)}",
+            f"{function.display} pages with OFFSET {', '.join(names)}: every page reads and "
+            "throws away all the rows before it, so deep pages get slower and slower",
             object=str(function.key),
         )

@@ -52,15 +52,22 @@ if TYPE_CHECKING:
 def check(ctx: LintContext) -> Iterator[Finding]:
     for hook in access_token_hooks(ctx):
         problems = []
+        fixes = []
+        target = f"FUNCTION {hook.key}"
         if not ctx.model.can_execute(hook, "supabase_auth_admin"):
             problems.append("supabase_auth_admin cannot execute it (every sign-in would fail)")
+            fixes.append(f"GRANT EXECUTE ON {target} TO supabase_auth_admin;")
         executors = api_executors(ctx, hook)
         if executors:
-            problems.append(f"{', '.join(executors)} can execute it")
+            problems.append(
+                f"{', '.join(executors)} can execute it (and read the claims it builds for any user)"
+            )
+            fixes.append(f"REVOKE EXECUTE ON {target} FROM {', '.join(executors)};")
         if problems:
             yield ctx.finding(
                 "SK301",
                 hook.origin,
                 f"auth hook {hook.display}: {'; '.join(problems)}",
+                help=" ".join(fixes),
                 object=str(hook.key),
             )

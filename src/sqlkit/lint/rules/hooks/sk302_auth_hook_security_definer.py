@@ -54,6 +54,9 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             yield ctx.finding(
                 "SK302",
                 hook.security_origin,
-                f"auth hook {hook.display} is SECURITY DEFINER; supabase_auth_admin calls it already",
+                f"auth hook {hook.display} is SECURITY DEFINER: supabase_auth_admin calls it "
+                "already, and definer rights let any bug in it read what its owner can",
+                help=f"ALTER FUNCTION {hook.key} SECURITY INVOKER; -- then GRANT SELECT ON <what "
+                "it reads> TO supabase_auth_admin;",
                 object=str(hook.key),
             )

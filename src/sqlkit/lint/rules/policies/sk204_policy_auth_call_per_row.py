@@ -34,7 +34,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
-from sqlkit.lint.rules.policies.common import per_row_calls
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -51,12 +50,30 @@ if TYPE_CHECKING:
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for policy in ctx.model.policies.values():
-        calls = per_row_calls(policy.using) + per_row_calls(policy.with_check)
-        if calls:
-            yield ctx.finding(
-                "SK204",
-                policy.origin,
-                f"policy {policy.name} on {policy.qualified_table} calls {', '.join(dict.fromkeys(calls))} "
-                "once per row",
-                object=policy.qualified_name,
+        facts = policy.analysed()
+        calls = [
+            call for expr in (facts.using, facts.with_check) if expr for call in expr.auth_calls
+        ]
+        if not calls:
+            continue
+        per_row = list(dict.fromkeys(call for call, scope in calls if scope is None))
+        inner = list(dict.fromkeys((call, scope) for call, scope in calls if scope is not None))
+        if per_row:
+            what = (
+                f"calls {', '.join(per_row)} once for every row of {policy.qualified_table} it "
+                "checks: a scan of N rows makes N calls"
             )
+        else:
+            what = "calls " + ", ".join(
+                f"{call} once per row of {scope} in a sub-select" for call, scope in inner
+            )
+        first = (per_row or [inner[0][0]])[0]
+        yield ctx.finding(
+            "SK204",
+            policy.origin,
+            f"policy {policy.name} on {policy.qualified_table} {what}",
+            help=f"wrap the call in a scalar sub-select, evaluated once per statement: "
+            f'(select {first}) -- e.g. ALTER POLICY "{policy.name}" ON {policy.qualified_table} '
+            f"USING (... = (select {first}));",
+            object=policy.qualified_name,
+        )

@@ -66,6 +66,20 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "SK205",
                 policy.origin,
                 f"policy {policy.name} on {policy.qualified_table} ({policy.command.upper()}, "
-                f"{', '.join(sorted(roles))}) has {' and '.join(problems)}: every row is allowed",
+                f"{', '.join(sorted(roles))}) has {' and '.join(problems)}: every row is allowed, so "
+                "any caller it applies to can change every row",
+                help=f'ALTER POLICY "{policy.name}" ON {policy.qualified_table} '
+                + (
+                    "USING (<owner column> = (select auth.uid()))"
+                    if "USING (true)" in problems
+                    else ""
+                )
+                + (" " if len(problems) > 1 else "")
+                + (
+                    "WITH CHECK (<owner column> = (select auth.uid()))"
+                    if "WITH CHECK (true)" in problems
+                    else ""
+                )
+                + ";",
                 object=policy.qualified_name,
             )

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 @rule(
     "SK207",
     "policy-missing-role",
-    "warning",
+    "info",
     summary="CREATE POLICY without TO applies to PUBLIC, anon included",
     help="name the roles: TO authenticated (or the roles that need it)",
 )
@@ -49,6 +49,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "SK207",
                 policy.origin,
                 f"policy {policy.name} on {policy.qualified_table} has no TO clause: it applies "
-                "to PUBLIC, anon included",
+                "to PUBLIC, anon included, and is evaluated for every caller",
+                help=f'ALTER POLICY "{policy.name}" ON {policy.qualified_table} TO authenticated;',
                 object=policy.qualified_name,
             )

@@ -32,7 +32,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
-from sqlkit.lint.rules.policies.common import mentions_user_metadata
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -49,11 +48,14 @@ if TYPE_CHECKING:
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for policy in ctx.model.policies.values():
-        if mentions_user_metadata(policy.using) or mentions_user_metadata(policy.with_check):
+        facts = policy.analysed()
+        if any(expr and expr.user_metadata for expr in (facts.using, facts.with_check)):
             yield ctx.finding(
                 "SK208",
                 policy.origin,
                 f"policy {policy.name} on {policy.qualified_table} trusts user metadata, "
-                "which every user can edit",
+                "which every user can edit: a user can give themselves what the policy checks",
+                help="read the claim from app_metadata, which only the server sets: "
+                "(select auth.jwt() -> 'app_metadata' ->> '<claim>')",
                 object=policy.qualified_name,
             )

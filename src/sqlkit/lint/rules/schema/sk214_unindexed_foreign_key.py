@@ -93,6 +93,6 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 f"foreign key {fk.name} of {table.qualified_name} ({', '.join(fk.columns)}) "
                 f"references {fk.references} and no index starts with its columns: each delete "
                 f"in {fk.ref_schema}.{fk.ref_table} scans {table.qualified_name}",
-                help=f"create index on {qualified(table.schema, table.name)} ({columns});",
+                help=f"CREATE INDEX ON {qualified(table.schema, table.name)} ({columns});",
                 object=f"{table.qualified_name}.{fk.name}",
             )

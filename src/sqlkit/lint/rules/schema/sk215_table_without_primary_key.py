@@ -64,7 +64,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 table.origin,
                 f"table {table.qualified_name} has no primary key: its rows cannot be told "
                 "apart, and Realtime cannot send its updates and deletes",
-                help=f"alter table {qualified(table.schema, table.name)} add column id bigint "
+                help=f"ALTER TABLE {qualified(table.schema, table.name)} add column id bigint "
                 "generated always as identity primary key (or add primary key on the columns "
                 "that identify a row)",
                 object=table.qualified_name,

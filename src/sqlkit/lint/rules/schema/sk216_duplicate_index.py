@@ -77,11 +77,11 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             for index in same:
                 if index is keep:
                     continue
-                fix = f"drop index {qualified(index.schema, index.name)};"
+                fix = f"DROP INDEX {qualified(index.schema, index.name)};"
                 if index.constraint is not None:  # a second key on the same columns
                     fix = (
-                        f"alter table {qualified(table.schema, table.name)} "
-                        f"drop constraint {ident(index.constraint)};"
+                        f"ALTER TABLE {qualified(table.schema, table.name)} "
+                        f"DROP CONSTRAINT {ident(index.constraint)};"
                     )
                 yield ctx.finding(
                     "SK216",

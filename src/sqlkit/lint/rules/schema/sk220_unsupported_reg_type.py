@@ -78,7 +78,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 column.origin or table.origin,
                 f"column {column.name} of {table.qualified_name} has type {column.type}: "
                 f"pg_upgrade cannot upgrade a database with a {found} column",
-                help=f"alter table {qualified(table.schema, table.name)} alter column "
+                help=f"ALTER TABLE {qualified(table.schema, table.name)} alter column "
                 f"{ident(column.name)} type text using {ident(column.name)}::text;",
                 object=f"{table.qualified_name}.{column.name}",
             )

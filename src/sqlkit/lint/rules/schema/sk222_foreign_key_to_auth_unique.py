@@ -56,7 +56,8 @@ if TYPE_CHECKING:
     "error",
     summary="a foreign key references a unique constraint of an auth table, not its primary key",
     counterpart="0021_fkey_to_auth_unique",
-    help="reference the auth table's primary key (auth.users (id)) instead",
+    help="ALTER TABLE ... DROP CONSTRAINT ...; ALTER TABLE ... ADD FOREIGN KEY (...) "
+    "REFERENCES auth.users (id): reference the auth table's primary key",
     structure=True,
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
@@ -78,7 +79,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             yield ctx.finding(
                 "SK222",
                 fk.origin,
-                f"foreign key {fk.name} of {table.qualified_name} references {fk.references}, "
+                f"foreign key {fk.name} of {table.qualified_name} references {fk.references}: "
                 "a unique constraint Supabase Auth owns and may change, not the primary key",
                 object=f"{table.qualified_name}.{fk.name}",
             )

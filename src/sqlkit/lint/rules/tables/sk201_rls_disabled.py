@@ -2,8 +2,16 @@
 ## What it does
 Reports a table in an exposed schema (`exposed_schemas`, default `public`) that
 never gets `ALTER TABLE ... ENABLE ROW LEVEL SECURITY` (or has it disabled
-again by a later statement). Foreign tables cannot have RLS: SK219 reports those that
-the API roles can read.
+again by a later statement) while an API role can reach it: with `target =
+"supabase"`, `anon`, `authenticated` or PUBLIC holds a privilege on it (Supabase's
+default privileges grant them everything on tables created in `public`); with
+`target = "postgres"`, any role other than the one running the migrations does.
+
+A table the API roles cannot reach at all — every privilege revoked from `anon`,
+`authenticated` and PUBLIC (Supabase's documented pattern for tables only an auth
+hook reads), or never granted — is not exposed, and is not reported. Tables made
+by `CREATE TABLE ... AS` and `SELECT ... INTO` are tables like any other, and a
+renamed table (`ALTER TABLE ... RENAME TO`, `SET SCHEMA`) keeps its RLS setting.
 
 Splinter counterpart: `0013_rls_disabled_in_public`.
 
@@ -41,6 +49,7 @@ from sqlkit.lint.registry import rule
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
     from sqlkit.lint.finding import Finding
+    from sqlkit.model.state import Table
 
 
 @rule(
@@ -55,14 +64,40 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     for table in ctx.model.tables.values():
         if table.kind == "foreign":
             continue  # RLS cannot be enabled on a foreign table: SK219 reports exposed ones
-        if ctx.is_exposed(table.schema) and not table.rls_enabled:
-            where = table.rls_origin if table.rls_origin is not None else table.origin
-            how = (
-                "RLS is disabled again" if table.rls_origin is not None else "RLS is never enabled"
-            )
-            yield ctx.finding(
-                "SK201",
-                where,
-                f"table {table.qualified_name} is in exposed schema {table.schema} and {how}",
-                object=table.qualified_name,
-            )
+        if not ctx.is_exposed(table.schema) or table.rls_enabled:
+            continue
+        holders = api_holders(ctx, table)
+        if not holders:
+            continue
+        where = table.rls_origin if table.rls_origin is not None else table.origin
+        how = "RLS is disabled again" if table.rls_origin is not None else "RLS is never enabled"
+        yield ctx.finding(
+            "SK201",
+            where,
+            f"table {table.qualified_name} is in exposed schema {table.schema} and {how}, while "
+            f"{', '.join(holders)} can reach it: anyone with the API key can read and change "
+            "every row",
+            help=f"ALTER TABLE {table.qualified_name} ENABLE ROW LEVEL SECURITY; -- then CREATE "
+            f"POLICY ... ON {table.qualified_name} for the rows each role may use (or REVOKE ALL "
+            f"ON {table.qualified_name} FROM anon, authenticated;)",
+            object=table.qualified_name,
+        )
+
+
+_RLS_PRIVILEGES = {"select", "insert", "update", "delete", "truncate"}
+
+
+def api_holders(ctx: LintContext, table: Table) -> list[str]:
+    """The API roles (see the rule's docs) that hold a privilege RLS would govern."""
+    model = ctx.model
+    if model.target == "supabase":
+        candidates: list[str] = ["anon", "authenticated", "public"]
+    else:
+        candidates = sorted(r for r in table.privileges if r != model.migration_role)
+    out = []
+    for role in candidates:
+        if not model.can_use_schema(table.schema, role):
+            continue
+        if any(_RLS_PRIVILEGES & table.privileges.get(r, set()) for r in model.roles_of(role)):
+            out.append("PUBLIC" if role == "public" else role)
+    return out

@@ -59,5 +59,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "SK202",
                 table.rls_origin or table.origin,
                 f"table {table.qualified_name} has RLS enabled and no policy: API roles see no rows",
+                help=f"CREATE POLICY {table.name}_select ON {table.qualified_name} FOR SELECT TO "
+                "authenticated USING (<owner column> = (select auth.uid())); -- if API roles "
+                "should see rows",
                 object=table.qualified_name,
             )

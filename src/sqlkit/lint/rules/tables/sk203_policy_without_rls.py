@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 @rule(
     "SK203",
     "policy-without-rls",
-    "error",
+    "warning",
     summary="a policy exists on a table whose RLS is off",
     counterpart="0007_policy_exists_rls_disabled",
     help="ALTER TABLE ... ENABLE ROW LEVEL SECURITY: policies do nothing until it is on",
@@ -52,6 +52,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             yield ctx.finding(
                 "SK203",
                 policies[0].origin,
-                f"table {table.qualified_name} has policies ({names}) but RLS is off, so they do nothing",
+                f"table {table.qualified_name} has policies ({names}) but RLS is off, so they do "
+                "nothing: every role with a privilege on it reads and writes every row",
+                help=f"ALTER TABLE {table.qualified_name} ENABLE ROW LEVEL SECURITY;",
                 object=table.qualified_name,
             )

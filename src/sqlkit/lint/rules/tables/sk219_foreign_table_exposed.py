@@ -65,8 +65,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "SK219",
                 table.origin,
                 f"foreign table {table.qualified_name} is readable by {' and '.join(who)} "
-                "through the API, and a foreign table has no row level security",
-                help=f"revoke select on {qualified(table.schema, table.name)} from "
+                "through the API: a foreign table has no row level security",
+                help=f"REVOKE SELECT ON {qualified(table.schema, table.name)} from "
                 f"{', '.join(who)}; (or move it to a schema that is not exposed)",
                 object=table.qualified_name,
             )

@@ -70,7 +70,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 table.rls_origin or table.origin,
                 f"queue table {table.qualified_name} is exposed through pgmq_public and readable "
                 f"by {' and '.join(who)} with RLS off: they read and delete every message",
-                help=f"alter table {qualified(table.schema, table.name)} enable row level "
+                help=f"ALTER TABLE {qualified(table.schema, table.name)} enable row level "
                 "security; then add policies for the roles that use the queue",
                 object=table.qualified_name,
             )

@@ -151,7 +151,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 table.rls_origin or table.origin,
                 f"table {table.qualified_name} has RLS off and is readable by {' and '.join(who)}, "
                 f"and its columns {', '.join(found)} look sensitive: every row is public",
-                help=f"alter table {qualified(table.schema, table.name)} enable row level "
+                help=f"ALTER TABLE {qualified(table.schema, table.name)} enable row level "
                 "security; then add policies (or move the columns to a table the API cannot read)",
                 object=table.qualified_name,
             )

@@ -84,7 +84,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 origin,
                 f"{kind} {schema}.{name} is visible in the GraphQL schema to {' and '.join(who)}: "
                 "they can SELECT it, and pg_graphql shows them its columns and relationships",
-                help=f"revoke select on {qualified(schema, name)} from {', '.join(who)}; "
+                help=f"REVOKE SELECT ON {qualified(schema, name)} from {', '.join(who)}; "
                 "(if they should not see it)",
                 object=f"{schema}.{name}",
             )

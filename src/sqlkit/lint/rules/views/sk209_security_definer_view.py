@@ -34,12 +34,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
+from sqlkit.sql.values import parse_bool
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
     from sqlkit.lint.finding import Finding
-
-_TRUE = {"true", "on", "1", "yes"}
 
 
 @rule(
@@ -54,11 +53,12 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     for view in ctx.model.views.values():
         if view.materialized or not ctx.is_exposed(view.schema):
             continue
-        if str(view.options.get("security_invoker", "false")).lower() not in _TRUE:
+        if not parse_bool(view.options.get("security_invoker", "false")):
             yield ctx.finding(
                 "SK209",
                 view.origin,
                 f"view {view.qualified_name} runs with its owner's rights: RLS of the tables it "
-                "reads is not applied to the caller",
+                "reads is not applied to the caller, who sees every row through it",
+                help=f"ALTER VIEW {view.qualified_name} SET (security_invoker = true);",
                 object=view.qualified_name,
             )

@@ -53,6 +53,10 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             yield ctx.finding(
                 "SK210",
                 view.origin,
-                f"{kind} {view.qualified_name} in exposed schema {view.schema} reads auth.users",
+                f"{kind} {view.qualified_name} in exposed schema {view.schema} reads auth.users: "
+                "every user's email, phone and metadata can be read through the API",
+                help=f"REVOKE ALL ON {view.qualified_name} FROM anon, authenticated; -- or move it "
+                f"to a schema the API does not expose (ALTER {'MATERIALIZED VIEW' if view.materialized else 'VIEW'} "
+                f"{view.qualified_name} SET SCHEMA private;)",
                 object=view.qualified_name,
             )

@@ -63,8 +63,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "SK218",
                 view.origin,
                 f"materialized view {view.qualified_name} is readable by {' and '.join(who)} "
-                "through the API, and a materialized view has no row level security",
-                help=f"revoke select on {qualified(view.schema, view.name)} from "
+                "through the API: a materialized view has no row level security",
+                help=f"REVOKE SELECT ON {qualified(view.schema, view.name)} from "
                 f"{', '.join(who)}; (or move it to a schema that is not exposed)",
                 object=view.qualified_name,
             )
