@@ -159,16 +159,57 @@ def iter_statements(
         return
     # statement boundaries from the splitter (the parser's own split would build the whole
     # file's tree in C memory, the peak this avoids)
-    ends = [end for _, end in split_text(text)]
-    start, index = 0, 0
-    for position, end in enumerate(ends):
-        if end - start < batch and position + 1 < len(ends):
+    yield from iter_range(text, statement_ends(text), 0, None, kinds=kinds, batch=batch)
+
+
+def statement_ends(text: str) -> list[int]:
+    """Where each top-level statement of `text` ends (after its `;`), by the splitter."""
+    return [end for _, end in split_text(text)]
+
+
+def iter_range(
+    text: str,
+    ends: list[int],
+    first: int,
+    last: int | None,
+    *,
+    kinds: Collection[str] | None = frozenset(),
+    batch: int = BATCH_CHARS,
+) -> Iterator[list[Statement]]:
+    """The statements from the end of splitter piece `first - 1` to the end of piece `last`
+    (`None`: the end of the text), parsed in batches of about `batch` characters.
+
+    A batch's statements are numbered from the index of its first piece, so indices grow
+    through the file whichever ranges it was cut into (they may skip numbers: a piece can
+    hold no statement, e.g. only a comment)."""
+    start = ends[first - 1] if first > 0 else 0
+    final = len(ends) - 1 if last is None else last
+    batch_first = first
+    for position in range(first, final + 1):
+        if ends[position] - start < batch and position < final:
             continue
-        stop = len(text) if position + 1 == len(ends) else end
-        statements = _parse_range(text, start, stop, kinds, index)
-        index += len(statements)
-        start = stop
-        yield statements
+        stop = len(text) if last is None and position == final else ends[position]
+        yield _parse_range(text, start, stop, kinds, batch_first)
+        start, batch_first = stop, position + 1
+    if first > final and last is None and text[start:].strip():  # no piece left: the tail
+        yield _parse_range(text, start, len(text), kinds, batch_first)
+
+
+def cut_ranges(ends: list[int], shares: list[float]) -> list[tuple[int, int | None]]:
+    """Cut a text into consecutive ranges of splitter pieces, `(first, last)` as `iter_range`
+    takes them, of about these shares of its length; ranges that would be empty are left
+    out, so there may be fewer ranges than shares."""
+    total = ends[-1] if ends else 0
+    ranges: list[tuple[int, int | None]] = []
+    first, reached = 0, 0.0
+    for share in shares[:-1]:
+        reached += share * total
+        last = min(bisect_right(ends, int(reached)), len(ends) - 2)
+        if last >= first:
+            ranges.append((first, last))
+            first = last + 1
+    ranges.append((first, None))
+    return ranges
 
 
 def _parse_range(
