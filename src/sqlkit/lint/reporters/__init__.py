@@ -5,22 +5,21 @@ from __future__ import annotations
 from typing import TextIO
 
 from sqlkit.lint.finding import LintResult
-from sqlkit.lint.registry import Rule
 
 FORMATS = ("text", "json", "sarif", "github")
 
 
-def report(
-    result: LintResult, fmt: str, out: TextIO, rules: dict[str, Rule], *, color: bool | None = None
-) -> None:
+def report(result: LintResult, fmt: str, out: TextIO, *, color: bool | None = None) -> None:
+    """Write `result` in format `fmt`; only SARIF, which describes every rule, loads them."""
     if fmt == "json":
         from sqlkit.lint.reporters.json import write_json
 
         write_json(result, out)
     elif fmt == "sarif":
+        from sqlkit.lint.registry import load_rules
         from sqlkit.lint.reporters.sarif import write_sarif
 
-        write_sarif(result, out, rules)
+        write_sarif(result, out, load_rules())
     elif fmt == "github":
         from sqlkit.lint.reporters.github import write_github
 
