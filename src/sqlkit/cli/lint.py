@@ -29,7 +29,9 @@ def lint_command(
         help="SQL files or directories; - reads standard input. "
         "Default: the project's migrations/, functions/, triggers/, policies/.",
     ),
-    fmt: str = typer.Option("text", "--format", "-f", help="text, json, sarif or github."),
+    fmt: str = typer.Option(
+        "text", "--format", "-f", help="text, json, sarif, github or gitlab (Code Quality)."
+    ),
     select: list[str] | None = typer.Option(
         None,
         "--select",

@@ -1,4 +1,4 @@
-"""Output formats for lint results: text, json, sarif, github."""
+"""Output formats for lint results: text, json, sarif, github, gitlab."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import TextIO
 
 from sqlkit.lint.finding import LintResult
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "gitlab")
 
 
 def report(result: LintResult, fmt: str, out: TextIO, *, color: bool | None = None) -> None:
@@ -24,6 +24,10 @@ def report(result: LintResult, fmt: str, out: TextIO, *, color: bool | None = No
         from sqlkit.lint.reporters.github import write_github
 
         write_github(result, out)
+    elif fmt == "gitlab":
+        from sqlkit.lint.reporters.gitlab import write_gitlab
+
+        write_gitlab(result, out)
     else:
         from sqlkit.lint.reporters.text import write_text
 
