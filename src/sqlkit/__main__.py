@@ -15,7 +15,35 @@ def main() -> None:
         return
     from sqlkit.cli import app
 
-    app()
+    try:
+        app()
+    except SystemExit as exc:
+        _end(exc.code)
+    _end(0)
+
+
+def _end(code: object) -> None:
+    """End the process as `sys.exit(code)` would, without the interpreter's teardown: freeing
+    every module and object of the database driver, the parser and the lint engine costs
+    0.05-0.15 s after the command's work is done. atexit handlers still run and the standard
+    streams are flushed; threads still running (only after an error) are not waited for."""
+    import atexit
+    import os
+
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        sys.stderr.write(f"{code}\n")
+        status = 1
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe (`sqlkit lint | head`): what was wanted was read
+        pass
+    os._exit(status)
 
 
 if __name__ == "__main__":
