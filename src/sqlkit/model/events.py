@@ -2,6 +2,9 @@
 
 `sqlkit.model.extract` makes them where files are parsed (possibly in worker
 processes); `sqlkit.model.replay` applies them once, in migration order.
+
+Events compare by identity (`eq=False`): nothing compares two events, and each generated
+`__eq__` costs import time on every run.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ class RoutineRef:
     kind: str  # "function" | "procedure" | "routine"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Arg:
     name: str
     type: str
@@ -41,7 +44,7 @@ class Arg:
     has_default: bool
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class RoutineDef:
     """A CREATE [OR REPLACE] FUNCTION/PROCEDURE statement, analysed."""
 
@@ -72,7 +75,7 @@ class RoutineDef:
         return self.returns in ("trigger", "event_trigger")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class AlterRoutine:
     origin: Origin
     ref: RoutineRef
@@ -87,13 +90,13 @@ class AlterRoutine:
     new_schema: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class DropRoutines:
     origin: Origin
     refs: list[RoutineRef]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Grant:
     """GRANT/REVOKE on objects or ALL ... IN SCHEMA."""
 
@@ -108,7 +111,7 @@ class Grant:
     schemas: list[str] = field(default_factory=list)  # GRANT/REVOKE ... ON SCHEMA
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class DefaultPrivileges:
     origin: Origin
     is_grant: bool
@@ -119,7 +122,7 @@ class DefaultPrivileges:
     for_roles: list[str] = field(default_factory=list)  # FOR ROLE: only objects they create
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class GrantRole:
     origin: Origin
     is_grant: bool
@@ -127,7 +130,7 @@ class GrantRole:
     members: list[str]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class CreateTable:
     origin: Origin
     schema: str | None
@@ -136,7 +139,7 @@ class CreateTable:
     if_not_exists: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class AlterTableRls:
     origin: Origin
     schema: str | None
@@ -145,7 +148,7 @@ class AlterTableRls:
     force: bool | None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class DropRelations:
     origin: Origin
     kind: str  # table | view
@@ -153,7 +156,7 @@ class DropRelations:
     cascade: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class CreatePolicy:
     origin: Origin
     schema: str | None
@@ -169,7 +172,7 @@ class CreatePolicy:
     facts: PolicyFacts | None = None  # what its expressions say (worked out where parsed)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class AlterPolicy:
     origin: Origin
     schema: str | None
@@ -180,7 +183,7 @@ class AlterPolicy:
     with_check: Node | None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class DropPolicy:
     origin: Origin
     schema: str | None
@@ -188,7 +191,7 @@ class DropPolicy:
     name: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class CreateView:
     origin: Origin
     schema: str | None
@@ -199,7 +202,7 @@ class CreateView:
     relations: list[tuple[str | None, str]]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class AlterViewOptions:
     origin: Origin
     schema: str | None
@@ -208,7 +211,7 @@ class AlterViewOptions:
     reset: list[str]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class SetSearchPath:
     """`SET search_path`, or `set_config('search_path', ...)` run as a statement."""
 
@@ -217,7 +220,7 @@ class SetSearchPath:
 
 
 # ------------------------------------------------------------------ table structure
-@dataclass
+@dataclass(eq=False)
 class ColumnSpec:
     """A column as a CREATE TABLE or ADD COLUMN writes it."""
 
@@ -230,7 +233,7 @@ class ColumnSpec:
     identity: str | None = None  # "always" | "by default"
 
 
-@dataclass
+@dataclass(eq=False)
 class ConstraintSpec:
     """A table constraint as written (inline on a column, or as a table element)."""
 
@@ -252,7 +255,7 @@ class ConstraintSpec:
     keys: tuple[IndexKey, ...] = ()  # exclude: the index keys
 
 
-@dataclass
+@dataclass(eq=False)
 class IndexKey:
     """One key of an index: a column or an expression, with its opclass and ordering."""
 
@@ -272,7 +275,7 @@ class IndexKey:
         return column_refs(self.expression)
 
 
-@dataclass
+@dataclass(eq=False)
 class DefineTable:
     """What a CREATE TABLE defines beyond its name: columns, constraints, LIKE, partitions."""
 
@@ -288,7 +291,7 @@ class DefineTable:
     if_not_exists: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class CreateIndex:
     origin: Origin
     schema: str | None  # the table's (an index lives in its table's schema)
@@ -304,7 +307,7 @@ class CreateIndex:
     if_not_exists: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class AddColumn:
     origin: Origin
     schema: str | None
@@ -314,7 +317,7 @@ class AddColumn:
     if_not_exists: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class DropColumn:
     origin: Origin
     schema: str | None
@@ -323,7 +326,7 @@ class DropColumn:
     cascade: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class AlterColumn:
     """ALTER COLUMN ... TYPE / SET|DROP NOT NULL / SET|DROP DEFAULT."""
 
@@ -339,7 +342,7 @@ class AlterColumn:
     using: Node | None = None  # TYPE ... USING expression
 
 
-@dataclass
+@dataclass(eq=False)
 class AddConstraint:
     origin: Origin
     schema: str | None
@@ -347,7 +350,7 @@ class AddConstraint:
     constraint: ConstraintSpec
 
 
-@dataclass
+@dataclass(eq=False)
 class DropConstraint:
     origin: Origin
     schema: str | None
@@ -356,7 +359,7 @@ class DropConstraint:
     cascade: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class ValidateConstraint:
     origin: Origin
     schema: str | None
@@ -364,7 +367,7 @@ class ValidateConstraint:
     name: str
 
 
-@dataclass
+@dataclass(eq=False)
 class RenameColumn:
     origin: Origin
     schema: str | None
@@ -373,7 +376,7 @@ class RenameColumn:
     new: str
 
 
-@dataclass
+@dataclass(eq=False)
 class RenameConstraint:
     origin: Origin
     schema: str | None
@@ -382,7 +385,7 @@ class RenameConstraint:
     new: str
 
 
-@dataclass
+@dataclass(eq=False)
 class RenameRelation:
     """ALTER TABLE/INDEX ... RENAME TO: the relation keeps its columns, constraints, grants."""
 
@@ -393,7 +396,7 @@ class RenameRelation:
     new: str
 
 
-@dataclass
+@dataclass(eq=False)
 class AttachPartition:
     """ALTER TABLE parent ATTACH PARTITION child (`detach`: DETACH PARTITION)."""
 
@@ -405,13 +408,13 @@ class AttachPartition:
     detach: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class DropIndexes:
     origin: Origin
     names: list[tuple[str | None, str]]
 
 
-@dataclass
+@dataclass(eq=False)
 class CreateExtension:
     origin: Origin
     name: str
@@ -420,7 +423,7 @@ class CreateExtension:
     if_not_exists: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class AlterExtension:
     origin: Origin
     name: str
@@ -428,25 +431,25 @@ class AlterExtension:
     version: str | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class DropExtensions:
     origin: Origin
     names: list[str]
 
 
-@dataclass
+@dataclass(eq=False)
 class CreateSchema:
     origin: Origin
     name: str
 
 
-@dataclass
+@dataclass(eq=False)
 class DropSchemas:
     origin: Origin
     names: list[str]
 
 
-@dataclass
+@dataclass(eq=False)
 class CreateQueue:
     """`select pgmq.create('name')`: pgmq makes the tables pgmq.q_<name> and pgmq.a_<name>
     (`drop`: `pgmq.drop_queue('name')` drops them)."""
@@ -456,7 +459,7 @@ class CreateQueue:
     drop: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class MoveRelation:
     """`ALTER TABLE|VIEW ... RENAME TO` / `SET SCHEMA`: the object, its RLS, policies and
     grants go with it."""
@@ -469,7 +472,7 @@ class MoveRelation:
     new_name: str | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class RenamePolicy:
     origin: Origin
     schema: str | None
@@ -478,7 +481,7 @@ class RenamePolicy:
     new_name: str
 
 
-@dataclass
+@dataclass(eq=False)
 class RoleInherit:
     """`CREATE|ALTER ROLE r [NO]INHERIT`: whether r uses the privileges of roles it is in."""
 
@@ -487,7 +490,7 @@ class RoleInherit:
     inherit: bool
 
 
-@dataclass
+@dataclass(eq=False)
 class CreateTrigger:
     origin: Origin
     schema: str | None
@@ -497,7 +500,7 @@ class CreateTrigger:
     transition_tables: list[str]  # REFERENCING NEW|OLD TABLE AS name
 
 
-@dataclass
+@dataclass(eq=False)
 class Secret:
     """A credential written in SQL that reaches the database (SK116); never its text."""
 

@@ -9,12 +9,12 @@ is_repeatable`). SK404 is the exception: apply runs every file in a transaction.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlkit.files import is_repeatable
 from sqlkit.model.events import LockRelation
+from sqlkit.sql.values import quote_ident
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 E = TypeVar("E")
 
 NO_TRANSACTION_FILE = "in a file of its own whose first line is `-- sqlkit: no-transaction`"
-_PLAIN = re.compile(r"[a-z_][a-z0-9_$]*")
 
 
 def migration_steps(ctx: LintContext) -> Iterator[Step]:
@@ -53,15 +52,10 @@ def locks(ctx: LintContext, *operations: str) -> Iterator[tuple[Step, LockRelati
             yield step, event
 
 
-def ident(name: str) -> str:
-    """An identifier as SQL: quoted when PostgreSQL would not read it back unchanged."""
-    return name if _PLAIN.fullmatch(name) else '"' + name.replace('"', '""') + '"'
-
-
 def sql_name(qualified: str) -> str:
     """`schema.name` (as steps name tables) as SQL."""
     schema, _, name = qualified.partition(".")
-    return f"{ident(schema)}.{ident(name)}" if name else ident(schema)
+    return f"{quote_ident(schema)}.{quote_ident(name)}" if name else quote_ident(schema)
 
 
 def index_name(event: LockRelation) -> str:
