@@ -512,7 +512,7 @@ class Secret:
 
 
 # ------------------------------------------------------------------- migration safety
-@dataclass
+@dataclass(eq=False)
 class LockRelation:
     """A lock a statement takes on a table: what the migration-safety rules (SK4xx) judge.
 
@@ -533,7 +533,7 @@ class LockRelation:
     index: str | None = None  # CREATE INDEX IF NOT EXISTS: its name (nothing is built if there)
 
 
-@dataclass
+@dataclass(eq=False)
 class RefusedInTransaction:
     """A statement PostgreSQL refuses inside a transaction block (sqlkit.sql.transaction)."""
 
@@ -541,7 +541,7 @@ class RefusedInTransaction:
     what: str  # "CREATE INDEX CONCURRENTLY", "VACUUM", ...
 
 
-@dataclass
+@dataclass(eq=False)
 class SetSetting:
     """`SET [LOCAL] name = value`, `RESET name` (value None) or `set_config('name', value,
     is_local)` of a setting the migration-safety rules read: lock_timeout, TimeZone."""

@@ -1187,7 +1187,10 @@ class Replayer:
     def steps_of_add_column(self, event: ev.AddColumn) -> Callable[[], None] | None:
         found = self._step(event, event.schema, event.table)
         table = found[1] if found is not None else None
-        if table is None or event.column.name in table.columns:
+        if table is None:
+            return None
+        if event.column.name in table.columns:  # ADD COLUMN IF NOT EXISTS finds it there
+            found[0].column = replace(table.columns[event.column.name])  # type: ignore[index]
             return None
 
         def added() -> None:  # ADD COLUMN made it: dropping or renaming it later breaks no one

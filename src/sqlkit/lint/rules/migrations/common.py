@@ -61,3 +61,7 @@ def sql_name(qualified: str) -> str:
 def index_name(event: LockRelation) -> str:
     return f"{event.schema}.{event.name}" if event.schema else event.name
 
+
+def column_name(step: Step, column: str) -> str:
+    """`schema.table.column` as SQL, for messages and help."""
+    return f"{sql_name(step.table)}.{quote_ident(column)}"

@@ -56,7 +56,9 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     for step, event in locks(ctx, "CREATE INDEX"):
         if event.concurrently or step.index_exists:
             continue
+        note = ""
         if step.table_kind == "partitioned":
+            note = " (partitioned: it cannot be indexed concurrently, its partitions can)"
             help = (
                 f"CREATE INDEX ... ON ONLY {step.table} (...); then CREATE INDEX CONCURRENTLY on "
                 "each partition and ALTER INDEX ... ATTACH PARTITION each one (a partitioned "
@@ -69,7 +71,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             event.origin,
             f"CREATE INDEX on {step.table} without CONCURRENTLY: it holds a SHARE lock while "
             f"it reads the whole table, so every INSERT, UPDATE and DELETE on {step.table} "
-            "waits until the index is built",
+            f"waits until the index is built{note}",
             help,
             object=step.table,
         )

@@ -1,22 +1,29 @@
 """
 ## What it does
-Reports REINDEX without CONCURRENTLY on tables that existed before the migration.
+Reports `REINDEX` without `CONCURRENTLY` of a table, an index, a schema or the database when
+what it rebuilds existed before the migration. Reindexing an index or a table created earlier
+in the same file is fine.
 
 ## Why is this bad?
-Say what goes wrong, for whom, and when: the consequence a reader acts on.
+A plain `REINDEX` takes an `ACCESS EXCLUSIVE` lock on each index it rebuilds (and `SHARE` on
+its table): every query that would use the index — reads included, since the planner opens
+every index of a table — waits until the rebuild ends, minutes on a large table.
+`REINDEX ... CONCURRENTLY` (PostgreSQL 12+) builds the new index beside the old one and swaps
+them without blocking; it cannot run inside a transaction.
 
 ## Example
 ```sql
--- SQL that makes SK403 fire (a test lints this block and expects SK403)
+reindex table public.orders;
 ```
 
 ## Use instead
 ```sql
--- the same SQL, fixed (a test lints this block and expects no SK403)
+-- sqlkit: no-transaction
+reindex table concurrently public.orders;
 ```
 
 ## References
-- [PostgreSQL documentation](https://www.postgresql.org/docs/current/)
+- [PostgreSQL: REINDEX, Rebuilding Indexes Concurrently](https://www.postgresql.org/docs/current/sql-reindex.html#SQL-REINDEX-CONCURRENTLY)
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
+from sqlkit.lint.rules.migrations.common import NO_TRANSACTION_FILE, index_name, locks
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -36,8 +44,22 @@ if TYPE_CHECKING:
     "reindex-blocks-table",
     "warning",
     summary="REINDEX without CONCURRENTLY on tables that existed before the migration",
-    help="the fix, as SQL the user can paste",
+    help=f"REINDEX ... CONCURRENTLY, {NO_TRANSACTION_FILE}",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    """Yield one finding per offending object: ctx.finding("SK403", origin, message)."""
-    yield from ()
+    for step, event in locks(ctx, "REINDEX"):
+        if event.concurrently:
+            continue
+        what = event.relation.upper()
+        target = {"index": index_name(event), "schema": event.schema or "", "database": ""}.get(
+            event.relation, step.table
+        )
+        named = f"{what} {target}".rstrip()
+        yield ctx.finding(
+            "SK403",
+            event.origin,
+            f"REINDEX {named} without CONCURRENTLY locks each index it rebuilds with ACCESS "
+            "EXCLUSIVE: queries that use them, reads included, wait until it ends",
+            f"REINDEX {what} CONCURRENTLY {target}; {NO_TRANSACTION_FILE}",
+            object=target or "the database",
+        )

@@ -1,30 +1,40 @@
 """
 ## What it does
-Reports CONCURRENTLY, VACUUM or another statement PostgreSQL refuses in a transaction, in a file without the no-transaction marker.
+Reports a statement PostgreSQL refuses inside a transaction block — `CREATE INDEX
+CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX ... CONCURRENTLY`, `VACUUM`, `ALTER TABLE
+... DETACH PARTITION CONCURRENTLY`, `CREATE DATABASE`, `ALTER SYSTEM` and the like — in a
+file whose first line is not `-- sqlkit: no-transaction`.
 
 ## Why is this bad?
-Say what goes wrong, for whom, and when: the consequence a reader acts on.
+`sqlkit apply` runs each file in one transaction, so PostgreSQL would stop with `cannot run
+inside a transaction block`; apply refuses such a file before it starts. The lint says so
+while the migration is still in review. (The Supabase CLI also runs a file in a transaction:
+the statement fails there too.)
 
 ## Example
 ```sql
--- SQL that makes SK404 fire (a test lints this block and expects SK404)
+create index concurrently orders_customer_idx on public.orders (customer_id);
 ```
 
 ## Use instead
 ```sql
--- the same SQL, fixed (a test lints this block and expects no SK404)
+-- sqlkit: no-transaction
+create index concurrently orders_customer_idx on public.orders (customer_id);
 ```
 
 ## References
-- [PostgreSQL documentation](https://www.postgresql.org/docs/current/)
+- [PostgreSQL: CREATE INDEX, Building Indexes Concurrently](https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY)
+- [sqlkit: apply, files outside a transaction](../migrate.md)
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
+from sqlkit.model.events import RefusedInTransaction
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -36,8 +46,18 @@ if TYPE_CHECKING:
     "refused-in-transaction",
     "error",
     summary="CONCURRENTLY, VACUUM or another statement PostgreSQL refuses in a transaction, in a file without the no-transaction marker",
-    help="the fix, as SQL the user can paste",
+    help="move it to a file of its own whose first line is `-- sqlkit: no-transaction`",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    """Yield one finding per offending object: ctx.finding("SK404", origin, message)."""
-    yield from ()
+    for file in ctx.files:
+        if file.no_transaction:
+            continue
+        for event in file.events:
+            if isinstance(event, RefusedInTransaction):
+                yield ctx.finding(
+                    "SK404",
+                    event.origin,
+                    f"{event.what} cannot run inside a transaction block, and apply runs "
+                    f"{PurePath(file.path).name} in one: it would refuse the file",
+                    object=event.what,
+                )

@@ -1,34 +1,132 @@
 """
 ## What it does
-Reports ALTER COLUMN ... TYPE that rewrites an existing table (not a binary-coercible change).
+Reports `ALTER COLUMN ... TYPE` on a table that existed before the migration when PostgreSQL
+rewrites the table for it. It knows the column's current type from the replayed project and
+stays quiet for the changes PostgreSQL 12+ makes in the catalog only (each is checked against
+`pg_class.relfilenode` in a test):
+
+- `varchar(n)` to `varchar(m)` with `m >= n`, to `varchar` or to `text`; `text` to `varchar`;
+- `numeric(p, s)` to `numeric(q, s)` with `q >= p`, or to `numeric`;
+- `timestamp(p)`, `timestamptz(p)`, `time(p)`, `interval(p)` to a larger or no precision;
+- `timestamp` to `timestamptz` and back when the session's `TimeZone` is UTC (`set timezone =
+  'UTC'` earlier in the file);
+- `varbit(n)` to a larger or no length; `cidr` to `inet`; the same type.
+
+A `USING` expression other than the column itself always rewrites. When the table is not part
+of the project (sqlkit cannot see the column's type), it reports the change as a likely rewrite.
+Squawk's `changing-column-type` reports every type change, also the ones above.
 
 ## Why is this bad?
-Say what goes wrong, for whom, and when: the consequence a reader acts on.
+A rewrite copies every row into a new file and rebuilds every index while holding an
+`ACCESS EXCLUSIVE` lock: no one can read or write the table until it is done — the classic
+`integer` to `bigint` change of a primary key takes a large table offline for minutes.
 
 ## Example
 ```sql
--- SQL that makes SK405 fire (a test lints this block and expects SK405)
+alter table public.orders alter column id type bigint;
 ```
 
 ## Use instead
 ```sql
--- the same SQL, fixed (a test lints this block and expects no SK405)
+-- 1: a new column, filled by a trigger for new rows
+alter table public.orders add column id_new bigint;
+-- 2 (later files): backfill in batches, then in one short transaction swap the names:
+-- update public.orders set id_new = id where id between 1 and 10000;
+-- alter table public.orders rename column id to id_old;
+-- alter table public.orders rename column id_new to id;
 ```
 
 ## References
-- [PostgreSQL documentation](https://www.postgresql.org/docs/current/)
+- [PostgreSQL: ALTER TABLE, notes on rewrites](https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES)
+- [PostgreSQL 12 release notes: timestamp to timestamptz without a rewrite](https://www.postgresql.org/docs/release/12.0/)
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
+from sqlkit.lint.rules.migrations.common import column_name, existing, sql_name
+from sqlkit.model.events import AlterColumn
+from sqlkit.sql.values import quote_ident
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
     from sqlkit.lint.finding import Finding
+    from sqlkit.model.state import Step
+
+# types whose length or precision PostgreSQL widens in the catalog only (a support function
+# turns the length coercion into a relabel when the new typmod is no smaller)
+_WIDENABLE = frozenset(
+    {"varchar", "varbit", "timestamp", "timestamptz", "time", "timetz", "interval"}
+)
+# (from, to) pairs that are binary-coercible: no expression, no rewrite
+_BINARY = frozenset({("varchar", "text"), ("text", "varchar"), ("cidr", "inet")})
+_TIMESTAMPS = frozenset({("timestamp", "timestamptz"), ("timestamptz", "timestamp")})
+# time zones with a UTC offset of zero all year: timestamp <-> timestamptz is then a relabel
+_UTC = frozenset({"utc", "etc/utc", "gmt", "etc/gmt", "uct", "zulu", "universal", "etc/universal"})
+_MODIFIERS = re.compile(r"\(([^)]*)\)")
+
+
+def _modifiers(written: str) -> tuple[int, ...]:
+    match = _MODIFIERS.search(written)
+    if match is None:
+        return ()
+    try:
+        return tuple(int(part) for part in match.group(1).split(","))
+    except ValueError:
+        return (-1,)  # not numbers: nothing is claimed about it
+
+
+def _widens(name: str, old: tuple[int, ...], new: tuple[int, ...]) -> bool:
+    """Is `old` -> `new` a typmod change PostgreSQL makes without touching the rows?"""
+    if not new or old == new:
+        return True  # no limit, or the same one
+    if not old or -1 in old or -1 in new:
+        return False  # a limit where there was none is checked row by row
+    if name == "numeric":
+        scale_old = old[1] if len(old) > 1 else 0
+        scale_new = new[1] if len(new) > 1 else 0
+        return new[0] >= old[0] and scale_new == scale_old
+    return name in _WIDENABLE and new[0] >= old[0]
+
+
+def rewrite_reason(step: Step, event: AlterColumn) -> str | None:
+    """Why the change rewrites the table, or None when PostgreSQL changes the catalog only."""
+    column = step.column
+    if column is None:
+        return "sqlkit does not see the column's current type, so it may rewrite the table"
+    using = event.using
+    if using is not None:
+        fields = using.get("ColumnRef", {}).get("fields") or []
+        names = [f.get("String", {}).get("sval") for f in fields]
+        if not names or names[-1] != event.column:
+            return "a USING expression computes every row again"
+    old, new = column.type_name, event.type_name or ""
+    change = f"{column.type} to {event.type}"
+    if old.endswith("[]") or new.endswith("[]"):
+        return (
+            None if old == new and column.type == event.type else f"{change} is computed row by row"
+        )
+    old_mods, new_mods = _modifiers(column.type), _modifiers(event.type or "")
+    if old == new:
+        return (
+            None if _widens(old, old_mods, new_mods) else f"{change} checks or converts every row"
+        )
+    if (old, new) in _BINARY:
+        return (
+            None
+            if not new_mods or (old_mods and _widens(new, old_mods, new_mods))
+            else (f"{change} checks every row's length")
+        )
+    if (old, new) in _TIMESTAMPS:
+        zone = step.settings.get("timezone", "").lower()
+        if zone in _UTC and _widens(new, old_mods, new_mods):
+            return None
+        return f"{change} converts every row (no rewrite only with `set timezone = 'UTC'` first)"
+    return f"{change} is not binary-coercible"
 
 
 @rule(
@@ -36,8 +134,25 @@ if TYPE_CHECKING:
     "column-type-rewrite",
     "warning",
     summary="ALTER COLUMN ... TYPE that rewrites an existing table (not a binary-coercible change)",
-    help="the fix, as SQL the user can paste",
+    help="add a column of the new type, fill it in batches (and a trigger for new rows), then "
+    "swap the names in one short transaction",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    """Yield one finding per offending object: ctx.finding("SK405", origin, message)."""
-    yield from ()
+    for step, event in existing(ctx, AlterColumn):
+        if event.type is None:
+            continue
+        if step.known and step.column is None:
+            continue  # the project has no such column: PostgreSQL would refuse the statement
+        reason = rewrite_reason(step, event)
+        if reason is None:
+            continue
+        yield ctx.finding(
+            "SK405",
+            event.origin,
+            f"ALTER COLUMN {column_name(step, event.column)} TYPE {event.type} rewrites "
+            f"{step.table} under an ACCESS EXCLUSIVE lock: {reason}",
+            f"ALTER TABLE {sql_name(step.table)} ADD COLUMN {quote_ident(event.column + '_new')} "
+            f"{event.type}; fill it in batches (a trigger for new rows), then swap the names "
+            "with RENAME COLUMN in one short transaction",
+            object=step.table,
+        )

@@ -1,22 +1,29 @@
 """
 ## What it does
-Reports RENAME of an existing column or table (or SET SCHEMA): running clients that use the old name break.
+Reports `RENAME COLUMN`, `RENAME TO` and `SET SCHEMA` of a table or column that existed before
+the migration. Renaming what the same file created is fine.
 
 ## Why is this bad?
-Say what goes wrong, for whom, and when: the consequence a reader acts on.
+The running application still uses the old name: its queries fail from the moment the
+migration commits until the new version is deployed (and PostgREST clients keep the old name
+until its schema cache reloads). Add the new name beside the old one instead — a new column kept
+in step by a trigger, or a view with the new name — move the application over, then remove the
+old name.
 
 ## Example
 ```sql
--- SQL that makes SK413 fire (a test lints this block and expects SK413)
+alter table public.profiles rename column nickname to display_name;
 ```
 
 ## Use instead
 ```sql
--- the same SQL, fixed (a test lints this block and expects no SK413)
+alter table public.profiles add column display_name text;
+-- keep both filled (a trigger, or write both in the application), backfill, deploy the
+-- application that reads display_name, then drop nickname in a later migration
 ```
 
 ## References
-- [PostgreSQL documentation](https://www.postgresql.org/docs/current/)
+- [strong_migrations: Renaming a column](https://github.com/ankane/strong_migrations#renaming-a-column)
 """
 
 from __future__ import annotations
@@ -25,6 +32,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
+from sqlkit.lint.rules.migrations.common import column_name, existing, locks, sql_name
+from sqlkit.model.events import RenameColumn
+from sqlkit.sql.values import quote_ident
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -36,8 +46,31 @@ if TYPE_CHECKING:
     "rename-column-or-table",
     "warning",
     summary="RENAME of an existing column or table (or SET SCHEMA): running clients that use the old name break",
-    help="the fix, as SQL the user can paste",
+    help="add the new name beside the old one (a column kept in step, or a view), move the "
+    "application over, then drop the old name",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    """Yield one finding per offending object: ctx.finding("SK413", origin, message)."""
-    yield from ()
+    for step, event in existing(ctx, RenameColumn):
+        if step.known and (step.column is None or not step.column_existing):
+            continue
+        yield ctx.finding(
+            "SK413",
+            event.origin,
+            f"RENAME COLUMN {column_name(step, event.old)} TO {event.new}: the running "
+            "application's queries that use the old name fail once this migration commits",
+            f"ALTER TABLE {sql_name(step.table)} ADD COLUMN {quote_ident(event.new)} ...; keep "
+            "both in step, move the application over, then drop the old column",
+            object=step.table,
+        )
+    for step, lock in locks(ctx, "RENAME TABLE", "SET SCHEMA"):
+        if lock.if_exists and not step.known:
+            continue
+        yield ctx.finding(
+            "SK413",
+            lock.origin,
+            f"{lock.operation} of {step.table}: the running application's queries that use "
+            "the old name fail once this migration commits",
+            f"CREATE VIEW with the new name over {sql_name(step.table)} (it stays writable), "
+            "move the application over, then rename",
+            object=step.table,
+        )

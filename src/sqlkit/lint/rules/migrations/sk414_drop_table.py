@@ -1,22 +1,26 @@
 """
 ## What it does
-Reports DROP TABLE of a table that existed before the migration: running clients break, the data is gone.
+Reports `DROP TABLE` of a table that existed before the migration. Dropping a table created in
+the same file, or `DROP TABLE IF EXISTS` of a table the project never creates, is fine.
 
 ## Why is this bad?
-Say what goes wrong, for whom, and when: the consequence a reader acts on.
+The running application's queries on the table fail from the moment the migration commits, and
+the rows are gone for good — a restore is the only way back. Stop using the table, deploy, keep
+a copy if the data matters, then drop it and suppress this finding with that reason.
 
 ## Example
 ```sql
--- SQL that makes SK414 fire (a test lints this block and expects SK414)
+drop table public.legacy_orders;
 ```
 
 ## Use instead
 ```sql
--- the same SQL, fixed (a test lints this block and expects no SK414)
+-- after a deploy that no longer uses the table, with a backup taken:
+drop table public.legacy_orders; -- sqlkit: ignore SK414 -- unused since release 4.2, archived to s3
 ```
 
 ## References
-- [PostgreSQL documentation](https://www.postgresql.org/docs/current/)
+- [strong_migrations: Removing a table](https://github.com/ankane/strong_migrations#removing-a-table)
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
+from sqlkit.lint.rules.migrations.common import locks, sql_name
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -36,8 +41,19 @@ if TYPE_CHECKING:
     "drop-table",
     "warning",
     summary="DROP TABLE of a table that existed before the migration: running clients break, the data is gone",
-    help="the fix, as SQL the user can paste",
+    help="stop using the table and deploy first, keep a copy of its rows, then drop it and "
+    "suppress this finding with that reason",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    """Yield one finding per offending object: ctx.finding("SK414", origin, message)."""
-    yield from ()
+    for step, event in locks(ctx, "DROP TABLE"):
+        if event.if_exists and not step.known:
+            continue
+        yield ctx.finding(
+            "SK414",
+            event.origin,
+            f"DROP TABLE {step.table}: the running application's queries on it fail once this "
+            "migration commits, and its rows are gone",
+            f"DROP TABLE {sql_name(step.table)} only after a deploy that no longer uses it and a "
+            "copy of its rows; then say so: -- sqlkit: ignore SK414 -- <why it is safe now>",
+            object=step.table,
+        )
