@@ -8,8 +8,9 @@ stays quiet for the changes PostgreSQL 12+ makes in the catalog only (each is ch
 - `varchar(n)` to `varchar(m)` with `m >= n`, to `varchar` or to `text`; `text` to `varchar`;
 - `numeric(p, s)` to `numeric(q, s)` with `q >= p`, or to `numeric`;
 - `timestamp(p)`, `timestamptz(p)`, `time(p)`, `interval(p)` to a larger or no precision;
-- `timestamp` to `timestamptz` and back when the session's `TimeZone` is UTC (`set timezone =
-  'UTC'` earlier in the file);
+- `timestamp` to `timestamptz` and back when the session's `TimeZone` is UTC: set earlier in
+  the file, else the database's, which the option `database_timezone` names (default `UTC`,
+  Supabase's and most servers');
 - `varbit(n)` to a larger or no length; `cidr` to `inet`; the same type.
 
 A `USING` expression other than the column itself always rewrites. When the table is not part
@@ -47,7 +48,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sqlkit.lint.registry import rule
+from sqlkit.lint.registry import RuleOption, rule
 from sqlkit.lint.rules.migrations.common import column_name, existing, sql_name
 from sqlkit.model.events import AlterColumn
 from sqlkit.sql.values import quote_ident
@@ -93,7 +94,14 @@ def _widens(name: str, old: tuple[int, ...], new: tuple[int, ...]) -> bool:
     return name in _WIDENABLE and new[0] >= old[0]
 
 
-def rewrite_reason(step: Step, event: AlterColumn) -> str | None:
+DATABASE_TIMEZONE = RuleOption(
+    "database_timezone",
+    ("UTC",),
+    "the TimeZone migrations run with when a file does not SET it (the database's or role's)",
+)
+
+
+def rewrite_reason(step: Step, event: AlterColumn, timezone: str) -> str | None:
     """Why the change rewrites the table, or None when PostgreSQL changes the catalog only."""
     column = step.column
     if column is None:
@@ -122,10 +130,10 @@ def rewrite_reason(step: Step, event: AlterColumn) -> str | None:
             else (f"{change} checks every row's length")
         )
     if (old, new) in _TIMESTAMPS:
-        zone = step.settings.get("timezone", "").lower()
+        zone = step.settings.get("timezone", timezone).lower()
         if zone in _UTC and _widens(new, old_mods, new_mods):
             return None
-        return f"{change} converts every row (no rewrite only with `set timezone = 'UTC'` first)"
+        return f"{change} converts every row in time zone `{zone}` (no rewrite in UTC)"
     return f"{change} is not binary-coercible"
 
 
@@ -136,14 +144,17 @@ def rewrite_reason(step: Step, event: AlterColumn) -> str | None:
     summary="ALTER COLUMN ... TYPE that rewrites an existing table (not a binary-coercible change)",
     help="add a column of the new type, fill it in batches (and a trigger for new rows), then "
     "swap the names in one short transaction",
+    options=(DATABASE_TIMEZONE,),
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
+    options = ctx.settings.option(DATABASE_TIMEZONE.name)
+    timezone = options[0] if options else "UTC"
     for step, event in existing(ctx, AlterColumn):
         if event.type is None:
             continue
         if step.known and step.column is None:
             continue  # the project has no such column: PostgreSQL would refuse the statement
-        reason = rewrite_reason(step, event)
+        reason = rewrite_reason(step, event, timezone)
         if reason is None:
             continue
         yield ctx.finding(
