@@ -29,6 +29,9 @@ create table public.orders (
 );
 create index orders_code_idx on public.orders (code);
 create table public.customers (id integer primary key);
+create schema extensions;
+create extension citext with schema extensions;
+alter table public.orders add column handle extensions.citext;
 """
 ROWS = """
 insert into public.customers select g from generate_series(1, 50) g;
@@ -190,6 +193,13 @@ TYPE_CHANGES = [
     ("alter column placed type timestamp(6)", False),
     ("alter column addr type inet", False),
     ("alter column code type varchar(30) using code", False),
+    ("alter column note type text using note::text", False),
+    ("alter column label type text using label::text", False),
+    ("alter column note type extensions.citext", False),
+    ("alter column code type extensions.citext", False),
+    ("alter column label type varchar(10) using label::varchar", True),
+    ("alter column handle type text", False),
+    ("alter column handle type varchar", False),
 ]
 
 

@@ -11,9 +11,11 @@ stays quiet for the changes PostgreSQL 12+ makes in the catalog only (each is ch
 - `timestamp` to `timestamptz` and back when the session's `TimeZone` is UTC: set earlier in
   the file, else the database's, which the option `database_timezone` names (default `UTC`,
   Supabase's and most servers');
-- `varbit(n)` to a larger or no length; `cidr` to `inet`; the same type.
+- `varbit(n)` to a larger or no length; `cidr` to `inet`; `text`/`varchar` to `citext` and
+  back (the extension's binary casts); the same type.
 
-A `USING` expression other than the column itself always rewrites. When the table is not part
+A `USING` expression other than the column itself (or the column cast to the new type) always
+rewrites. When the table is not part
 of the project (sqlkit cannot see the column's type), it reports the change as a likely rewrite.
 Squawk's `changing-column-type` reports every type change, also the ones above.
 
@@ -51,6 +53,7 @@ from typing import TYPE_CHECKING
 from sqlkit.lint.registry import RuleOption, rule
 from sqlkit.lint.rules.migrations.common import column_name, existing, sql_name
 from sqlkit.model.events import AlterColumn
+from sqlkit.sql.tree import type_name
 from sqlkit.sql.values import quote_ident
 
 if TYPE_CHECKING:
@@ -64,7 +67,18 @@ _WIDENABLE = frozenset(
     {"varchar", "varbit", "timestamp", "timestamptz", "time", "timetz", "interval"}
 )
 # (from, to) pairs that are binary-coercible: no expression, no rewrite
-_BINARY = frozenset({("varchar", "text"), ("text", "varchar"), ("cidr", "inet")})
+_BINARY = frozenset(
+    {
+        ("varchar", "text"),
+        ("text", "varchar"),
+        ("cidr", "inet"),
+        # the citext extension's casts WITHOUT FUNCTION (in whichever schema it is installed)
+        ("text", "citext"),
+        ("varchar", "citext"),
+        ("citext", "text"),
+        ("citext", "varchar"),
+    }
+)
 _TIMESTAMPS = frozenset({("timestamp", "timestamptz"), ("timestamptz", "timestamp")})
 # time zones with a UTC offset of zero all year: timestamp <-> timestamptz is then a relabel
 _UTC = frozenset({"utc", "etc/utc", "gmt", "etc/gmt", "uct", "zulu", "universal", "etc/universal"})
@@ -101,18 +115,36 @@ DATABASE_TIMEZONE = RuleOption(
 )
 
 
+def _bare(name: str) -> str:
+    """An extension's type without its schema (`extensions.citext`): what _BINARY names."""
+    return name.rpartition(".")[2] if name.endswith(".citext") else name
+
+
+def _plain_using(event: AlterColumn) -> bool:
+    """Is USING the column itself, or the column cast to the new type without a modifier —
+    the same as no USING (`using "name"::text` of `type text`)?"""
+    node = event.using or {}
+    cast = node.get("TypeCast")
+    if cast is not None:
+        target = cast.get("typeName") or {}
+        if target.get("typmods") or type_name(target) != event.type_name:
+            return False
+        if _modifiers(event.type or ""):
+            return False  # cast to the unlimited type, then checked against the limit
+        node = cast.get("arg") or {}
+    fields = node.get("ColumnRef", {}).get("fields") or []
+    names = [f.get("String", {}).get("sval") for f in fields]
+    return bool(names) and names[-1] == event.column
+
+
 def rewrite_reason(step: Step, event: AlterColumn, timezone: str) -> str | None:
     """Why the change rewrites the table, or None when PostgreSQL changes the catalog only."""
     column = step.column
     if column is None:
         return "sqlkit does not see the column's current type, so it may rewrite the table"
-    using = event.using
-    if using is not None:
-        fields = using.get("ColumnRef", {}).get("fields") or []
-        names = [f.get("String", {}).get("sval") for f in fields]
-        if not names or names[-1] != event.column:
-            return "a USING expression computes every row again"
-    old, new = column.type_name, event.type_name or ""
+    if event.using is not None and not _plain_using(event):
+        return "a USING expression computes every row again"
+    old, new = _bare(column.type_name), _bare(event.type_name or "")
     change = f"{column.type} to {event.type}"
     if old.endswith("[]") or new.endswith("[]"):
         return (
