@@ -16,7 +16,13 @@ A tool reports a case when it gives the case's rule (for squawk: a rule of the s
 total. The cases are sqlkit's own, written to show where the schema matters, so the totals
 show what knowing the schema buys, not a neutral benchmark of either tool.
 
-    python benchmarks/migration_safety_bench.py [--squawk PATH] [--json]
+`--corpus DIR` also compares the two tools on real projects (each a folder of DIR with a
+sqlkit.toml, e.g. /work/corpus/supabase-projects): every finding placed at its statement
+(squawk points inside a statement, sqlkit at its start; SK416 and squawk's lock-timeout rule
+per file, since sqlkit reports a file once), counted as found by both, by sqlkit only, or by
+squawk only, per hazard. Which of the differences are right is a judgement: docs/lint.md.
+
+    python benchmarks/migration_safety_bench.py [--squawk PATH] [--corpus DIR] [--json]
 """
 
 from __future__ import annotations
@@ -98,6 +104,85 @@ def _squawk(squawk: str, sql: str, folder: Path) -> set[str]:
         return {"(parse error)"}
 
 
+def _statement_lines(path: Path) -> list[tuple[int, int]]:
+    """(first line, last line) of each statement of a file."""
+    from sqlkit.sql.source import Source
+    from sqlkit.sql.split import parse_statements
+
+    source = Source(path=str(path), text=path.read_text(encoding="utf-8"))
+    return [
+        (source.position(s.start)[0], source.position(max(s.end - 1, s.start))[0])
+        for s in parse_statements(source)
+    ]
+
+
+def _place(spans: dict[Path, list[tuple[int, int]]], path: Path, line: int, code: str) -> Any:
+    """Where a finding is counted: its file for SK416, else its statement's first line."""
+    if code == "SK416":
+        return (path, 0)
+    if path not in spans:
+        spans[path] = _statement_lines(path)
+    for first, last in spans[path]:
+        if first <= line <= last:
+            return (path, first)
+    return (path, line)
+
+
+SQLKIT_LINT = [sys.executable, "-m", "sqlkit", "lint", "--format", "json", "--fail-on", "never"]
+
+
+def compare_corpus(
+    corpus: Path, squawk: str, detail: list[tuple[str, str, Any]] | None = None
+) -> dict[str, Counter[str]]:
+    """Per hazard (SK code): statements both tools report, sqlkit only, squawk only (each
+    difference appended to `detail` as (which, code, (path, line)) when given)."""
+    codes = ",".join(SQUAWK)
+    by_rule = {rule: code for code, rules in SQUAWK.items() for rule in rules}
+    out: dict[str, Counter[str]] = {
+        "both": Counter(),
+        "sqlkit only": Counter(),
+        "squawk only": Counter(),
+    }
+    for project in sorted(p for p in corpus.iterdir() if (p / "sqlkit.toml").is_file()):
+        spans: dict[Path, list[tuple[int, int]]] = {}
+        run = subprocess.run(
+            [*SQLKIT_LINT, "--select", codes],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        data = json.loads(run.stdout or "{}")
+        ours = {
+            (code, _place(spans, project / f["path"], f["line"], code))
+            for f in data.get("findings", [])
+            if (code := f["code"]) in SQUAWK
+        }
+        files = sorted(str(p) for p in project.rglob("migrations/*.sql"))
+        said = subprocess.run(
+            [squawk, "--reporter", "json", "--pg-version", "18", "--assume-in-transaction", *files],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        theirs = set()
+        for item in json.loads(said.stdout or "[]"):
+            code = by_rule.get(item["rule_name"])
+            if code is not None:
+                theirs.add((code, _place(spans, Path(item["file"]), item["line"] + 1, code)))
+        for code, _ in ours & theirs:
+            out["both"][code] += 1
+        for code, where in ours - theirs:
+            out["sqlkit only"][code] += 1
+            if detail is not None:
+                detail.append(("sqlkit only", code, where))
+        for code, where in theirs - ours:
+            out["squawk only"][code] += 1
+            if detail is not None:
+                detail.append(("squawk only", code, where))
+    return out
+
+
 def _score(reported: bool, positive: bool) -> str:
     return ("TP" if positive else "FP") if reported else ("FN" if positive else "TN")
 
@@ -106,6 +191,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--squawk", default=shutil.which("squawk"), help="squawk executable")
     parser.add_argument("--json", action="store_true", help="print the counts as JSON")
+    parser.add_argument("--corpus", type=Path, help="a folder of projects to compare on too")
     args = parser.parse_args()
     per_rule: dict[str, dict[str, Counter[str]]] = {}
     wrong: list[str] = []
@@ -145,6 +231,14 @@ def main() -> int:
     elif wrong:
         print("where squawk is wrong:")
         print("\n".join(wrong))
+    if args.corpus and args.squawk:
+        compared = compare_corpus(args.corpus, args.squawk)
+        print(f"\non {args.corpus} (statements; SK416: files):")
+        print(f"{'hazard':6} {'both':>5} {'sqlkit only':>12} {'squawk only':>12}")
+        for code in SQUAWK:
+            row = [compared[k][code] for k in ("both", "sqlkit only", "squawk only")]
+            print(f"{code:6} {row[0]:>5} {row[1]:>12} {row[2]:>12}")
+        print("total", *(sum(compared[k].values()) for k in ("both", "sqlkit only", "squawk only")))
     if args.json:
         print(json.dumps({tool: dict(c) for tool, c in total.items()}))
     return 0

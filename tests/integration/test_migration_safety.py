@@ -284,6 +284,10 @@ def test_sk409_constraints_read_every_row_unless_not_valid(live: psycopg.Connect
     assert _lock(live, fk + ";") == "SHARE ROW EXCLUSIVE"
     assert _lock(live, fk + ";", "public.customers") == "SHARE ROW EXCLUSIVE"
     assert "SK409" in _codes(fk + ";") and "SK409" not in _codes(fk + " not valid;")
+    # an inline REFERENCES of a new column checks every row too: a default no customer has
+    inline = "alter table public.orders add column buyer integer default 999 references public.customers (id);"
+    assert _sqlstate(live, inline) == "23503"
+    assert "SK409" in _codes(inline)
     # VALIDATE takes SHARE UPDATE EXCLUSIVE: readers and writers go on
     validate = (
         f"{fk} not valid;\nalter table public.orders validate constraint orders_customer_fkey;"

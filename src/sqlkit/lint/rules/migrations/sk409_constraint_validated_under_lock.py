@@ -1,7 +1,7 @@
 """
 ## What it does
 Reports `ADD CONSTRAINT ... FOREIGN KEY` or `CHECK` without `NOT VALID` on a table that existed
-before the migration, and `VALIDATE CONSTRAINT` in the same transaction (the same file) as the
+before the migration (also `ADD COLUMN ... REFERENCES`, which cannot say `NOT VALID`), and `VALIDATE CONSTRAINT` in the same transaction (the same file) as the
 `ADD ... NOT VALID` it validates. A constraint on a table created in the same file, and `NOT
 VALID` followed by `VALIDATE` in a later file, are fine. (Squawk cannot tell the same file from
 a later one, nor a new table from a live one.)
@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
 from sqlkit.lint.rules.migrations.common import existing, migration_steps, sql_name
-from sqlkit.model.events import AddConstraint, ValidateConstraint
+from sqlkit.model.events import AddColumn, AddConstraint, ValidateConstraint
 from sqlkit.sql.values import quote_ident
 
 if TYPE_CHECKING:
@@ -71,6 +71,23 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             f"under a {lock} lock: writes wait for the whole scan",
             f"ADD CONSTRAINT ... NOT VALID here; ALTER TABLE {sql_name(step.table)} VALIDATE "
             f"CONSTRAINT {spec.name or '...'} in a later migration file",
+            object=step.table,
+        )
+    for step, added in existing(ctx, AddColumn):
+        if not any(c.kind == "foreign" for c in added.constraints):
+            continue
+        if step.known and step.column is not None:
+            continue  # ADD COLUMN IF NOT EXISTS of a column that is there: nothing is added
+        column = quote_ident(added.column.name)
+        yield ctx.finding(
+            "SK409",
+            added.origin,
+            f"ADD COLUMN {column} ... REFERENCES on {step.table} checks the new key against "
+            "every row (a NOT VALID foreign key cannot be written inline): writes wait for "
+            "the whole scan",
+            f"ALTER TABLE {sql_name(step.table)} ADD COLUMN {column} {added.column.type}; then "
+            f"ADD CONSTRAINT ... FOREIGN KEY ({column}) REFERENCES ... NOT VALID, and VALIDATE "
+            "CONSTRAINT in a later file",
             object=step.table,
         )
     in_transaction = {file.path for file in ctx.files if not file.no_transaction}

@@ -62,8 +62,6 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             columns: tuple[str, ...] = (event.column,)
             if step.known and step.column is None:
                 continue  # no such column in the project
-            if not step.column_existing:
-                continue  # added by this file: the table was rewritten or scanned already
         elif isinstance(event, AddConstraint) and event.constraint.kind == "not_null":
             columns = event.constraint.columns
         else:
