@@ -24,7 +24,7 @@ create index concurrently orders_customer_idx on public.orders (customer_id);
 
 ## References
 - [PostgreSQL: CREATE INDEX, Building Indexes Concurrently](https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY)
-- [sqlkit: apply, files outside a transaction](../migrate.md)
+- [sqlkit: apply, files outside a transaction](../apply.md#safety)
 """
 
 from __future__ import annotations

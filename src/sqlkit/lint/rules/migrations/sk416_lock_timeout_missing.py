@@ -26,7 +26,7 @@ alter table public.orders add column note text;
 
 ## References
 - [PostgreSQL: lock_timeout](https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT)
-- [sqlkit: apply's guard rails](../migrate.md)
+- [sqlkit: apply's guard rails](../apply.md#guard-rails)
 """
 
 from __future__ import annotations
