@@ -28,6 +28,8 @@ create table public.orders (
   customer_id integer, number text, status text
 );
 create index orders_code_idx on public.orders (code);
+create table public.remarks (id integer primary key, note text);
+create view public.order_notes as select id, note from public.remarks;
 create table public.customers (id integer primary key);
 create schema extensions;
 create extension citext with schema extensions;
@@ -351,6 +353,9 @@ def test_sk412_sk413_sk414_break_the_running_application(live: psycopg.Connectio
         assert _sqlstate(live, f"{sql}\n{query};") == sqlstate, sql
         assert _lock(live, sql) == "ACCESS EXCLUSIVE", sql
         assert code in _codes(sql), sql
+    view = "alter view public.order_notes rename column note to remark;"
+    assert _sqlstate(live, f"{view}\nselect note from public.order_notes;") == "42703"
+    assert "SK413" in _codes(view)
 
 
 def test_sk415_a_required_column_without_default_fails_on_a_table_with_rows(

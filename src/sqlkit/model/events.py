@@ -527,7 +527,7 @@ class LockRelation:
     name: str
     mode: str
     operation: str  # the statement, as SQL: "CREATE INDEX", "ALTER TABLE", "VACUUM FULL", ...
-    relation: str = "table"  # table | index | schema | database
+    relation: str = "table"  # table | index | schema | database | view (its renames)
     concurrently: bool = False
     if_exists: bool = False  # a name the files never create may not exist at all
     index: str | None = None  # CREATE INDEX IF NOT EXISTS: its name (nothing is built if there)

@@ -5,7 +5,8 @@ One table (`LOCKS`) maps a statement kind to the `LockRelation` events it means,
 PostgreSQL's table-level lock modes (docs: Explicit Locking; ALTER TABLE's notes). The
 modes were read from `pg_locks` in PostgreSQL 18 (tests/integration/test_migration_safety.py
 checks them). Only locks on tables are kept: a view's, a sequence's or a materialized
-view's lock blocks no writer of the application's tables.
+view's lock blocks no writer of the application's tables. (A view's renames are kept, as
+relation "view": they break the clients that read it.)
 """
 
 from __future__ import annotations
@@ -166,6 +167,7 @@ def _create_trigger(node: Node, origin: Origin) -> list[Event]:
 
 
 _RENAMES = {
+    "OBJECT_VIEW": ("RENAME VIEW", "view", ACCESS_EXCLUSIVE),
     "OBJECT_TABLE": ("RENAME TABLE", "table", ACCESS_EXCLUSIVE),
     "OBJECT_COLUMN": ("RENAME COLUMN", "table", ACCESS_EXCLUSIVE),
     "OBJECT_TABCONSTRAINT": ("RENAME CONSTRAINT", "table", ACCESS_EXCLUSIVE),
@@ -175,7 +177,9 @@ _RENAMES = {
 
 def _rename(node: Node, origin: Origin) -> list[Event]:
     found = _RENAMES.get(node.get("renameType", ""))
-    if found is None or (
+    if node.get("renameType") == "OBJECT_COLUMN" and node.get("relationType") == "OBJECT_VIEW":
+        found = ("RENAME VIEW COLUMN", "view", ACCESS_EXCLUSIVE)  # clients of the API break
+    elif found is None or (
         node.get("renameType") == "OBJECT_COLUMN" and node.get("relationType") != "OBJECT_TABLE"
     ):
         return []

@@ -1171,6 +1171,19 @@ class Replayer:
             where = f"{self._schema(event.schema)}.{event.name}"
             self.model.steps.append(Step(event, where, True, False, settings=self.session))
             return
+        if event.relation == "view":
+            for schema in [event.schema] if event.schema else [*self.search_path, "public"]:
+                view = self.model.views.get((schema, event.name))
+                if view is not None:
+                    existing = view.origin.path != self.current_path
+                    step = Step(
+                        event, view.qualified_name, existing, True, "view", settings=self.session
+                    )
+                    self.model.steps.append(step)
+                    return
+            where = f"{self._schema(event.schema)}.{event.name}"
+            self.model.steps.append(Step(event, where, True, False, "view", settings=self.session))
+            return
         where = f"schema {event.schema}" if event.relation == "schema" else "the database"
         self.model.steps.append(Step(event, where, True, False, settings=self.session))
 

@@ -331,7 +331,7 @@ class Step:
     table: str  # schema.name the statement resolves to (as written when unknown)
     existing: bool  # not created earlier in this file
     known: bool  # the files create it: its columns and constraints are modelled
-    table_kind: str = "table"  # table | partitioned | foreign
+    table_kind: str = "table"  # table | partitioned | foreign | view (a view's renames)
     column: Column | None = None  # the column named (ALTER/DROP/RENAME COLUMN), as it was
     column_existing: bool = True  # the column was there before this file began
     constraint_existing: bool = True  # VALIDATE: not added (NOT VALID) earlier in this file

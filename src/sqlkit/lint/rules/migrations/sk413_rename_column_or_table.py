@@ -1,7 +1,8 @@
 """
 ## What it does
 Reports `RENAME COLUMN`, `RENAME TO` and `SET SCHEMA` of a table or column that existed before
-the migration. Renaming what the same file created is fine.
+the migration, and the renames of a view (or of a view's column) that did. Renaming what the
+same file created is fine.
 
 ## Why is this bad?
 The running application still uses the old name: its queries fail from the moment the
@@ -60,6 +61,18 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             "application's queries that use the old name fail once this migration commits",
             f"ALTER TABLE {sql_name(step.table)} ADD COLUMN {quote_ident(event.new)} ...; keep "
             "both in step, move the application over, then drop the old column",
+            object=step.table,
+        )
+    for step, lock in locks(ctx, "RENAME VIEW", "RENAME VIEW COLUMN"):
+        if lock.if_exists and not step.known:
+            continue
+        yield ctx.finding(
+            "SK413",
+            lock.origin,
+            f"{lock.operation} of {step.table}: the running application's queries that use "
+            "the old name fail once this migration commits",
+            f"CREATE OR REPLACE VIEW {sql_name(step.table)} with the new name added beside the "
+            "old one, move the application over, then drop the old name",
             object=step.table,
         )
     for step, lock in locks(ctx, "RENAME TABLE", "SET SCHEMA"):

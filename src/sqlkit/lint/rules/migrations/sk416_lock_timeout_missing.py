@@ -62,6 +62,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         path = event.origin.path
         if event.mode != "ACCESS EXCLUSIVE" or path in bounded or path in reported:
             continue
+        if step.table_kind == "view":
+            continue
         if event.if_exists and not step.known:
             continue  # may not exist at all
         timeout = step.settings.get("lock_timeout")
