@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -19,6 +20,7 @@ from sqlkit.sql.source import Source
 from sqlkit.sql.split import parse_statements
 from sqlkit.testing import SqlkitServer
 from tests.conftest import lint_files
+from tests.integration.conftest import run_cli
 
 # the earlier migration: a live table with rows, an index, a second table for foreign keys
 BEFORE = """
@@ -383,3 +385,19 @@ def test_sk416_lock_timeout_gives_up_behind_a_reader(
         reader.execute("select count(*) from public.orders")  # holds ACCESS SHARE, open
         assert _sqlstate(live, "set local lock_timeout = '50ms';\n" + sql) == "55P03"
         reader.rollback()
+
+
+def test_a_timeout_directive_apply_would_refuse_is_a_note_and_bounds_nothing(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "0001_orders.sql").write_text(BEFORE, encoding="utf-8")
+    (tmp_path / "0002_note.sql").write_text(
+        "-- sqlkit: lock-timeout=5\nalter table public.orders add column extra text;\n",
+        encoding="utf-8",
+    )
+    result = run_cli(["lint", "--select", "SK416", "0001_orders.sql", "0002_note.sql"], tmp_path)
+    assert result.returncode == 1, result.stderr  # SK416: the directive bounds nothing
+    assert "0002_note.sql:2:1: SK416" in result.stdout
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note:")]
+    assert notes == ["note: 0002_note.sql:1: `lock-timeout` needs a unit, got '5'"]
+    assert "Traceback" not in result.stderr

@@ -105,8 +105,12 @@ def _how_applied(source: Source, notes: list[Note]) -> tuple[bool, float | None]
     no_transaction = bool(NO_TRANSACTION.match(source.text))
     try:
         timeouts = file_timeouts(source.text, source.path)
-    except InputError as exc:
-        notes.append(Note(source.path, 1, exc.message, important=True))
+    except InputError as exc:  # "path:line: what": the note names the place itself
+        where, _, what = exc.message.partition(": ")
+        line = where.rpartition(":")[2]
+        if not (where.startswith(source.path) and line.isdigit()):
+            line, what = "1", exc.message
+        notes.append(Note(source.path, int(line), what, important=True))
         return no_transaction, None
     return no_transaction, timeouts.get("lock-timeout")
 
