@@ -56,8 +56,7 @@ def lint(
     and findings are reported for the given files only (what pre-commit needs). `isolated`
     builds the model from the given files alone."""
     from sqlkit.lint.cache import LintCache, cache_enabled
-    from sqlkit.lint.engine import collect_inputs, project_folders, with_project
-    from sqlkit.lint.engine import lint as run_lint
+    from sqlkit.lint.inputs import collect_inputs, project_folders, with_project
 
     settings = _settings(settings)
     folders = project_folders(settings)
@@ -74,7 +73,12 @@ def lint(
     if not isolated and folders:
         inputs, report_only = with_project(inputs, collect_inputs(folders))
     store = LintCache() if cache and cache_enabled() else None
-    return run_lint(
+    key = store.run_key(inputs, settings, select, ignore, report_only) if store else None
+    if store is not None and key is not None and (found := store.load_run(key)) is not None:
+        return found  # the same files, bytes, settings and rules as a run before
+    from sqlkit.lint.engine import lint as run_lint
+
+    result = run_lint(
         inputs,
         settings,
         select=select,
@@ -83,6 +87,9 @@ def lint(
         cache=store,
         report_only=report_only,
     )
+    if store is not None and key is not None:
+        store.store_run(key, result)
+    return result
 
 
 def lint_database(
