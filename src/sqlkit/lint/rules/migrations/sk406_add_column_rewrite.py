@@ -56,6 +56,8 @@ if TYPE_CHECKING:
 def check(ctx: LintContext) -> Iterator[Finding]:
     for step, event in existing(ctx, AddColumn):
         spec = event.column
+        if event.if_not_exists and step.known and step.column is not None:
+            continue  # there already: nothing is added
         if spec.generated == "stored":
             why = "a stored generated column is computed for every row"
         elif spec.identity is not None:
