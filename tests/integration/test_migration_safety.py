@@ -380,6 +380,12 @@ def test_sk416_lock_timeout_gives_up_behind_a_reader(
     assert _lock(live, sql) == "ACCESS EXCLUSIVE"
     assert "SK416" in _codes(sql)
     assert "SK416" not in _codes("-- sqlkit: lock-timeout=1s\n" + sql)
+    # a no-transaction file runs statement by statement: SET LOCAL lasts one statement
+    live.execute("set local lock_timeout = '3s'")
+    assert _one(live, "show lock_timeout") == "0"
+    no_transaction = "-- sqlkit: no-transaction\nset local lock_timeout = '3s';\n" + sql
+    assert "SK416" in _codes(no_transaction)
+    assert "SK416" not in _codes(no_transaction.replace("set local", "set"))
     dbname = _one(live, "select current_database()")
     with sqlkit_server.connect(dbname) as reader:
         reader.execute("select count(*) from public.orders")  # holds ACCESS SHARE, open

@@ -1108,10 +1108,13 @@ class Replayer:
             self.session = {}
             return
         session = dict(self.session)
+        session.pop(f"{event.name}:local", None)
         if event.value is None:
             session.pop(event.name, None)
         else:
             session[event.name] = event.value
+            if event.local:  # SET LOCAL: gone with the statement's own transaction when the
+                session[f"{event.name}:local"] = "true"  # file runs outside one
         self.session = session
 
     def _step(

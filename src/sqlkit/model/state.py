@@ -337,7 +337,8 @@ class Step:
     constraint_existing: bool = True  # VALIDATE: not added (NOT VALID) earlier in this file
     proven_not_null: frozenset[str] = frozenset()  # columns a validated CHECK proves NOT NULL
     index_exists: bool = False  # CREATE INDEX IF NOT EXISTS of an index that is there
-    settings: dict[str, str] = field(default_factory=dict)  # the session's lock_timeout, TimeZone
+    # the session's lock_timeout, TimeZone ("<name>:local" when set by SET LOCAL)
+    settings: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -57,6 +57,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     if ctx.settings.statement_lock_timeout:
         return  # apply sets one for every file
     bounded = {file.path for file in ctx.files if file.lock_timeout}
+    # in a no-transaction file each statement commits alone: SET LOCAL bounds nothing after it
+    autocommit = {file.path for file in ctx.files if file.no_transaction}
     reported: set[str] = set()
     for step, event in existing(ctx, LockRelation):
         path = event.origin.path
@@ -67,6 +69,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         if event.if_exists and not step.known:
             continue  # may not exist at all
         timeout = step.settings.get("lock_timeout")
+        if path in autocommit and "lock_timeout:local" in step.settings:
+            timeout = None
         if timeout is not None and timeout.strip().lower() not in _ZERO:
             continue
         reported.add(path)
