@@ -189,7 +189,9 @@ def _score(reported: bool, positive: bool) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--squawk", default=shutil.which("squawk"), help="squawk executable")
+    beside = Path(sys.executable).parent / "squawk"  # the venv's, when not on PATH
+    found = shutil.which("squawk") or (str(beside) if beside.exists() else None)
+    parser.add_argument("--squawk", default=found, help="squawk executable")
     parser.add_argument("--json", action="store_true", help="print the counts as JSON")
     parser.add_argument("--corpus", type=Path, help="a folder of projects to compare on too")
     args = parser.parse_args()
