@@ -36,6 +36,8 @@ create table public.customers (id integer primary key);
 create schema extensions;
 create extension citext with schema extensions;
 alter table public.orders add column handle extensions.citext;
+alter table public.orders add column stamped timestamptz(3), add column at_time time(2),
+  add column took interval(2), add column flags varbit(4);
 """
 ROWS = """
 insert into public.customers select g from generate_series(1, 50) g;
@@ -203,6 +205,14 @@ TYPE_CHANGES = [
     ("alter column code type extensions.citext", False),
     ("alter column label type varchar(10) using label::varchar", True),
     ("alter column handle type text", False),
+    ("alter column id type int4", False),
+    ("alter column stamped type timestamptz(6)", False),
+    ("alter column stamped type timestamptz(1)", True),
+    ("alter column at_time type time(5)", False),
+    ("alter column took type interval(4)", False),
+    ("alter column took type interval", False),
+    ("alter column flags type varbit(8)", False),
+    ("alter column flags type varbit(2)", True),
     ("alter column handle type varchar", False),
 ]
 

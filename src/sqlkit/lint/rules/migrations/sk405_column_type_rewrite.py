@@ -63,9 +63,7 @@ if TYPE_CHECKING:
 
 # types whose length or precision PostgreSQL widens in the catalog only (a support function
 # turns the length coercion into a relabel when the new typmod is no smaller)
-_WIDENABLE = frozenset(
-    {"varchar", "varbit", "timestamp", "timestamptz", "time", "timetz", "interval"}
-)
+_WIDENABLE = frozenset({"varchar", "varbit", "timestamp", "timestamptz", "time", "interval"})
 # (from, to) pairs that are binary-coercible: no expression, no rewrite
 _BINARY = frozenset(
     {
