@@ -49,7 +49,7 @@ CASES = ROOT / "tests" / "rules" / "cases"
 SQUAWK: dict[str, set[str]] = {
     "SK401": {"require-concurrent-index-creation"},
     "SK402": {"require-concurrent-index-deletion"},
-    "SK403": set(),
+    "SK403": {"require-concurrent-reindex"},
     "SK404": {"ban-concurrent-index-creation-in-transaction"},
     "SK405": {"changing-column-type"},
     "SK406": {"adding-field-with-default", "adding-serial-primary-key-field"},
@@ -59,7 +59,7 @@ SQUAWK: dict[str, set[str]] = {
     "SK410": {"adding-not-nullable-field"},
     "SK411": {"disallowed-unique-constraint", "adding-serial-primary-key-field"},
     "SK412": {"ban-drop-column"},
-    "SK413": {"renaming-column", "renaming-table"},
+    "SK413": {"renaming-column", "renaming-table", "ban-set-schema"},
     "SK414": {"ban-drop-table"},
     "SK415": {"adding-required-field"},
     "SK416": {"require-lock-timeout", "require-timeout-settings"},
