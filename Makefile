@@ -12,7 +12,7 @@ help:
 	@echo "make demo   the reference app: lint it, verify it in an embedded Postgres, lint a broken"
 	@echo "            migration, then change a deployed copy by hand and let sqlkit diff find it"
 	@echo "make test   run the test suite"
-	@echo "make bench  lint vs squawk, verify, the reference app's RPCs and cache, diff, fleets, pglast vs sqlglot"
+	@echo "make bench  lint vs squawk (speed; migration-safety findings), verify, the reference app's RPCs and cache, diff, fleets, pglast vs sqlglot"
 	@echo "            (PG_REGRESS=DIR adds PostgreSQL's regression SQL: see docs/lint.md#why-pglast)"
 	@echo "make lint   ruff and mypy --strict over the code"
 	@echo "make docs   regenerate docs/rules and the README's rule table from the rule registry"
@@ -36,6 +36,7 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]' || { echo "the bench extra is not installable (squawk-cli?): comparing without squawk"; $(BIN)/python -m pip install --quiet sqlglot; }
 	$(BIN)/python benchmarks/lint_bench.py
+	$(BIN)/python benchmarks/migration_safety_bench.py
 	$(BIN)/python benchmarks/verify_bench.py
 	$(BIN)/python benchmarks/reference_bench.py
 	$(BIN)/python benchmarks/cache_load_bench.py

@@ -1,3 +1,4 @@
+-- sqlkit: lock-timeout=5s
 -- The cache learns single flight and stale-while-revalidate (functions/cache/): entries get a
 -- stale window and a generation (how many invalidations they have seen), and stale answers are
 -- counted apart from fresh hits. Adding a nullable column, or one with a constant default, is a

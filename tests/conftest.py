@@ -28,6 +28,19 @@ def lint_text(
     return lint([LintInput(path, data)], settings, select=select, ignore=ignore, jobs=1)
 
 
+def lint_files(
+    files: dict[str, str],
+    config: dict | None = None,
+    *,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+) -> LintResult:
+    """Lint several SQL texts as one project's files (path -> text), in migration order."""
+    settings = settings_from_table(config or {}, Path.cwd(), None) if config else Settings()
+    inputs = [LintInput(path, text.encode("utf-8")) for path, text in files.items()]
+    return lint(inputs, settings, select=select, ignore=ignore, jobs=1)
+
+
 @pytest.fixture
 def root() -> Path:
     return ROOT

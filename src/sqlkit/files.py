@@ -80,6 +80,13 @@ def order_key(path: str, settings: Settings) -> tuple[int, int, str]:
     return (len(folders) + 1, 0, path)
 
 
+def is_repeatable(path: str, settings: Settings) -> bool:
+    """Is the file a repeatable definition (under functions/, triggers/ or policies/, re-applied
+    whenever it changes)? Everything else a project lints — its migrations, and files given
+    on their own or on standard input — is taken as a migration, applied once."""
+    return 1 <= order_key(path, settings)[0] <= len(REPEATABLE_FOLDERS)
+
+
 def ordered(paths: Iterable[str], settings: Settings) -> list[str]:
     return sorted(paths, key=lambda path: order_key(path, settings))
 

@@ -79,6 +79,7 @@ def _analyse_data(item: LintInput, data: bytes, settings: Settings, jobs: int) -
     parse_errors = [error for part in parts for error in part.parse_errors]
     events = [event for part in parts for event in part.events]
     notes = [Note(item.path, 1, note) for note in source.notes]
+    no_transaction, lock_timeout = _how_applied(source, notes)
     # Keep the text only where it cannot be read back from disk as linted (stdin, templates);
     # sending every file's text back from worker processes costs more than re-reading it.
     keep_text = item.data is not None or item.path.endswith(".sql.j2")
@@ -91,7 +92,28 @@ def _analyse_data(item: LintInput, data: bytes, settings: Settings, jobs: int) -
         parse_errors=parse_errors,
         directives=find_directives(source, lines),
         notes=notes,
+        no_transaction=no_transaction,
+        lock_timeout=lock_timeout,
     )
+
+
+def _how_applied(source: Source, notes: list[Note]) -> tuple[bool, float | None]:
+    """The file's no-transaction marker and lock-timeout directive, read as apply reads them
+    (a directive apply would refuse becomes a note: the file will not apply as it is)."""
+    from sqlkit.errors import InputError
+    from sqlkit.files import NO_TRANSACTION, file_timeouts
+
+    no_transaction = bool(NO_TRANSACTION.match(source.text))
+    try:
+        timeouts = file_timeouts(source.text, source.path)
+    except InputError as exc:  # "path:line: what": the note names the place itself
+        where, _, what = exc.message.partition(": ")
+        line = where.rpartition(":")[2]
+        if not (where.startswith(source.path) and line.isdigit()):
+            line, what = "1", exc.message
+        notes.append(Note(source.path, int(line), what, important=True))
+        return no_transaction, None
+    return no_transaction, timeouts.get("lock-timeout")
 
 
 # a file larger than this is cut into ranges analysed in parallel (when jobs allow)

@@ -31,6 +31,10 @@ class FileResult:
     parse_errors: list[tuple[Span, str]]
     directives: list[Directive]
     notes: list[Note] = field(default_factory=list)
+    # how apply runs it: `-- sqlkit: no-transaction` on its first line, and the seconds of a
+    # `-- sqlkit: lock-timeout=5s` directive in its header (sqlkit.files)
+    no_transaction: bool = False
+    lock_timeout: float | None = None
 
 
 @dataclass(frozen=True)

@@ -34,23 +34,11 @@ from sqlkit.migrate.script import (
 )
 from sqlkit.sql.source import Source
 from sqlkit.sql.split import Statement, parse_statements
-
-# Statements Postgres refuses inside a transaction block.
-_OUTSIDE_TRANSACTION = {
-    "VacuumStmt": "VACUUM",
-    "CreatedbStmt": "CREATE DATABASE",
-    "DropdbStmt": "DROP DATABASE",
-    "AlterSystemStmt": "ALTER SYSTEM",
-    "CreateTableSpaceStmt": "CREATE TABLESPACE",
-    "DropTableSpaceStmt": "DROP TABLESPACE",
-    "CreateSubscriptionStmt": "CREATE SUBSCRIPTION",
-}
-
+from sqlkit.sql.transaction import KINDS as TRANSACTION_KINDS
+from sqlkit.sql.transaction import refused_in_transaction
 
 # Statement kinds whose parse tree `transaction_problem` reads; others are only located.
-_CHECKED_KINDS = frozenset(
-    {*_OUTSIDE_TRANSACTION, "IndexStmt", "DropStmt", "ReindexStmt", "TransactionStmt", "CopyStmt"}
-)
+_CHECKED_KINDS = frozenset({*TRANSACTION_KINDS, "TransactionStmt", "CopyStmt"})
 
 
 @dataclass
@@ -97,17 +85,7 @@ def transaction_problem(statements: list[Statement]) -> tuple[str, int] | None:
     """A statement that cannot run inside a transaction (what, file offset), if any."""
     for stmt in statements:
         node = stmt.node or {}
-        what = _OUTSIDE_TRANSACTION.get(stmt.kind or "")
-        if stmt.kind == "VacuumStmt" and not node.get("is_vacuumcmd"):
-            what = None  # a bare ANALYZE is fine in a transaction
-        if stmt.kind in ("IndexStmt", "DropStmt") and node.get("concurrent"):
-            what = (
-                "CREATE INDEX CONCURRENTLY"
-                if stmt.kind == "IndexStmt"
-                else "DROP INDEX CONCURRENTLY"
-            )
-        if stmt.kind == "ReindexStmt" and "concurrently" in str(node.get("params", "")):
-            what = "REINDEX CONCURRENTLY"
+        what = refused_in_transaction(stmt.kind, node)
         if stmt.kind == "TransactionStmt":
             what = "an explicit transaction statement (BEGIN/COMMIT/ROLLBACK)"
         if stmt.kind == "CopyStmt" and not node.get("filename") and not node.get("is_program"):

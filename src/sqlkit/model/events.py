@@ -339,6 +339,7 @@ class AlterColumn:
     not_null: bool | None = None
     default: Node | None = None
     drop_default: bool = False
+    using: Node | None = None  # TYPE ... USING expression
 
 
 @dataclass(eq=False)
@@ -510,6 +511,47 @@ class Secret:
     name: str  # the object it is stored with ("" for a session setting)
 
 
+# ------------------------------------------------------------------- migration safety
+@dataclass(eq=False)
+class LockRelation:
+    """A lock a statement takes on a table: what the migration-safety rules (SK4xx) judge.
+
+    `mode` is PostgreSQL's table-level lock mode as SQL spells it (`ACCESS EXCLUSIVE`,
+    `SHARE`, ...; sqlkit.model.locks). `relation` says what `schema.name` names: a table, an
+    index (DROP INDEX, REINDEX INDEX: the lock is on its table too), a schema or the whole
+    database (REINDEX SCHEMA, VACUUM FULL without a table: every table in it).
+    """
+
+    origin: Origin
+    schema: str | None
+    name: str
+    mode: str
+    operation: str  # the statement, as SQL: "CREATE INDEX", "ALTER TABLE", "VACUUM FULL", ...
+    relation: str = "table"  # table | index | schema | database | view (its renames)
+    concurrently: bool = False
+    if_exists: bool = False  # a name the files never create may not exist at all
+    index: str | None = None  # CREATE INDEX IF NOT EXISTS: its name (nothing is built if there)
+
+
+@dataclass(eq=False)
+class RefusedInTransaction:
+    """A statement PostgreSQL refuses inside a transaction block (sqlkit.sql.transaction)."""
+
+    origin: Origin
+    what: str  # "CREATE INDEX CONCURRENTLY", "VACUUM", ...
+
+
+@dataclass(eq=False)
+class SetSetting:
+    """`SET [LOCAL] name = value`, `RESET name` (value None) or `set_config('name', value,
+    is_local)` of a setting the migration-safety rules read: lock_timeout, TimeZone."""
+
+    origin: Origin
+    name: str  # lower-case: lock_timeout | timezone | all (RESET ALL)
+    value: str | None
+    local: bool = False
+
+
 Event = (
     RoutineDef
     | AlterRoutine
@@ -550,4 +592,7 @@ Event = (
     | RoleInherit
     | CreateTrigger
     | Secret
+    | LockRelation
+    | RefusedInTransaction
+    | SetSetting
 )

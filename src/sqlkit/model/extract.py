@@ -52,8 +52,11 @@ from sqlkit.model.events import (
     RoutineDef,
     RoutineRef,
     SetSearchPath,
+    SetSetting,
     ValidateConstraint,
 )
+from sqlkit.model.locks import KINDS as LOCK_KINDS
+from sqlkit.model.locks import SESSION_SETTINGS, lock_events, session_setting
 from sqlkit.model.structure import (
     column_spec,
     constraint_spec,
@@ -240,13 +243,17 @@ def extract_events(source: Source, statements: list[Statement]) -> list[Event]:
     for stmt in statements:
         if stmt.kind is None or stmt.node is None:
             continue
+        origin = None
+        if stmt.kind in LOCK_KINDS:  # first: a lock is taken before the statement acts
+            origin = Origin(source.path, stmt.index, source.span(stmt.start))
+            events += lock_events(stmt.kind, stmt.node, origin)
         handler = HANDLERS.get(stmt.kind)
         if handler is None:
             continue
         wanted = WANTED.get(stmt.kind)
         if wanted is not None and not wanted(stmt.node):
             continue  # a cheap look says the handler would find nothing
-        origin = Origin(source.path, stmt.index, source.span(stmt.start))
+        origin = origin or Origin(source.path, stmt.index, source.span(stmt.start))
         result = handler(source, stmt, stmt.node, origin)
         if result is None:
             continue
@@ -590,6 +597,9 @@ def _select(source: Source, stmt: Statement, node: Node, origin: Origin) -> list
         value = const_value(args[1]) if len(args) > 1 else None
         if name == "search_path" and isinstance(value, str):
             events.append(SetSearchPath(origin, search_path_schemas(search_path_from_text(value))))
+        elif isinstance(name, str) and name.lower() in SESSION_SETTINGS and value is not None:
+            local = const_value(args[2]) if len(args) > 2 else False
+            events.append(SetSetting(origin, name.lower(), str(value), local is True))
         events.extend(_secrets(source, stmt, "setting", None, str(name or "")))
     return events or None
 
@@ -687,6 +697,7 @@ def _alter_structure(
             column,
             type=written_type(source.parse_text, start, stop) or type_name(type_node),
             type_name=type_name(type_node),
+            using=using,
         )
     if sub in ("AT_AttachPartition", "AT_DetachPartition") and "PartitionCmd" in definition:
         child = definition["PartitionCmd"].get("name") or {}
@@ -847,6 +858,9 @@ def _set(source: Source, stmt: Statement, node: Node, origin: Origin) -> Event |
     """SET [LOCAL] search_path: LOCAL lasts to the end of the transaction, which for a
     migration applied one file per transaction is the rest of the file, like SET."""
     if node.get("name") != "search_path":
+        setting = session_setting(node, origin)
+        if setting is not None:
+            return setting
         return _secrets(source, stmt, "setting", None, str(node.get("name") or "")) or None
     value = _setting_value(node)
     if value is None or value == "FROM CURRENT":
@@ -1110,4 +1124,4 @@ HANDLERS: dict[str, Handler] = {
 WANTED: dict[str, Callable[[Node], bool]] = {"SelectStmt": _select_matters}
 
 # the statement kinds whose parse trees extraction reads; the parser loads no others
-KINDS = frozenset(HANDLERS)
+KINDS = frozenset(HANDLERS) | LOCK_KINDS

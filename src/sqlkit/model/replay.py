@@ -18,9 +18,11 @@ from sqlkit.model.state import (
     Model,
     Policy,
     RoutineKey,
+    Step,
     Table,
     View,
 )
+from sqlkit.model.structure import proven_not_null
 from sqlkit.sql.tree import column_refs, rename_column_refs
 
 _TABLE_PRIVILEGES = {
@@ -114,6 +116,12 @@ class Replayer:
         # (schema, index name) -> (schema, table): indexes live in their table's schema
         self._index_tables: dict[tuple[str, str], tuple[str, str]] = {}
         self._view_readers: dict[tuple[str, str], set[tuple[str, str]]] = {}
+        # migration safety, per file: the session's settings (lock_timeout, TimeZone; a new
+        # dict on each change, so steps share it), the columns ADD COLUMN made here, the
+        # constraints added NOT VALID here ((id of the table, name))
+        self.session: dict[str, str] = {}
+        self._added_columns: dict[int, Column] = {}
+        self._not_valid_here: set[tuple[int, str]] = set()
 
     def replay(self, events: Iterable[ev.Event]) -> Model:
         for event in events:
@@ -121,7 +129,18 @@ class Replayer:
             if path != self.current_path:  # each file starts a fresh session
                 self.current_path = path
                 self.search_path = ["public"]
-            REPLAY[type(event)](self, event)
+                self.session = {}
+                self._added_columns = {}
+                self._not_valid_here = set()
+            kind = type(event)
+            step = STEPS.get(kind)
+            if step is None:
+                REPLAY[kind](self, event)
+                continue
+            done = step(self, event)  # what the table was, before the event changes it
+            REPLAY[kind](self, event)
+            if done is not None:
+                done()
         return self.model
 
     # ------------------------------------------------------------------ helpers
@@ -1077,6 +1096,172 @@ class Replayer:
             )
         self.model.secrets.append(event)
 
+    # --------------------------------------------------------- migration safety
+    def lock_relation(self, event: ev.LockRelation) -> None:
+        """Nothing changes: a step was recorded before (`steps_of_lock`)."""
+
+    def refused_in_transaction(self, event: ev.RefusedInTransaction) -> None:
+        """Nothing changes in the model: SK404 reads the event from its file."""
+
+    def set_setting(self, event: ev.SetSetting) -> None:
+        if event.name == "all":
+            self.session = {}
+            return
+        session = dict(self.session)
+        session.pop(f"{event.name}:local", None)
+        if event.value is None:
+            session.pop(event.name, None)
+        else:
+            session[event.name] = event.value
+            if event.local:  # SET LOCAL: gone with the statement's own transaction when the
+                session[f"{event.name}:local"] = "true"  # file runs outside one
+        self.session = session
+
+    def _step(
+        self, event: ev.Event, schema: str | None, name: str, **facts: Any
+    ) -> tuple[Step, Table | None] | None:
+        """Record what `event` finds of table `schema.name`; None when it names a view."""
+        table = self._find_table(schema, name)
+        if table is None and (self._schema(schema), name) in self.model.views:
+            return None  # ALTER TABLE works on views too; their locks block no writer
+        step = Step(
+            event,
+            table.qualified_name if table is not None else f"{self._schema(schema)}.{name}",
+            existing=table is None or table.origin.path != self.current_path,
+            known=table is not None,
+            table_kind=table.kind if table is not None else "table",
+            settings=self.session,
+            **facts,
+        )
+        self.model.steps.append(step)
+        return step, table
+
+    def _column_step(
+        self, event: ev.Event, schema: str | None, table_name: str, column: str
+    ) -> None:
+        found = self._step(event, schema, table_name)
+        if found is None:
+            return
+        step, table = found
+        current = table.columns.get(column) if table is not None else None
+        if current is not None:
+            step.column = replace(current)
+            step.column_existing = step.existing and id(current) not in self._added_columns
+
+    def steps_of_lock(self, event: ev.LockRelation) -> None:
+        if event.relation == "table":
+            found = self._step(event, event.schema, event.name)
+            if found is not None and event.index is not None and found[1] is not None:
+                found[0].index_exists = event.index in found[1].indexes
+            return
+        if event.relation == "index":
+            for schema in [event.schema] if event.schema else [*self.search_path, "public"]:
+                located = self._find_index(schema, event.name)
+                if located is not None:
+                    table, index = located
+                    fresh = self.current_path in (table.origin.path, index.origin.path)
+                    self.model.steps.append(
+                        Step(
+                            event,
+                            table.qualified_name,
+                            not fresh,
+                            True,
+                            table.kind,
+                            settings=self.session,
+                        )
+                    )
+                    return
+            where = f"{self._schema(event.schema)}.{event.name}"
+            self.model.steps.append(Step(event, where, True, False, settings=self.session))
+            return
+        if event.relation == "view":
+            for schema in [event.schema] if event.schema else [*self.search_path, "public"]:
+                view = self.model.views.get((schema, event.name))
+                if view is not None:
+                    existing = view.origin.path != self.current_path
+                    step = Step(
+                        event, view.qualified_name, existing, True, "view", settings=self.session
+                    )
+                    self.model.steps.append(step)
+                    return
+            where = f"{self._schema(event.schema)}.{event.name}"
+            self.model.steps.append(Step(event, where, True, False, "view", settings=self.session))
+            return
+        where = f"schema {event.schema}" if event.relation == "schema" else "the database"
+        self.model.steps.append(Step(event, where, True, False, settings=self.session))
+
+    def steps_of_column(self, event: ev.DropColumn | ev.AlterColumn) -> None:
+        self._column_step(event, event.schema, event.table, event.column)
+        if isinstance(event, ev.AlterColumn) and event.not_null and self.model.steps:
+            step = self.model.steps[-1]
+            if step.event is event:
+                step.proven_not_null = self._proven_not_null(event.schema, event.table)
+
+    def steps_of_rename_column(self, event: ev.RenameColumn) -> None:
+        self._column_step(event, event.schema, event.table, event.old)
+
+    def steps_of_add_column(self, event: ev.AddColumn) -> Callable[[], None] | None:
+        found = self._step(event, event.schema, event.table)
+        table = found[1] if found is not None else None
+        if table is None:
+            return None
+        if event.column.name in table.columns:  # ADD COLUMN IF NOT EXISTS finds it there
+            found[0].column = replace(table.columns[event.column.name])  # type: ignore[index]
+            return None
+
+        def added() -> None:  # ADD COLUMN made it: dropping or renaming it later breaks no one
+            column = table.columns.get(event.column.name)
+            if column is not None:
+                self._added_columns[id(column)] = column
+
+        return added
+
+    def steps_of_add_constraint(self, event: ev.AddConstraint) -> Callable[[], None] | None:
+        found = self._step(event, event.schema, event.table)
+        table = found[1] if found is not None else None
+        spec = event.constraint
+        if found is not None and spec.kind == "not_null":
+            found[0].proven_not_null = self._proven_not_null(event.schema, event.table)
+        if table is None or not spec.not_valid:
+            return None
+        before = set(table.constraints)
+
+        def added() -> None:  # a NOT VALID constraint added here: VALIDATE it in another file
+            names = set(table.constraints) - before
+            if spec.kind == "not_null":  # not kept as a constraint: PostgreSQL's name for it
+                names = {spec.name or f"{table.name}_{c}_not_null" for c in spec.columns}
+            self._not_valid_here.update((id(table), name) for name in names)
+
+        return added
+
+    def steps_of_validate(self, event: ev.ValidateConstraint) -> None:
+        found = self._step(event, event.schema, event.table)
+        if found is not None and found[1] is not None:
+            found[0].constraint_existing = (id(found[1]), event.name) not in self._not_valid_here
+
+    def _proven_not_null(self, schema: str | None, name: str) -> frozenset[str]:
+        """Columns that are NOT NULL already, or that a validated CHECK proves NOT NULL."""
+        table = self._find_table(schema, name)
+        if table is None:
+            return frozenset()
+        proven = {column.name for column in table.columns.values() if column.not_null}
+        for constraint in table.constraints.values():
+            if constraint.kind == "check" and not constraint.not_valid:
+                proven |= proven_not_null(constraint.expression)
+        return frozenset(proven)
+
+
+# events whose step is recorded before they are replayed (the step may return a function to
+# call after, with what the event made)
+STEPS: dict[type, Callable[[Replayer, Any], Callable[[], None] | None]] = {
+    ev.LockRelation: Replayer.steps_of_lock,
+    ev.AddColumn: Replayer.steps_of_add_column,
+    ev.DropColumn: Replayer.steps_of_column,
+    ev.AlterColumn: Replayer.steps_of_column,
+    ev.RenameColumn: Replayer.steps_of_rename_column,
+    ev.AddConstraint: Replayer.steps_of_add_constraint,
+    ev.ValidateConstraint: Replayer.steps_of_validate,
+}
 
 # every event type's handler (a test checks none is missing: an event is never dropped silently)
 REPLAY: dict[type, Callable[[Replayer, Any], None]] = {
@@ -1119,6 +1304,9 @@ REPLAY: dict[type, Callable[[Replayer, Any], None]] = {
     ev.RoleInherit: Replayer.role_inherit,
     ev.CreateTrigger: Replayer.create_trigger,
     ev.Secret: Replayer.secret,
+    ev.LockRelation: Replayer.lock_relation,
+    ev.RefusedInTransaction: Replayer.refused_in_transaction,
+    ev.SetSetting: Replayer.set_setting,
 }
 
 

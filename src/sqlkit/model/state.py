@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from sqlkit.model.events import IndexKey, Origin, RoutineDef, RoutineRef, Secret
+from sqlkit.model.events import Event, IndexKey, Origin, RoutineDef, RoutineRef, Secret
 from sqlkit.sql.policy import PolicyFacts, analyse_policy
 from sqlkit.sql.tree import Node
 
@@ -315,6 +315,32 @@ class DefaultAcl:
         self._resolved.clear()
 
 
+@dataclass(slots=True)
+class Step:
+    """A statement's event on a table, with what the table was just before it: the facts the
+    migration-safety rules (SK4xx) judge, which the final model no longer shows. Replay
+    records one for each lock a statement takes (`LockRelation`) and each change to a
+    table's columns or constraints.
+
+    "Existing" means there before the statement's file began: a table created earlier in the
+    same file (one transaction) is new and empty, whatever happens to it; a table the files
+    never create (made outside the project, like auth.users) exists.
+    """
+
+    event: Event
+    table: str  # schema.name the statement resolves to (as written when unknown)
+    existing: bool  # not created earlier in this file
+    known: bool  # the files create it: its columns and constraints are modelled
+    table_kind: str = "table"  # table | partitioned | foreign | view (a view's renames)
+    column: Column | None = None  # the column named (ALTER/DROP/RENAME COLUMN), as it was
+    column_existing: bool = True  # the column was there before this file began
+    constraint_existing: bool = True  # VALIDATE: not added (NOT VALID) earlier in this file
+    proven_not_null: frozenset[str] = frozenset()  # columns a validated CHECK proves NOT NULL
+    index_exists: bool = False  # CREATE INDEX IF NOT EXISTS of an index that is there
+    # the session's lock_timeout, TimeZone ("<name>:local" when set by SET LOCAL)
+    settings: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass
 class Model:
     """What the database would look like after every file is applied, in order."""
@@ -332,6 +358,7 @@ class Model:
     # schema -> role -> privileges (usage, create), for schemas whose privileges are known
     schema_privileges: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     secrets: list[Secret] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)  # what migrations do to tables (SK4xx)
     rejected: list[tuple[Origin, str]] = field(default_factory=list)  # statements PG refuses
     function_defaults: DefaultAcl = field(default_factory=DefaultAcl)
     table_defaults: DefaultAcl = field(default_factory=DefaultAcl)

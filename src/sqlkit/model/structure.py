@@ -309,3 +309,26 @@ def _same_index(a: ConstraintSpec, b: ConstraintSpec) -> bool:
         == (b.method if b.kind == "exclude" else "btree")
         and a.nulls_not_distinct == b.nulls_not_distinct
     )
+
+
+def proven_not_null(expression: Node | None) -> set[str]:
+    """The columns a validated CHECK constraint proves NOT NULL, as PostgreSQL 12+ sees it
+    before `SET NOT NULL` scans: a top-level `AND` part `col IS NOT NULL`. (A CHECK passes
+    when it is NULL, so `col > 0` proves nothing: PostgreSQL scans.)"""
+    if expression is None:
+        return set()
+    found: set[str] = set()
+    stack = [expression]
+    while stack:
+        node = stack.pop()
+        boolean = node.get("BoolExpr")
+        if boolean is not None and boolean.get("boolop") == "AND_EXPR":
+            stack.extend(boolean.get("args") or ())
+            continue
+        test = node.get("NullTest")
+        if test is None or test.get("nulltesttype") != "IS_NOT_NULL" or test.get("argisrow"):
+            continue
+        names = strings((test.get("arg") or {}).get("ColumnRef", {}).get("fields"))
+        if names:
+            found.add(names[-1])
+    return found

@@ -1,0 +1,1 @@
+"""Rules about what a migration does to a live database: locks, rewrites, scans, breaking changes."""
