@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
+from sqlkit.lint.rules.functions.fixes import pin_search_path
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -70,4 +71,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 help=f"ALTER {function.kind.upper()} {function.key} SET search_path = ''; "
                 "-- then qualify every name in the body (public.t, auth.uid())",
                 object=str(function.key),
+                fix=pin_search_path(ctx, function, "SK101"),
             )

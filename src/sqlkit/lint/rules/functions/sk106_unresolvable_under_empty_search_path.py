@@ -51,6 +51,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
+from sqlkit.lint.rules.functions.fixes import qualify_name
 from sqlkit.lint.rules.functions.common import suggestion, unresolved_refs
 from sqlkit.sql.values import display_search_path
 
@@ -87,4 +88,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 f"be found ({when}), so every call fails",
                 help=f"write {suggestion(ctx, ref)}",
                 object=str(function.key),
+                fix=qualify_name(ctx, function, ref, "SK106"),
             )

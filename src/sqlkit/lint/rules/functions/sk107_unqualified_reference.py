@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
+from sqlkit.lint.rules.functions.fixes import qualify_name
 from sqlkit.lint.rules.functions.common import suggestion, unresolved_refs
 from sqlkit.lint.rules.functions.sk106_unresolvable_under_empty_search_path import applies
 
@@ -65,4 +66,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "schema on the path can be used instead",
                 help=f"write {suggestion(ctx, ref)}",
                 object=str(function.key),
+                fix=qualify_name(ctx, function, ref, "SK107"),
             )
