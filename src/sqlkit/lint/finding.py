@@ -119,9 +119,6 @@ class LintResult:
     summary: Summary
     notes: list[Note]
     sources: dict[str, str]  # path -> text kept in memory (stdin, rendered templates)
-    # path -> digest of the bytes analysed (`sqlkit.lint.analyse.digest`): fixes are applied
-    # only to a file that still holds exactly those bytes
-    digests: dict[str, str] = field(default_factory=dict)
     unparsable: set[str] = field(default_factory=set)  # paths with a statement the parser rejects
 
     def source_text(self, path: str) -> str:

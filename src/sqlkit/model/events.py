@@ -2,6 +2,9 @@
 
 `sqlkit.model.extract` makes them where files are parsed (possibly in worker
 processes); `sqlkit.model.replay` applies them once, in migration order.
+
+Events compare by identity (`eq=False`): nothing compares two events, and each generated
+`__eq__` costs import time on every run.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ class RoutineRef:
     kind: str  # "function" | "procedure" | "routine"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Arg:
     name: str
     type: str
@@ -45,7 +48,7 @@ class Arg:
     has_default: bool
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class RoutineDef:
     """A CREATE [OR REPLACE] FUNCTION/PROCEDURE statement, analysed."""
 
@@ -86,7 +89,7 @@ class RoutineDef:
         return self.returns in ("trigger", "event_trigger")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class AlterRoutine:
     origin: Origin
     ref: RoutineRef
@@ -102,13 +105,13 @@ class AlterRoutine:
     config_value_ranges: dict[str, Range] = field(default_factory=dict)  # as in RoutineDef
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class DropRoutines:
     origin: Origin
     refs: list[RoutineRef]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Grant:
     """GRANT/REVOKE on objects or ALL ... IN SCHEMA."""
 
@@ -123,7 +126,7 @@ class Grant:
     schemas: list[str] = field(default_factory=list)  # GRANT/REVOKE ... ON SCHEMA
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class DefaultPrivileges:
     origin: Origin
     is_grant: bool
@@ -134,7 +137,7 @@ class DefaultPrivileges:
     for_roles: list[str] = field(default_factory=list)  # FOR ROLE: only objects they create
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class GrantRole:
     origin: Origin
     is_grant: bool
@@ -142,7 +145,7 @@ class GrantRole:
     members: list[str]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class CreateTable:
     origin: Origin
     schema: str | None
@@ -151,7 +154,7 @@ class CreateTable:
     if_not_exists: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class AlterTableRls:
     origin: Origin
     schema: str | None
@@ -160,7 +163,7 @@ class AlterTableRls:
     force: bool | None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class DropRelations:
     origin: Origin
     kind: str  # table | view
@@ -168,7 +171,7 @@ class DropRelations:
     cascade: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class CreatePolicy:
     origin: Origin
     schema: str | None
@@ -188,7 +191,7 @@ class CreatePolicy:
     check_calls: tuple[Range, ...] | None = ()
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class AlterPolicy:
     origin: Origin
     schema: str | None
@@ -201,7 +204,7 @@ class AlterPolicy:
     check_calls: tuple[Range, ...] | None = ()
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class DropPolicy:
     origin: Origin
     schema: str | None
@@ -209,7 +212,7 @@ class DropPolicy:
     name: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class CreateView:
     origin: Origin
     schema: str | None
@@ -220,7 +223,7 @@ class CreateView:
     relations: list[tuple[str | None, str]]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class AlterViewOptions:
     origin: Origin
     schema: str | None
@@ -229,7 +232,7 @@ class AlterViewOptions:
     reset: list[str]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class SetSearchPath:
     """`SET search_path`, or `set_config('search_path', ...)` run as a statement."""
 
@@ -238,7 +241,7 @@ class SetSearchPath:
 
 
 # ------------------------------------------------------------------ table structure
-@dataclass
+@dataclass(eq=False)
 class ColumnSpec:
     """A column as a CREATE TABLE or ADD COLUMN writes it."""
 
@@ -251,7 +254,7 @@ class ColumnSpec:
     identity: str | None = None  # "always" | "by default"
 
 
-@dataclass
+@dataclass(eq=False)
 class ConstraintSpec:
     """A table constraint as written (inline on a column, or as a table element)."""
 
@@ -273,7 +276,7 @@ class ConstraintSpec:
     keys: tuple[IndexKey, ...] = ()  # exclude: the index keys
 
 
-@dataclass
+@dataclass(eq=False)
 class IndexKey:
     """One key of an index: a column or an expression, with its opclass and ordering."""
 
@@ -293,7 +296,7 @@ class IndexKey:
         return column_refs(self.expression)
 
 
-@dataclass
+@dataclass(eq=False)
 class DefineTable:
     """What a CREATE TABLE defines beyond its name: columns, constraints, LIKE, partitions."""
 
@@ -309,7 +312,7 @@ class DefineTable:
     if_not_exists: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class CreateIndex:
     origin: Origin
     schema: str | None  # the table's (an index lives in its table's schema)
@@ -325,7 +328,7 @@ class CreateIndex:
     if_not_exists: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class AddColumn:
     origin: Origin
     schema: str | None
@@ -335,7 +338,7 @@ class AddColumn:
     if_not_exists: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class DropColumn:
     origin: Origin
     schema: str | None
@@ -344,7 +347,7 @@ class DropColumn:
     cascade: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class AlterColumn:
     """ALTER COLUMN ... TYPE / SET|DROP NOT NULL / SET|DROP DEFAULT."""
 
@@ -359,7 +362,7 @@ class AlterColumn:
     drop_default: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class AddConstraint:
     origin: Origin
     schema: str | None
@@ -367,7 +370,7 @@ class AddConstraint:
     constraint: ConstraintSpec
 
 
-@dataclass
+@dataclass(eq=False)
 class DropConstraint:
     origin: Origin
     schema: str | None
@@ -376,7 +379,7 @@ class DropConstraint:
     cascade: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class ValidateConstraint:
     origin: Origin
     schema: str | None
@@ -384,7 +387,7 @@ class ValidateConstraint:
     name: str
 
 
-@dataclass
+@dataclass(eq=False)
 class RenameColumn:
     origin: Origin
     schema: str | None
@@ -393,7 +396,7 @@ class RenameColumn:
     new: str
 
 
-@dataclass
+@dataclass(eq=False)
 class RenameConstraint:
     origin: Origin
     schema: str | None
@@ -402,7 +405,7 @@ class RenameConstraint:
     new: str
 
 
-@dataclass
+@dataclass(eq=False)
 class RenameRelation:
     """ALTER TABLE/INDEX ... RENAME TO: the relation keeps its columns, constraints, grants."""
 
@@ -413,7 +416,7 @@ class RenameRelation:
     new: str
 
 
-@dataclass
+@dataclass(eq=False)
 class AttachPartition:
     """ALTER TABLE parent ATTACH PARTITION child (`detach`: DETACH PARTITION)."""
 
@@ -425,13 +428,13 @@ class AttachPartition:
     detach: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class DropIndexes:
     origin: Origin
     names: list[tuple[str | None, str]]
 
 
-@dataclass
+@dataclass(eq=False)
 class CreateExtension:
     origin: Origin
     name: str
@@ -440,7 +443,7 @@ class CreateExtension:
     if_not_exists: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class AlterExtension:
     origin: Origin
     name: str
@@ -448,25 +451,25 @@ class AlterExtension:
     version: str | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class DropExtensions:
     origin: Origin
     names: list[str]
 
 
-@dataclass
+@dataclass(eq=False)
 class CreateSchema:
     origin: Origin
     name: str
 
 
-@dataclass
+@dataclass(eq=False)
 class DropSchemas:
     origin: Origin
     names: list[str]
 
 
-@dataclass
+@dataclass(eq=False)
 class CreateQueue:
     """`select pgmq.create('name')`: pgmq makes the tables pgmq.q_<name> and pgmq.a_<name>
     (`drop`: `pgmq.drop_queue('name')` drops them)."""
@@ -476,7 +479,7 @@ class CreateQueue:
     drop: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class MoveRelation:
     """`ALTER TABLE|VIEW ... RENAME TO` / `SET SCHEMA`: the object, its RLS, policies and
     grants go with it."""
@@ -489,7 +492,7 @@ class MoveRelation:
     new_name: str | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class RenamePolicy:
     origin: Origin
     schema: str | None
@@ -498,7 +501,7 @@ class RenamePolicy:
     new_name: str
 
 
-@dataclass
+@dataclass(eq=False)
 class RoleInherit:
     """`CREATE|ALTER ROLE r [NO]INHERIT`: whether r uses the privileges of roles it is in."""
 
@@ -507,7 +510,7 @@ class RoleInherit:
     inherit: bool
 
 
-@dataclass
+@dataclass(eq=False)
 class CreateTrigger:
     origin: Origin
     schema: str | None
@@ -517,7 +520,7 @@ class CreateTrigger:
     transition_tables: list[str]  # REFERENCING NEW|OLD TABLE AS name
 
 
-@dataclass
+@dataclass(eq=False)
 class Secret:
     """A credential written in SQL that reaches the database (SK116); never its text."""
 

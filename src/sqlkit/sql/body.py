@@ -170,7 +170,9 @@ _IDENT_CHARS = re.compile(r"[\w$\"]")
 def written_at(text: str, offset: int, name: str) -> bool:
     """Is the identifier `name` (as the parser gives it: folded, unquoted) written exactly at
     `offset`, as a whole token: `students`, `Students` or `"students"`, not `students_row`?"""
-    if offset < 0 or (offset > 0 and (text[offset - 1] == "." or _IDENT_CHARS.match(text, offset - 1))):
+    if offset < 0 or (
+        offset > 0 and (text[offset - 1] == "." or _IDENT_CHARS.match(text, offset - 1))
+    ):
         return False
     if text.startswith('"', offset):
         quoted = '"' + name.replace('"', '""') + '"'
@@ -186,7 +188,15 @@ _NAME_TAKING = re.compile(
     r"^(?:nextval|currval|setval|to_reg\w+|has_\w+_privilege|pg_get_serial_sequence"
     r"|pg_(?:total_)?relation_size|pg_table_size|pg_indexes_size)$"
 )
-_REG_TYPES = {"regclass", "regproc", "regprocedure", "regtype", "regoper", "regoperator", "regconfig"}
+_REG_TYPES = {
+    "regclass",
+    "regproc",
+    "regprocedure",
+    "regtype",
+    "regoper",
+    "regoperator",
+    "regconfig",
+}
 
 
 class SqlScanner:

@@ -344,8 +344,8 @@ def analyse_guards(
                 continue
             if identity_text:
                 found = [
-                    (how, node)
-                    for how, left, right, node in _comparisons(expr)
+                    (how, op)
+                    for how, left, right, op in _comparisons(expr)
                     if nullable_identity(left, nullable_vars)
                     or nullable_identity(right, nullable_vars)
                 ]
@@ -354,7 +354,7 @@ def analyse_guards(
                     guards.append((lineno, span_of(text, lineno), found[0][0], ranges))
             if row_text:
                 columns: dict[str, list[Node | None]] = {}
-                for _how, left, right, node in _comparisons(expr):
+                for _how, left, right, op in _comparisons(expr):
                     sides = (_row_column(left), _row_column(right))
                     if (
                         sides[0]
@@ -362,7 +362,7 @@ def analyse_guards(
                         and sides[0][1] == sides[1][1]
                         and {sides[0][0], sides[1][0]} == {"new", "old"}
                     ):
-                        columns.setdefault(sides[0][1], []).append(node)
+                        columns.setdefault(sides[0][1], []).append(op)
                 if columns:
                     facts.change_guards.append(
                         (

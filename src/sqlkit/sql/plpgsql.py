@@ -14,6 +14,7 @@ from typing import Any
 
 from pglast import parser as pg_parser
 
+from sqlkit.data import builtins
 from sqlkit.sql.body import (
     BodyFacts,
     NameRef,
@@ -305,15 +306,16 @@ def _declared_type(
 ) -> None:
     text = typname.strip()
     lowered = text.lower()
-    span = plb.span_at_line(lineno)
-    written = text.split("%")[0]
-    found = _type_offset(plb, written, lineno, variable) if text else None
-    start = -1
-    if found is not None:
-        start = plb.offset + found
-        span = plb.source.span(start, start + len(written))
 
     def ref(kind: str, schema: str | None, name: str) -> NameRef:
+        """The reference, its span where the type is written on its line (after the
+        variable's name), exact when a schema can be put in front of it."""
+        written = text.split("%")[0]
+        found = _type_offset(plb, written, lineno, variable) if text else None
+        if found is None:
+            return NameRef(kind, schema, name, plb.span_at_line(lineno))
+        start = plb.offset + found
+        span = plb.source.span(start, start + len(written))
         exact = schema is None and written_at(plb.source.text, start, name)
         return NameRef(kind, schema, name, span, exact)
 
@@ -333,8 +335,8 @@ def _declared_type(
         base = base[1:]
     parts = [p.strip('"') for p in base.split(".")]
     schema, name = split_name(parts)
-    if schema == "pg_catalog" or not name:
-        return
+    if schema == "pg_catalog" or not name or (schema is None and name.lower() in builtins().types):
+        return  # a built-in type: nothing to resolve (and most declarations are one)
     facts.refs.append(ref("type", schema, name))
 
 

@@ -192,7 +192,7 @@ def call_end(text: str, start: int) -> int | None:
             depth -= 1
             if depth == 0:
                 return i + 1
-        elif ch == "-" and text.startswith("--", i) or ch == "/" and text.startswith("/*", i):
+        elif (ch == "-" and text.startswith("--", i)) or (ch == "/" and text.startswith("/*", i)):
             return None  # a comment inside the call: leave it to a person
         i += 1
     return None

@@ -193,7 +193,9 @@ def pin_search_path(ctx: LintContext, function: Function, code: str) -> Fix:
                 raise Refused("sqlkit cannot tell where to add the clause in this statement")
             clause = keywords("set", definition.clause_upper) + f" search_path = {shown}"
             edits.append(
-                insert(function.origin.path, definition.clause_point, clause + definition.clause_sep)
+                insert(
+                    function.origin.path, definition.clause_point, clause + definition.clause_sep
+                )
             )
         else:
             where = function.config_value_ranges.get("search_path")
@@ -283,7 +285,7 @@ def _statement_parses(sql: str) -> bool:
     return True
 
 
-def revoke(ctx: LintContext, function: Function, holders: list[str], code: str) -> Fix:
+def revoke(ctx: LintContext, function: Function, holders: list[str]) -> Fix:
     """REVOKE EXECUTE from `holders` (grantees that hold it directly: "public", "anon"),
     after the last statement that granted it, keeping the access of the target's API roles
     that the REVOKE did not mean to take (SK104: PUBLIC, anon; SK105: PUBLIC)."""
@@ -305,9 +307,7 @@ def revoke(ctx: LintContext, function: Function, holders: list[str], code: str) 
         for role in _SUPABASE_API_ROLES:
             if role in holders or role in revoked_by_author or role == "anon":
                 continue
-            loses = ctx.model.can_call(function, role) and not (
-                ctx.model.roles_of(role) & after
-            )
+            loses = ctx.model.can_call(function, role) and not (ctx.model.roles_of(role) & after)
             if loses:
                 statements.append(
                     keywords("grant ", upper) + on + keywords(" to ", upper) + role + ";"

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
 from sqlkit.lint.rules.functions.common import revoke_hint
+from sqlkit.lint.rules.functions.fixes import revoke
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -86,4 +87,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             help=revoke_hint(function, ["PUBLIC", "anon"])
             + f" GRANT EXECUTE ON {function.kind.upper()} {function.key} TO authenticated;",
             object=str(function.key),
+            fix=revoke(ctx, function, [r for r in ("public", "anon") if r in function.execute]),
         )

@@ -51,8 +51,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
-from sqlkit.lint.rules.functions.fixes import qualify_name
 from sqlkit.lint.rules.functions.common import suggestion, unresolved_refs
+from sqlkit.lint.rules.functions.fixes import qualify_name
 from sqlkit.sql.values import display_search_path
 
 if TYPE_CHECKING:

@@ -37,8 +37,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
-from sqlkit.lint.rules.functions.fixes import qualify_name
 from sqlkit.lint.rules.functions.common import suggestion, unresolved_refs
+from sqlkit.lint.rules.functions.fixes import qualify_name
 from sqlkit.lint.rules.functions.sk106_unresolvable_under_empty_search_path import applies
 
 if TYPE_CHECKING:
