@@ -144,7 +144,7 @@ def fix_files(editable: Iterable[str], relint: Relint, *, unsafe: bool, write: b
                 if edit not in edits.setdefault(edit.path, []):
                     edits[edit.path].append(edit)
         for path, file_edits in edits.items():
-            texts[path] = apply_edits(texts[path], file_edits)
+            texts[path] = apply_edits(texts[path], file_edits, originals[path].newline)
         result = relint({p: _encode(originals[p], t) for p, t in texts.items()})
         broken = sorted(p for p in edits if p in result.unparsable)
         if broken:
@@ -230,8 +230,9 @@ def _conflicts(edit: Edit, taken: Iterable[Edit]) -> bool:
     return False
 
 
-def apply_edits(text: str, edits: list[Edit]) -> str:
-    """`text` with non-overlapping `edits` applied (their `\\n` kept: see `_encode`)."""
+def apply_edits(text: str, edits: list[Edit], newline: str = "\n") -> str:
+    """`text` with non-overlapping `edits` applied, their line breaks written as `newline`
+    (the file's own)."""
     starts = [0]
     pos = text.find("\n")
     while pos != -1:
@@ -249,7 +250,7 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
         reverse=True,
     )
     for start, end, content in placed:
-        text = text[:start] + content + text[end:]
+        text = text[:start] + content.replace("\n", newline) + text[end:]
     return text
 
 
@@ -269,23 +270,8 @@ def _read(path: str) -> _File:
 
 
 def _encode(file: _File, text: str) -> bytes:
-    """The bytes of a fixed text: the file's BOM and line ending kept (edits write `\\n`)."""
-    if file.newline == "\r\n" and file.text is not None and text != file.text:
-        text = _crlf(file.text, text)
+    """The bytes of a fixed text, with the file's BOM."""
     return (b"\xef\xbb\xbf" if file.bom else b"") + text.encode("utf-8")
-
-
-def _crlf(old: str, new: str) -> str:
-    """`new` with the line breaks that are not in `old` written as CRLF: the lines an edit
-    added, where the file writes CRLF."""
-    out = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for op, _a0, _a1, b0, b1 in matcher.get_opcodes():
-        piece = new[b0:b1]
-        if op != "equal":
-            piece = piece.replace("\r\n", "\n").replace("\n", "\r\n")
-        out.append(piece)
-    return "".join(out)
 
 
 def _write_all(contents: dict[str, bytes], originals: dict[str, _File]) -> None:
@@ -307,7 +293,9 @@ def _write_all(contents: dict[str, bytes], originals: dict[str, _File]) -> None:
                 f"{path}: changed while sqlkit was fixing it; nothing was written",
                 hint="run sqlkit lint --fix again",
             )
-        if not os.access(path, os.W_OK) or not os.access(target.parent or ".", os.W_OK):
+        # the mode bits too: root may write a file its owner marked read-only, but should not
+        read_only = not target.stat().st_mode & stat.S_IWUSR
+        if read_only or not os.access(path, os.W_OK) or not os.access(target.parent, os.W_OK):
             raise InputError(
                 f"{path}: is read-only; nothing was written",
                 hint="make the file and its folder writable, or use --diff",

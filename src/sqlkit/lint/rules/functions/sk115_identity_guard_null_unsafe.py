@@ -135,7 +135,8 @@ def distinct_fix(function: Function, edits: tuple[tuple[Range, str], ...]) -> Fi
             "not be read back exactly: rewrite it by hand",
         )
     path = function.origin.path
-    return Fix(description, tuple(replace(path, where, word) for where, word in edits))
+    case = str.upper if function.definition.clause_upper else str.lower  # the file's keywords
+    return Fix(description, tuple(replace(path, where, case(word)) for where, word in edits))
 
 
 def not_null_everywhere(ctx: LintContext, function: Function, column: str) -> bool:
