@@ -121,7 +121,7 @@ def fix_files(editable: Iterable[str], relint: Relint, *, unsafe: bool, write: b
     texts = {path: file.text for path, file in originals.items() if file.text is not None}
     not_utf8 = {path for path, file in originals.items() if file.text is None}
     outcome = FixResult(first)
-    fixed: dict[tuple[str, int, int, str, str | None], Finding] = {}
+    fixed: dict[tuple[str, int, int, str, str], Finding] = {}
     result = first
     for _ in range(MAX_ROUNDS):
         chosen, refused, left_unsafe = _choose(result.findings, texts, not_utf8, unsafe=unsafe)
@@ -166,12 +166,12 @@ def fix_files(editable: Iterable[str], relint: Relint, *, unsafe: bool, write: b
     return outcome
 
 
-def _identity(finding: Finding) -> tuple[str, int, int, str, str | None]:
-    """What names a finding across rounds: edits move lines, so its object, not its place,
-    where it has one."""
+def _identity(finding: Finding) -> tuple[str, int, int, str, str]:
+    """What names a finding across rounds: edits move lines, so its object and message, not
+    its place, where it has an object."""
     if finding.object is not None:
-        return (finding.path, 0, 0, finding.code, finding.object)
-    return (finding.path, finding.line, finding.column, finding.code, None)
+        return (finding.path, 0, 0, finding.code, f"{finding.object}: {finding.message}")
+    return (finding.path, finding.line, finding.column, finding.code, finding.message)
 
 
 def _choose(
