@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     summary="a function or procedure has no SET search_path",
     counterpart="0011_function_search_path_mutable",
     help="add SET search_path = '' and qualify every name in the body",
+    fix="safe",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.reported_functions():

@@ -73,6 +73,7 @@ if TYPE_CHECKING:
             "search_path values a function may set",
         ),
     ),
+    fix="safe",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     allowed = {

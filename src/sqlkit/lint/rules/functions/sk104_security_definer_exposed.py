@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     summary="a SECURITY DEFINER function in an exposed schema is executable by PUBLIC or anon",
     counterpart="0028_anon_security_definer_function_executable",
     help="revoke EXECUTE from PUBLIC and anon, grant it to the roles that need it",
+    fix="safe on Supabase; unsafe where the REVOKE takes EXECUTE from roles that were granted it or that had it through PUBLIC",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.reported_functions():

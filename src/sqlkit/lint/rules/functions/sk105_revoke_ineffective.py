@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     "warning",
     summary="REVOKE EXECUTE from a role that keeps it through PUBLIC or a role it inherits",
     help="revoke from PUBLIC too (REVOKE EXECUTE ... FROM PUBLIC, anon), then grant what is needed",
+    fix="safe on Supabase; unsafe where the REVOKE takes EXECUTE from roles that were granted it or that had it through PUBLIC",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.model.functions.values():

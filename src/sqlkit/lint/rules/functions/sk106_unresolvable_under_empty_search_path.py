@@ -73,6 +73,7 @@ def applies(ctx: LintContext, function: Function) -> bool:
     "error",
     summary="an unqualified non-builtin name in a body with search_path = ''",
     help="qualify the name with its schema, e.g. public.students",
+    fix="safe",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.reported_functions():

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     "warning",
     summary="a function body names a non-builtin object without a schema",
     help="qualify the name with its schema, e.g. public.students",
+    fix="safe",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.reported_functions():

@@ -68,6 +68,7 @@ def _only_reads(ctx: LintContext, function: Function) -> bool:
     "info",
     summary="a VOLATILE function only reads and could be STABLE",
     help="declare it STABLE (it only reads); IMMUTABLE if it reads no tables either",
+    fix="safe",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.reported_functions():

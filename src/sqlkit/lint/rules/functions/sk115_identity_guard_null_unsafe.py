@@ -81,6 +81,7 @@ if TYPE_CHECKING:
     summary="a guard that denies when the caller's identity differs (<>, !=, NOT IN) "
     "is skipped when the identity is NULL",
     help="compare with IS DISTINCT FROM: IF auth.uid() IS DISTINCT FROM v_owner THEN RAISE ...",
+    fix="safe",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.reported_functions():

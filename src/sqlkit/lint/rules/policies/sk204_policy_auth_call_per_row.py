@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     summary="a policy calls auth.uid()/jwt()/role()/email() or current_setting() outside (select ...)",
     counterpart="0003_auth_rls_initplan",
     help="wrap the call in a scalar sub-select: (select auth.uid())",
+    fix="safe",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for policy in ctx.model.policies.values():

@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     summary="a table in an exposed schema never gets ENABLE ROW LEVEL SECURITY",
     counterpart="0013_rls_disabled_in_public",
     help="ALTER TABLE ... ENABLE ROW LEVEL SECURITY, then add policies for the roles that need rows",
+    fix="unsafe",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for table in ctx.model.tables.values():
