@@ -174,3 +174,42 @@ def test_json_and_sarif_carry_the_fix(tmp_path: Path, monkeypatch: pytest.Monkey
         "endColumn": 19,
     }
     json.dumps(sarif)
+
+
+def test_bom_mode_and_the_one_schema_sk106_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    sql = (
+        "create schema app;\n"
+        "create table app.items (id int primary key);\n"
+        "alter table app.items enable row level security;\n"
+        "create function app.n() returns bigint language sql stable set search_path = ''\n"
+        "as $$ select count(*) from items $$;\n"
+    )
+    target = tmp_path / "a.sql"
+    target.write_bytes(b"\xef\xbb\xbf" + sql.encode())
+    target.chmod(0o640)
+    done = api.fix(["a.sql"], settings=SUPABASE, select=["SK106"], cache=False)
+    assert [f.code for f in done.fixed] == ["SK106"]
+    assert (
+        target.read_bytes()
+        == b"\xef\xbb\xbf" + sql.replace("from items", "from app.items").encode()
+    )
+    assert target.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_definer_on_pg_catalog_gets_pg_temp_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    sql = (
+        "-- security definer: counts every relation\n"
+        "create function public.n() returns bigint language sql stable security definer\n"
+        "set search_path = pg_catalog as $$ select count(*) from pg_class $$;\n"
+        "revoke all on function public.n() from public, anon;\n"
+    )
+    (tmp_path / "a.sql").write_text(sql)
+    done = api.fix(["a.sql"], settings=SUPABASE, select=["SK102"], cache=False)
+    assert [f.code for f in done.fixed] == ["SK102"]
+    assert "set search_path = pg_catalog, pg_temp as $$" in (tmp_path / "a.sql").read_text()
