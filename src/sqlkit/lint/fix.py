@@ -193,11 +193,12 @@ def _choose(
             {e.path for e in fix.edits if e.path not in texts and e.path not in not_utf8}
         )
         if outside:
-            why = (
-                f"it edits {outside[0]}, which does not parse"
-                if outside[0] == finding.path
-                else f"it edits {outside[0]}, which was not given or does not parse"
-            )
+            if outside[0].endswith(".sql.j2"):
+                why = f"it edits {outside[0]}, a template: fix the template by hand"
+            elif outside[0] == finding.path:
+                why = f"it edits {outside[0]}, which does not parse"
+            else:
+                why = f"it edits {outside[0]}, which was not given or does not parse"
             refused.append(Refusal(finding, why))
             continue
         if not fix.safe and not unsafe:
