@@ -129,7 +129,8 @@ def apply_both(fixed: dict[str, dict[str, str]]) -> None:
             print(
                 f"apply {Path(folder).name}: {len(texts)} files, failing as they are "
                 f"{len(outcome['original'])}, fixed {len(outcome['fixed'])}, newly failing "
-                f"{len(worse)} {worse or ''}"
+                f"{len(worse)} {worse or ''}; first failure as they are: "
+                f"{min(outcome['original'].items(), default=None)}"
             )
     finally:
         engine.stop()
