@@ -213,3 +213,24 @@ def test_a_definer_on_pg_catalog_gets_pg_temp_last(
     done = api.fix(["a.sql"], settings=SUPABASE, select=["SK102"], cache=False)
     assert [f.code for f in done.fixed] == ["SK102"]
     assert "set search_path = pg_catalog, pg_temp as $$" in (tmp_path / "a.sql").read_text()
+
+
+def test_sk104_revokes_from_the_roles_asked_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlkit.config import settings_from_table
+
+    monkeypatch.chdir(tmp_path)
+    sql = (
+        "-- security definer: counts the rows callers cannot read\n"
+        "create function public.n() returns bigint language sql stable security definer\n"
+        "set search_path = '' as $$ select 1::bigint $$;\n"
+    )
+    (tmp_path / "a.sql").write_text(sql)
+    asked = settings_from_table({"fix_revoke_also": ["authenticated"]}, tmp_path, None)
+    for settings, added in (
+        (SUPABASE, "revoke execute on function public.n() from public, anon;\n"),
+        (asked, "revoke execute on function public.n() from public, anon, authenticated;\n"),
+    ):
+        done = api.fix(["a.sql"], settings=settings, write=False, select=["SK104"], cache=False)
+        assert done.after["a.sql"] == sql + added
