@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from sqlkit.config import Settings, settings_from_table
-from sqlkit.lint.context import LintInput
 from sqlkit.lint.engine import lint
 from sqlkit.lint.finding import LintResult
+from sqlkit.lint.inputs import LintInput
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,9 +16,9 @@ from sqlkit.config import Settings, load_settings
 from sqlkit.errors import InputError
 
 if TYPE_CHECKING:
-    from sqlkit.lint.context import LintInput
     from sqlkit.lint.finding import LintResult
     from sqlkit.lint.fix import FixResult
+    from sqlkit.lint.inputs import LintInput
     from sqlkit.lint.registry import Rule
     from sqlkit.live.compare import DiffResult
     from sqlkit.live.pull import Pulled
@@ -58,12 +58,16 @@ def lint(
     and findings are reported for the given files only (what pre-commit needs). `isolated`
     builds the model from the given files alone."""
     from sqlkit.lint.cache import LintCache, cache_enabled
-    from sqlkit.lint.engine import lint as run_lint
 
     settings = _settings(settings)
     inputs, report_only = _lint_inputs(paths, settings, stdin_data, isolated)
     store = LintCache() if cache and cache_enabled() else None
-    return run_lint(
+    key = store.run_key(inputs, settings, select, ignore, report_only) if store else None
+    if store is not None and key is not None and (found := store.load_run(key)) is not None:
+        return found  # the same files, bytes, settings and rules as a run before
+    from sqlkit.lint.engine import lint as run_lint
+
+    result = run_lint(
         inputs,
         settings,
         select=select,
@@ -72,6 +76,9 @@ def lint(
         cache=store,
         report_only=report_only,
     )
+    if store is not None and key is not None:
+        store.store_run(key, result)
+    return result
 
 
 def _lint_inputs(
@@ -79,7 +86,7 @@ def _lint_inputs(
 ) -> tuple[list[LintInput], set[str] | None]:
     """What `lint` analyses (the given paths, with the project's files around them) and the
     paths it reports on (None: all)."""
-    from sqlkit.lint.engine import collect_inputs, project_folders, with_project
+    from sqlkit.lint.inputs import collect_inputs, project_folders, with_project
 
     folders = project_folders(settings)
     if not paths:
@@ -113,9 +120,9 @@ def fix(
     unsafe ones with `unsafe`), linting again until none is left to apply; `write=False`
     computes the fixed texts without writing them (`--diff`). See `sqlkit.lint.fix`."""
     from sqlkit.lint.cache import LintCache, cache_enabled
-    from sqlkit.lint.context import LintInput
     from sqlkit.lint.engine import lint as run_lint
     from sqlkit.lint.fix import fix_files
+    from sqlkit.lint.inputs import LintInput
 
     settings = _settings(settings)
     if "-" in paths:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -41,6 +44,10 @@ def _entries(home: Path) -> list[Path]:
     return [p for p in home.rglob("*") if p.is_file() and not p.name.endswith(".tmp")]
 
 
+def _runs(home: Path) -> list[Path]:
+    return [p for p in _entries(home) if p.name.startswith("run-")]
+
+
 def test_second_run_reads_the_cache_and_reports_the_same(
     cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -49,7 +56,8 @@ def test_second_run_reads_the_cache_and_reports_the_same(
     monkeypatch.chdir(project)
     first = _lint("examples")
     stored = _entries(cache_home)
-    assert len(stored) == len(list((project / "examples").rglob("*.sql")))
+    assert len(_runs(cache_home)) == 1  # the whole run, and each file
+    assert len(stored) == 1 + len(list((project / "examples").rglob("*.sql")))
     stamps = {p: p.stat().st_mtime_ns for p in stored}
     assert _lint("examples") == first
     assert {p: p.stat().st_mtime_ns for p in _entries(cache_home)} == stamps  # nothing rewritten
@@ -69,6 +77,53 @@ def test_an_edited_file_is_analysed_again(
     assert {f["code"] for f in _lint("f.sql")["findings"]} == codes - {"SK104", "SK101", "SK103"}
     path.write_text(DEFINER)
     assert {f["code"] for f in _lint("f.sql")["findings"]} == codes
+
+
+def test_an_unchanged_run_is_answered_without_the_parser_or_the_model(
+    cache_home: Path, tmp_path: Path
+) -> None:
+    """The run cache: the same files, bytes, settings and rules give the stored result, read
+    without importing pglast or the model (what makes re-linting a small project fast)."""
+    (tmp_path / "f.sql").write_text(DEFINER)
+    probe = (
+        "import json, sys; from sqlkit import api; r = api.lint(['f.sql']); "
+        "print(json.dumps([sorted(f.code for f in r.findings), "
+        "'pglast' in sys.modules or 'sqlkit.model.events' in sys.modules]))"
+    )
+    env = {**os.environ, "SQLKIT_CACHE_DIR": str(cache_home)}
+    env.pop("SQLKIT_NO_CACHE", None)
+
+    def run() -> list:
+        out = subprocess.run(
+            [sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True
+        )
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    codes, loaded = run()
+    assert "SK104" in codes and loaded
+    assert run() == [codes, False]
+    (tmp_path / "f.sql").write_text(SUPPRESSED)
+    edited, loaded = run()
+    assert edited == sorted(set(codes) - {"SK104", "SK101", "SK103"}) and loaded
+    assert len(_runs(cache_home)) == 1  # an edit replaces the run's entry
+
+
+def test_the_run_cache_follows_settings_and_rule_selection(
+    cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "f.sql").write_text(DEFINER)
+    everything = {f["code"] for f in _lint("f.sql")["findings"]}
+    assert {f["code"] for f in _lint("f.sql", "--select", "SK104")["findings"]} == {"SK104"}
+    assert {f["code"] for f in _lint("f.sql", "--ignore", "SK104")["findings"]} == (
+        everything - {"SK104"}
+    )
+    (tmp_path / "sqlkit.toml").write_text('ignore = ["SK101"]\n')
+    assert {f["code"] for f in _lint("f.sql")["findings"]} == everything - {"SK101"}
+    (tmp_path / "sqlkit.toml").write_text('severity = { SK104 = "info" }\n')
+    severities = {f["code"]: f["severity"] for f in _lint("f.sql")["findings"]}
+    assert severities["SK104"] == "info"
 
 
 def test_no_cache_writes_nothing(

@@ -5,6 +5,7 @@ with the production DSN replaced by a test database."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -134,6 +135,9 @@ def test_gitlab_pipeline_is_wired_as_documented() -> None:
     junit = shlex.split(verify["script"][0])
     assert verify["artifacts"]["reports"]["junit"] == junit[junit.index("--junit") + 1]
     assert config["deploy"]["resource_group"] == "production"
+    lint = shlex.split(config["lint"]["script"][0])
+    assert lint[lint.index("--format") + 1] == "gitlab"
+    assert config["lint"]["artifacts"]["reports"]["codequality"] == lint[lint.index("--output") + 1]
     assert any("schedule" in rule["if"] for rule in config["drift"]["rules"])
 
 
@@ -171,6 +175,7 @@ def test_every_sqlkit_command_of_the_recipes_runs(
         )
         assert result.returncode == 0, (line, result.stdout[-2000:], result.stderr[-2000:])
     assert (project / "sqlkit.sarif").is_file() and (project / "sqlkit-verify.xml").is_file()
+    assert isinstance(json.loads((project / "gl-code-quality.json").read_text()), list)
     commands = {line.split()[1] for line, _ in ran}
     assert {"lint", "verify", "apply", "status", "diff"} <= commands
     # the scheduled job does fail when production drifts from git

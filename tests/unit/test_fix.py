@@ -134,8 +134,8 @@ def test_a_file_changed_between_lint_and_write_is_not_written(tmp_path: Path) ->
     calls = []
 
     def relint(data: dict[str, bytes]) -> LintResult:
-        from sqlkit.lint.context import LintInput
         from sqlkit.lint.engine import lint
+        from sqlkit.lint.inputs import LintInput
 
         calls.append(1)
         if len(calls) == 1:

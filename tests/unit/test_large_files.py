@@ -10,8 +10,8 @@ import pytest
 
 from sqlkit.config import Settings
 from sqlkit.lint import analyse
-from sqlkit.lint.context import LintInput
 from sqlkit.lint.engine import lint
+from sqlkit.lint.inputs import LintInput
 from sqlkit.sql.source import Source
 from sqlkit.sql.split import (
     cut_ranges,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -70,6 +69,8 @@ def run_guarded(func: Callable[[], object]) -> NoReturn:
         if known is not None:
             raise SystemExit(fail(known)) from None
         if os.environ.get("SQLKIT_DEBUG") or "--verbose" in sys.argv or "-v" in sys.argv:
+            import traceback
+
             traceback.print_exc()
         typer.echo(
             f"internal error: {_one_line(repr(exc))[:500]} — this is a bug in sqlkit; please report "

@@ -29,7 +29,9 @@ def lint_command(
         help="SQL files or directories; - reads standard input. "
         "Default: the project's migrations/, functions/, triggers/, policies/.",
     ),
-    fmt: str = typer.Option("text", "--format", "-f", help="text, json, sarif or github."),
+    fmt: str = typer.Option(
+        "text", "--format", "-f", help="text, json, sarif, github or gitlab (Code Quality)."
+    ),
     select: list[str] | None = typer.Option(
         None,
         "--select",
@@ -132,17 +134,16 @@ def lint_command(
             cache=not no_cache,
             isolated=isolated,
         )
-    rules = {r.code: r for r in api.rules()}
     if output is not None:
         try:
             with output.open("w", encoding="utf-8") as handle:
-                report(result, fmt, handle, rules, color=False)
+                report(result, fmt, handle, color=False)
         except OSError as exc:
             raise InputError(
                 f"--output {output}: {exc.strerror}", hint="pick a writable path"
             ) from None
     else:
-        report(result, fmt, sys.stdout, rules)
+        report(result, fmt, sys.stdout)
     if verbose or fmt == "text":
         for note in result.notes:
             if verbose or note.important or "UTF-8" in note.message or "NUL" in note.message:

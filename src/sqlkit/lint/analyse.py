@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from sqlkit.config import Settings
 from sqlkit.lint.cache import LintCache, cacheable
-from sqlkit.lint.context import FileResult, LintInput
+from sqlkit.lint.context import FileResult
 from sqlkit.lint.finding import Note
+from sqlkit.lint.inputs import LintInput
 from sqlkit.lint.suppress import find_directives
 from sqlkit.model.events import Event
 from sqlkit.sql.source import Source, Span, read_source

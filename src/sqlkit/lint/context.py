@@ -20,14 +20,6 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class LintInput:
-    """One thing to lint: its display path and, for stdin, its bytes."""
-
-    path: str
-    data: bytes | None = None  # None: read the file at `path`
-
-
-@dataclass
 class FileResult:
     """What one file contributes: events for the model, parse errors, directives."""
 

@@ -69,15 +69,19 @@ _ALTER_TABLE_MODEL_CMDS = re.compile(
 )
 
 
-def _tail_number(tail: str, key: str) -> int:
-    """The number after `key` in the end of a statement's JSON (pglast omits a zero)."""
-    at = tail.find(key)
-    if at == -1:
-        return 0
-    start = stop = at + len(key)
-    while stop < len(tail) and tail[stop].isdigit():
-        stop += 1
-    return int(tail[start:stop])
+def _tail_numbers(obj_text: str) -> tuple[int, int]:
+    """`stmt_location` and `stmt_len` from the end of a statement's JSON, which ends
+    `"stmt_location":N,"stmt_len":M}` (pglast omits a zero, so either may be missing)."""
+    body = obj_text[-48:-1]
+    location = length = 0
+    head, found, number = body.rpartition('"stmt_len":')
+    if found:
+        length = int(number)
+        body = head[:-1]
+    head, found, number = body.rpartition('"stmt_location":')
+    if found:
+        location = int(number)
+    return location, length
 
 
 def _slim_node(kind: str, obj_text: str) -> Any | None:
@@ -116,9 +120,7 @@ def _statements_from_json(
     for index, (json_start, kind) in enumerate(starts):
         json_end = starts[index + 1][0] - 1 if index + 1 < len(starts) else data.rindex("]")
         obj_text = data[json_start:json_end]
-        tail = obj_text[-48:]
-        location = _tail_number(tail, '"stmt_location":')
-        length = _tail_number(tail, '"stmt_len":')
+        location, length = _tail_numbers(obj_text)
         lead = bytemap.to_char(location)
         end = bytemap.to_char(location + length) if length else full
         start = _first_token(text, lead, end)

@@ -15,7 +15,7 @@ def to_json(result: LintResult) -> dict[str, Any]:
     }
 
 
-def dumps(data: dict[str, Any]) -> str:
+def dumps(data: dict[str, Any] | list[Any]) -> str:
     """Indented JSON text, non-ASCII kept: orjson when installed (a dependency; the same text
     as the stdlib's `json.dumps(indent=2, ensure_ascii=False)`, tested), the stdlib otherwise.
     In one piece: `json.dump` to a stream writes thousands of small chunks."""
