@@ -234,3 +234,20 @@ def test_sk104_revokes_from_the_roles_asked_too(
     ):
         done = api.fix(["a.sql"], settings=settings, write=False, select=["SK104"], cache=False)
         assert done.after["a.sql"] == sql + added
+
+
+def test_a_perform_on_its_own_line_is_located_exactly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    sql = (
+        "create function public.base_url() returns text language sql immutable\n"
+        "set search_path = '' as $$ select 'https://x' $$;\n"
+        "create function public.ping() returns void language plpgsql set search_path = public\n"
+        "as $$\nbegin\n  perform\n    length(base_url() || '/p');\nend $$;\n"
+    )
+    (tmp_path / "a.sql").write_text(sql)
+    found = api.lint(["a.sql"], settings=SUPABASE, select=["SK107"], cache=False).findings
+    assert [(f.line, f.column) for f in found] == [(7, 12)]
+    done = api.fix(["a.sql"], settings=SUPABASE, select=["SK102"], write=False, cache=False)
+    assert "    length(public.base_url() || '/p');\n" in done.after["a.sql"]

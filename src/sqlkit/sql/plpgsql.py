@@ -441,9 +441,14 @@ def _prepare(plb: PlpgsqlBody, stmt_kind: str, expr: Node, lineno: int) -> _Piec
     into = tuple(expr.get("sqlkit_into") or ())
     if mode == 0:
         sql = query
-        if stmt_kind == "PLpgSQL_stmt_perform" and query[:7].upper() == "SELECT ":
-            anchor = query[7:]
-            prefix = "SELECT "
+        # PERFORM comes back as SELECT followed by what PERFORM was (a line break included)
+        if (
+            stmt_kind == "PLpgSQL_stmt_perform"
+            and query[:6].upper() == "SELECT"
+            and query[6:7].isspace()
+        ):
+            anchor = query[6:]
+            prefix = "SELECT"
     elif mode == 2:
         if not dynamic and _is_simple(query):
             return None
