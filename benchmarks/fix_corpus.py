@@ -126,9 +126,12 @@ def apply_both(fixed: dict[str, dict[str, str]]) -> None:
                     drop_database(server, name)
                 outcome[label] = failed
             worse = {p: e for p, e in outcome["fixed"].items() if p not in outcome["original"]}
+            changed = [p for p in texts if texts[p] != (Path(folder) / p).read_text()]
+            proven = [p for p in changed if p not in outcome["original"]]
             print(
                 f"apply {Path(folder).name}: {len(texts)} files, failing as they are "
-                f"{len(outcome['original'])}, fixed {len(outcome['fixed'])}, newly failing "
+                f"{len(outcome['original'])}, fixed {len(outcome['fixed'])}; changed by fixes "
+                f"{len(changed)}, of which apply as they are (so checked) {len(proven)}; newly failing "
                 f"{len(worse)} {worse or ''}; first failure as they are: "
                 f"{min(outcome['original'].items(), default=None)}"
             )
