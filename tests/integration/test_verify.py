@@ -290,3 +290,42 @@ def test_live_checks_fail_verification_on_lint_errors(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "live error public.leaky: SK201" in result.stdout
     assert "1 error(s) from the live checks" in result.stderr
+
+
+def test_first_verify_caches_initdb_from_a_process_that_outlives_it(
+    tmp_path: Path, server_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first run (no initdb cache) hands the cache to a process of its own (sqlkit does not
+    wait for it): the cache appears whole, the writer removes its folder from the server
+    folder, and the folder of a writer that was killed is swept by the next run."""
+    from sqlkit.engines.process import sweep_stale_directories
+
+    assert run_cli(["init", "app"], tmp_path).returncode == 0
+    cache = tmp_path / "cache"
+    env = {**os.environ, "SQLKIT_CACHE_DIR": str(cache), "SQLKIT_TMPDIR": str(server_root)}
+    result = subprocess.run(
+        [*SQLKIT, "verify"], cwd=tmp_path / "app", env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (
+        not glob.glob(str(cache / "initdb-*" / "PG_VERSION"))
+        or glob.glob(str(server_root / "sqlkit-pg-*"))
+    ):
+        time.sleep(0.05)
+    assert glob.glob(str(cache / "initdb-*" / "PG_VERSION")), "initdb's result was not cached"
+    assert not glob.glob(str(server_root / "sqlkit-pg-*")), "the writer left its folder"
+    assert not [p for p in cache.iterdir() if not p.name.startswith("initdb-")]  # no staging
+
+    orphan = server_root / "sqlkit-pg-initdb-orphan"  # as a killed writer leaves it
+    (orphan / "data").mkdir(parents=True)
+    (orphan / "owner.pid").write_text(str(_exited_pid()))
+    monkeypatch.setenv("SQLKIT_TMPDIR", str(server_root))
+    assert sweep_stale_directories() >= 1
+    assert not orphan.exists()
+
+
+def _exited_pid() -> int:
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid

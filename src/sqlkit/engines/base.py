@@ -120,6 +120,10 @@ class Engine:
     name = "engine"
     keep = False  # set before start() when the server must outlive sqlkit
 
+    def prepare(self) -> None:
+        """What start() does before it needs a server process (initdb): safe to run in another
+        thread, so a caller can load its code meanwhile. start() prepares when nobody did."""
+
     def start(self) -> Server:  # pragma: no cover - interface
         raise EngineError(f"the {self.name} engine cannot start servers")
 

@@ -21,7 +21,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -142,8 +141,9 @@ def sweep_stale_directories() -> int:
 
 
 def _store_initdb(fresh: Path, cached: Path) -> None:
-    """Keep what initdb wrote for the next run (a cache that cannot be written is not an
-    error), then remove it: an atomic rename inside the cache folder."""
+    """Keep what initdb wrote (`fresh`, the data directory in a folder of its own) for the next
+    run (a cache that cannot be written is not an error), then remove its folder. The cache
+    entry appears by an atomic rename inside the cache folder."""
     with contextlib.suppress(OSError):
         cached.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix="initdb-", dir=cached.parent))
@@ -152,7 +152,30 @@ def _store_initdb(fresh: Path, cached: Path) -> None:
             (staging / "data").rename(cached)  # a concurrent run may have won: fine
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.rmtree(fresh.parent, ignore_errors=True)
+
+
+_STORE = "import sys; from pathlib import Path; from sqlkit.engines.process import _store_initdb; "
+_STORE += "_store_initdb(Path(sys.argv[1]), Path(sys.argv[2]))"
+
+
+def _store_initdb_in_background(fresh: Path, cached: Path) -> None:
+    """Write the cache from a process of its own that outlives this one: a first run ends
+    without waiting for 40 MB to reach the disk. Its folder names it as owner, so a sweep
+    removes what it leaves if it is killed."""
+    try:
+        writer = subprocess.Popen(
+            [sys.executable, "-c", _STORE, str(fresh), str(cached)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # a Ctrl-C to sqlkit's process group must not stop it
+            close_fds=True,
+        )
+    except OSError:
+        shutil.rmtree(fresh.parent, ignore_errors=True)
+        return
+    (fresh.parent / "owner.pid").write_text(str(writer.pid))
 
 
 def _postmaster_pid(data: Path) -> int | None:
@@ -174,16 +197,31 @@ class ProcessEngine(Engine):
         self.detached = False
         self.keep = False  # set before start(): the server must outlive sqlkit (--keep)
         self.reaper: subprocess.Popen[bytes] | None = None
-        self._caching: threading.Thread | None = None  # initdb's result going to the cache
+        self._ids: tuple[int, int] | None = None  # the server's user, when sqlkit runs as root
 
     # ----------------------------------------------------------------- lifecycle
-    def start(self) -> Server:
+    def prepare(self) -> None:
+        """The server's directory with a fresh data directory in it (initdb, or a copy of the
+        cached one). No server process yet: that one is started by start(), in the thread that
+        will outlive it (PR_SET_PDEATHSIG fires when the *thread* that forked a child ends)."""
+        if self.workdir is not None:
+            return
         sweep_stale_directories()
-        ids = _unprivileged_user()
+        self._ids = _unprivileged_user()
         self.workdir = Path(tempfile.mkdtemp(prefix=_PREFIX, dir=server_root()))
         (self.workdir / "owner.pid").write_text(str(os.getpid()))
         try:
-            return self._start(ids)
+            self._initdb(self.workdir / "data", self._ids)
+            if self._ids:
+                _chown_tree(self.workdir, self._ids)
+        except BaseException:
+            self.stop()
+            raise
+
+    def start(self) -> Server:
+        self.prepare()
+        try:
+            return self._start(self._ids)
         except BaseException:
             self.stop()
             raise
@@ -191,9 +229,6 @@ class ProcessEngine(Engine):
     def _start(self, ids: tuple[int, int] | None) -> Server:
         assert self.workdir is not None
         data = self.workdir / "data"
-        self._initdb(data, ids)
-        if ids:
-            _chown_tree(self.workdir, ids)
         port = _free_port()
         args = [
             str(self.bindir / "postgres"),
@@ -245,14 +280,19 @@ class ProcessEngine(Engine):
             shutil.copytree(cached, data, symlinks=True)
             os.chmod(data, 0o700)
             return
-        assert self.workdir is not None
-        fresh = self.workdir / "initdb"  # in memory when /dev/shm is usable
-        if ids:
-            os.chown(self.workdir, *ids)  # initdb runs as the server's user
-        self._run_initdb(fresh, ids)
-        shutil.copytree(fresh, data, symlinks=True)  # memory to memory: fast
-        self._caching = threading.Thread(target=_store_initdb, args=(fresh, cached), daemon=True)
-        self._caching.start()
+        # in memory when /dev/shm is usable; a folder of its own, as it outlives this server
+        folder = Path(tempfile.mkdtemp(prefix=_PREFIX + "initdb-", dir=server_root()))
+        (folder / "owner.pid").write_text(str(os.getpid()))
+        fresh = folder / "data"
+        try:
+            if ids:
+                os.chown(folder, *ids)  # initdb runs as the server's user
+            self._run_initdb(fresh, ids)
+            shutil.copytree(fresh, data, symlinks=True)  # memory to memory: fast
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        _store_initdb_in_background(fresh, cached)
 
     def _run_initdb(self, data: Path, ids: tuple[int, int] | None) -> None:
         """initdb into `data`, in the server's directory (in memory when /dev/shm is usable)."""
@@ -340,9 +380,6 @@ class ProcessEngine(Engine):
             self.reaper = None
 
     def stop(self) -> None:
-        if self._caching is not None:
-            self._caching.join()  # before the directory it copies from goes
-            self._caching = None
         if self.detached:
             return
         self._dismiss_reaper()
@@ -362,9 +399,6 @@ class ProcessEngine(Engine):
     def detach(self) -> None:
         """Keep the server: it outlives sqlkit (stop it with `kill <pid>`, then remove its dir)."""
         self.detached = True
-        if self._caching is not None:
-            self._caching.join()
-            self._caching = None
         self._dismiss_reaper()
         if self.workdir is not None:
             (self.workdir / "owner.pid").write_text("kept")

@@ -19,15 +19,23 @@ from sqlkit.errors import EngineError
 from sqlkit.files import MigrationFile, discover
 from sqlkit.migrate.apply import Progress, apply_files
 
-_EXTENSION = re.compile(r"create\s+extension\s+(?:if\s+not\s+exists\s+)?(\"[^\"]+\"|[\w-]+)", re.I)
+_MENTIONS_EXTENSION = re.compile(r"create\s+extension", re.I)  # a cheap look first
 
 
 def required_extensions(files: list[MigrationFile]) -> list[tuple[str, str]]:
-    """(extension, file) for every CREATE EXTENSION of the project."""
+    """(extension, file) for every CREATE EXTENSION statement of the project: as the parser
+    reads it, so one in a comment, a string or a function body is not required."""
+    from sqlkit.sql.source import Source
+    from sqlkit.sql.split import parse_statements
+
     found: list[tuple[str, str]] = []
     for file in files:
-        for match in _EXTENSION.finditer(file.sql):
-            found.append((match.group(1).strip('"'), file.display))
+        if not _MENTIONS_EXTENSION.search(file.sql):
+            continue
+        source = Source(file.display, file.sql)
+        for statement in parse_statements(source, kinds={"CreateExtensionStmt"}):
+            if statement.kind == "CreateExtensionStmt" and statement.node is not None:
+                found.append((str(statement.node.get("extname", "")), file.display))
     return found
 
 
