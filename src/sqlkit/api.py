@@ -17,6 +17,8 @@ from sqlkit.errors import InputError
 
 if TYPE_CHECKING:
     from sqlkit.lint.finding import LintResult
+    from sqlkit.lint.fix import FixResult
+    from sqlkit.lint.inputs import LintInput
     from sqlkit.lint.registry import Rule
     from sqlkit.live.compare import DiffResult
     from sqlkit.live.pull import Pulled
@@ -56,22 +58,9 @@ def lint(
     and findings are reported for the given files only (what pre-commit needs). `isolated`
     builds the model from the given files alone."""
     from sqlkit.lint.cache import LintCache, cache_enabled
-    from sqlkit.lint.inputs import collect_inputs, project_folders, with_project
 
     settings = _settings(settings)
-    folders = project_folders(settings)
-    if not paths:
-        if not folders:
-            raise InputError(
-                "nothing to lint: no paths given and no migrations/, functions/, "
-                "triggers/ or policies/ folder here",
-                hint="pass files or directories, e.g. `sqlkit lint migrations/`",
-            )
-        paths = folders
-    inputs = collect_inputs(paths, stdin_data)
-    report_only = None
-    if not isolated and folders:
-        inputs, report_only = with_project(inputs, collect_inputs(folders))
+    inputs, report_only = _lint_inputs(paths, settings, stdin_data, isolated)
     store = LintCache() if cache and cache_enabled() else None
     key = store.run_key(inputs, settings, select, ignore, report_only) if store else None
     if store is not None and key is not None and (found := store.load_run(key)) is not None:
@@ -90,6 +79,74 @@ def lint(
     if store is not None and key is not None:
         store.store_run(key, result)
     return result
+
+
+def _lint_inputs(
+    paths: Sequence[str], settings: Settings, stdin_data: bytes | None, isolated: bool
+) -> tuple[list[LintInput], set[str] | None]:
+    """What `lint` analyses (the given paths, with the project's files around them) and the
+    paths it reports on (None: all)."""
+    from sqlkit.lint.inputs import collect_inputs, project_folders, with_project
+
+    folders = project_folders(settings)
+    if not paths:
+        if not folders:
+            raise InputError(
+                "nothing to lint: no paths given and no migrations/, functions/, "
+                "triggers/ or policies/ folder here",
+                hint="pass files or directories, e.g. `sqlkit lint migrations/`",
+            )
+        paths = folders
+    inputs = collect_inputs(paths, stdin_data)
+    report_only = None
+    if not isolated and folders:
+        inputs, report_only = with_project(inputs, collect_inputs(folders))
+    return inputs, report_only
+
+
+def fix(
+    paths: Sequence[str] = (),
+    *,
+    settings: Settings | None = None,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    unsafe: bool = False,
+    write: bool = True,
+    jobs: int | None = None,
+    cache: bool = True,
+    isolated: bool = False,
+) -> FixResult:
+    """Lint as `lint` does and apply the findings' fixes to the given files (safe ones, and
+    unsafe ones with `unsafe`), linting again until none is left to apply; `write=False`
+    computes the fixed texts without writing them (`--diff`). See `sqlkit.lint.fix`."""
+    from sqlkit.lint.cache import LintCache, cache_enabled
+    from sqlkit.lint.engine import lint as run_lint
+    from sqlkit.lint.fix import fix_files
+    from sqlkit.lint.inputs import LintInput
+
+    settings = _settings(settings)
+    if "-" in paths:
+        raise InputError(
+            "--fix and --diff edit files: standard input cannot be fixed",
+            hint="pass the file's path instead of -",
+        )
+    inputs, report_only = _lint_inputs(paths, settings, None, isolated)
+    store = LintCache() if cache and cache_enabled() else None
+    given = [item.path for item in inputs if report_only is None or item.path in report_only]
+
+    def relint(data: dict[str, bytes]) -> LintResult:
+        edited = [LintInput(i.path, data[i.path]) if i.path in data else i for i in inputs]
+        return run_lint(
+            edited,
+            settings,
+            select=select,
+            ignore=ignore,
+            jobs=jobs,
+            cache=store,
+            report_only=report_only,
+        )
+
+    return fix_files(given, relint, unsafe=unsafe, write=write)
 
 
 def lint_database(

@@ -81,6 +81,7 @@ def test_json_shape_is_stable(project: Path) -> None:
         "message",
         "help",
         "object",
+        "fix",  # null, or the edits that remove it (see docs/lint.md, "Fixing")
     }
     for finding in data["findings"]:
         assert set(finding) == keys

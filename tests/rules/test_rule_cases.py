@@ -8,7 +8,10 @@ from typing import Any
 
 import pytest
 import yaml
+from pglast import parser
 
+from sqlkit import api
+from sqlkit.config import Settings, settings_from_table
 from sqlkit.lint.registry import load_rules
 from tests.conftest import lint_files, lint_text
 
@@ -27,7 +30,9 @@ def _load() -> list[Any]:
 
 
 @pytest.mark.parametrize(("code", "case"), _load())
-def test_case(code: str, case: dict[str, Any]) -> None:
+def test_case(
+    code: str, case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     sql = case.get("fail_sql", case.get("pass_sql"))
     if "before_sql" in case:  # an earlier migration: what it creates exists when the case runs
         result = lint_files(
@@ -57,6 +62,27 @@ def test_case(code: str, case: dict[str, Any]) -> None:
     for f in found:
         assert f.name == load_rules()[code].name
         assert f.help
+        assert f.fix is None or load_rules()[code].fix, f"{code} has fixes: declare fix="
+    if all(f.fix is not None and f.fix.applicable for f in found):
+        _fixed_case_is_clean(code, case, sql, tmp_path, monkeypatch)
+
+
+def _fixed_case_is_clean(
+    code: str, case: dict[str, Any], sql: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every failing case whose findings all have fixes: `--fix --unsafe-fixes` removes the
+    rule's findings, the result parses, and fixing again changes nothing."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "case.sql").write_text(sql)
+    config = case.get("config")
+    settings = settings_from_table(config, tmp_path, None) if config else Settings()
+    options: dict[str, Any] = {"select": case.get("select"), "ignore": case.get("ignore")}
+    done = api.fix(["case.sql"], settings=settings, unsafe=True, cache=False, **options)
+    fixed = (tmp_path / "case.sql").read_text()
+    assert code not in {f.code for f in done.result.findings}, fixed
+    parser.parse_sql(fixed)
+    again = api.fix(["case.sql"], settings=settings, unsafe=True, cache=False, **options)
+    assert not again.after, again.diff()
 
 
 def test_every_rule_has_three_failing_and_three_passing_cases() -> None:

@@ -68,6 +68,15 @@ def lint_command(
         help="Build the model from the given files alone (default: files of a project are "
         "linted with the whole project, findings reported for the given files).",
     ),
+    fix: bool = typer.Option(
+        False, "--fix", help="Apply the safe fixes to the files, then report what remains."
+    ),
+    diff: bool = typer.Option(
+        False, "--diff", help="Print the fixes as a unified diff; write nothing (exit 1 if any)."
+    ),
+    unsafe_fixes: bool = typer.Option(
+        False, "--unsafe-fixes", help="With --fix or --diff: also the fixes that change behaviour."
+    ),
 ) -> None:
     """Lint SQL files statically (or a live database with --dsn): security, search_path, volatility, grants, RLS.
 
@@ -82,7 +91,29 @@ def lint_command(
     settings = load_settings(config_file=config)
     if target:
         settings = settings.with_overrides(target=target)
-    if dsn is not None:
+    if unsafe_fixes and not (fix or diff):
+        raise InputError("--unsafe-fixes goes with --fix or --diff", hint="add --fix or --diff")
+    if (fix or diff) and dsn is not None:
+        raise InputError("--fix and --diff edit files, not a database", hint="drop --dsn")
+    fixed = None
+    if fix or diff:
+        fixed = api.fix(
+            paths or [],
+            settings=settings,
+            select=_codes(select),
+            ignore=_codes(ignore),
+            unsafe=unsafe_fixes,
+            write=fix and not diff,
+            jobs=jobs,
+            cache=not no_cache,
+            isolated=isolated,
+        )
+        sys.stderr.write(fixed.summary(verbose=verbose) + "\n")
+        if diff:
+            sys.stdout.write(fixed.diff())
+            raise typer.Exit(1 if fixed.after else 0)
+        result = fixed.result
+    elif dsn is not None:
         if paths:
             raise InputError(
                 "pass either paths or --dsn, not both",

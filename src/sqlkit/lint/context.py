@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from sqlkit.config import Settings
 from sqlkit.data import Builtins
-from sqlkit.lint.finding import Finding, Note
+from sqlkit.lint.finding import Finding, Fix, Note
 from sqlkit.model.events import Event, Origin
 from sqlkit.model.state import Function, Model
 from sqlkit.sql.source import Span
@@ -76,6 +76,7 @@ class LintContext:
         help: str | None = None,
         *,
         object: str | None = None,
+        fix: Fix | None = None,
     ) -> Finding:
         rule = self.rules[code]
         if isinstance(where, Origin):
@@ -95,6 +96,7 @@ class LintContext:
             message,
             help or rule.help,
             object,
+            fix,
         )
 
     def is_exposed(self, schema: str) -> bool:

@@ -57,6 +57,9 @@ SPLINTER_NOT_COVERED = {
 }
 
 
+_FIX_FLAGS = {"safe": "`sqlkit lint --fix`", "unsafe": "`sqlkit lint --fix --unsafe-fixes`"}
+
+
 def rule_page(rule: Rule) -> str:
     lines = [
         f"# {rule.code} {rule.name}",
@@ -68,7 +71,12 @@ def rule_page(rule: Rule) -> str:
             if rule.counterpart
             else ""
         )
-        + (" · **live-only** (`sqlkit lint --dsn`)" if rule.live else ""),
+        + (" · **live-only** (`sqlkit lint --dsn`)" if rule.live else "")
+        + (
+            f" · Fix: **{rule.fix}** ({_FIX_FLAGS[rule.fix.split(' ')[0].rstrip(';,')]})"
+            if rule.fix
+            else ""
+        ),
         "",
         rule.doc.strip(),
         "",
@@ -116,13 +124,14 @@ def index_page(rules: list[Rule]) -> str:
         SEVERITY_POLICY,
         "## Rules",
         "",
-        "| code | name | severity | what it checks |",
-        "|---|---|---|---|",
+        "| code | name | severity | what it checks | `--fix` |",
+        "|---|---|---|---|---|",
     ]
     for rule in rules:
         summary = rule.summary.replace("|", "\\|")
+        fix = rule.fix.split(" ")[0].rstrip(";,") if rule.fix else ""
         lines.append(
-            f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.severity} | {summary} |"
+            f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.severity} | {summary} | {fix} |"
         )
     lines += ["", *splinter_table(rules), ""]
     return "\n".join(lines)

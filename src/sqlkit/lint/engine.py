@@ -56,6 +56,7 @@ def _lint(
     notes = [note for file in files for note in file.notes] + body_notes(model)
     notes += [Note(o.path, o.span[0], message, important=True) for o, message in model.rejected]
     findings = apply_suppressions(findings, files, rules, ctx)
+    unparsable = {f.path for f in files if f.parse_errors}
     if report_only is not None:
         findings = [f for f in findings if f.path in report_only]
         notes = [n for n in notes if n.path in report_only]
@@ -63,7 +64,8 @@ def _lint(
     findings.sort(key=Finding.sort_key)
     summary = Summary.of(findings, files=len(files), statements=sum(f.statements for f in files))
     notes.sort(key=lambda n: (n.path, n.line))
-    return LintResult(findings, summary, notes, {f.path: f.text for f in files if f.text})
+    sources = {f.path: f.text for f in files if f.text}
+    return LintResult(findings, summary, notes, sources, unparsable)
 
 
 def run_rules(ctx: LintContext, rules: dict[str, Rule]) -> list[Finding]:

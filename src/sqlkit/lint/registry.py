@@ -48,6 +48,9 @@ class Rule:
     options: tuple[RuleOption, ...] = ()
     structure: bool = False  # reads tables' columns, constraints and indexes, or extensions
     live: bool = False  # live-only: decided by a query in `sqlkit lint --dsn` (sqlkit.live.checks)
+    # what `sqlkit lint --fix` can do: "safe", "unsafe" (only with --unsafe-fixes), or "safe"
+    # followed by when it is not; None: no fix
+    fix: str | None = None
 
     @property
     def counterparts(self) -> list[str]:
@@ -76,6 +79,7 @@ def rule(
     options: tuple[RuleOption, ...] = (),
     structure: bool = False,
     live: bool = False,
+    fix: str | None = None,
 ) -> Callable[[Any], Any]:
     """Register the decorated function as the check of a rule; docs come from its module.
 
@@ -85,8 +89,10 @@ def rule(
     rule: only a running database knows the answer (statistics, versions, rows), and its
     query lives in `sqlkit.live.checks`. `structure=True`: the check reads table structure,
     which a model introspected from a live database does not have (`lint --dsn` asks the
-    database instead, with the same codes).
+    database instead, with the same codes). `fix` says whether its findings carry fixes
+    and whether they are safe (see `sqlkit.lint.fix`).
     """
+    assert fix is None or fix.split(" ")[0].rstrip(";,") in ("safe", "unsafe"), fix
 
     def decorate(func: Any) -> Any:
         module = sys.modules[func.__module__]
@@ -103,6 +109,7 @@ def rule(
             options,
             structure,
             live,
+            fix,
         )
         return func
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlkit.sql.body import BodyFacts
 from sqlkit.sql.policy import PolicyFacts
-from sqlkit.sql.source import Span
+from sqlkit.sql.source import Range, Span
 from sqlkit.sql.tree import Node
 
 
@@ -24,6 +24,10 @@ class Origin:
     path: str
     statement: int
     span: Span
+    # where a fix may add a statement after this one: the end of the line of its closing
+    # semicolon (an insertion point); None inside a DO block, for a statement without a
+    # semicolon, or with more code after it on its line
+    after: Range | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +69,16 @@ class RoutineDef:
     config_spans: dict[str, Span]
     body: BodyFacts | None
     atomic: bool = False  # BEGIN ATOMIC / RETURN body, resolved at creation
+    # where fixes edit the statement (checked against the text; None where it could not be):
+    # the value of a `SET name = value` clause (`FROM CURRENT` included), the written
+    # volatility keyword, and the point where a new clause goes (before AS, else before the
+    # first option) with what separates it from the next one (" ", or a line break and the
+    # indentation when the clause starts its line) and whether keywords are upper case
+    config_value_ranges: dict[str, Range] = field(default_factory=dict)
+    volatility_range: Range | None = None
+    clause_point: Range | None = None
+    clause_sep: str = " "
+    clause_upper: bool = False
 
     @property
     def arg_types(self) -> tuple[str, ...]:
@@ -88,6 +102,7 @@ class AlterRoutine:
     strict: bool | None = None
     new_name: str | None = None
     new_schema: str | None = None
+    config_value_ranges: dict[str, Range] = field(default_factory=dict)  # as in RoutineDef
 
 
 @dataclass(slots=True, eq=False)
@@ -170,6 +185,10 @@ class CreatePolicy:
     text: str
     explicit_roles: bool = True  # False: CREATE POLICY without TO (applies to PUBLIC)
     facts: PolicyFacts | None = None  # what its expressions say (worked out where parsed)
+    # where the calls SK204 reports are written in USING and WITH CHECK (None: not every one
+    # could be read back from the text)
+    using_calls: tuple[Range, ...] | None = ()
+    check_calls: tuple[Range, ...] | None = ()
 
 
 @dataclass(slots=True, eq=False)
@@ -181,6 +200,8 @@ class AlterPolicy:
     roles: list[str] | None
     using: Node | None
     with_check: Node | None
+    using_calls: tuple[Range, ...] | None = ()  # as in CreatePolicy
+    check_calls: tuple[Range, ...] | None = ()
 
 
 @dataclass(slots=True, eq=False)

@@ -67,10 +67,10 @@ from sqlkit.model.structure import (
 )
 from sqlkit.sql.body import BodyFacts, analyse_atomic_body, analyse_sql_body
 from sqlkit.sql.plpgsql import analyse_plpgsql_body
-from sqlkit.sql.policy import analyse_policy
+from sqlkit.sql.policy import ExprFacts, analyse_policy
 from sqlkit.sql.secrets import HINT as SECRET_HINT
 from sqlkit.sql.secrets import find_secrets
-from sqlkit.sql.source import Source, Span
+from sqlkit.sql.source import Range, Source, Span, call_end
 from sqlkit.sql.split import Statement
 from sqlkit.sql.tree import (
     Node,
@@ -245,7 +245,7 @@ def extract_events(source: Source, statements: list[Statement]) -> list[Event]:
             continue
         origin = None
         if stmt.kind in LOCK_KINDS:  # first: a lock is taken before the statement acts
-            origin = Origin(source.path, stmt.index, source.span(stmt.start))
+            origin = _origin(source, stmt)
             events += lock_events(stmt.kind, stmt.node, origin)
         handler = HANDLERS.get(stmt.kind)
         if handler is None:
@@ -253,7 +253,7 @@ def extract_events(source: Source, statements: list[Statement]) -> list[Event]:
         wanted = WANTED.get(stmt.kind)
         if wanted is not None and not wanted(stmt.node):
             continue  # a cheap look says the handler would find nothing
-        origin = origin or Origin(source.path, stmt.index, source.span(stmt.start))
+        origin = origin or _origin(source, stmt)
         result = handler(source, stmt, stmt.node, origin)
         if result is None:
             continue
@@ -262,6 +262,61 @@ def extract_events(source: Source, statements: list[Statement]) -> list[Event]:
         else:
             events.append(result)
     return events
+
+
+_LINE_REST = re.compile(r"[ \t]*(?:--[^\n]*)?(?=\r?\n|\Z)")
+
+
+def _origin(source: Source, stmt: Statement) -> Origin:
+    return Origin(source.path, stmt.index, source.span(stmt.start), _after(source, stmt))
+
+
+def _after(source: Source, stmt: Statement) -> Range | None:
+    """Where a statement can be added after this one: the end of the line of its semicolon,
+    when nothing but a comment follows it there."""
+    text = source.text
+    semicolon = stmt.end
+    while semicolon < len(text) and text[semicolon] in " \t\r\n":
+        semicolon += 1
+    if not text.startswith(";", semicolon):
+        return None
+    rest = _LINE_REST.match(text, semicolon + 1)
+    if rest is None:
+        return None
+    return source.range(rest.end())
+
+
+_SET_VALUE = re.compile(
+    r"""set\s+(?:search_path|"search_path")\s*(?:(?:=|\bto\b)\s*"""
+    r"""(?P<value>(?:'(?:[^']|'')*'|"(?:[^"]|"")*"|[^\s,;'"]+)"""
+    r"""(?:\s*,\s*(?:'(?:[^']|'')*'|"(?:[^"]|"")*"|[^\s,;'"]+))*)"""
+    r"""|(?P<current>\bfrom\s+current\b))""",
+    re.IGNORECASE,
+)
+
+
+def _search_path_range(source: Source, offset: int, first_value: int | None) -> Range | None:
+    """The value of the `SET search_path ...` clause written at `offset` (or `FROM
+    CURRENT`): what a fix replaces; None when the text does not read as expected."""
+    match = _SET_VALUE.match(source.text, offset)
+    if match is None:
+        return None
+    group = "value" if match.group("value") is not None else "current"
+    if group == "value" and first_value is not None and match.start("value") != first_value:
+        return None
+    return source.range(match.start(group), match.end(group))
+
+
+def _clause_anchor(source: Source, offset: int) -> tuple[Range, str, bool]:
+    """Insertion point for a new clause before the keyword at `offset`, the separator after
+    it, and whether the keyword is written in upper case."""
+    text = source.text
+    line_start = text.rfind("\n", 0, offset) + 1
+    before = text[line_start:offset]
+    word = re.match(r"[A-Za-z]+", text[offset:])
+    upper = bool(word) and word.group(0).isupper()  # type: ignore[union-attr]
+    sep = "\n" + before if not before.strip() else " "
+    return source.range(offset), sep, upper
 
 
 def _create_function(
@@ -301,12 +356,17 @@ def _routine_def(source: Source, stmt: Statement, node: Node, origin: Origin) ->
     strict = False
     config: dict[str, str] = {}
     config_spans: dict[str, Span] = {}
+    config_ranges: dict[str, Range] = {}
+    volatility_range: Range | None = None
     body_text = ""
     as_offset: int | None = None
+    first_option: int | None = None
     language_given = False
     for opt in def_elems(node.get("options")):
         name_ = opt.get("defname")
         arg = opt.get("arg", {})
+        if first_option is None and opt.get("location", -1) >= 0:
+            first_option = parsed.offset(opt["location"])
         if name_ == "language":
             language = arg.get("String", {}).get("sval", "sql").lower()
             language_given = True
@@ -315,6 +375,10 @@ def _routine_def(source: Source, stmt: Statement, node: Node, origin: Origin) ->
             security_offset = parsed.offset(opt.get("location", 0))
         elif name_ == "volatility":
             volatility = arg.get("String", {}).get("sval")
+            where = parsed.offset(opt.get("location", 0))
+            end = where + len(volatility or "")
+            if volatility and source.text[where:end].lower() == volatility:
+                volatility_range = source.range(where, end)
         elif name_ == "strict":
             strict = bool(arg.get("Boolean", {}).get("boolval", False))
         elif name_ == "set":
@@ -323,7 +387,12 @@ def _routine_def(source: Source, stmt: Statement, node: Node, origin: Origin) ->
             value = _setting_value(vs)
             if setting and value is not None:
                 config[setting] = value
-                config_spans[setting] = source.span(parsed.offset(opt.get("location", 0)))
+                where = parsed.offset(opt.get("location", 0))
+                config_spans[setting] = source.span(where)
+                if setting == "search_path":
+                    found = _search_path_value(source, parsed.offset, vs, where)
+                    if found is not None:
+                        config_ranges[setting] = found
         elif name_ == "as":
             items = strings(arg.get("List", {}).get("items"))
             body_text = items[0] if items else ""
@@ -347,6 +416,10 @@ def _routine_def(source: Source, stmt: Statement, node: Node, origin: Origin) ->
                 source, statement_text, body_text, body_offset, param_types, returns
             )
     definer_reason = security and has_definer_reason(source, stmt.start, security_offset)
+    anchor = as_offset if as_offset is not None else first_option
+    clause_point, clause_sep, clause_upper = (
+        _clause_anchor(source, anchor) if anchor is not None else (None, " ", False)
+    )
     return RoutineDef(
         origin=origin,
         schema=schema,
@@ -365,7 +438,20 @@ def _routine_def(source: Source, stmt: Statement, node: Node, origin: Origin) ->
         config_spans=config_spans,
         body=body,
         atomic="sql_body" in node,
+        config_value_ranges=config_ranges,
+        volatility_range=volatility_range,
+        clause_point=clause_point,
+        clause_sep=clause_sep,
+        clause_upper=clause_upper,
     )
+
+
+def _search_path_value(
+    source: Source, locate: Callable[[int], int], vs: Node, where: int
+) -> Range | None:
+    args = vs.get("args") or []
+    first = args[0].get("A_Const", {}).get("location") if args else None
+    return _search_path_range(source, where, locate(first) if isinstance(first, int) else None)
 
 
 def _find_body(source: Source, body: str, search_from: int, stmt: Statement) -> int:
@@ -397,10 +483,13 @@ def _alter_function(source: Source, stmt: Statement, node: Node, origin: Origin)
             if value is None:
                 event.reset.append(setting)
             else:
+                where = stmt.parsed.offset(opt.get("location", 0))
                 event.set_config[setting] = value
-                event.config_spans[setting] = source.span(
-                    stmt.parsed.offset(opt.get("location", 0))
-                )
+                event.config_spans[setting] = source.span(where)
+                if setting == "search_path":
+                    found = _search_path_value(source, stmt.parsed.offset, vs, where)
+                    if found is not None:
+                        event.config_value_ranges[setting] = found
         elif name_ == "security":
             event.security_definer = bool(arg.get("Boolean", {}).get("boolval", False))
             security_offset = stmt.parsed.offset(opt.get("location", 0))
@@ -774,6 +863,7 @@ def _drop(
 
 def _create_policy(source: Source, stmt: Statement, node: Node, origin: Origin) -> CreatePolicy:
     rel = node.get("table", {})
+    facts = analyse_policy(node.get("qual"), node.get("with_check"), rel.get("relname", ""))
     return CreatePolicy(
         origin=origin,
         schema=rel.get("schemaname"),
@@ -786,8 +876,28 @@ def _create_policy(source: Source, stmt: Statement, node: Node, origin: Origin) 
         with_check=node.get("with_check"),
         text=source.text[stmt.start : stmt.end],
         explicit_roles=_has_to_clause(node.get("roles")),
-        facts=analyse_policy(node.get("qual"), node.get("with_check"), rel.get("relname", "")),
+        facts=facts,
+        using_calls=_call_ranges(source, stmt, facts.using),
+        check_calls=_call_ranges(source, stmt, facts.with_check),
     )
+
+
+def _call_ranges(
+    source: Source, stmt: Statement, facts: ExprFacts | None
+) -> tuple[Range, ...] | None:
+    """Where the calls SK204 reports are written: each from its name to its closing
+    parenthesis; None when one of them cannot be read back from the text."""
+    if facts is None or not facts.call_locations:
+        return ()
+    assert stmt.parsed is not None
+    ranges = []
+    for location in facts.call_locations:
+        start = stmt.parsed.offset(location) if location >= 0 else -1
+        end = call_end(source.text, start) if start >= 0 else None
+        if end is None:
+            return None
+        ranges.append(source.range(start, end))
+    return tuple(ranges)
 
 
 def _has_to_clause(roles: list[Any] | None) -> bool:
@@ -801,6 +911,7 @@ def _has_to_clause(roles: list[Any] | None) -> bool:
 
 def _alter_policy(source: Source, stmt: Statement, node: Node, origin: Origin) -> AlterPolicy:
     rel = node.get("table", {})
+    facts = analyse_policy(node.get("qual"), node.get("with_check"), rel.get("relname", ""))
     return AlterPolicy(
         origin,
         rel.get("schemaname"),
@@ -809,6 +920,8 @@ def _alter_policy(source: Source, stmt: Statement, node: Node, origin: Origin) -
         role_names(node.get("roles")) or None,
         node.get("qual"),
         node.get("with_check"),
+        _call_ranges(source, stmt, facts.using),
+        _call_ranges(source, stmt, facts.with_check),
     )
 
 

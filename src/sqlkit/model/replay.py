@@ -184,6 +184,8 @@ class Replayer:
             existing.strict = event.strict
             existing.config = dict(event.config)
             existing.config_origins = {name: event.origin for name in event.config}
+            existing.config_value_ranges = dict(event.config_value_ranges)
+            existing.altered = set()
             return
         acl = self.model.function_defaults.for_schema(schema)
         self.model.add_function(
@@ -202,6 +204,7 @@ class Replayer:
                 strict=event.strict,
                 config=dict(event.config),
                 config_origins={name: event.origin for name in event.config},
+                config_value_ranges=dict(event.config_value_ranges),
                 execute={
                     role for role, privs in acl.items() if "execute" in privs or "all" in privs
                 },
@@ -211,18 +214,26 @@ class Replayer:
     def alter_routine(self, event: ev.AlterRoutine) -> None:
         for function in self.model.resolve(event.ref, self.search_path):
             if "ALL" in event.reset:
+                function.altered.update(function.config)
                 function.config.clear()
                 function.config_origins.clear()
+                function.config_value_ranges.clear()
             for name in event.reset:
+                function.altered.add(name)
                 function.config.pop(name, None)
                 function.config_origins.pop(name, None)
+                function.config_value_ranges.pop(name, None)
             for name, value in event.set_config.items():
+                function.altered.add(name)
                 function.config[name] = value
                 function.config_origins[name] = ev.Origin(
                     event.origin.path,
                     event.origin.statement,
                     event.config_spans.get(name, event.origin.span),
                 )
+                function.config_value_ranges.pop(name, None)
+                if name in event.config_value_ranges:
+                    function.config_value_ranges[name] = event.config_value_ranges[name]
             if event.security_definer is not None:
                 function.security_definer = event.security_definer
                 function.security_origin = event.origin
@@ -230,6 +241,7 @@ class Replayer:
             if event.volatility is not None:
                 function.volatility = event.volatility
                 function.volatility_written = True
+                function.altered.add("volatility")
             if event.strict is not None:
                 function.strict = event.strict
             if event.new_name or event.new_schema:
@@ -265,6 +277,7 @@ class Replayer:
                         continue
                     targets.append(function)
             for function in targets:
+                function.grant_origin = event.origin
                 for role in event.grantees:
                     if event.is_grant:
                         function.execute.add(role)
@@ -425,6 +438,8 @@ class Replayer:
                 event.text,
                 event.explicit_roles,
                 event.facts,
+                (event.origin.path, event.using_calls),
+                (event.origin.path, event.check_calls),
             )
         )
 
@@ -437,8 +452,10 @@ class Replayer:
             policy.explicit_roles = True
         if event.using is not None:
             policy.using = event.using
+            policy.using_calls = (event.origin.path, event.using_calls)
         if event.with_check is not None:
             policy.with_check = event.with_check
+            policy.check_calls = (event.origin.path, event.check_calls)
         if event.using is not None or event.with_check is not None:
             policy.facts = None  # worked out again from the new expressions
 
@@ -1019,11 +1036,13 @@ class Replayer:
         if event.name in self.model.existing_schemas:
             return  # CREATE SCHEMA IF NOT EXISTS on one already there
         self.model.existing_schemas.add(event.name)
+        self.model.created_schemas.add(event.name)
         self.model.schema_privileges[event.name] = {}  # only its owner may use it
 
     def drop_schemas(self, event: ev.DropSchemas) -> None:
         for name in event.names:
             self.model.existing_schemas.discard(name)
+            self.model.created_schemas.discard(name)
             self.model.schema_privileges.pop(name, None)
 
     # ---------------------------------------------------------- renames, moves
@@ -1042,6 +1061,7 @@ class Replayer:
                 self.model.views[new] = view
             return
         table.schema, table.name = new
+        table.moved_origin = event.origin
         self.model.tables[new] = table
         for policy in self.model.policies_on(*old):
             self.model.remove_policy(policy.schema, policy.table, policy.name)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlkit.model.events import Event, IndexKey, Origin, RoutineDef, RoutineRef, Secret
 from sqlkit.sql.policy import PolicyFacts, analyse_policy
+from sqlkit.sql.source import Range
 from sqlkit.sql.tree import Node
 
 
@@ -49,6 +50,12 @@ class Function:
     # tables (REFERENCING NEW|OLD TABLE AS x) it can read by name
     trigger_tables: set[tuple[str, str]] = field(default_factory=set)
     transition_tables: set[str] = field(default_factory=set)
+    # for fixes: the last GRANT/REVOKE of EXECUTE on it (a REVOKE a fix adds goes after it),
+    # the written value of each setting (in the file of `config_origins[name]`), and what an
+    # ALTER FUNCTION changed after the definition (`volatility`, setting names)
+    grant_origin: Origin | None = None
+    config_value_ranges: dict[str, Range] = field(default_factory=dict)
+    altered: set[str] = field(default_factory=set)
 
     @property
     def origin(self) -> Origin:
@@ -230,6 +237,7 @@ class Table:
     indexes: dict[str, Index] = field(default_factory=dict)
     partition_of: tuple[str, str] | None = None
     inherits: list[tuple[str, str]] = field(default_factory=list)
+    moved_origin: Origin | None = None  # the last RENAME TO / SET SCHEMA that moved it
 
     @property
     def qualified_name(self) -> str:
@@ -261,6 +269,10 @@ class Policy:
     text: str
     explicit_roles: bool = True
     facts: PolicyFacts | None = None  # None: not worked out yet (see `analysed`)
+    # where SK204's calls are written: (path, ranges) of USING and of WITH CHECK, each in the
+    # statement that gave the expression (ranges None: not all could be read back)
+    using_calls: tuple[str, tuple[Range, ...] | None] = ("", ())
+    check_calls: tuple[str, tuple[Range, ...] | None] = ("", ())
 
     @property
     def qualified_table(self) -> str:
@@ -355,6 +367,7 @@ class Model:
     noinherit: set[str] = field(default_factory=set)  # roles that do not use their parents' rights
     # schemas known to exist (created, provided by the target, or used qualified)
     existing_schemas: set[str] = field(default_factory=set)
+    created_schemas: set[str] = field(default_factory=set)  # by CREATE SCHEMA in the files
     # schema -> role -> privileges (usage, create), for schemas whose privileges are known
     schema_privileges: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     secrets: list[Secret] = field(default_factory=list)

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlkit.data import builtins
 from sqlkit.sql.fastjson import loads
-from sqlkit.sql.source import ByteMap, Source, Span
+from sqlkit.sql.source import ByteMap, Range, Source, Span
 from sqlkit.sql.tree import Node, const_value, split_name, strings, walk
 
 Locate = Callable[[int], int]  # parser byte location -> file character offset
@@ -30,6 +30,9 @@ class NameRef:
     schema: str | None
     name: str
     span: Span
+    # the span starts exactly where the name is written (checked against the text), so a
+    # schema can be put in front of it: `students` -> `public.students` (SK101's fix)
+    exact: bool = False
 
     @property
     def display(self) -> str:
@@ -53,10 +56,19 @@ class BodyFacts:
     # JOIN, VALUES of a statement (an identity returned or logged is not there)
     identity_constraints: list[str] = field(default_factory=list)
     guard_calls: list[NameRef] = field(default_factory=list)  # calls in those positions
-    # SK115: guards that skip for a NULL identity, and NEW.c <> OLD.c change guards
-    null_unsafe_guards: list[tuple[Span, str]] = field(default_factory=list)
-    change_guards: list[tuple[Span, list[str]]] = field(default_factory=list)
+    # SK115: guards that skip for a NULL identity, and NEW.c <> OLD.c change guards, with
+    # the edits that make their comparisons IS DISTINCT FROM (file range, replacement;
+    # empty where that is not mechanical), per guard and per guarded column
+    null_unsafe_guards: list[tuple[Span, str, tuple[tuple[Range, str], ...]]] = field(
+        default_factory=list
+    )
+    change_guards: list[tuple[Span, list[str], dict[str, tuple[tuple[Range, str], ...]]]] = field(
+        default_factory=list
+    )
     reads_auth_users: bool = False
+    # names the server looks up through the search_path when the body runs, written as text:
+    # `nextval('seq')`, `'t'::regclass` (a fix that pins the path cannot qualify them)
+    name_strings: list[str] = field(default_factory=list)
     parse_errors: list[tuple[Span, str]] = field(default_factory=list)
     notes: list[tuple[Span, str]] = field(default_factory=list)
 
@@ -152,6 +164,41 @@ def _span_for(source: Source, start: int, length: int) -> Span:
     return source.span(start, start + max(length, 1))
 
 
+_IDENT_CHARS = re.compile(r"[\w$\"]")
+
+
+def written_at(text: str, offset: int, name: str) -> bool:
+    """Is the identifier `name` (as the parser gives it: folded, unquoted) written exactly at
+    `offset`, as a whole token: `students`, `Students` or `"students"`, not `students_row`?"""
+    if offset < 0 or (
+        offset > 0 and (text[offset - 1] == "." or _IDENT_CHARS.match(text, offset - 1))
+    ):
+        return False
+    if text.startswith('"', offset):
+        quoted = '"' + name.replace('"', '""') + '"'
+        return text.startswith(quoted, offset)
+    end = offset + len(name)
+    if text[offset:end].lower() != name or name != name.lower():
+        return False
+    return end >= len(text) or not _IDENT_CHARS.match(text, end)
+
+
+# functions that look a name written as text up through the search_path when they run
+_NAME_TAKING = re.compile(
+    r"^(?:nextval|currval|setval|to_reg\w+|has_\w+_privilege|pg_get_serial_sequence"
+    r"|pg_(?:total_)?relation_size|pg_table_size|pg_indexes_size)$"
+)
+_REG_TYPES = {
+    "regclass",
+    "regproc",
+    "regprocedure",
+    "regtype",
+    "regoper",
+    "regoperator",
+    "regconfig",
+}
+
+
 class SqlScanner:
     """Collects facts from SQL parse trees into a BodyFacts."""
 
@@ -237,7 +284,13 @@ class SqlScanner:
                 if not (schema is None and name in stable_builtins):
                     offset = locate(node.get("location", 0))
                     span = _span_for(source, offset, len(".".join(parts)))
-                    facts.refs.append(NameRef("function", schema, name, span))
+                    exact = schema is None and written_at(source.text, offset, name)
+                    facts.refs.append(NameRef("function", schema, name, span, exact))
+                if _NAME_TAKING.match(name):
+                    for arg in node.get("args") or ():
+                        value = const_value(arg)
+                        if isinstance(value, str) and "." not in value:
+                            facts.name_strings.append(f"{name}('{value}')")
                 lowered = (schema, name.lower())
                 if lowered in IDENTITY_FUNCTIONS:
                     facts.identity_checks.append(f"{schema}.{name}()")
@@ -257,21 +310,22 @@ class SqlScanner:
                     if len(names) >= 2:
                         rel = names[:-1]
                         schema, name = split_name(rel)
-                        facts.refs.append(
-                            NameRef(
-                                "relation",
-                                schema,
-                                name,
-                                _span_for(source, offset, len(".".join(names))),
-                            )
-                        )
+                        span = _span_for(source, offset, len(".".join(names)))
+                        exact = schema is None and written_at(source.text, offset, name)
+                        facts.refs.append(NameRef("relation", schema, name, span, exact))
                     continue
                 schema, name = split_name(names)
                 if schema == "pg_catalog" or (schema is None and name in known.types):
                     continue
-                facts.refs.append(
-                    NameRef("type", schema, name, _span_for(source, offset, len(".".join(names))))
-                )
+                span = _span_for(source, offset, len(".".join(names)))
+                exact = schema is None and written_at(source.text, offset, name)
+                facts.refs.append(NameRef("type", schema, name, span, exact))
+            elif kind == "TypeCast":
+                cast = strings((node.get("typeName") or {}).get("names"))
+                if cast and cast[-1] in _REG_TYPES:
+                    value = const_value(node.get("arg"))
+                    if isinstance(value, str) and "." not in value:
+                        facts.name_strings.append(f"'{value}'::{cast[-1]}")
             elif kind == "A_Expr":
                 names = strings(node.get("name"))
                 if len(names) == 2 and names[0] == "pg_catalog":
@@ -313,8 +367,9 @@ class SqlScanner:
                 facts.reads_auth_users = True
             offset = locate(location)
             display = f"{schema}.{name}" if schema else name
+            exact = schema is None and written_at(source.text, offset, name)
             facts.refs.append(
-                NameRef("relation", schema, name, _span_for(source, offset, len(display)))
+                NameRef("relation", schema, name, _span_for(source, offset, len(display)), exact)
             )
 
     def _check_select(self, node: Node, locate: Locate, exempt: set[int]) -> None:

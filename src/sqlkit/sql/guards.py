@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from sqlkit.sql.body import BodyFacts, parse_expression
-from sqlkit.sql.source import Span
-from sqlkit.sql.tree import Node, const_value, split_name, strings, walk
+from sqlkit.sql.source import ByteMap, Range, Span
+from sqlkit.sql.tree import Node, canonical, const_value, split_name, strings, walk
 
 # auth.uid() / auth.jwt() / auth.role() / auth.email() and the request.jwt settings:
 # NULL for a caller without a JWT (auth.uid() and the claims for anon as well)
@@ -196,25 +196,72 @@ def _denies(body: list[Any] | None) -> bool:
     return False
 
 
-def _comparisons(expr: Any) -> Iterator[tuple[str, Node, Node]]:
-    """(`<>` | `not =` | `not in`, left, right) comparisons that a NULL side makes NULL."""
+def _comparisons(expr: Any) -> Iterator[tuple[str, Node, Node, Node | None]]:
+    """(`<>` | `not =` | `not in`, left, right, the `<>` node) comparisons that a NULL side
+    makes NULL; the node only for a plain `a <> b`, which IS DISTINCT FROM can replace."""
     for kind, node in walk(expr):
         if kind == "A_Expr":
             names = strings(node.get("name"))
             op_kind = node.get("kind", "AEXPR_OP")
             if op_kind == "AEXPR_OP" and names == ["<>"]:
-                yield "<>", node.get("lexpr") or {}, node.get("rexpr") or {}
+                yield "<>", node.get("lexpr") or {}, node.get("rexpr") or {}, node
             elif op_kind == "AEXPR_IN" and names == ["<>"]:
-                yield "NOT IN", node.get("lexpr") or {}, node.get("rexpr") or {}
+                yield "NOT IN", node.get("lexpr") or {}, node.get("rexpr") or {}, None
         elif kind == "BoolExpr" and node.get("boolop") == "NOT_EXPR":
             for arg in node.get("args") or ():
                 inner = arg.get("A_Expr") if isinstance(arg, dict) else None
                 if inner and strings(inner.get("name")) == ["="]:
                     kind_ = "NOT IN" if inner.get("kind") == "AEXPR_IN" else "NOT (a = b)"
-                    yield kind_, inner.get("lexpr") or {}, inner.get("rexpr") or {}
+                    yield kind_, inner.get("lexpr") or {}, inner.get("rexpr") or {}, None
                 sub = arg.get("SubLink") if isinstance(arg, dict) else None
                 if sub and sub.get("subLinkType") == "ANY_SUBLINK":
-                    yield "NOT IN", sub.get("testexpr") or {}, {}
+                    yield "NOT IN", sub.get("testexpr") or {}, {}, None
+
+
+def distinct_edits(text: str, expr: Node, nodes: list[Node]) -> list[tuple[int, int, str]] | None:
+    """Edits of a condition's text that turn each `a <> b` of `nodes` into `a IS DISTINCT
+    FROM b`: (start, end, replacement) offsets into `text`, or None when the text does not
+    show the operator where the parser says, or the edited text would not parse into
+    exactly that change (operator precedence, say). SK115's fix."""
+    if not nodes:
+        return None
+    bytemap = ByteMap("SELECT " + text)
+    lowered = sum(c.islower() for c in text) >= sum(c.isupper() for c in text)
+    word = "is distinct from" if lowered else "IS DISTINCT FROM"
+    edits: list[tuple[int, int, str]] = []
+    for node in nodes:
+        start = bytemap.to_char(node.get("location", -1)) - len("SELECT ")
+        if start < 0 or text[start : start + 2] not in ("<>", "!="):
+            return None
+        edits.append((start, start + 2, word))
+    edits.sort()
+    fixed = text
+    for start, end, replacement in reversed(edits):
+        fixed = fixed[:start] + replacement + fixed[end:]
+    for node in nodes:  # what the parser must read back: the same tree, those nodes changed
+        node["kind"], saved = "AEXPR_DISTINCT", node.get("kind")
+        node["name"], saved_name = [{"String": {"sval": "="}}], node.get("name")
+        node["sqlkit_saved"] = (saved, saved_name)
+    try:
+        expected = canonical(_without_saved(expr))
+    finally:
+        for node in nodes:
+            kind, name = node.pop("sqlkit_saved")
+            node["kind"], node["name"] = kind, name
+            if kind is None:
+                node.pop("kind")
+    parsed = parse_expression(fixed)
+    if parsed is None or canonical(parsed) != expected:
+        return None
+    return edits
+
+
+def _without_saved(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_saved(v) for k, v in node.items() if k != "sqlkit_saved"}
+    if isinstance(node, list):
+        return [_without_saved(v) for v in node]
+    return node
 
 
 def _rejects_null_identity(expr: Any, variables: set[str]) -> bool:
@@ -252,12 +299,21 @@ def analyse_guards(
     nullable_vars: set[str],
     is_trigger: bool,
     span_of: Any,
+    ranges_of: Any = None,
 ) -> None:
     """SK115's facts: identity guards a NULL skips (unless the body rejects a NULL identity
     first) and, in trigger functions, `NEW.c <> OLD.c` change guards. `statements` are the
-    body's PL/pgSQL statements (kind, node, line) in text order."""
+    body's PL/pgSQL statements (kind, node, line) in text order. `ranges_of(text, lineno,
+    edits)` maps edits of a condition's text to file ranges (or None)."""
+
+    def fix_ranges(text: str, lineno: int, expr: Node, nodes: list[Node | None]) -> Any:
+        if ranges_of is None or any(node is None for node in nodes):
+            return ()
+        edits = distinct_edits(text, expr, [n for n in nodes if n is not None])
+        return (ranges_of(text, lineno, edits) or ()) if edits else ()
+
     null_rejected_at: int | None = None
-    guards: list[tuple[int, Span, str]] = []
+    guards: list[tuple[int, Span, str, tuple[tuple[Range, str], ...]]] = []
     for kind, node, _ in statements:
         if kind != "PLpgSQL_stmt_if":
             continue
@@ -286,16 +342,19 @@ def analyse_guards(
                 continue
             if not _NEGATION_TEXT.search(text):
                 continue
-            for how, left, right in _comparisons(expr):
-                if identity_text and (
-                    nullable_identity(left, nullable_vars)
+            if identity_text:
+                found = [
+                    (how, op)
+                    for how, left, right, op in _comparisons(expr)
+                    if nullable_identity(left, nullable_vars)
                     or nullable_identity(right, nullable_vars)
-                ):
-                    guards.append((lineno, span_of(text, lineno), how))
-                    break
+                ]
+                if found:
+                    ranges = fix_ranges(text, lineno, expr, [node for _, node in found])
+                    guards.append((lineno, span_of(text, lineno), found[0][0], ranges))
             if row_text:
-                columns = []
-                for _how, left, right in _comparisons(expr):
+                columns: dict[str, list[Node | None]] = {}
+                for _how, left, right, op in _comparisons(expr):
                     sides = (_row_column(left), _row_column(right))
                     if (
                         sides[0]
@@ -303,12 +362,19 @@ def analyse_guards(
                         and sides[0][1] == sides[1][1]
                         and {sides[0][0], sides[1][0]} == {"new", "old"}
                     ):
-                        columns.append(sides[0][1])
+                        columns.setdefault(sides[0][1], []).append(op)
                 if columns:
                     facts.change_guards.append(
-                        (span_of(text, lineno), list(dict.fromkeys(columns)))
+                        (
+                            span_of(text, lineno),
+                            list(columns),
+                            {
+                                column: fix_ranges(text, lineno, expr, nodes)
+                                for column, nodes in columns.items()
+                            },
+                        )
                     )
-    for lineno, span, how in guards:
+    for lineno, span, how, ranges in guards:
         if null_rejected_at is not None and null_rejected_at <= lineno:
             continue
-        facts.null_unsafe_guards.append((span, how))
+        facts.null_unsafe_guards.append((span, how, ranges))

@@ -15,7 +15,14 @@ from typing import Any
 from pglast import parser as pg_parser
 
 from sqlkit.data import builtins
-from sqlkit.sql.body import BodyFacts, NameRef, SqlScanner, parse_expression, printf_specifiers
+from sqlkit.sql.body import (
+    BodyFacts,
+    NameRef,
+    SqlScanner,
+    parse_expression,
+    printf_specifiers,
+    written_at,
+)
 from sqlkit.sql.fastjson import loads
 from sqlkit.sql.guards import (
     IDENTITY_TEXT,
@@ -24,7 +31,7 @@ from sqlkit.sql.guards import (
     identity_variables,
     into_names,
 )
-from sqlkit.sql.source import ByteMap, Source, Span, split_top_level
+from sqlkit.sql.source import ByteMap, Range, Source, Span, split_top_level
 from sqlkit.sql.tree import Node, split_name
 
 _ASSIGN_TARGET = re.compile(r'^\s*[\w$."\[\]]+?\s*(:=|=)')
@@ -145,14 +152,14 @@ def analyse_plpgsql_body(
             typname = dnode.get("datatype", {}).get("PLpgSQL_type", {}).get("typname", "")
             var_types[name] = typname
             if lineno is not None:
-                _declared_type(plb, facts, typname, lineno)
+                _declared_type(plb, facts, typname, lineno, name)
         elif dkind == "PLpgSQL_rec" and lineno is not None:
             # The tree drops the declared type of composite variables: read the line.
             line = plb.body[plb.line_start(lineno) :].split("\n", 1)[0]
             match = re.search(_REC_DECL.format(name=re.escape(name)), line, re.IGNORECASE)
             if match:
                 rec_types[name] = match.group(1)
-                _declared_type(plb, facts, match.group(1), lineno)
+                _declared_type(plb, facts, match.group(1), lineno, name)
     scanner = SqlScanner(
         source, facts, var_types=var_types, param_types=param_types, result_type=result_type
     )
@@ -204,6 +211,7 @@ def analyse_plpgsql_body(
             nullable_identity,
             result_type == "trigger",
             lambda text, lineno: _span_of(plb, text, lineno),
+            lambda text, lineno, edits: _ranges_of(plb, text, lineno, edits),
         )
     for stmt_kind, node, lineno in statements:
         if stmt_kind == "PLpgSQL_stmt_raise":
@@ -280,19 +288,47 @@ def _span_of(plb: PlpgsqlBody, text: str, lineno: int) -> Span:
     return plb.source.span(start, start + len(text.strip()))
 
 
-def _declared_type(plb: PlpgsqlBody, facts: BodyFacts, typname: str, lineno: int) -> None:
+def _ranges_of(
+    plb: PlpgsqlBody, text: str, lineno: int, edits: list[tuple[int, int, str]]
+) -> tuple[tuple[Range, str], ...] | None:
+    """File ranges of edits of an expression's text, where the text is found verbatim."""
+    found = plb.find(text, lineno)
+    if found is None:
+        return None
+    start = plb.offset + found
+    if plb.source.text[start : start + len(text)] != text:
+        return None
+    return tuple((plb.source.range(start + a, start + b), word) for a, b, word in edits)
+
+
+def _declared_type(
+    plb: PlpgsqlBody, facts: BodyFacts, typname: str, lineno: int, variable: str = ""
+) -> None:
     text = typname.strip()
     lowered = text.lower()
+
+    def ref(kind: str, schema: str | None, name: str) -> NameRef:
+        """The reference, its span where the type is written on its line (after the
+        variable's name), exact when a schema can be put in front of it."""
+        written = text.split("%")[0]
+        found = _type_offset(plb, written, lineno, variable) if text else None
+        if found is None:
+            return NameRef(kind, schema, name, plb.span_at_line(lineno))
+        start = plb.offset + found
+        span = plb.source.span(start, start + len(written))
+        exact = schema is None and written_at(plb.source.text, start, name)
+        return NameRef(kind, schema, name, span, exact)
+
     if lowered.endswith("%rowtype"):
         parts = [p.strip('"') for p in text[: -len("%rowtype")].split(".")]
         schema, name = split_name(parts)
-        facts.refs.append(NameRef("relation", schema, name, _type_span(plb, text, lineno)))
+        facts.refs.append(ref("relation", schema, name))
         return
     if lowered.endswith("%type"):
         parts = [p.strip('"') for p in text[: -len("%type")].split(".")]
         if len(parts) >= 2:
             schema, name = split_name(parts[:-1])
-            facts.refs.append(NameRef("relation", schema, name, _type_span(plb, text, lineno)))
+            facts.refs.append(ref("relation", schema, name))
         return
     base = text.rstrip("[]").strip()
     if base.startswith("_"):
@@ -301,15 +337,22 @@ def _declared_type(plb: PlpgsqlBody, facts: BodyFacts, typname: str, lineno: int
     schema, name = split_name(parts)
     if schema == "pg_catalog" or not name or (schema is None and name.lower() in builtins().types):
         return  # a built-in type: nothing to resolve (and most declarations are one)
-    facts.refs.append(NameRef("type", schema, name, _type_span(plb, text, lineno)))
+    facts.refs.append(ref("type", schema, name))
 
 
-def _type_span(plb: PlpgsqlBody, text: str, lineno: int) -> Span:
-    """Where a declared type is written: on its declaration's line, else the line."""
-    found = plb.find(text.split("%")[0], lineno) if text else None
-    if found is None:
-        return plb.span_at_line(lineno)
-    return plb.source.span(plb.offset + found, plb.offset + found + len(text.split("%")[0]))
+def _type_offset(plb: PlpgsqlBody, written: str, lineno: int, variable: str) -> int | None:
+    """Body offset of a declared type on its line: after the variable's name when it is
+    found there (`students_row students%rowtype` must not find the type in the name)."""
+    start = plb.line_start(lineno)
+    if variable:
+        line_end = plb.body.find("\n", start)
+        line = plb.body[start : line_end if line_end != -1 else len(plb.body)]
+        match = re.search(rf'(?<![\w$"]){re.escape(variable)}(?![\w$])', line, re.IGNORECASE)
+        if match is not None:
+            found = plb.body.find(written, start + match.end())
+            if found != -1 and (line_end == -1 or found < line_end):
+                return found
+    return plb.find(written, lineno)
 
 
 def _collect(
@@ -398,9 +441,14 @@ def _prepare(plb: PlpgsqlBody, stmt_kind: str, expr: Node, lineno: int) -> _Piec
     into = tuple(expr.get("sqlkit_into") or ())
     if mode == 0:
         sql = query
-        if stmt_kind == "PLpgSQL_stmt_perform" and query[:7].upper() == "SELECT ":
-            anchor = query[7:]
-            prefix = "SELECT "
+        # PERFORM comes back as SELECT followed by what PERFORM was (a line break included)
+        if (
+            stmt_kind == "PLpgSQL_stmt_perform"
+            and query[:6].upper() == "SELECT"
+            and query[6:7].isspace()
+        ):
+            anchor = query[6:]
+            prefix = "SELECT"
     elif mode == 2:
         if not dynamic and _is_simple(query):
             return None

@@ -40,6 +40,9 @@ class ExprFacts(NamedTuple):  # a tuple: cheap to build and to pickle, per polic
     calls: tuple[tuple[str | None, str], ...]  # non-built-in calls, for the project to judge
     literal_true: bool
     user_metadata: bool
+    # parser locations of the calls in `auth_calls`, each time one is written (SK204's fix
+    # wraps each in a sub-select)
+    call_locations: tuple[int, ...] = ()
 
 
 class PolicyFacts(NamedTuple):
@@ -54,7 +57,7 @@ def analyse_policy(using: Any, with_check: Any, table: str) -> PolicyFacts:
 def _analyse(expr: Any, table: str) -> ExprFacts | None:
     if not isinstance(expr, dict):
         return None
-    auth_calls, reads, calls, metadata, uid, roles = _traverse(expr)
+    auth_calls, reads, calls, metadata, uid, roles, locations = _traverse(expr)
     # without the caller (or a function that may read it) nothing binds an owner
     binding = _binding(expr, table, uid, roles) if reads or calls else ("no",)
     return ExprFacts(
@@ -65,6 +68,7 @@ def _analyse(expr: Any, table: str) -> ExprFacts | None:
         calls=calls,
         literal_true="A_Const" in expr and const_value(expr) is True,
         user_metadata=metadata,
+        call_locations=locations,
     )
 
 
@@ -75,15 +79,22 @@ _LEAVES = {"ParamRef", "A_Star", "Integer", "Float", "Boolean", "BitString"}
 def _traverse(
     expr: Any,
 ) -> tuple[
-    tuple[tuple[str, str | None], ...], bool, tuple[tuple[str | None, str], ...], bool, bool, bool
+    tuple[tuple[str, str | None], ...],
+    bool,
+    tuple[tuple[str | None, str], ...],
+    bool,
+    bool,
+    bool,
+    tuple[int, ...],
 ]:
     """One pass over an expression: (auth calls not evaluated once per statement, with the
     relations they run per row of — None: the policy's table; reads who the caller is; the
     non-built-in functions that may; mentions user metadata; calls auth.uid()/jwt(); reads
-    the caller's role)."""
+    the caller's role; where those calls are written)."""
     known = builtins().functions
     reads = metadata = uid = roles = False
     found: list[tuple[str, str | None]] = []
+    locations: list[int] = []
     calls: list[tuple[str | None, str]] = []
     stack: list[tuple[Any, str | None, bool]] = [(expr, None, False)]
     pop, push = stack.pop, stack.append
@@ -137,6 +148,7 @@ def _traverse(
                         roles = roles or name in ("role", "jwt")
                     if not once and (auth or name == "current_setting"):
                         found.append((f"{schema}.{name}()" if schema else f"{name}()", scope))
+                        locations.append(inner.get("location", -1))
                     if not reads:
                         if auth or is_identity_call(kind, inner):
                             reads = True
@@ -161,6 +173,7 @@ def _traverse(
         metadata,
         uid,
         roles,
+        tuple(sorted(locations)),
     )
 
 

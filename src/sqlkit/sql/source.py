@@ -12,6 +12,9 @@ _META_LINE = re.compile(r"^[ \t]*\\[^\n]*", re.MULTILINE)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 Span = tuple[int, int, int, int]  # line, column, end line, end column (1-based, end inclusive)
+# line, column, end line, end column (1-based, end EXCLUSIVE: equal ends are an insertion
+# point), as SARIF regions and fix edits count them
+Range = tuple[int, int, int, int]
 
 
 @dataclass
@@ -57,6 +60,13 @@ class Source:
             end = len(self.text) if nl == -1 else nl
         end = max(end, start + 1)
         end_line, end_col = self.position(end - 1)
+        return line, col, end_line, end_col
+
+    def range(self, start: int, end: int | None = None) -> Range:
+        """The text range from offset `start` up to, not including, `end` (default: an
+        insertion point at `start`)."""
+        line, col = self.position(start)
+        end_line, end_col = self.position(start if end is None else end)
         return line, col, end_line, end_col
 
     def line_text(self, line: int) -> str:
@@ -144,3 +154,45 @@ def read_source(path: str, data: bytes) -> Source:
 
 def source_from_text(path: str, text: str) -> Source:
     return Source(path=path, text=text)
+
+
+_NAME_PART = re.compile(r'\s*(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)\s*')
+
+
+def call_end(text: str, start: int) -> int | None:
+    """The offset just after a function call written at `start` (`auth.uid()`,
+    `current_setting('request.jwt.claims', true)`): its name, then its parenthesised
+    arguments, quotes and nested parentheses skipped; None when that is not what is there."""
+    match = _NAME_PART.match(text, start)
+    if match is None:
+        return None
+    position = match.end()
+    while text.startswith(".", position):
+        match = _NAME_PART.match(text, position + 1)
+        if match is None:
+            return None
+        position = match.end()
+    if not text.startswith("(", position):
+        return None
+    depth = 0
+    i = position
+    while i < len(text):
+        ch = text[i]
+        if ch in "'\"":
+            close = text.find(ch, i + 1)
+            while close != -1 and text.startswith(ch, close + 1):  # '' or "" inside
+                close = text.find(ch, close + 2)
+            if close == -1:
+                return None
+            i = close + 1
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        elif (ch == "-" and text.startswith("--", i)) or (ch == "/" and text.startswith("/*", i)):
+            return None  # a comment inside the call: leave it to a person
+        i += 1
+    return None

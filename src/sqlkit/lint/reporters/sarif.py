@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from sqlkit import __version__
-from sqlkit.lint.finding import LintResult
+from sqlkit.lint.finding import Fix, LintResult
 from sqlkit.lint.registry import Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -39,9 +39,7 @@ def to_sarif(result: LintResult, rules: dict[str, Rule]) -> dict[str, Any]:
     for f in result.findings:
         location: dict[str, Any] = {
             "physicalLocation": {
-                "artifactLocation": {
-                    "uri": f.path.replace("\\", "/") if f.path != "-" else "stdin"
-                },
+                "artifactLocation": {"uri": _uri(f.path)},
                 "region": {
                     "startLine": f.line,
                     "startColumn": f.column,
@@ -55,15 +53,16 @@ def to_sarif(result: LintResult, rules: dict[str, Rule]) -> dict[str, Any]:
             location["logicalLocations"] = [
                 {"fullyQualifiedName": f.object, "name": _local_name(f.object)}
             ]
-        results.append(
-            {
-                "ruleId": f.code,
-                "ruleIndex": index.get(f.code, 0),
-                "level": _LEVEL[f.severity],
-                "message": {"text": f"{f.message}. Help: {f.help}"},
-                "locations": [location],
-            }
-        )
+        entry: dict[str, Any] = {
+            "ruleId": f.code,
+            "ruleIndex": index.get(f.code, 0),
+            "level": _LEVEL[f.severity],
+            "message": {"text": f"{f.message}. Help: {f.help}"},
+            "locations": [location],
+        }
+        if f.fix is not None and f.fix.applicable:
+            entry["fixes"] = [_fix(f.fix)]
+        results.append(entry)
     notifications = [
         {
             "level": "note",
@@ -99,6 +98,36 @@ def to_sarif(result: LintResult, rules: dict[str, Rule]) -> dict[str, Any]:
             }
         ],
     }
+
+
+def _fix(fix: Fix) -> dict[str, Any]:
+    """A SARIF fix: the edits grouped by file, each a deleted region (empty for an insertion:
+    its end is its start) and the text inserted there."""
+    by_path: dict[str, list[dict[str, Any]]] = {}
+    for edit in fix.edits:
+        by_path.setdefault(edit.path, []).append(
+            {
+                "deletedRegion": {
+                    "startLine": edit.line,
+                    "startColumn": edit.column,
+                    "endLine": edit.end_line,
+                    "endColumn": edit.end_column,
+                },
+                "insertedContent": {"text": edit.content},
+            }
+        )
+    safety = "safe" if fix.safe else "unsafe: changes behaviour, applied with --unsafe-fixes"
+    return {
+        "description": {"text": f"{fix.description} ({safety})"},
+        "artifactChanges": [
+            {"artifactLocation": {"uri": _uri(path)}, "replacements": replacements}
+            for path, replacements in by_path.items()
+        ],
+    }
+
+
+def _uri(path: str) -> str:
+    return path.replace("\\", "/") if path != "-" else "stdin"
 
 
 def _local_name(qualified: str) -> str:

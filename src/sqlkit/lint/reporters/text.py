@@ -58,8 +58,17 @@ def write_text(result: LintResult, out: TextIO, *, color: bool | None = None) ->
             carets = "^" * max(1, end - f.column + 1)
             gutter = styled(" " * width + " |", _DIM)
             add(f"{gutter} {' ' * (f.column - 1)}{styled(carets, style)}\n")
-        add(f"  {styled('help:', _GREEN)} {f.help}\n\n")
+        add(f"  {styled('help:', _GREEN)} {f.help}\n")
+        if f.fix is not None and f.fix.applicable:
+            how = "" if f.fix.safe else " (unsafe: with --unsafe-fixes)"
+            add(f"  {styled('fix:', _GREEN)} {f.fix.description}{how}\n")
+        add("\n")
     add(summary_line(result, styled) + "\n")
+    safe = sum(1 for f in result.findings if f.fix is not None and f.fix.applicable and f.fix.safe)
+    unsafe = sum(1 for f in result.findings if f.fix and f.fix.applicable and not f.fix.safe)
+    if safe or unsafe:
+        more = f" ({unsafe} more with --unsafe-fixes)" if unsafe else ""
+        add(f"{safe} fixable with `sqlkit lint --fix`{more}.\n")
     out.write("".join(parts))
 
 

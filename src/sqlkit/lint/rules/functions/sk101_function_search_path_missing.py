@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
+from sqlkit.lint.rules.functions.fixes import pin_search_path
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
     summary="a function or procedure has no SET search_path",
     counterpart="0011_function_search_path_mutable",
     help="add SET search_path = '' and qualify every name in the body",
+    fix="safe",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.reported_functions():
@@ -70,4 +72,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 help=f"ALTER {function.kind.upper()} {function.key} SET search_path = ''; "
                 "-- then qualify every name in the body (public.t, auth.uid())",
                 object=str(function.key),
+                fix=pin_search_path(ctx, function, "SK101"),
             )

@@ -45,6 +45,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import RuleOption, rule
+from sqlkit.lint.rules.functions.fixes import pin_search_path, pin_temp_last
 from sqlkit.sql.values import (
     display_search_path,
     search_path_from_text,
@@ -72,6 +73,7 @@ if TYPE_CHECKING:
             "search_path values a function may set",
         ),
     ),
+    fix="safe",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     allowed = {
@@ -95,6 +97,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "the migration session had, which may let other roles' objects shadow its names",
                 help=fix + " -- then qualify every name in the body",
                 object=str(function.key),
+                fix=pin_search_path(ctx, function, "SK102"),
             )
             continue
         schemas = search_path_schemas(value)
@@ -114,6 +117,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "resolve to objects other roles create",
                 help=fix + " -- then qualify every name in the body",
                 object=str(function.key),
+                fix=pin_search_path(ctx, function, "SK102"),
             )
             continue
         if not function.security_definer or (schemas and schemas[-1] == "pg_temp"):
@@ -130,6 +134,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 help=f"ALTER {function.kind.upper()} {function.key} SET search_path = "
                 "pg_catalog, pg_temp; -- or qualify the relations (pg_catalog.pg_class)",
                 object=str(function.key),
+                fix=pin_temp_last(ctx, function),
             )
 
 

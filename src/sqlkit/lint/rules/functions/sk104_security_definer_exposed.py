@@ -40,12 +40,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sqlkit.lint.registry import rule
+from sqlkit.lint.registry import RuleOption, rule
 from sqlkit.lint.rules.functions.common import revoke_hint
+from sqlkit.lint.rules.functions.fixes import revoke
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
     from sqlkit.lint.finding import Finding
+    from sqlkit.model.state import Function
 
 
 @rule(
@@ -55,6 +57,15 @@ if TYPE_CHECKING:
     summary="a SECURITY DEFINER function in an exposed schema is executable by PUBLIC or anon",
     counterpart="0028_anon_security_definer_function_executable",
     help="revoke EXECUTE from PUBLIC and anon, grant it to the roles that need it",
+    fix="safe on Supabase; unsafe where the REVOKE takes EXECUTE from roles that were granted it or that had it through PUBLIC",
+    options=(
+        RuleOption(
+            "fix_revoke_also",
+            (),
+            "roles whose EXECUTE `sqlkit lint --fix` also revokes, with PUBLIC and anon "
+            '(`["authenticated"]` where definer functions are granted to roles one by one)',
+        ),
+    ),
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.reported_functions():
@@ -86,4 +97,12 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             help=revoke_hint(function, ["PUBLIC", "anon"])
             + f" GRANT EXECUTE ON {function.kind.upper()} {function.key} TO authenticated;",
             object=str(function.key),
+            fix=revoke(ctx, function, _holders(ctx, function)),
         )
+
+
+def _holders(ctx: LintContext, function: Function) -> list[str]:
+    """The grantees the fix revokes EXECUTE from: PUBLIC, anon and the configured roles
+    that hold it directly."""
+    roles = ["public", "anon", *ctx.settings.option("fix_revoke_also")]
+    return [role for role in dict.fromkeys(roles) if role in function.execute]

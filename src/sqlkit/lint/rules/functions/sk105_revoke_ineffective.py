@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
+from sqlkit.lint.rules.functions.fixes import revoke
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     "warning",
     summary="REVOKE EXECUTE from a role that keeps it through PUBLIC or a role it inherits",
     help="revoke from PUBLIC too (REVOKE EXECUTE ... FROM PUBLIC, anon), then grant what is needed",
+    fix="safe on Supabase; unsafe where the REVOKE takes EXECUTE from roles that were granted it or that had it through PUBLIC",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.model.functions.values():
@@ -53,6 +55,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             continue  # nobody can call a trigger function, whatever EXECUTE says
         problems: list[str] = []
         holders: list[str] = []
+        sources_held: list[str] = []
         first = None
         for origin, role in function.revokes:
             if role in function.execute:
@@ -62,6 +65,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 shown = ", ".join("PUBLIC" if s == "public" else s for s in sources)
                 problems.append(f"{role} (still has EXECUTE through {shown})")
                 holders.extend("PUBLIC" if s == "public" else s for s in sources)
+                sources_held.extend(s for s in sources if s in function.execute)
                 first = first or origin
         if first is not None:
             target = f"{function.kind.upper()} {function.key}"
@@ -73,4 +77,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 help=f"REVOKE EXECUTE ON {target} FROM {', '.join(dict.fromkeys(holders))}; "
                 f"-- then GRANT EXECUTE ON {target} TO the roles that need it",
                 object=str(function.key),
+                fix=revoke(ctx, function, list(dict.fromkeys(sources_held))),
             )

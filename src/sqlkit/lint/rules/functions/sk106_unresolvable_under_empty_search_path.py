@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
 from sqlkit.lint.rules.functions.common import suggestion, unresolved_refs
+from sqlkit.lint.rules.functions.fixes import qualify_name
 from sqlkit.sql.values import display_search_path
 
 if TYPE_CHECKING:
@@ -72,6 +73,7 @@ def applies(ctx: LintContext, function: Function) -> bool:
     "error",
     summary="an unqualified non-builtin name in a body with search_path = ''",
     help="qualify the name with its schema, e.g. public.students",
+    fix="safe",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.reported_functions():
@@ -87,4 +89,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 f"be found ({when}), so every call fails",
                 help=f"write {suggestion(ctx, ref)}",
                 object=str(function.key),
+                fix=qualify_name(ctx, function, ref, "SK106"),
             )

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
 from sqlkit.lint.rules.functions.common import suggestion, unresolved_refs
+from sqlkit.lint.rules.functions.fixes import qualify_name
 from sqlkit.lint.rules.functions.sk106_unresolvable_under_empty_search_path import applies
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     "warning",
     summary="a function body names a non-builtin object without a schema",
     help="qualify the name with its schema, e.g. public.students",
+    fix="safe",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.reported_functions():
@@ -65,4 +67,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "schema on the path can be used instead",
                 help=f"write {suggestion(ctx, ref)}",
                 object=str(function.key),
+                fix=qualify_name(ctx, function, ref, "SK107"),
             )

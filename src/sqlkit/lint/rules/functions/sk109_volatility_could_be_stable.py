@@ -34,6 +34,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from sqlkit.lint.edits import insert, keywords, replace
+from sqlkit.lint.finding import Fix
 from sqlkit.lint.registry import rule
 from sqlkit.lint.rules.functions.common import KNOWN_STABLE, called_functions, is_builtin
 
@@ -66,6 +68,7 @@ def _only_reads(ctx: LintContext, function: Function) -> bool:
     "info",
     summary="a VOLATILE function only reads and could be STABLE",
     help="declare it STABLE (it only reads); IMMUTABLE if it reads no tables either",
+    fix="safe",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.reported_functions():
@@ -83,4 +86,20 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "the planner cannot fold or index its calls, and a policy calls it per row",
                 help=f"ALTER {function.kind.upper()} {function.key} STABLE;",
                 object=str(function.key),
+                fix=declare_stable(function),
             )
+
+
+def declare_stable(function: Function) -> Fix:
+    """`volatile` -> `stable` where the CREATE writes it, else `stable` added before AS."""
+    definition = function.definition
+    description = "declare it STABLE"
+    if "volatility" in function.altered:
+        return Fix.refuse(description, "an ALTER FUNCTION sets its volatility: change that by hand")
+    word = keywords("stable", definition.clause_upper)
+    path = function.origin.path
+    if definition.volatility_range is not None:
+        return Fix(description, (replace(path, definition.volatility_range, word),))
+    if function.volatility_written or definition.clause_point is None:
+        return Fix.refuse(description, "sqlkit cannot tell where to write it in this statement")
+    return Fix(description, (insert(path, definition.clause_point, word + definition.clause_sep),))

@@ -63,12 +63,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from sqlkit.lint.edits import replace
+from sqlkit.lint.finding import Fix
 from sqlkit.lint.registry import rule
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
     from sqlkit.lint.finding import Finding
     from sqlkit.model.state import Function
+    from sqlkit.sql.source import Range
 
 
 @rule(
@@ -78,13 +81,14 @@ if TYPE_CHECKING:
     summary="a guard that denies when the caller's identity differs (<>, !=, NOT IN) "
     "is skipped when the identity is NULL",
     help="compare with IS DISTINCT FROM: IF auth.uid() IS DISTINCT FROM v_owner THEN RAISE ...",
+    fix="safe",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.reported_functions():
         body = function.definition.body
         if body is None:
             continue
-        for span, how in body.null_unsafe_guards:
+        for span, how, edits in body.null_unsafe_guards:
             yield ctx.finding(
                 "SK115",
                 (function.origin.path, span),
@@ -95,10 +99,11 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "THEN RAISE EXCEPTION 'forbidden' USING ERRCODE = '42501'; END IF; -- or "
                 "reject a NULL identity first: IF auth.uid() IS NULL THEN RAISE ...; END IF;",
                 object=str(function.key),
+                fix=distinct_fix(function, edits),
             )
         if not function.is_trigger:
             continue
-        for span, columns in body.change_guards:
+        for span, columns, column_edits in body.change_guards:
             nullable = [c for c in columns if not not_null_everywhere(ctx, function, c)]
             if not nullable:
                 continue
@@ -112,7 +117,27 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 help=" OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in nullable)
                 + " -- write the guard's condition like this",
                 object=str(function.key),
+                fix=distinct_fix(
+                    function, tuple(edit for c in nullable for edit in column_edits.get(c, ()))
+                ),
             )
+
+
+def distinct_fix(function: Function, edits: tuple[tuple[Range, str], ...]) -> Fix:
+    """`<>` -> `IS DISTINCT FROM` in the guard (checked by parsing the edited condition
+    back). Safe: where the condition was NULL (the guard skipped), it is now true (the guard
+    denies), which is the guard's meaning; it changes what a NULL caller gets, not what
+    anyone the guard was written for gets."""
+    description = "compare with IS DISTINCT FROM"
+    if not edits:
+        return Fix.refuse(
+            description,
+            "the comparison is not a plain `a <> b` (NOT IN, NOT (a = b)) or its text could "
+            "not be read back exactly: rewrite it by hand",
+        )
+    path = function.origin.path
+    case = str.upper if function.definition.clause_upper else str.lower  # the file's keywords
+    return Fix(description, tuple(replace(path, where, case(word)) for where, word in edits))
 
 
 def not_null_everywhere(ctx: LintContext, function: Function, column: str) -> bool:

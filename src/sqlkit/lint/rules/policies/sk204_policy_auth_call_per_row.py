@@ -33,11 +33,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from sqlkit.lint.edits import insert
+from sqlkit.lint.finding import Edit, Fix
 from sqlkit.lint.registry import rule
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
     from sqlkit.lint.finding import Finding
+    from sqlkit.model.state import Policy
 
 
 @rule(
@@ -47,6 +50,7 @@ if TYPE_CHECKING:
     summary="a policy calls auth.uid()/jwt()/role()/email() or current_setting() outside (select ...)",
     counterpart="0003_auth_rls_initplan",
     help="wrap the call in a scalar sub-select: (select auth.uid())",
+    fix="safe",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for policy in ctx.model.policies.values():
@@ -76,4 +80,25 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             f'(select {first}) -- e.g. ALTER POLICY "{policy.name}" ON {policy.qualified_table} '
             f"USING (... = (select {first}));",
             object=policy.qualified_name,
+            fix=wrap_calls(policy),
         )
+
+
+def wrap_calls(policy: Policy) -> Fix:
+    """`(select ` before and `)` after every call the rule reports, in USING and WITH CHECK,
+    where the statement that gave each expression is written. Safe: a scalar sub-select of a
+    stable call returns what the call returns; only how often it runs changes."""
+    edits: list[Edit] = []
+    for path, ranges in (policy.using_calls, policy.check_calls):
+        if ranges is None:
+            return Fix.refuse(
+                "wrap the calls in (select ...)",
+                "a call could not be read back from the text (a comment inside it?): "
+                "wrap it by hand",
+            )
+        for line, column, end_line, end_column in ranges:
+            edits.append(insert(path, (line, column, line, column), "(select "))
+            edits.append(insert(path, (end_line, end_column, end_line, end_column), ")"))
+    if not edits:
+        return Fix.refuse("wrap the calls in (select ...)", "sqlkit did not see where they are")
+    return Fix("wrap the calls in (select ...)", tuple(edits))

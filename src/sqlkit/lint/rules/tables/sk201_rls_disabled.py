@@ -44,7 +44,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from sqlkit.lint.edits import after_statement
+from sqlkit.lint.finding import Fix
 from sqlkit.lint.registry import rule
+from sqlkit.sql.values import quote_ident
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -59,6 +62,7 @@ if TYPE_CHECKING:
     summary="a table in an exposed schema never gets ENABLE ROW LEVEL SECURITY",
     counterpart="0013_rls_disabled_in_public",
     help="ALTER TABLE ... ENABLE ROW LEVEL SECURITY, then add policies for the roles that need rows",
+    fix="unsafe",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for table in ctx.model.tables.values():
@@ -81,7 +85,35 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             f"POLICY ... ON {table.qualified_name} for the rows each role may use (or REVOKE ALL "
             f"ON {table.qualified_name} FROM anon, authenticated;)",
             object=table.qualified_name,
+            fix=enable_rls(table),
         )
+
+
+def enable_rls(table: Table) -> Fix:
+    """`alter table ... enable row level security;` after the statement that created the
+    table (or last moved it). Unsafe: without policies the API roles then see no rows."""
+    description = f"enable row level security on {table.qualified_name}"
+    if table.rls_origin is not None:
+        return Fix.refuse(
+            description,
+            "a statement disables it on purpose: remove the DISABLE by hand",
+            safe=False,
+        )
+    name = f"{quote_ident(table.schema)}.{quote_ident(table.name)}"
+    edit = after_statement(
+        table.moved_origin or table.origin, f"alter table {name} enable row level security;"
+    )
+    if edit is None:
+        return Fix.refuse(
+            description,
+            "the table's statement is inside a DO block or ends without a semicolon",
+            safe=False,
+        )
+    return Fix(
+        description + " (no row is visible to API roles until a policy allows it)",
+        (edit,),
+        safe=False,
+    )
 
 
 _RLS_PRIVILEGES = {"select", "insert", "update", "delete", "truncate"}
