@@ -78,7 +78,18 @@ class Finding:
         return (self.path, self.line, self.column, self.code)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The JSON shape: `asdict`'s, built directly (asdict deep-copies every value: a third
+        of writing 3,000 findings)."""
+        out = {name: getattr(self, name) for name in _FINDING_FIELDS}
+        fix = self.fix
+        if fix is not None:
+            out["fix"] = {
+                "description": fix.description,
+                "edits": [{name: getattr(e, name) for name in _EDIT_FIELDS} for e in fix.edits],
+                "safe": fix.safe,
+                "refused": fix.refused,
+            }
+        return out
 
 
 @dataclass
@@ -136,3 +147,7 @@ class LintResult:
             return 0
         threshold = SEVERITY_RANK[fail_on]
         return 1 if any(SEVERITY_RANK[f.severity] >= threshold for f in self.findings) else 0
+
+
+_FINDING_FIELDS = tuple(Finding.__dataclass_fields__)
+_EDIT_FIELDS = tuple(Edit.__dataclass_fields__)
