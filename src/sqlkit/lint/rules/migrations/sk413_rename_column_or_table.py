@@ -63,27 +63,30 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             "both in step, move the application over, then drop the old column",
             object=step.table,
         )
-    for step, lock in locks(ctx, "RENAME VIEW", "RENAME VIEW COLUMN"):
-        if lock.if_exists and not step.known:
-            continue
-        yield ctx.finding(
-            "SK413",
-            lock.origin,
-            f"{lock.operation} of {step.table}: the running application's queries that use "
-            "the old name fail once this migration commits",
-            f"CREATE OR REPLACE VIEW {sql_name(step.table)} with the new name added beside the "
-            "old one, move the application over, then drop the old name",
-            object=step.table,
-        )
-    for step, lock in locks(ctx, "RENAME TABLE", "SET SCHEMA"):
-        if lock.if_exists and not step.known:
-            continue
-        yield ctx.finding(
-            "SK413",
-            lock.origin,
-            f"{lock.operation} of {step.table}: the running application's queries that use "
-            "the old name fail once this migration commits",
-            f"CREATE VIEW with the new name over {sql_name(step.table)} (it stays writable), "
-            "move the application over, then rename",
-            object=step.table,
-        )
+    for operations, instead in _RENAMES:
+        for step, lock in locks(ctx, *operations):
+            if lock.if_exists and not step.known:
+                continue
+            yield ctx.finding(
+                "SK413",
+                lock.origin,
+                f"{lock.operation} of {step.table}: the running application's queries that use "
+                "the old name fail once this migration commits",
+                instead.format(name=sql_name(step.table)),
+                object=step.table,
+            )
+
+
+# renames of whole relations and of view columns: what takes the new name without breaking
+_RENAMES = (
+    (
+        ("RENAME VIEW", "RENAME VIEW COLUMN"),
+        "CREATE OR REPLACE VIEW {name} with the new name added beside the old one, move the "
+        "application over, then drop the old name",
+    ),
+    (
+        ("RENAME TABLE", "SET SCHEMA"),
+        "CREATE VIEW with the new name over {name} (it stays writable), move the application "
+        "over, then rename",
+    ),
+)
