@@ -30,6 +30,7 @@ from sqlkit.model.search_path import normalise_search_path
 from sqlkit.model.state import Function, Model, Policy, RoutineKey, Table, View
 from sqlkit.sql.source import Source
 from sqlkit.sql.split import parse_statements
+from sqlkit.sql.tree import pack
 
 __all__ = [
     "API_ROLES",
@@ -178,8 +179,8 @@ def _policies(catalog: Catalog, model: Model) -> None:
                 row.permissive,
                 _CMD.get(row.command, "all"),
                 roles,
-                _expression(row.using),
-                _expression(row.check),
+                pack(_expression(row.using)),
+                pack(_expression(row.check)),
                 "",
                 explicit_roles="public" not in roles,
             )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlkit.sql.body import BodyFacts
 from sqlkit.sql.policy import PolicyFacts
 from sqlkit.sql.source import Range, Span
-from sqlkit.sql.tree import Node
+from sqlkit.sql.tree import Node, Packed
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,8 +180,8 @@ class CreatePolicy:
     permissive: bool
     command: str  # all | select | insert | update | delete
     roles: list[str]
-    using: Node | None
-    with_check: Node | None
+    using: Packed | None  # the USING tree (sqlkit.sql.tree.Packed: read with unpack)
+    with_check: Packed | None
     text: str
     explicit_roles: bool = True  # False: CREATE POLICY without TO (applies to PUBLIC)
     facts: PolicyFacts | None = None  # what its expressions say (worked out where parsed)
@@ -198,8 +198,8 @@ class AlterPolicy:
     table: str
     name: str
     roles: list[str] | None
-    using: Node | None
-    with_check: Node | None
+    using: Packed | None  # the USING tree (sqlkit.sql.tree.Packed: read with unpack)
+    with_check: Packed | None
     using_calls: tuple[Range, ...] | None = ()  # as in CreatePolicy
     check_calls: tuple[Range, ...] | None = ()
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlkit.model.events import Event, IndexKey, Origin, RoutineDef, RoutineRef, Secret
 from sqlkit.sql.policy import PolicyFacts, analyse_policy
 from sqlkit.sql.source import Range
-from sqlkit.sql.tree import Node
+from sqlkit.sql.tree import Node, Packed, unpack
 
 
 @dataclass(frozen=True)
@@ -264,8 +264,8 @@ class Policy:
     permissive: bool
     command: str
     roles: list[str]
-    using: Node | None
-    with_check: Node | None
+    using: Packed | None  # read with sqlkit.sql.tree.unpack
+    with_check: Packed | None
     text: str
     explicit_roles: bool = True
     facts: PolicyFacts | None = None  # None: not worked out yet (see `analysed`)
@@ -286,7 +286,7 @@ class Policy:
     def analysed(self) -> PolicyFacts:
         """What its expressions say; from the file's analysis, or worked out now."""
         if self.facts is None:
-            self.facts = analyse_policy(self.using, self.with_check, self.table)
+            self.facts = analyse_policy(unpack(self.using), unpack(self.with_check), self.table)
         return self.facts
 
 

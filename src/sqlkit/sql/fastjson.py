@@ -1,4 +1,4 @@
-"""JSON decoding of parser output: orjson when installed (a dependency), the stdlib otherwise."""
+"""JSON of parser output: orjson when installed (a dependency), the stdlib otherwise."""
 
 from __future__ import annotations
 
@@ -7,11 +7,18 @@ from typing import Any
 try:
     import orjson
 
-    def loads(data: str) -> Any:
+    def loads(data: str | bytes) -> Any:
         return orjson.loads(data)
+
+    def dumps(value: Any) -> bytes:
+        """Compact JSON bytes."""
+        return orjson.dumps(value)
 
 except ImportError:  # pragma: no cover - orjson is a declared dependency
     import json
 
-    def loads(data: str) -> Any:
+    def loads(data: str | bytes) -> Any:
         return json.loads(data)
+
+    def dumps(value: Any) -> bytes:
+        return json.dumps(value, separators=(",", ":")).encode()

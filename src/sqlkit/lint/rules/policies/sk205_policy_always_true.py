@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
 from sqlkit.lint.rules.policies.common import api_roles, is_true
+from sqlkit.sql.tree import unpack
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -57,9 +58,9 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         if not roles:
             continue
         problems = []
-        if policy.command in ("update", "delete", "all") and is_true(policy.using):
+        if policy.command in ("update", "delete", "all") and is_true(unpack(policy.using)):
             problems.append("USING (true)")
-        if policy.command in ("insert", "update", "all") and is_true(policy.with_check):
+        if policy.command in ("insert", "update", "all") and is_true(unpack(policy.with_check)):
             problems.append("WITH CHECK (true)")
         if problems:
             yield ctx.finding(
