@@ -195,3 +195,16 @@ def test_sk115_fix_denies_a_caller_without_identity(
             except psycopg.errors.InsufficientPrivilege:
                 outcome = True
             assert outcome is denied
+
+
+def test_a_function_that_calls_a_procedure_cannot_be_stable(conn: psycopg.Connection) -> None:
+    """Why SK109 neither reports nor fixes a function with a CALL: PostgreSQL refuses CALL in
+    a non-volatile function when it runs."""
+    with conn.transaction(force_rollback=True):
+        conn.execute(
+            "create procedure public.fx_p() language sql as $$ select 1 $$;"
+            "create function public.fx_c() returns void language plpgsql stable"
+            " set search_path = '' as $$ begin call public.fx_p(); end $$;"
+        )
+        with pytest.raises(psycopg.errors.FeatureNotSupported, match="non-volatile"):
+            conn.execute("select public.fx_c()")

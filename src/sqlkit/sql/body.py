@@ -87,7 +87,6 @@ _READ_STATEMENTS = {
     "SelectStmt",
     "ReturnStmt",
     "PLAssignStmt",
-    "CallStmt",
     "DeclareCursorStmt",
     "ExplainStmt",
     "FetchStmt",
@@ -104,6 +103,7 @@ _DDL_NAMES = {
     "LockStmt": "LOCK",
     "RefreshMatViewStmt": "REFRESH MATERIALIZED VIEW",
     "CopyStmt": "COPY",
+    "CallStmt": "CALL",  # a procedure may write; PostgreSQL refuses CALL in a non-volatile function
 }
 IDENTITY_FUNCTIONS = {
     ("auth", "uid"),
