@@ -86,6 +86,32 @@ class PlpgsqlBody:
         return self.source.span(self.offset + start + indent)
 
 
+# PL/pgSQL compiler errors that depend only on the body's text, so PostgreSQL raises them at
+# CREATE FUNCTION too. Others may come from the parser having no catalog (an unknown type is
+# taken for `record`: "cannot accept type _record", "VARIADIC parameter must be an array")
+# or from what it does not implement: those stay notes.
+_CERTAIN = re.compile(
+    r"^syntax error at |^unterminated |cannot be used outside a loop|^there is no label "
+    r"|^block label .* cannot be used in CONTINUE|^end label .* (specified for unlabeled "
+    r"block|differs from block's label)|^RETURN cannot have a parameter in a procedure"
+    r"|^value for parameter .* of cursor .* specified more than once"
+    r"|^(not enough|too many) arguments for cursor |^cursor FOR loop must use a bound cursor"
+    r"|^event trigger functions cannot have declared arguments"
+)
+_NEAR = re.compile(r'at or near "(.+)"$')
+
+
+def _error_span(plb: PlpgsqlBody, message: str) -> Span:
+    """Where the PL/pgSQL compiler's error is (it gives no position): the word it names, else
+    the body's first line."""
+    near = _NEAR.search(message)
+    word = near.group(1) if near else ""
+    found = plb.body.find(word) if word else -1
+    if found < 0:
+        return plb.span_at_line(1)
+    return plb.source.span(plb.offset + found, plb.offset + found + len(word))
+
+
 def _raise_fallback(plb: PlpgsqlBody, facts: BodyFacts, message: str) -> None:
     """The PL/pgSQL parser rejected a RAISE whose placeholders do not match: find it."""
     for match in _RAISE_FALLBACK.finditer(plb.body):
@@ -127,15 +153,18 @@ def analyse_plpgsql_body(
         tree = loads(pg_parser.parse_plpgsql_json(_without_dump(statement_text)))
     except pg_parser.ParseError as exc:
         message = str(exc.args[0]) if exc.args else str(exc)
-        if "parameters specified for RAISE" in message:
-            _raise_fallback(plb, facts, message)
         facts.analysed = False
-        facts.notes.append(
-            (
-                plb.span_at_line(1),
-                f"PL/pgSQL body not analysed: the PL/pgSQL parser says {message!r}",
+        if "parameters specified for RAISE" in message:
+            _raise_fallback(plb, facts, message)  # SK112 reports it
+        if _CERTAIN.search(message):  # CREATE FUNCTION fails the same way in PostgreSQL
+            facts.parse_errors.append((_error_span(plb, message), f"PL/pgSQL: {message}"))
+        else:
+            facts.notes.append(
+                (
+                    plb.span_at_line(1),
+                    f"PL/pgSQL body not analysed: the PL/pgSQL parser says {message!r}",
+                )
             )
-        )
         return facts
     except Exception as exc:  # pragma: no cover - parser internals
         facts.analysed = False

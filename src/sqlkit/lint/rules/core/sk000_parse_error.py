@@ -3,7 +3,10 @@
 Reports a statement that PostgreSQL's own parser (libpg_query, through pglast)
 rejects, with the parser's message, line and column. The rest of the file is
 still linted. A syntax error inside a `LANGUAGE sql` function body is reported
-too, at its position in the body.
+too, at its position in the body, and so is a PL/pgSQL body that PostgreSQL's
+PL/pgSQL compiler rejects for what is written (a syntax error, EXIT outside a
+loop, an unknown label, wrong cursor arguments): `CREATE FUNCTION` checks the
+body (`check_function_bodies`, on by default) and fails.
 
 ## Why is this bad?
 Postgres will refuse the statement when the migration runs; every object it
