@@ -73,6 +73,33 @@ def test_diff_prints_and_writes_nothing(folder: Path) -> None:
     assert sqlkit(folder, "--diff", "a.sql", "--select", "SK201").returncode == 0
 
 
+def test_the_diff_applies_as_patch_would_and_equals_the_fix(folder: Path) -> None:
+    """A file without a final newline and one with a UTF-8 BOM: the diff has the `\\ No
+    newline at end of file` marker and the BOM, so `git apply` makes what --fix writes."""
+    no_eol = "create function public.c() returns int language sql security definer\n"
+    no_eol += "set search_path = '' as $$ select 1 $$;"
+    bom = "\ufeffcreate function public.e() returns int language sql as $$ select 1 $$;\n"
+    (folder / "noeol.sql").write_text(no_eol)
+    (folder / "bom.sql").write_text(bom, encoding="utf-8")
+    subprocess.run(["git", "init", "-q"], cwd=folder, check=True)
+    run = sqlkit(folder, "--diff", "noeol.sql", "bom.sql")
+    assert run.returncode == 1 and "\\ No newline at end of file\n" in run.stdout
+    (folder / "fixes.diff").write_text(run.stdout, encoding="utf-8")
+    subprocess.run(["git", "apply", "fixes.diff"], cwd=folder, check=True)
+    patched = {name: (folder / name).read_bytes() for name in ("noeol.sql", "bom.sql")}
+    (folder / "noeol.sql").write_text(no_eol)
+    (folder / "bom.sql").write_text(bom, encoding="utf-8")
+    assert sqlkit(folder, "--fix", "noeol.sql", "bom.sql").returncode == 0
+    assert {name: (folder / name).read_bytes() for name in patched} == patched
+    assert patched["bom.sql"].startswith(b"\xef\xbb\xbf") and b"stable" in patched["bom.sql"]
+
+
+def test_diff_takes_no_report_format_or_output(folder: Path) -> None:
+    for flags in (["--format", "json"], ["-o", "out.txt"], ["--fix"]):
+        refused(sqlkit(folder, "--diff", *flags, "a.sql"), "--diff prints the fixes")
+    assert (folder / "a.sql").read_text() == SQL and not (folder / "out.txt").exists()
+
+
 def test_read_only_file(folder: Path) -> None:
     (folder / "a.sql").chmod(0o444)
     refused(sqlkit(folder, "--fix", "a.sql"), "a.sql: is read-only; nothing was written")

@@ -95,6 +95,11 @@ def lint_command(
         raise InputError("--unsafe-fixes goes with --fix or --diff", hint="add --fix or --diff")
     if (fix or diff) and dsn is not None:
         raise InputError("--fix and --diff edit files, not a database", hint="drop --dsn")
+    if diff and (fix or fmt != "text" or output is not None):
+        raise InputError(
+            "--diff prints the fixes as a unified diff on standard output and writes nothing",
+            hint="use --diff alone (redirect it to a file), or --fix to write the fixes",
+        )
     fixed = None
     if fix or diff:
         fixed = api.fix(

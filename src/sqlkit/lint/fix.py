@@ -53,10 +53,11 @@ class FixResult:
     refused: list[Refusal] = field(default_factory=list)
     unsafe: list[Finding] = field(default_factory=list)  # fixes left for --unsafe-fixes
     written: bool = False
+    bom: set[str] = field(default_factory=set)  # changed files that start with a UTF-8 BOM
 
     def summary(self, *, verbose: bool = False) -> str:
         """What was done, for standard error: counts, and with `verbose` each refusal."""
-        verb = "fixed" if self.written else "would fix"
+        verb = "fixed" if self.written else "would fix" if self.after else "fixed"
         files = len(self.after)
         lines = [
             f"{verb} {len(self.fixed)} finding{'s' if len(self.fixed) != 1 else ''} "
@@ -84,15 +85,19 @@ class FixResult:
         """A unified diff of every changed file (what `--diff` prints)."""
         chunks: list[str] = []
         for path in sorted(self.after):
+            bom = "\ufeff" if path in self.bom else ""  # as the file's bytes are, for `patch`
             chunks.extend(
                 difflib.unified_diff(
-                    self.before[path].splitlines(keepends=True),
-                    self.after[path].splitlines(keepends=True),
+                    (bom + self.before[path]).splitlines(keepends=True),
+                    (bom + self.after[path]).splitlines(keepends=True),
                     f"a/{path}",
                     f"b/{path}",
                 )
             )
-        return "".join(line if line.endswith("\n") else line + "\n" for line in chunks)
+        return "".join(
+            line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+            for line in chunks
+        )
 
 
 @dataclass
@@ -160,6 +165,8 @@ def fix_files(editable: Iterable[str], relint: Relint, *, unsafe: bool, write: b
         if text != originals[path].text:
             outcome.before[path] = originals[path].text or ""
             outcome.after[path] = text
+            if originals[path].bom:
+                outcome.bom.add(path)
     if write and outcome.after:
         _write_all({p: _encode(originals[p], t) for p, t in outcome.after.items()}, originals)
         outcome.written = True
