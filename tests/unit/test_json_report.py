@@ -23,3 +23,11 @@ def test_findings_as_asdict_writes_them() -> None:
     report(result, "json", out)
     written = json.loads(out.getvalue())["findings"]
     assert written == json.loads(json.dumps([asdict(f) for f in result.findings]))
+
+
+def test_a_fix_into_a_file_that_does_not_parse_is_reported_refused() -> None:
+    """Every report says a fix `--fix` will refuse is refused (and why), not fixable."""
+    result = lint_text(SQL + "create tabel oops (;\n")
+    fixes = [f.fix for f in result.findings if f.fix is not None]
+    assert fixes and all(fix.refused and "parser rejects" in fix.refused for fix in fixes)
+    assert all(not fix.applicable for fix in fixes)

@@ -4,13 +4,14 @@ findings. Each step lives in its own module; this one runs them in order."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from sqlkit.config import Settings
 from sqlkit.data import builtins
 from sqlkit.lint.analyse import analyse_files, paused_gc
 from sqlkit.lint.cache import LintCache
 from sqlkit.lint.context import LintContext, Observation
-from sqlkit.lint.finding import Finding, LintResult, Note, Summary
+from sqlkit.lint.finding import Finding, Fix, LintResult, Note, Summary
 from sqlkit.lint.inputs import LintInput, migration_order
 from sqlkit.lint.registry import Rule, enabled_rules, load_rules
 from sqlkit.lint.suppress import apply_suppressions
@@ -57,6 +58,7 @@ def _lint(
     notes += [Note(o.path, o.span[0], message, important=True) for o, message in model.rejected]
     findings = apply_suppressions(findings, files, rules, ctx)
     unparsable = {f.path for f in files if f.parse_errors}
+    findings = [_refuse_unfixable(f, unparsable) for f in findings]
     if report_only is not None:
         findings = [f for f in findings if f.path in report_only]
         notes = [n for n in notes if n.path in report_only]
@@ -66,6 +68,26 @@ def _lint(
     notes.sort(key=lambda n: (n.path, n.line))
     sources = {f.path: f.text for f in files if f.text}
     return LintResult(findings, summary, notes, sources, unparsable)
+
+
+def _refuse_unfixable(finding: Finding, unparsable: set[str]) -> Finding:
+    """A fix that would edit what `--fix` never edits (a file with a statement the parser
+    rejects, a template, standard input) is refused on the finding itself, so that every
+    report says so and why, not only `--fix`."""
+    fix = finding.fix
+    if fix is None or fix.refused is not None:
+        return finding
+    for path in sorted({edit.path for edit in fix.edits}):
+        if path in unparsable:
+            why = f"{path} has a statement the parser rejects: fix that first"
+        elif path.endswith(".sql.j2"):
+            why = f"it edits {path}, a template: fix the template by hand"
+        elif path == "-":
+            why = "standard input cannot be fixed: lint the file"
+        else:
+            continue
+        return replace(finding, fix=Fix.refuse(fix.description, why, safe=fix.safe))
+    return finding
 
 
 def run_rules(ctx: LintContext, rules: dict[str, Rule]) -> list[Finding]:
