@@ -60,3 +60,20 @@ def test_schema_rejects_a_broken_document() -> None:
     except jsonschema.ValidationError:
         return
     raise AssertionError("the schema accepted an invalid level")
+
+
+def test_columns_are_code_points_and_say_so() -> None:
+    """After an emoji (two UTF-16 units, one character) a column in UTF-16 units would be one
+    more; the run declares that sqlkit's columns count characters."""
+    doc = _sarif(
+        "create function public.f() returns text language sql security definer as $$"
+        " select '\U0001f600' || name from items $$;\n"
+    )
+    assert doc["runs"][0]["columnKind"] == "unicodeCodePoints"
+    region = next(
+        r["locations"][0]["physicalLocation"]["region"]
+        for r in doc["runs"][0]["results"]
+        if r["ruleId"] == "SK107"
+    )
+    line = "create function public.f() returns text language sql security definer as $$"
+    assert region["startColumn"] == len(line + " select '\U0001f600' || name from ") + 1

@@ -95,6 +95,9 @@ def to_sarif(result: LintResult, rules: dict[str, Rule]) -> dict[str, Any]:
                     {"executionSuccessful": True, "toolExecutionNotifications": notifications}
                 ],
                 "results": results,
+                # columns count characters (code points), not SARIF's default UTF-16 units:
+                # they differ after a character outside the Basic Multilingual Plane (emoji)
+                "columnKind": "unicodeCodePoints",
             }
         ],
     }
