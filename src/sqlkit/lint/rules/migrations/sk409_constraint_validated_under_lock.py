@@ -62,13 +62,18 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         kind = _KINDS.get(spec.kind)
         if kind is None or spec.not_valid:
             continue
-        lock = "SHARE ROW EXCLUSIVE" if spec.kind == "foreign" else "ACCESS EXCLUSIVE"
+        # a CHECK takes ACCESS EXCLUSIVE (reads wait too); a foreign key SHARE ROW EXCLUSIVE
+        lock, waiting = (
+            ("a SHARE ROW EXCLUSIVE", "writes wait")
+            if spec.kind == "foreign"
+            else ("an ACCESS EXCLUSIVE", "reads and writes wait")
+        )
         name = f" {spec.name}" if spec.name else ""
         yield ctx.finding(
             "SK409",
             event.origin,
             f"ADD CONSTRAINT{name} {kind} on {step.table} without NOT VALID reads every row "
-            f"under a {lock} lock: writes wait for the whole scan",
+            f"under {lock} lock: {waiting} for the whole scan",
             f"ADD CONSTRAINT ... NOT VALID here; ALTER TABLE {sql_name(step.table)} VALIDATE "
             f"CONSTRAINT {spec.name or '...'} in a later migration file",
             object=step.table,
