@@ -124,4 +124,6 @@ def test_not_utf8(folder: Path) -> None:
 def test_standard_input_and_flags(folder: Path) -> None:
     refused(sqlkit(folder, "--fix", "-", stdin=SQL), "standard input cannot be fixed")
     refused(sqlkit(folder, "--unsafe-fixes", "a.sql"), "--unsafe-fixes goes with --fix")
+    for jobs in ("0", "-3"):
+        refused(sqlkit(folder, "--jobs", jobs, "a.sql"), "give 1 or more worker processes")
     assert (folder / "a.sql").read_text() == SQL

@@ -91,6 +91,8 @@ def lint_command(
     settings = load_settings(config_file=config)
     if target:
         settings = settings.with_overrides(target=target)
+    if jobs is not None and jobs < 1:
+        raise InputError(f"--jobs {jobs}: give 1 or more worker processes", hint="e.g. --jobs 2")
     if unsafe_fixes and not (fix or diff):
         raise InputError("--unsafe-fixes goes with --fix or --diff", hint="add --fix or --diff")
     if (fix or diff) and dsn is not None:

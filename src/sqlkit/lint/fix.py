@@ -136,7 +136,7 @@ def fix_files(editable: Iterable[str], relint: Relint, *, unsafe: bool, write: b
             if bad:
                 raise InputError(
                     f"{bad[0]}: not valid UTF-8; sqlkit fixes only UTF-8 files, nothing was written",
-                    hint="convert it to UTF-8 first, or run without --fix",
+                    hint="convert it to UTF-8 first, or lint it without --fix/--diff",
                 )
         outcome.refused, outcome.unsafe = refused, left_unsafe  # of what remains
         if not chosen:
@@ -155,7 +155,7 @@ def fix_files(editable: Iterable[str], relint: Relint, *, unsafe: bool, write: b
         if broken:
             raise InputError(
                 f"{broken[0]}: the fixes sqlkit made would not parse; nothing was written",
-                hint="please report this bug with the file; run without --fix meanwhile",
+                hint="please report this bug with the file; lint without --fix/--diff meanwhile",
             )
     outcome.result = result
     # a finding counts as fixed when the lint of the result no longer reports it
