@@ -82,7 +82,8 @@ def summary_line(result: LintResult, styled: Callable[[str, str], str] | None = 
         if s.files or not s.statements
         else "the database"
     )
-    counted = f"{s.statements} statements" if s.files else f"{s.statements} objects"
+    database = not s.files and s.statements  # lint --dsn counts objects, not statements
+    counted = f"{s.statements} objects" if database else f"{s.statements} statements"
     if not result.findings:
         return f"{paint('All clear:', _GREEN)} {scope}, {counted}, no findings."
     parts = []
