@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlkit.sql.body import BodyFacts
 from sqlkit.sql.policy import PolicyFacts
+from sqlkit.sql.refs import Scope
 from sqlkit.sql.source import Span
 from sqlkit.sql.tree import Node
 
@@ -167,6 +168,7 @@ class CreatePolicy:
     text: str
     explicit_roles: bool = True  # False: CREATE POLICY without TO (applies to PUBLIC)
     facts: PolicyFacts | None = None  # what its expressions say (worked out where parsed)
+    refs: Scope | None = None  # what USING and WITH CHECK refer to (sqlkit.sql.refs)
 
 
 @dataclass(slots=True)
@@ -178,6 +180,7 @@ class AlterPolicy:
     roles: list[str] | None
     using: Node | None
     with_check: Node | None
+    refs: Scope | None = None
 
 
 @dataclass(slots=True)
@@ -197,6 +200,8 @@ class CreateView:
     materialized: bool
     options: dict[str, str]
     relations: list[tuple[str | None, str]]
+    query: Scope | None = None  # what the query refers to; its outputs are the columns
+    column_names: tuple[str, ...] = ()  # CREATE VIEW v (a, b): names for the first outputs
 
 
 @dataclass(slots=True)
@@ -286,6 +291,9 @@ class DefineTable:
     partition_of: tuple[str | None, str] | None = None
     inherits: list[tuple[str | None, str]] = field(default_factory=list)
     if_not_exists: bool = False
+    # what its defaults, generated columns and checks refer to (bound when it runs)
+    expressions: list[Scope] = field(default_factory=list)
+    of_type: tuple[str | None, str] | None = None  # CREATE TABLE t OF type
 
 
 @dataclass
@@ -312,6 +320,7 @@ class AddColumn:
     column: ColumnSpec
     constraints: list[ConstraintSpec]
     if_not_exists: bool = False
+    expressions: list[Scope] = field(default_factory=list)
 
 
 @dataclass
@@ -336,6 +345,7 @@ class AlterColumn:
     not_null: bool | None = None
     default: Node | None = None
     drop_default: bool = False
+    expressions: list[Scope] = field(default_factory=list)
 
 
 @dataclass
@@ -344,6 +354,7 @@ class AddConstraint:
     schema: str | None
     table: str
     constraint: ConstraintSpec
+    expressions: list[Scope] = field(default_factory=list)
 
 
 @dataclass
@@ -494,6 +505,82 @@ class CreateTrigger:
     function_schema: str | None
     function_name: str
     transition_tables: list[str]  # REFERENCING NEW|OLD TABLE AS name
+    when: Scope | None = None  # WHEN (...)
+    columns: list[tuple[str, Span]] = field(default_factory=list)  # UPDATE OF a, b
+    table_span: Span | None = None
+    function_span: Span | None = None
+
+
+@dataclass
+class CreateType:
+    """CREATE TYPE (composite, enum, range, base) or CREATE DOMAIN."""
+
+    origin: Origin
+    schema: str | None
+    name: str
+    kind: str  # composite | enum | domain | range | base
+    attributes: list[ColumnSpec] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    base: str | None = None  # domain: its base type
+
+
+@dataclass
+class AlterType:
+    """ALTER TYPE: attributes, enum labels, name or schema."""
+
+    origin: Origin
+    schema: str | None
+    name: str
+    add_attributes: list[ColumnSpec] = field(default_factory=list)
+    drop_attributes: list[str] = field(default_factory=list)
+    retype_attributes: list[tuple[str, str]] = field(default_factory=list)
+    rename_attribute: tuple[str, str] | None = None
+    add_label: str | None = None
+    rename_label: tuple[str, str] | None = None
+    new_name: str | None = None
+    new_schema: str | None = None
+
+
+@dataclass
+class DropTypes:
+    origin: Origin
+    names: list[tuple[str | None, str]]
+
+
+@dataclass
+class CreateSequence:
+    origin: Origin
+    schema: str | None
+    name: str
+
+
+@dataclass
+class TempRelation:
+    """CREATE TEMP TABLE / VIEW / SEQUENCE: not part of the schema, but a session (and the
+    functions it calls) may read it by name."""
+
+    origin: Origin
+    name: str
+
+
+@dataclass
+class TableFromQuery:
+    """CREATE TABLE ... AS / SELECT ... INTO: the table's columns are the query's outputs."""
+
+    origin: Origin
+    schema: str | None
+    name: str
+    query: Scope | None
+    column_names: tuple[str, ...] = ()
+
+
+@dataclass
+class SessionSetting:
+    """`SET check_function_bodies = ...` for the rest of the file (None: RESET)."""
+
+    origin: Origin
+    name: str
+    value: str | None
 
 
 @dataclass
@@ -546,5 +633,12 @@ Event = (
     | RenamePolicy
     | RoleInherit
     | CreateTrigger
+    | CreateType
+    | AlterType
+    | DropTypes
+    | CreateSequence
+    | TempRelation
+    | TableFromQuery
+    | SessionSetting
     | Secret
 )

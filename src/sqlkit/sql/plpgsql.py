@@ -16,6 +16,7 @@ from pglast import parser as pg_parser
 
 from sqlkit.sql.body import BodyFacts, NameRef, SqlScanner, parse_expression, printf_specifiers
 from sqlkit.sql.fastjson import loads
+from sqlkit.sql.refs import plpgsql_context
 from sqlkit.sql.guards import (
     IDENTITY_TEXT,
     ROW_TEXT,
@@ -196,6 +197,9 @@ def analyse_plpgsql_body(
         scanner.quoted_vars = _quoted_variables(function, exprs, statements, scanner, tainted)
     # pass 2: scan every embedded SQL statement and expression
     _scan_exprs(plb, scanner, facts, exprs, tainted, declared)
+    facts.plpgsql = plpgsql_context(
+        function, var_types, rec_types, body, body_offset, source, result_type == "trigger"
+    )
     if reads_caller or row_guards:
         analyse_guards(
             facts,
