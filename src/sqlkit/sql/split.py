@@ -62,13 +62,22 @@ def _first_token(text: str, start: int, end: int) -> int:
 
 # In pglast's JSON a quote inside a string is escaped, so these keys cannot occur in values.
 _STMT_START = re.compile(r'\{"stmt":\{"(\w+)":')
-_STMT_LOCATION = re.compile(r'"stmt_location":(\d+)')
-_STMT_LEN = re.compile(r'"stmt_len":(\d+)')
 _ALTER_TABLE_MODEL_CMDS = re.compile(
     r'"subtype":"AT_(?:\w*RowSecurity|SetRelOptions|ResetRelOptions|AddColumn|DropColumn'
     r"|AddConstraint|DropConstraint|ValidateConstraint|AlterColumnType|SetNotNull|DropNotNull"
     r'|ColumnDefault|AttachPartition|DetachPartition)"'
 )
+
+
+def _tail_number(tail: str, key: str) -> int:
+    """The number after `key` in the end of a statement's JSON (pglast omits a zero)."""
+    at = tail.find(key)
+    if at == -1:
+        return 0
+    start = stop = at + len(key)
+    while stop < len(tail) and tail[stop].isdigit():
+        stop += 1
+    return int(tail[start:stop])
 
 
 def _slim_node(kind: str, obj_text: str) -> Any | None:
@@ -108,10 +117,8 @@ def _statements_from_json(
         json_end = starts[index + 1][0] - 1 if index + 1 < len(starts) else data.rindex("]")
         obj_text = data[json_start:json_end]
         tail = obj_text[-48:]
-        loc_match = _STMT_LOCATION.search(tail)
-        len_match = _STMT_LEN.search(tail)
-        location = int(loc_match.group(1)) if loc_match else 0
-        length = int(len_match.group(1)) if len_match else 0
+        location = _tail_number(tail, '"stmt_location":')
+        length = _tail_number(tail, '"stmt_len":')
         lead = bytemap.to_char(location)
         end = bytemap.to_char(location + length) if length else full
         start = _first_token(text, lead, end)
@@ -159,16 +166,57 @@ def iter_statements(
         return
     # statement boundaries from the splitter (the parser's own split would build the whole
     # file's tree in C memory, the peak this avoids)
-    ends = [end for _, end in split_text(text)]
-    start, index = 0, 0
-    for position, end in enumerate(ends):
-        if end - start < batch and position + 1 < len(ends):
+    yield from iter_range(text, statement_ends(text), 0, None, kinds=kinds, batch=batch)
+
+
+def statement_ends(text: str) -> list[int]:
+    """Where each top-level statement of `text` ends (after its `;`), by the splitter."""
+    return [end for _, end in split_text(text)]
+
+
+def iter_range(
+    text: str,
+    ends: list[int],
+    first: int,
+    last: int | None,
+    *,
+    kinds: Collection[str] | None = frozenset(),
+    batch: int = BATCH_CHARS,
+) -> Iterator[list[Statement]]:
+    """The statements from the end of splitter piece `first - 1` to the end of piece `last`
+    (`None`: the end of the text), parsed in batches of about `batch` characters.
+
+    A batch's statements are numbered from the index of its first piece, so indices grow
+    through the file whichever ranges it was cut into (they may skip numbers: a piece can
+    hold no statement, e.g. only a comment)."""
+    start = ends[first - 1] if first > 0 else 0
+    final = len(ends) - 1 if last is None else last
+    batch_first = first
+    for position in range(first, final + 1):
+        if ends[position] - start < batch and position < final:
             continue
-        stop = len(text) if position + 1 == len(ends) else end
-        statements = _parse_range(text, start, stop, kinds, index)
-        index += len(statements)
-        start = stop
-        yield statements
+        stop = len(text) if last is None and position == final else ends[position]
+        yield _parse_range(text, start, stop, kinds, batch_first)
+        start, batch_first = stop, position + 1
+    if first > final and last is None and text[start:].strip():  # no piece left: the tail
+        yield _parse_range(text, start, len(text), kinds, batch_first)
+
+
+def cut_ranges(ends: list[int], shares: list[float]) -> list[tuple[int, int | None]]:
+    """Cut a text into consecutive ranges of splitter pieces, `(first, last)` as `iter_range`
+    takes them, of about these shares of its length; ranges that would be empty are left
+    out, so there may be fewer ranges than shares."""
+    total = ends[-1] if ends else 0
+    ranges: list[tuple[int, int | None]] = []
+    first, reached = 0, 0.0
+    for share in shares[:-1]:
+        reached += share * total
+        last = min(bisect_right(ends, int(reached)), len(ends) - 2)
+        if last >= first:
+            ranges.append((first, last))
+            first = last + 1
+    ranges.append((first, None))
+    return ranges
 
 
 def _parse_range(
@@ -189,32 +237,43 @@ def _parse_range(
     return _parse_around_errors(text, pieces, kinds, first_index)
 
 
+# After a rejected statement the parser is tried on this many pieces, doubling while they
+# parse: one bad statement every few lines costs a few short parses, not a parse of all
+# the rest of the file each time.
+_WINDOW = 16
+
+
 def _parse_around_errors(
     text: str, pieces: list[tuple[int, int]], kinds: Collection[str] | None, first_index: int
 ) -> list[Statement]:
-    """A text the parser rejects: find each rejected statement with as few parser calls as
-    possible (parse from here; the error's position names the bad piece; parse what came
-    before it in one call), and parse each rejected piece alone for its own message."""
+    """A text the parser rejects: find each rejected statement with few parser calls (parse
+    a window of pieces; the error's position names the bad piece; parse what came before it
+    in one call), and parse each rejected piece alone for its own message."""
     starts = [lead for lead, _ in pieces]
     statements: list[Statement] = []
-    last = pieces[-1][1] if pieces else 0
+    window = len(pieces)
     i = 0
     while i < len(pieces):
+        stop = min(len(pieces), i + window)
         lead = pieces[i][0]
-        chunk = text[lead:last]
+        chunk = text[lead : pieces[stop - 1][1]]
         index = first_index + len(statements)
         try:
             data = pg_parser.parse_sql_json(chunk)
         except pg_parser.ParseError as exc:
             location = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else None
             # no position ("at end of input"): the last piece is the one left open
-            at = len(pieces) - 1 if location is None else bisect_right(starts, lead + location) - 1
-            bad = max(at, i)
+            at = stop - 1 if location is None else bisect_right(starts, lead + location) - 1
+            if at == stop - 1 and stop < len(pieces):
+                window *= 2  # the window may end inside a statement the splitter cut: widen
+                continue
+            bad: int | None = max(at, i)
         except Exception:  # pragma: no cover - parser internals: go piece by piece
             bad = None
         else:
             statements += _statements_from_json(data, chunk, kinds, lead, index)
-            break
+            i, window = stop, window * 2
+            continue
         if bad is None:
             for piece in pieces[i:]:
                 statements += _one_piece(text, piece, kinds, first_index + len(statements))
@@ -229,7 +288,7 @@ def _parse_around_errors(
                 for piece in pieces[i:bad]:
                     statements += _one_piece(text, piece, kinds, first_index + len(statements))
         statements += _one_piece(text, pieces[bad], kinds, first_index + len(statements))
-        i = bad + 1
+        i, window = bad + 1, _WINDOW
     return statements
 
 

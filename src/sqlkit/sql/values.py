@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 
-_PLAIN_IDENT = re.compile(r"^[a-z_][a-z0-9_$]*$")
+_PLAIN_IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")  # what quote_ident() leaves bare
 
 
 def parse_bool(value: object) -> bool | None:
@@ -43,13 +43,9 @@ def quote_ident(name: str) -> str:
 
 
 def _is_keyword(name: str) -> bool:
-    from pglast import keywords
+    from sqlkit.data import builtins
 
-    return (
-        name in keywords.RESERVED_KEYWORDS
-        or name in keywords.TYPE_FUNC_NAME_KEYWORDS
-        or name in keywords.COL_NAME_KEYWORDS
-    )
+    return name in builtins().quoted_keywords
 
 
 def split_identifiers(text: str) -> list[str]:

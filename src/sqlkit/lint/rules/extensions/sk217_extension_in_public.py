@@ -41,8 +41,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
-from sqlkit.lint.rules.schema.common import ident
 from sqlkit.model.platform import OWN_SCHEMA_EXTENSIONS
+from sqlkit.sql.values import quote_ident
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -69,7 +69,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             extension.origin,
             f"extension `{extension.name}` is created in schema public: its functions become "
             "API endpoints and its names share the API schema",
-            help=f"CREATE EXTENSION {ident(extension.name)} WITH SCHEMA extensions (or ALTER "
-            f"EXTENSION {ident(extension.name)} SET SCHEMA extensions)",
+            help=f"CREATE EXTENSION {quote_ident(extension.name)} WITH SCHEMA extensions (or ALTER "
+            f"EXTENSION {quote_ident(extension.name)} SET SCHEMA extensions)",
             object=extension.name,
         )

@@ -3,25 +3,19 @@ API roles can read a relation, and the schemas a project's rules leave alone."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from sqlkit.model.platform import PLATFORM_SCHEMAS
+from sqlkit.sql.values import quote_ident
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
 
 API_READERS = ("anon", "authenticated")
-_PLAIN = re.compile(r"[a-z_][a-z0-9_$]*")
-
-
-def ident(name: str) -> str:
-    """An identifier as SQL: quoted when Postgres would not read it back unchanged."""
-    return name if _PLAIN.fullmatch(name) else '"' + name.replace('"', '""') + '"'
 
 
 def qualified(schema: str, name: str) -> str:
-    return f"{ident(schema)}.{ident(name)}"
+    return f"{quote_ident(schema)}.{quote_ident(name)}"
 
 
 def readers(ctx: LintContext, privileges: dict[str, set[str]]) -> list[str]:

@@ -50,7 +50,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
-from sqlkit.lint.rules.schema.common import ident, is_platform, qualified
+from sqlkit.lint.rules.schema.common import is_platform, qualified
+from sqlkit.sql.values import quote_ident
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -86,7 +87,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         for fk in table.foreign_keys:
             if covered(table, fk.columns):
                 continue
-            columns = ", ".join(ident(c) for c in fk.columns)
+            columns = ", ".join(quote_ident(c) for c in fk.columns)
             yield ctx.finding(
                 "SK214",
                 fk.origin,

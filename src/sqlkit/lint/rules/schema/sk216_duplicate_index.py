@@ -40,7 +40,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
-from sqlkit.lint.rules.schema.common import ident, is_platform, qualified
+from sqlkit.lint.rules.schema.common import is_platform, qualified
+from sqlkit.sql.values import quote_ident
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -81,7 +82,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 if index.constraint is not None:  # a second key on the same columns
                     fix = (
                         f"ALTER TABLE {qualified(table.schema, table.name)} "
-                        f"DROP CONSTRAINT {ident(index.constraint)};"
+                        f"DROP CONSTRAINT {quote_ident(index.constraint)};"
                     )
                 yield ctx.finding(
                     "SK216",

@@ -40,8 +40,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
-from sqlkit.lint.rules.schema.common import ident, qualified
+from sqlkit.lint.rules.schema.common import qualified
 from sqlkit.model.platform import UNSUPPORTED_REG_TYPES
+from sqlkit.sql.values import quote_ident
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -79,6 +80,6 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 f"column {column.name} of {table.qualified_name} has type {column.type}: "
                 f"pg_upgrade cannot upgrade a database with a {found} column",
                 help=f"ALTER TABLE {qualified(table.schema, table.name)} alter column "
-                f"{ident(column.name)} type text using {ident(column.name)}::text;",
+                f"{quote_ident(column.name)} type text using {quote_ident(column.name)}::text;",
                 object=f"{table.qualified_name}.{column.name}",
             )
