@@ -109,7 +109,7 @@ class Catalog:
 def catalog() -> Catalog:
     raw = json.loads(resources.files("sqlkit.data").joinpath("catalog.json").read_text("utf-8"))
     comparisons = {
-        op: frozenset(tuple(pair.split(" ", 1)) for pair in pairs)  # type: ignore[misc]
+        op: frozenset(tuple(pair.split(" ", 1)) for pair in pairs)
         for op, pairs in raw["comparisons"].items()
     }
     supabase = raw["supabase"]

@@ -294,9 +294,6 @@ class DefineTable:
     partition_of: tuple[str | None, str] | None = None
     inherits: list[tuple[str | None, str]] = field(default_factory=list)
     if_not_exists: bool = False
-    # what its defaults, generated columns and checks refer to (bound when it runs)
-    expressions: list[Scope] = field(default_factory=list)
-    of_type: tuple[str | None, str] | None = None  # CREATE TABLE t OF type
 
 
 @dataclass(eq=False)
@@ -323,7 +320,6 @@ class AddColumn:
     column: ColumnSpec
     constraints: list[ConstraintSpec]
     if_not_exists: bool = False
-    expressions: list[Scope] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -348,7 +344,6 @@ class AlterColumn:
     not_null: bool | None = None
     default: Node | None = None
     drop_default: bool = False
-    expressions: list[Scope] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -357,7 +352,6 @@ class AddConstraint:
     schema: str | None
     table: str
     constraint: ConstraintSpec
-    expressions: list[Scope] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -451,6 +445,7 @@ class DropExtensions:
 class CreateSchema:
     origin: Origin
     name: str
+    with_elements: bool = False  # CREATE SCHEMA s CREATE TABLE ...: objects sqlkit does not model
 
 
 @dataclass(eq=False)
@@ -508,82 +503,22 @@ class CreateTrigger:
     function_schema: str | None
     function_name: str
     transition_tables: list[str]  # REFERENCING NEW|OLD TABLE AS name
-    when: Scope | None = None  # WHEN (...)
-    columns: list[tuple[str, Span]] = field(default_factory=list)  # UPDATE OF a, b
-    table_span: Span | None = None
-    function_span: Span | None = None
 
 
-@dataclass
-class CreateType:
-    """CREATE TYPE (composite, enum, range, base) or CREATE DOMAIN."""
-
-    origin: Origin
-    schema: str | None
-    name: str
-    kind: str  # composite | enum | domain | range | base
-    attributes: list[ColumnSpec] = field(default_factory=list)
-    labels: list[str] = field(default_factory=list)
-    base: str | None = None  # domain: its base type
-
-
-@dataclass
-class AlterType:
-    """ALTER TYPE: attributes, enum labels, name or schema."""
-
-    origin: Origin
-    schema: str | None
-    name: str
-    add_attributes: list[ColumnSpec] = field(default_factory=list)
-    drop_attributes: list[str] = field(default_factory=list)
-    retype_attributes: list[tuple[str, str]] = field(default_factory=list)
-    rename_attribute: tuple[str, str] | None = None
-    add_label: str | None = None
-    rename_label: tuple[str, str] | None = None
-    new_name: str | None = None
-    new_schema: str | None = None
-
-
-@dataclass
-class DropTypes:
-    origin: Origin
-    names: list[tuple[str | None, str]]
-
-
-@dataclass
+@dataclass(slots=True, eq=False)
 class CreateSequence:
     origin: Origin
     schema: str | None
     name: str
 
 
-@dataclass
+@dataclass(slots=True, eq=False)
 class TempRelation:
     """CREATE TEMP TABLE / VIEW / SEQUENCE: not part of the schema, but a session (and the
     functions it calls) may read it by name."""
 
     origin: Origin
     name: str
-
-
-@dataclass
-class TableFromQuery:
-    """CREATE TABLE ... AS / SELECT ... INTO: the table's columns are the query's outputs."""
-
-    origin: Origin
-    schema: str | None
-    name: str
-    query: Scope | None
-    column_names: tuple[str, ...] = ()
-
-
-@dataclass
-class SessionSetting:
-    """`SET check_function_bodies = ...` for the rest of the file (None: RESET)."""
-
-    origin: Origin
-    name: str
-    value: str | None
 
 
 @dataclass(eq=False)
@@ -636,12 +571,7 @@ Event = (
     | RenamePolicy
     | RoleInherit
     | CreateTrigger
-    | CreateType
-    | AlterType
-    | DropTypes
     | CreateSequence
     | TempRelation
-    | TableFromQuery
-    | SessionSetting
     | Secret
 )

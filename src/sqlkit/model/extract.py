@@ -26,6 +26,7 @@ from sqlkit.model.events import (
     CreatePolicy,
     CreateQueue,
     CreateSchema,
+    CreateSequence,
     CreateTable,
     CreateTrigger,
     CreateView,
@@ -52,6 +53,7 @@ from sqlkit.model.events import (
     RoutineDef,
     RoutineRef,
     SetSearchPath,
+    TempRelation,
     ValidateConstraint,
 )
 from sqlkit.model.structure import (
@@ -65,6 +67,7 @@ from sqlkit.model.structure import (
 from sqlkit.sql.body import BodyFacts, analyse_atomic_body, analyse_sql_body
 from sqlkit.sql.plpgsql import analyse_plpgsql_body
 from sqlkit.sql.policy import analyse_policy
+from sqlkit.sql.refs import Scope, build_expression, build_scope
 from sqlkit.sql.secrets import HINT as SECRET_HINT
 from sqlkit.sql.secrets import find_secrets
 from sqlkit.sql.source import Source, Span
@@ -487,7 +490,7 @@ def _create_table(
 ) -> list[Event] | None:
     rel = node.get("relation", {})
     if rel.get("relpersistence") == "t":
-        return None
+        return [TempRelation(origin, rel.get("relname", ""))]
     kind = kind or ("partitioned" if node.get("partspec") else "table")
     schema, name = rel.get("schemaname"), rel.get("relname", "")
     if_not_exists = bool(node.get("if_not_exists"))
@@ -562,13 +565,15 @@ def _create_index(source: Source, stmt: Statement, node: Node, origin: Origin) -
 
 def _create_table_as(
     source: Source, stmt: Statement, node: Node, origin: Origin
-) -> CreateTable | CreateView | None:
+) -> CreateTable | CreateView | TempRelation | None:
     """CREATE TABLE ... AS and CREATE MATERIALIZED VIEW: the first makes a table (no RLS)."""
     if node.get("objtype") == "OBJECT_MATVIEW":
         return _create_matview(source, stmt, node, origin)
     rel = node.get("into", {}).get("rel", {})
-    if node.get("objtype") != "OBJECT_TABLE" or rel.get("relpersistence") == "t":
+    if node.get("objtype") != "OBJECT_TABLE":
         return None
+    if rel.get("relpersistence") == "t":
+        return TempRelation(origin, rel.get("relname", ""))
     return CreateTable(origin, rel.get("schemaname"), rel.get("relname", ""))
 
 
@@ -581,6 +586,8 @@ def _select(source: Source, stmt: Statement, node: Node, origin: Origin) -> list
         rel = into.get("rel", {})
         if rel.get("relpersistence") != "t":
             events.append(CreateTable(origin, rel.get("schemaname"), rel.get("relname", "")))
+        else:
+            events.append(TempRelation(origin, rel.get("relname", "")))
     for target in node.get("targetList") or ():
         call = target.get("ResTarget", {}).get("val", {}).get("FuncCall")
         if call is None or strings(call.get("funcname"))[-1:] != ["set_config"]:
@@ -776,6 +783,7 @@ def _create_policy(source: Source, stmt: Statement, node: Node, origin: Origin) 
         text=source.text[stmt.start : stmt.end],
         explicit_roles=_has_to_clause(node.get("roles")),
         facts=analyse_policy(node.get("qual"), node.get("with_check"), rel.get("relname", "")),
+        refs=_expression_refs(source, stmt, [node.get("qual"), node.get("with_check")]),
     )
 
 
@@ -798,7 +806,22 @@ def _alter_policy(source: Source, stmt: Statement, node: Node, origin: Origin) -
         role_names(node.get("roles")) or None,
         node.get("qual"),
         node.get("with_check"),
+        _expression_refs(source, stmt, [node.get("qual"), node.get("with_check")]),
     )
+
+
+def _expression_refs(source: Source, stmt: Statement, expressions: list[Any]) -> Scope | None:
+    """What expressions bound when their statement runs refer to (sqlkit.sql.refs)."""
+    present = [e for e in expressions if e is not None]
+    if not present or stmt.parsed is None:
+        return None
+    return build_expression(present, source, stmt.parsed.offset)
+
+
+def _query_refs(source: Source, stmt: Statement, query: Any) -> Scope | None:
+    if not isinstance(query, dict) or stmt.parsed is None:
+        return None
+    return build_scope(query, source, stmt.parsed.offset)
 
 
 def _view_relations(query: Any) -> list[tuple[str | None, str]]:
@@ -823,6 +846,8 @@ def _create_view(source: Source, stmt: Statement, node: Node, origin: Origin) ->
         False,
         options,
         _view_relations(node.get("query")),
+        _query_refs(source, stmt, node.get("query")),
+        tuple(strings(node.get("aliases"))),
     )
 
 
@@ -840,6 +865,8 @@ def _create_matview(
         True,
         {},
         _view_relations(node.get("query")),
+        _query_refs(source, stmt, node.get("query")),
+        tuple(strings(node.get("into", {}).get("colNames"))),
     )
 
 
@@ -1020,7 +1047,7 @@ def _pgmq_calls(node: Node, origin: Origin) -> list[Event]:
 
 def _create_schema(source: Source, stmt: Statement, node: Node, origin: Origin) -> CreateSchema:
     name = node.get("schemaname") or node.get("authrole", {}).get("rolename", "")
-    return CreateSchema(origin, name)
+    return CreateSchema(origin, name, bool(node.get("schemaElts")))
 
 
 def _role_options(
@@ -1066,6 +1093,15 @@ def _create_trigger(
     )
 
 
+def _create_sequence(
+    source: Source, stmt: Statement, node: Node, origin: Origin
+) -> CreateSequence | TempRelation:
+    rel = node.get("sequence") or {}
+    if rel.get("relpersistence") == "t":
+        return TempRelation(origin, rel.get("relname", ""))
+    return CreateSequence(origin, rel.get("schemaname"), rel.get("relname", ""))
+
+
 def _do(source: Source, stmt: Statement, node: Node, origin: Origin) -> list[Event]:
     """A DO block's static statements, modelled like top-level ones (see `sqlkit.model.do`)."""
     from sqlkit.model.do import do_block_events
@@ -1102,6 +1138,7 @@ HANDLERS: dict[str, Handler] = {
     "AlterRoleSetStmt": _role_set,
     "AlterDatabaseSetStmt": _role_set,
     "CreateTrigStmt": _create_trigger,
+    "CreateSeqStmt": _create_sequence,
     "DoStmt": _do,
 }
 

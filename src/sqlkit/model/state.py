@@ -300,20 +300,6 @@ class View:
         return f"{self.schema}.{self.name}"
 
 
-@dataclass
-class TypeDef:
-    """A type the files create: composite (its attributes), enum (its labels), domain (its
-    base type), range or base."""
-
-    schema: str
-    name: str
-    kind: str  # composite | enum | domain | range | base
-    origin: Origin
-    attributes: dict[str, str] = field(default_factory=dict)
-    labels: list[str] = field(default_factory=list)
-    base: str | None = None
-
-
 @dataclass(frozen=True)
 class Unresolved:
     """A reference that does not resolve (SK120-SK123), found where PostgreSQL would bind it:
@@ -374,16 +360,13 @@ class Model:
     # True when tables carry their columns, constraints and indexes and extensions are known
     # (a model replayed from files); a live database's model is read without them
     has_structure: bool = False
-    # what resolving references needs (sqlkit.model.binding): types and sequences, the
+    # what resolving references needs (sqlkit.model.binding): sequences, the
     # schemas the files create, the names of temporary tables, and what did not resolve
     # where PostgreSQL binds it when the migration runs
-    types: dict[tuple[str, str], TypeDef] = field(default_factory=dict)
     sequences: dict[tuple[str, str], Origin] = field(default_factory=dict)
     project_schemas: set[str] = field(default_factory=set)
     temp_relations: set[str] = field(default_factory=set)
     unresolved: list[Unresolved] = field(default_factory=list)
-    # (schema, name) of a relation that is gone -> what happened to it, for messages
-    relation_history: dict[tuple[str, str], str] = field(default_factory=dict)
     _by_name: dict[tuple[str, str], dict[RoutineKey, Function]] = field(default_factory=dict)
     _by_table: dict[tuple[str, str], dict[str, Policy]] = field(default_factory=dict)
 

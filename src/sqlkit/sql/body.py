@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlkit.data import builtins
-from sqlkit.sql.refs import PlpgsqlContext, Scope, build_expression, build_scope
 from sqlkit.sql.fastjson import loads
+from sqlkit.sql.refs import PlpgsqlContext, Scope, build_expression, build_scope
 from sqlkit.sql.source import ByteMap, Source, Span
 from sqlkit.sql.tree import Node, const_value, split_name, strings, walk
 

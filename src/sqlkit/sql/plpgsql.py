@@ -17,7 +17,6 @@ from pglast import parser as pg_parser
 from sqlkit.data import builtins
 from sqlkit.sql.body import BodyFacts, NameRef, SqlScanner, parse_expression, printf_specifiers
 from sqlkit.sql.fastjson import loads
-from sqlkit.sql.refs import plpgsql_context
 from sqlkit.sql.guards import (
     IDENTITY_TEXT,
     ROW_TEXT,
@@ -25,6 +24,7 @@ from sqlkit.sql.guards import (
     identity_variables,
     into_names,
 )
+from sqlkit.sql.refs import plpgsql_context
 from sqlkit.sql.source import ByteMap, Source, Span, split_top_level
 from sqlkit.sql.tree import Node, split_name
 

@@ -174,14 +174,13 @@ class Scope:
 class PlpgsqlContext:
     """What a PL/pgSQL body declares: every variable with its type as the parser gives it
     (`int4`, `public.t%rowtype`, `` when the parser cannot tell), record variables with
-    the type written in DECLARE, block and loop labels, the `rec.field` references of the
-    whole body (read from its text), and the relations its declarations name."""
+    the type written in DECLARE, block and loop labels, and the `rec.field` references of the
+    whole body (read from its text)."""
 
     variables: dict[str, str]
     records: dict[str, str]
     labels: frozenset[str]
     fields: list[tuple[str, str, Span]]
-    declared: list[tuple[str | None, str, str | None, Span]]  # (schema, relation, column, span)
 
 
 # ----------------------------------------------------------------------------- the builder
@@ -223,20 +222,12 @@ class Builder:
         elif kind == "CreateStmt":
             scope.uses.append(Created((node.get("relation") or {}).get("relname", "")))
         elif kind == "CreateTableAsStmt":
-            scope.uses.append(
-                Created((node.get("into") or {}).get("rel", {}).get("relname", ""))
-            )
+            scope.uses.append(Created((node.get("into") or {}).get("rel", {}).get("relname", "")))
         elif kind == "ViewStmt":
             scope.uses.append(Created((node.get("view") or {}).get("relname", "")))
         elif kind == "CreateSeqStmt":
             scope.uses.append(Created((node.get("sequence") or {}).get("relname", "")))
-        elif kind == "DeclareCursorStmt":
-            query = node.get("query") or {}
-            for inner_kind, inner in query.items():
-                inner_scope = self.statement(inner_kind, inner)
-                if inner_scope is not None:
-                    scope.children.append(inner_scope)
-        elif kind == "ExplainStmt":
+        elif kind == "DeclareCursorStmt" or kind == "ExplainStmt":
             query = node.get("query") or {}
             for inner_kind, inner in query.items():
                 inner_scope = self.statement(inner_kind, inner)
@@ -329,7 +320,7 @@ class Builder:
         scope.items.append(
             Item(
                 alias or name,
-                self.span(rv.get("location"), len(name)),
+                self.span(rv.get("location"), _written_length(rv)),
                 rv.get("schemaname"),
                 name,
             )
@@ -367,9 +358,7 @@ class Builder:
             res = col.get("ResTarget") or {}
             name = res.get("name", "")
             columns.append(name)
-            scope.uses.append(
-                TargetColumn(target, name, self.span(res.get("location"), len(name)))
-            )
+            scope.uses.append(TargetColumn(target, name, self.span(res.get("location"), len(name))))
         select = (node.get("selectStmt") or {}).get("SelectStmt")
         if select is not None:
             rows = [v.get("List", {}).get("items") or [] for v in select.get("valuesLists") or ()]
@@ -438,9 +427,7 @@ class Builder:
             self.expr(val, scope)
             operand = _operand(val)
             if operand is not None and name and not res.get("indirection"):
-                scope.uses.append(
-                    Assign(target, name, operand, self.span(_location(val), 1))
-                )
+                scope.uses.append(Assign(target, name, operand, self.span(_location(val), 1)))
 
     def update(self, node: Node) -> Scope:
         scope = Scope()
@@ -495,7 +482,7 @@ class Builder:
             scope.items.append(
                 Item(
                     alias.get("aliasname") or name,
-                    self.span(rv.get("location"), len(name)),
+                    self.span(rv.get("location"), _written_length(rv)),
                     rv.get("schemaname"),
                     name,
                     colnames=tuple(strings(alias.get("colnames"))),
@@ -556,12 +543,10 @@ class Builder:
         elif "RangeTableSample" in node:
             self.from_item(node["RangeTableSample"].get("relation") or {}, scope, hidden)
         else:  # XMLTABLE, JSON_TABLE: columns of their own
-            inner = next(iter(node.values()), {}) if len(node) == 1 else {}
-            alias = (inner.get("alias") or {}) if isinstance(inner, dict) else {}
-            scope.items.append(
-                Item(alias.get("aliasname"), _NOWHERE, opaque=True, hidden=hidden)
-            )
-            self.expr(inner, scope)
+            other: Any = next(iter(node.values()), {}) if len(node) == 1 else {}
+            alias = (other.get("alias") or {}) if isinstance(other, dict) else {}
+            scope.items.append(Item(alias.get("aliasname"), _NOWHERE, opaque=True, hidden=hidden))
+            self.expr(other, scope)
 
     # -- expressions ---------------------------------------------------------------------
     def relation_use(self, rv: Node, scope: Scope) -> None:
@@ -570,7 +555,7 @@ class Builder:
             RelationUse(
                 rv.get("schemaname"),
                 name,
-                self.span(rv.get("location"), len(name)),
+                self.span(rv.get("location"), _written_length(rv)),
             )
         )
 
@@ -665,7 +650,7 @@ class Builder:
                 arg = inner.get("arg")
                 if type_name(inner.get("typeName")) == "regclass":
                     value = const_value(arg)
-                    if isinstance(value, str):
+                    if isinstance(value, str) and isinstance(arg, dict):
                         self.regclass(value, arg, scope)
                 stack.append(arg)
             elif kind in ("A_Const", "ParamRef", "SQLValueFunction", "SetToDefault"):
@@ -702,6 +687,13 @@ class Builder:
 
 
 _NOWHERE: Span = (0, 0, 0, 0)
+
+
+def _written_length(rv: Node) -> int:
+    """How long `schema.name` is as written (quotes aside)."""
+    schema = rv.get("schemaname")
+    name = rv.get("relname", "")
+    return len(name) + (len(schema) + 1 if schema else 0)
 
 
 def _location(node: Any) -> int:
@@ -841,6 +833,7 @@ def build_expression(expr: Any, source: Source, locate: Locate) -> Scope:
 
 # ----------------------------------------------------------------------------- PL/pgSQL
 _LITERALS = re.compile(r"'(?:[^']|'')*'|\$([A-Za-z_]\w*)?\$|--[^\n]*|/\*.*?\*/", re.DOTALL)
+_ALIAS = re.compile(r'([A-Za-z_][\w$]*|"[^"]+")\s+alias\s+for\b', re.IGNORECASE)
 _FIELD = re.compile(r'\b([A-Za-z_][\w$]*|"[^"]+")\s*\.\s*([A-Za-z_][\w$]*|"[^"]+")')
 
 
@@ -900,11 +893,13 @@ def plpgsql_context(
         if not name:
             continue
         if kind == "PLpgSQL_var":
-            variables[name] = (node.get("datatype") or {}).get("PLpgSQL_type", {}).get(
-                "typname", ""
+            variables[name] = (
+                (node.get("datatype") or {}).get("PLpgSQL_type", {}).get("typname", "")
             )
         elif kind in ("PLpgSQL_rec", "PLpgSQL_row"):
             variables.setdefault(name, "")
+    for match in _ALIAS.finditer(body):  # `name ALIAS FOR $1`: the parser shows only $1
+        variables.setdefault(_ident(match.group(1)), "")
     for name, typ in var_types.items():
         if typ.lower().endswith("%rowtype"):
             records[name] = typ[: -len("%rowtype")]
@@ -915,30 +910,14 @@ def plpgsql_context(
     if is_trigger:
         wanted |= {"new", "old"}
     fields = [
-        (record, name, source.span(body_offset + at, body_offset + at + len(record) + 1 + len(name)))
+        (
+            record,
+            name,
+            source.span(body_offset + at, body_offset + at + len(record) + 1 + len(name)),
+        )
         for record, name, at in _record_fields(body, wanted)
     ]
-    declared: list[tuple[str | None, str, str | None, Span]] = []
-    for name, typ in var_types.items():
-        lowered = typ.lower()
-        if lowered.endswith("%type"):
-            parts = [p.strip('"') for p in typ[: -len("%type")].split(".")]
-            if len(parts) >= 2:
-                schema, relation = split_name(parts[:-1])
-                declared.append((schema, relation, parts[-1], _declared_span(body, body_offset, source, typ)))
-        elif lowered.endswith("%rowtype"):
-            parts = [p.strip('"') for p in typ[: -len("%rowtype")].split(".")]
-            schema, relation = split_name(parts)
-            declared.append((schema, relation, None, _declared_span(body, body_offset, source, typ)))
-    return PlpgsqlContext(variables, records, frozenset(labels), fields, declared)
-
-
-def _declared_span(body: str, body_offset: int, source: Source, typ: str) -> Span:
-    head = typ.split("%")[0]
-    found = body.lower().find(head.lower())
-    if found == -1:
-        return source.span(body_offset)
-    return source.span(body_offset + found, body_offset + found + len(head))
+    return PlpgsqlContext(variables, records, frozenset(labels), fields)
 
 
 def _labels(node: Any, out: set[str]) -> None:
