@@ -16,7 +16,7 @@ Supabase shim installed:
   assignment casts, the comparison operators, and the tables and functions the
   Supabase shim describes in `auth` and `storage`.
 
-`tests/integration/test_catalog_data.py` runs `collect` against the test server and
+`tests/integration/test_references.py` runs the collectors against the test server and
 fails when a shipped file differs from what the server says.
 """
 

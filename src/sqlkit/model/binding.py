@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from sqlkit.data import builtins, catalog
 from sqlkit.model.events import RoutineDef
 from sqlkit.model.state import Function, Model, Unresolved
-from sqlkit.sql.refs import ColumnUse, Created, Item, RelationUse, Scope, TargetColumn
+from sqlkit.sql.refs import ColumnUse, Item, RelationUse, Scope, TargetColumn
 from sqlkit.sql.source import Span
 from sqlkit.sql.values import search_path_schemas
 
@@ -73,24 +73,8 @@ class Binder:
             defined.add("public")
         self.closed = defined - open_schemas - {"pg_catalog"}
         self.out: list[Unresolved] = []
-        self._implied_sequences: set[tuple[str, str]] | None = None
+        # worked out on the first name that is not found (most never are)
         self._bare_names: set[str] | None = None
-        # an extension sqlkit cannot list the relations of may have created any name
-        self.extension_relations: set[str] | None = set()
-        for extension in model.extensions.values():
-            listed = EXTENSION_RELATIONS.get(extension.name)
-            if listed is None:
-                self.extension_relations = None
-                break
-            self.extension_relations.update(listed)
-        # REFERENCING NEW TABLE AS x: a name a trigger function can read
-        self.transition: set[str] = set()
-        for function in model.functions.values():
-            self.transition |= function.transition_tables
-            # what a body creates (a temporary table, SELECT INTO) others may read
-            facts = function.definition.body
-            for scope in facts.scopes if facts is not None else ():
-                self.transition.update(u.name for u in scope.uses if u.__class__ is Created)
 
     # -- relations -----------------------------------------------------------------------
     def relation(
@@ -99,22 +83,40 @@ class Binder:
         """(exists: True, False or None when sqlkit cannot tell; its columns when known)."""
         if schema is not None:
             return self.in_schema(schema, name)
-        if name in self.model.temp_relations or name in self.transition:
-            return None, None
         if env.search_path is None:
-            if not env.any_schema or name in self.bare_names() or name in self.builtin_relations:
+            if not env.any_schema or name in self.builtin_relations or name in self.bare_names():
                 return None, None
-            if self.extension_relations is None or name in self.extension_relations:
+            extension_relations = self.extension_relations()
+            if extension_relations is None or name in extension_relations:
                 return None, None
-            return False, None
-        verdict: bool | None = False
-        for candidate in ["pg_catalog", *env.search_path]:
-            found, columns = self.in_schema(candidate, name)
-            if found:
-                return True, columns
-            if found is None:
-                verdict = None
+            verdict: bool | None = False
+        else:
+            verdict = False
+            for candidate in ["pg_catalog", *env.search_path]:
+                found, columns = self.in_schema(candidate, name)
+                if found:
+                    return True, columns
+                if found is None:
+                    verdict = None
+        if verdict is False and name in self.session_names():
+            return None, None
         return verdict, None
+
+    def session_names(self) -> set[str]:
+        """Names a body may read without the files creating them as relations: temporary
+        tables, what a body creates (CREATE TEMP TABLE, SELECT INTO), transition tables
+        (kept by the replay in `Model.temp_relations`)."""
+        return self.model.temp_relations
+
+    def extension_relations(self) -> set[str] | None:
+        """What the installed extensions create; None when one may create anything."""
+        found: set[str] = set()
+        for extension in self.model.extensions.values():
+            listed = EXTENSION_RELATIONS.get(extension.name)
+            if listed is None:
+                return None
+            found.update(listed)
+        return found
 
     def in_schema(self, schema: str, name: str) -> tuple[bool | None, tuple[str, ...] | None]:
         model = self.model
@@ -125,7 +127,7 @@ class Binder:
         view = model.views.get((schema, name))
         if view is not None:
             return True, tuple(view.columns) if view.columns is not None else None
-        if (schema, name) in model.sequences or (schema, name) in self.implied_sequences():
+        if (schema, name) in model.sequences:
             return True, None
         if schema == "pg_catalog":
             return name in self.builtin_relations, None
@@ -136,7 +138,7 @@ class Binder:
             columns, complete = platform
             return True, tuple(columns) if complete else None
         if schema in self.closed:
-            return False, None
+            return self.implied_sequence(schema, name), None
         return None, None
 
     def bare_names(self) -> set[str]:
@@ -144,22 +146,30 @@ class Binder:
         if self._bare_names is None:
             model = self.model
             self._bare_names = {
-                name
-                for keys in (model.tables, model.views, model.sequences, self.implied_sequences())
-                for _, name in keys
+                name for keys in (model.tables, model.views, model.sequences) for _, name in keys
+            }
+            self._bare_names |= {
+                f"{table.name}_{column.name}_seq"
+                for table in model.tables.values()
+                for column in table.columns.values()
+                if column.identity or column.has_default
             }
         return self._bare_names
 
-    def implied_sequences(self) -> set[tuple[str, str]]:
-        """The sequences serial and identity columns own (`t_id_seq`)."""
-        if self._implied_sequences is None:
-            found: set[tuple[str, str]] = set()
-            for table in self.model.tables.values():
-                for column in table.columns.values():
-                    if column.identity or column.type_name in _SERIALS or column.has_default:
-                        found.add((table.schema, f"{table.name}_{column.name}_seq"))
-            self._implied_sequences = found
-        return self._implied_sequences
+    def implied_sequence(self, schema: str, name: str) -> bool:
+        """`t_id_seq`: the sequence a serial or identity column of `t` owns (a column with
+        a default, in case it was written as serial)."""
+        if not name.endswith("_seq"):
+            return False
+        stem = name[:-4]
+        at = stem.find("_")
+        while at != -1:
+            table = self.model.tables.get((schema, stem[:at]))
+            column = table.columns.get(stem[at + 1 :]) if table is not None else None
+            if column is not None and (column.identity or column.has_default):
+                return True
+            at = stem.find("_", at + 1)
+        return False
 
     # -- scopes --------------------------------------------------------------------------
     def check(self, scope: Scope, env: Env, parents: list[Frame] | None = None) -> Frame:
@@ -229,13 +239,13 @@ class Binder:
             return None
         names: list[str] = []
         for output in scope.outputs:
-            if output.star is None:
-                names.append(output.name)
+            if isinstance(output, str):
+                names.append(output)
                 continue
             items = [
                 (item, cols)
                 for item, cols in frame.items
-                if not item.hidden and (not output.star or item.name == output.star[-1])
+                if not item.hidden and (not output or item.name == output[-1])
             ]
             if not items:
                 return None
@@ -388,7 +398,6 @@ EXTENSION_RELATIONS: dict[str, tuple[str, ...]] = {
     "supabase_vault": ("secrets", "decrypted_secrets"),
     "postgis": ("spatial_ref_sys", "geometry_columns", "geography_columns"),
 }
-_SERIALS = frozenset({"serial", "bigserial", "smallserial", "serial4", "serial8", "serial2"})
 _NOWHERE: Span = (0, 0, 0, 0)
 
 

@@ -22,6 +22,7 @@ from sqlkit.model.state import (
     Table,
     View,
 )
+from sqlkit.sql.refs import Created
 from sqlkit.sql.tree import column_refs, rename_column_refs
 
 _TABLE_PRIVILEGES = {
@@ -149,8 +150,13 @@ class Replayer:
 
     # ---------------------------------------------------------------- functions
     def routine_def(self, event: ev.RoutineDef) -> None:
-        if event.atomic and event.body is not None:  # bound now, as PostgreSQL does
-            self.model.unresolved.extend(check_atomic(self.model, event, self.search_path))
+        if event.body is not None:
+            for scope in event.body.scopes:  # what a body creates, other bodies may read
+                self.model.temp_relations.update(
+                    use.name for use in scope.uses if use.__class__ is Created
+                )
+            if event.atomic:  # bound now, as PostgreSQL does
+                self.model.unresolved.extend(check_atomic(self.model, event, self.search_path))
         schema = self._created_in(event.schema)
         key = RoutineKey(schema, event.name, event.arg_types)
         existing = self.model.functions.get(key)
@@ -1104,6 +1110,7 @@ class Replayer:
         for function in self.model.resolve(ref, self.search_path):
             function.trigger_tables.add(table)
             function.transition_tables.update(event.transition_tables)
+        self.model.temp_relations.update(event.transition_tables)
 
     # ---------------------------------------------------------------- sequences
     def create_sequence(self, event: ev.CreateSequence) -> None:

@@ -360,9 +360,9 @@ class Model:
     # True when tables carry their columns, constraints and indexes and extensions are known
     # (a model replayed from files); a live database's model is read without them
     has_structure: bool = False
-    # what resolving references needs (sqlkit.model.binding): sequences, the
-    # schemas the files create, the names of temporary tables, and what did not resolve
-    # where PostgreSQL binds it when the migration runs
+    # what resolving references needs (sqlkit.model.binding): sequences, the schemas the
+    # files create, names a session may create (temporary tables, tables a body creates,
+    # transition tables), and what did not resolve where PostgreSQL binds it in a migration
     sequences: dict[tuple[str, str], Origin] = field(default_factory=dict)
     project_schemas: set[str] = field(default_factory=set)
     temp_relations: set[str] = field(default_factory=set)

@@ -1,5 +1,5 @@
-"""What SQL refers to, as a tree of scopes: relations, columns, calls, typed comparisons and
-assignments, each with its place in the file.
+"""What SQL refers to, as a tree of scopes: relations and columns, each with its place in the
+file.
 
 Built where statements are parsed (`build_scope`), from the parse trees of function bodies,
 views, policies, defaults and trigger conditions; resolved later against the replayed
@@ -22,11 +22,6 @@ from sqlkit.sql.source import Source, Span
 from sqlkit.sql.tree import Node, const_value, split_name, strings, type_name
 
 Locate = Callable[[int], int]  # parser byte location -> file character offset
-# an operand whose type may be known: ("col", parts) | ("param", n) | ("type", name) |
-# ("text", literal) for a string constant (its type is decided by the other side)
-Operand = tuple[str, Any]
-
-COMPARISONS = frozenset({"=", "<>", "!=", "<", ">", "<=", ">="})
 _SEQUENCE_FUNCTIONS = frozenset({"nextval", "currval", "setval"})
 # FigureColname's names for expressions that are not columns or calls
 _EXPR_NAMES = {
@@ -69,15 +64,11 @@ class ColumnUse:
 
 @dataclass(slots=True)
 class Call:
-    """A function call (or `CALL p(...)`): its name and how many arguments it passes."""
+    """A function called in FROM: its name and where it is written."""
 
     schema: str | None
     name: str
-    nargs: int
     span: Span
-    variadic: bool = False  # VARIADIC arr: the array fills the variadic parameter
-    procedure: bool = False  # CALL
-    row_arg: str | None = None  # f(t) with t a bare name: maybe t.f, a column in call form
 
 
 @dataclass(slots=True)
@@ -100,33 +91,13 @@ class TargetColumn:
 
 
 @dataclass(slots=True)
-class Compare:
-    op: str
-    left: Operand
-    right: Operand
-    span: Span
-
-
-@dataclass(slots=True)
-class Assign:
-    """`value` is stored into column `column` of `items[item]` of the scope that owns the
-    target (INSERT ... VALUES/SELECT, UPDATE ... SET); `depth`: how many scopes up."""
-
-    item: int
-    column: str
-    value: Operand
-    span: Span
-    depth: int = 0
-
-
-@dataclass(slots=True)
 class Created:
     """A relation a body creates (CREATE TABLE, CREATE TEMP TABLE, SELECT INTO ...)."""
 
     name: str
 
 
-Use = ColumnUse | Call | RelationUse | TargetColumn | Compare | Assign | Created
+Use = ColumnUse | RelationUse | TargetColumn | Created
 
 
 @dataclass(slots=True)
@@ -148,13 +119,8 @@ class Item:
     check: bool = True  # report the relation when it does not exist
 
 
-@dataclass(slots=True)
-class Output:
-    """One output column of a query: its name and what it is (`star`: `*` or `t.*`)."""
-
-    name: str
-    value: Operand | None = None
-    star: tuple[str, ...] | None = None
+# one output column of a query: its name, or for `*` / `t.*` the qualifier (`()`, `("t",)`)
+Output = str | tuple[str, ...]
 
 
 @dataclass(slots=True)
@@ -172,12 +138,11 @@ class Scope:
 
 @dataclass(slots=True)
 class PlpgsqlContext:
-    """What a PL/pgSQL body declares: every variable with its type as the parser gives it
-    (`int4`, `public.t%rowtype`, `` when the parser cannot tell), record variables with
-    the type written in DECLARE, block and loop labels, and the `rec.field` references of the
-    whole body (read from its text)."""
+    """What a PL/pgSQL body declares: its variables' names (parameters and `ALIAS FOR` ones
+    included), record variables with the type written in DECLARE, block and loop labels,
+    and the `rec.field` references of the whole body (read from its text)."""
 
-    variables: dict[str, str]
+    variables: frozenset[str]
     records: dict[str, str]
     labels: frozenset[str]
     fields: list[tuple[str, str, Span]]
@@ -213,7 +178,7 @@ class Builder:
         if kind == "CallStmt":
             call = node.get("funccall") or {}
             if call:
-                self.call(call, scope, procedure=True)
+                self.call(call, scope)
         elif kind in ("TruncateStmt", "LockStmt"):
             for rel in node.get("relations") or ():
                 rv = rel.get("RangeVar") or {}
@@ -268,9 +233,7 @@ class Builder:
         values = node.get("valuesLists")
         if values:
             rows = [v.get("List", {}).get("items") or [] for v in values]
-            scope.outputs = [
-                Output(f"column{i + 1}", _operand(value)) for i, value in enumerate(rows[0])
-            ]
+            scope.outputs = [f"column{i + 1}" for i in range(len(rows[0]))]
             for row in rows:
                 for value in row:
                     self.expr(value, scope)
@@ -284,10 +247,10 @@ class Builder:
             if isinstance(val, dict) and "ColumnRef" in val:
                 fields = val["ColumnRef"].get("fields") or []
                 if fields and "A_Star" in fields[-1]:
-                    outputs.append(Output("*", star=tuple(strings(fields[:-1]))))
+                    outputs.append(tuple(strings(fields[:-1])))
                     continue
             name = res.get("name") or output_name(val)
-            outputs.append(Output(name, _operand(val)))
+            outputs.append(name)
             self.expr(val, scope)
         scope.outputs = outputs
         self.expr(node.get("whereClause"), scope)
@@ -343,9 +306,9 @@ class Builder:
             if isinstance(val, dict) and "ColumnRef" in val:
                 fields = val["ColumnRef"].get("fields") or []
                 if fields and "A_Star" in fields[-1]:
-                    outputs.append(Output("*", star=tuple(strings(fields[:-1]))))
+                    outputs.append(tuple(strings(fields[:-1])))
                     continue
-            outputs.append(Output(res.get("name") or output_name(val), _operand(val)))
+            outputs.append(res.get("name") or output_name(val))
         scope.outputs = outputs
 
     def insert(self, node: Node) -> Scope:
@@ -353,41 +316,18 @@ class Builder:
         self.with_clause(node, scope)
         rv = node.get("relation") or {}
         target = self.target_item(rv, scope)
-        columns: list[str] = []
         for col in node.get("cols") or ():
             res = col.get("ResTarget") or {}
             name = res.get("name", "")
-            columns.append(name)
             scope.uses.append(TargetColumn(target, name, self.span(res.get("location"), len(name))))
         select = (node.get("selectStmt") or {}).get("SelectStmt")
         if select is not None:
             rows = [v.get("List", {}).get("items") or [] for v in select.get("valuesLists") or ()]
             if rows and not select.get("withClause"):
                 for row in rows:
-                    for index, value in enumerate(row):
-                        self.expr(value, scope)
-                        if index < len(columns):
-                            operand = _operand(value)
-                            if operand is not None:
-                                scope.uses.append(
-                                    Assign(
-                                        target,
-                                        columns[index],
-                                        operand,
-                                        self.span(_location(value), 1),
-                                    )
-                                )
+                    self.expr(row, scope)
             else:
-                child = self.select(select)
-                scope.children.append(child)
-                if columns and child.outputs is not None:
-                    for index, output in enumerate(child.outputs):
-                        if output.star is not None:
-                            break
-                        if index < len(columns) and output.value is not None:
-                            child.uses.append(
-                                Assign(target, columns[index], output.value, _NOWHERE, depth=1)
-                            )
+                scope.children.append(self.select(select))
         conflict = node.get("onConflictClause")
         if conflict:
             infer = conflict.get("infer") or {}
@@ -425,9 +365,6 @@ class Builder:
                     self.expr(val["MultiAssignRef"].get("source"), scope)
                 continue
             self.expr(val, scope)
-            operand = _operand(val)
-            if operand is not None and name and not res.get("indirection"):
-                scope.uses.append(Assign(target, name, operand, self.span(_location(val), 1)))
 
     def update(self, node: Node) -> Scope:
         scope = Scope()
@@ -559,28 +496,12 @@ class Builder:
             )
         )
 
-    def call(self, node: Node, scope: Scope, procedure: bool = False) -> Call:
+    def call(self, node: Node, scope: Scope) -> Call:
+        """What a call's arguments use (and `nextval('seq')`'s sequence); the call itself."""
         parts = strings(node.get("funcname"))
         schema, name = split_name(parts)
         args = node.get("args") or []
-        nargs = len(args)
-        if node.get("agg_within_group"):
-            nargs += len(node.get("agg_order") or ())
-        row_arg = None
-        if nargs == 1 and isinstance(args[0], dict) and "ColumnRef" in args[0]:
-            fields = strings(args[0]["ColumnRef"].get("fields"))
-            if len(fields) == 1:
-                row_arg = fields[0]
-        call = Call(
-            schema,
-            name,
-            nargs,
-            self.span(node.get("location"), len(".".join(parts))),
-            bool(node.get("func_variadic")),
-            procedure,
-            row_arg,
-        )
-        scope.uses.append(call)
+        call = Call(schema, name, self.span(node.get("location"), len(".".join(parts))))
         if name in _SEQUENCE_FUNCTIONS and args and schema in (None, "pg_catalog"):
             value = const_value(args[0])
             if isinstance(value, str):
@@ -643,7 +564,6 @@ class Builder:
                 if sub is not None:
                     scope.children.append(self.select(sub))
             elif kind == "A_Expr":
-                self.a_expr(inner, scope)
                 stack.append(inner.get("lexpr"))
                 stack.append(inner.get("rexpr"))
             elif kind == "TypeCast":
@@ -657,33 +577,6 @@ class Builder:
                 continue
             else:
                 stack.extend(v for v in inner.values() if v.__class__ in (dict, list))
-
-    def a_expr(self, node: Node, scope: Scope) -> None:
-        kind = node.get("kind")
-        names = strings(node.get("name"))
-        op = names[-1] if names else ""
-        if op not in COMPARISONS or (len(names) == 2 and names[0] != "pg_catalog"):
-            return
-        if kind in ("AEXPR_OP", "AEXPR_DISTINCT", "AEXPR_NOT_DISTINCT"):
-            rights = [node.get("rexpr")]
-        elif kind == "AEXPR_IN":
-            rights = (node.get("rexpr") or {}).get("List", {}).get("items") or []
-        else:
-            return
-        left = _operand(node.get("lexpr"))
-        if left is None:
-            return
-        for right_node in rights:
-            right = _operand(right_node)
-            if right is not None and not (left[0] == "text" and right[0] == "text"):
-                scope.uses.append(
-                    Compare(
-                        "<>" if op == "!=" else op,
-                        left,
-                        right,
-                        self.span(node.get("location"), len(op)),
-                    )
-                )
 
 
 _NOWHERE: Span = (0, 0, 0, 0)
@@ -717,34 +610,6 @@ def _coldefs(items: Any) -> tuple[tuple[str, str], ...]:
         if col:
             out.append((col.get("colname", ""), type_name(col.get("typeName"))))
     return tuple(out)
-
-
-def _operand(node: Any) -> Operand | None:
-    """What sqlkit may know the type of: a column or variable, a parameter, a typed
-    constant, a cast; None for anything else."""
-    if not isinstance(node, dict) or len(node) != 1:
-        return None
-    ((kind, inner),) = node.items()
-    if kind == "ColumnRef":
-        fields = inner.get("fields") or []
-        parts = tuple(strings(fields))
-        return ("col", parts) if parts and len(parts) == len(fields) else None
-    if kind == "ParamRef":
-        return ("param", inner.get("number", 0))
-    if kind == "A_Const":
-        if "ival" in inner:
-            return ("type", "int4")
-        if "fval" in inner:
-            text = str(inner["fval"].get("fval", ""))
-            return ("type", "numeric" if any(c in text for c in ".eE") else "int8")
-        if "boolval" in inner:
-            return ("type", "bool")
-        if "sval" in inner:
-            return ("text", inner["sval"].get("sval", ""))
-        return None
-    if kind == "TypeCast":
-        return ("type", type_name(inner.get("typeName")))
-    return None
 
 
 def output_name(val: Any) -> str:
@@ -820,7 +685,17 @@ def build_scope(tree: Node, source: Source, locate: Locate) -> Scope | None:
     ((kind, node),) = tree.items()
     if not isinstance(node, dict):
         return None
-    return Builder(source, locate).statement(kind, node)
+    scope = Builder(source, locate).statement(kind, node)
+    return scope if scope is not None and _names_relations(scope) else None
+
+
+def _names_relations(scope: Scope) -> bool:
+    """Does the SQL name a relation anywhere? Without one there is nothing to resolve (a
+    PL/pgSQL expression over variables), and the scope is not kept."""
+    if scope.items or any(use.__class__ is not ColumnUse for use in scope.uses):
+        return True
+    nested = [*scope.children, *(scope.arms or ()), *(s for s, _ in (scope.ctes or {}).values())]
+    return any(_names_relations(inner) for inner in nested)
 
 
 def build_expression(expr: Any, source: Source, locate: Locate) -> Scope:
@@ -832,7 +707,12 @@ def build_expression(expr: Any, source: Source, locate: Locate) -> Scope:
 
 
 # ----------------------------------------------------------------------------- PL/pgSQL
-_LITERALS = re.compile(r"'(?:[^']|'')*'|\$([A-Za-z_]\w*)?\$|--[^\n]*|/\*.*?\*/", re.DOTALL)
+# string literals, dollar-quoted strings (to their closing tag, or the end), comments
+_LITERALS = re.compile(
+    r"'(?:[^']|'')*'|\$([A-Za-z_]\w*|)\$.*?(?:\$\1\$|\Z)|--[^\n]*|/\*.*?(?:\*/|\Z)", re.DOTALL
+)
+_NOT_NEWLINE = re.compile(r"[^\n]")
+_LABEL = re.compile(r'<<\s*([A-Za-z_][\w$]*|"[^"]+")\s*>>')
 _ALIAS = re.compile(r'([A-Za-z_][\w$]*|"[^"]+")\s+alias\s+for\b', re.IGNORECASE)
 _FIELD = re.compile(r'\b([A-Za-z_][\w$]*|"[^"]+")\s*\.\s*([A-Za-z_][\w$]*|"[^"]+")')
 
@@ -845,21 +725,7 @@ def _record_fields(body: str, names: set[str]) -> list[tuple[str, str, int]]:
     if not any(name in lowered for name in names):
         return []
     # blank out string literals, dollar-quoted strings and comments (same length)
-    chars = list(body)
-    position = 0
-    while True:
-        match = _LITERALS.search(body, position)
-        if match is None:
-            break
-        start, end = match.start(), match.end()
-        if match.group(0).startswith("$"):
-            close = body.find(match.group(0), end)
-            end = len(body) if close == -1 else close + len(match.group(0))
-        for i in range(start, end):
-            if chars[i] != "\n":
-                chars[i] = " "
-        position = max(end, start + 1)
-    text = "".join(chars)
+    text = _LITERALS.sub(lambda m: _NOT_NEWLINE.sub(" ", m.group(0)), body)
     out: list[tuple[str, str, int]] = []
     for match in _FIELD.finditer(text):
         record = _ident(match.group(1))
@@ -885,27 +751,20 @@ def plpgsql_context(
     is_trigger: bool,
 ) -> PlpgsqlContext:
     """What a PL/pgSQL body declares, for resolving its references (see PlpgsqlContext)."""
-    variables: dict[str, str] = {}
+    variables = {
+        node["refname"]
+        for datum in function.get("datums") or ()
+        for node in datum.values()
+        if node.get("refname")
+    }
+    # `name ALIAS FOR $1`: the parser shows only $1
+    variables.update(_ident(match.group(1)) for match in _ALIAS.finditer(body))
     records: dict[str, str] = {}
-    for datum in function.get("datums") or ():
-        ((kind, node),) = datum.items()
-        name = node.get("refname")
-        if not name:
-            continue
-        if kind == "PLpgSQL_var":
-            variables[name] = (
-                (node.get("datatype") or {}).get("PLpgSQL_type", {}).get("typname", "")
-            )
-        elif kind in ("PLpgSQL_rec", "PLpgSQL_row"):
-            variables.setdefault(name, "")
-    for match in _ALIAS.finditer(body):  # `name ALIAS FOR $1`: the parser shows only $1
-        variables.setdefault(_ident(match.group(1)), "")
     for name, typ in var_types.items():
         if typ.lower().endswith("%rowtype"):
             records[name] = typ[: -len("%rowtype")]
     records.update(rec_types)
-    labels: set[str] = set()
-    _labels(function.get("action"), labels)
+    labels = frozenset(_ident(m.group(1)) for m in _LABEL.finditer(body))
     wanted = set(records)
     if is_trigger:
         wanted |= {"new", "old"}
@@ -917,17 +776,4 @@ def plpgsql_context(
         )
         for record, name, at in _record_fields(body, wanted)
     ]
-    return PlpgsqlContext(variables, records, frozenset(labels), fields)
-
-
-def _labels(node: Any, out: set[str]) -> None:
-    if isinstance(node, list):
-        for item in node:
-            _labels(item, out)
-    elif isinstance(node, dict):
-        label = node.get("label")
-        if isinstance(label, str):
-            out.add(label)
-        for value in node.values():
-            if isinstance(value, (dict, list)):
-                _labels(value, out)
+    return PlpgsqlContext(frozenset(variables), records, labels, fields)
