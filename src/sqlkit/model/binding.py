@@ -24,7 +24,7 @@ from sqlkit.model.events import RoutineDef
 from sqlkit.model.state import Function, Model, Unresolved
 from sqlkit.sql.refs import ColumnUse, Item, RelationUse, Scope, TargetColumn
 from sqlkit.sql.source import Span
-from sqlkit.sql.values import search_path_schemas
+from sqlkit.sql.values import quote_ident, search_path_schemas
 
 # every table has these, though `*` does not show them
 SYSTEM_COLUMNS = frozenset({"ctid", "xmin", "xmax", "cmin", "cmax", "tableoid"})
@@ -64,6 +64,7 @@ class Binder:
         self.model = model
         self.catalog = catalog()
         self.builtin_relations = builtins().relations
+        self.builtin_functions = builtins().functions
         self.supabase = model.target == "supabase"
         open_schemas = {e.schema for e in model.extensions.values() if e.name != "plpgsql"}
         # public counts as the project's once the files create a relation in it (a snippet
@@ -205,7 +206,7 @@ class Binder:
             inner = self.check(item.query, env, chain)  # (LATERAL not told apart)
             return _renamed(inner.outputs, item.colnames)
         if item.call is not None:
-            return self._call_columns(item)
+            return self._call_columns(item, env)
         if item.relation is None:
             return None
         if item.schema is None:
@@ -221,18 +222,58 @@ class Binder:
             return None
         return _renamed((*columns, *SYSTEM_COLUMNS), item.colnames)
 
-    def _call_columns(self, item: Item) -> Columns:
+    def _call_columns(self, item: Item, env: Env) -> Columns:
         call = item.call
         assert call is not None
+        found: tuple[str, ...] | None
         if item.coldefs is not None:
-            names: tuple[str, ...] = tuple(name for name, _ in item.coldefs)
-        elif call.schema in (None, "pg_catalog") and call.name in self.catalog.function_columns:
-            names = tuple(self.catalog.function_columns[call.name])
+            found = tuple(name for name, _ in item.coldefs)
+        elif call.schema in (None, "pg_catalog") and call.name in self.builtin_functions:
+            columns = self.catalog.function_columns.get(call.name)
+            if columns is not None:  # OUT parameters
+                found = tuple(columns)
+            elif call.name in self.catalog.functions_of_the_call:
+                found = None  # a record, or polymorphic: the call decides
+            else:
+                found = (item.name or call.name,)  # a scalar result: one column
         else:
+            found = self._routine_columns(call.schema, call.name, item.name or call.name, env)
+        if found is None:
             return None
+        names = found
         if item.ordinality:
             names = (*names, "ordinality")
         return _renamed(names, item.colnames)
+
+    def _routine_columns(
+        self, schema: str | None, name: str, alias: str, env: Env
+    ) -> tuple[str, ...] | None:
+        """The columns a project function gives in FROM, when every overload of the name
+        agrees: its OUT/TABLE parameters, a table's columns for `SETOF t`/`t`, or one column
+        (named after its alias) for a base type."""
+        schemas = [schema] if schema else (env.search_path or ["public"])
+        routines = next(
+            (found for s in schemas if (found := self.model.routines_named(s, name))), []
+        )
+        shapes: set[tuple[str, ...] | None] = set()
+        for routine in routines:
+            definition = routine.definition
+            outs = tuple(a.name for a in definition.args if a.mode in ("out", "inout", "table"))
+            returns = definition.returns.removeprefix("setof ")
+            if outs:
+                shapes.add(outs)
+            elif returns in builtins().types:
+                shapes.add((alias,))
+            else:
+                parts = returns.split(".")
+                table_schema = parts[0] if len(parts) == 2 else routine.schema
+                table = self.model.tables.get((table_schema, parts[-1]))
+                known = table is not None and table.columns_known and table.columns
+                shapes.add(tuple(table.columns) if known and table is not None else None)
+        if len(shapes) != 1:
+            return None
+        (shape,) = shapes
+        return shape
 
     def _outputs(self, scope: Scope, frame: Frame) -> list[str] | None:
         if scope.outputs is None:
@@ -431,7 +472,7 @@ def check_policy(
 ) -> list[Unresolved]:
     """A policy's expressions when CREATE/ALTER POLICY runs: its table is the FROM item."""
     name = f"{table[0]}.{table[1]}.{policy}"
-    display = f"policy {policy} on {table[0]}.{table[1]}"
+    display = f"policy {quote_ident(policy)} on {table[0]}.{table[1]}"
     binder = Binder(model)
     item = Item(table[1], _NOWHERE, table[0], table[1], check=False)
     exists, columns = binder.relation(table[0], table[1], Env(path, search_path))
