@@ -191,7 +191,10 @@ class Binder:
             return frame
         frame = Frame([])
         for item in scope.items:
-            frame.items.append((item, self._item(item, env, chain)))
+            # a sub-select sees the items before it (LATERAL; taken as such without it too,
+            # which can only hide a finding, never make one)
+            siblings = [Frame(list(frame.items)), *chain] if item.query is not None else chain
+            frame.items.append((item, self._item(item, env, siblings)))
         frames = [frame, *chain]
         frame.outputs = self._outputs(scope, frame)
         self._uses(scope, frame, frames, env)
