@@ -712,6 +712,7 @@ _LITERALS = re.compile(
     r"'(?:[^']|'')*'|\$([A-Za-z_]\w*|)\$.*?(?:\$\1\$|\Z)|--[^\n]*|/\*.*?(?:\*/|\Z)", re.DOTALL
 )
 _NOT_NEWLINE = re.compile(r"[^\n]")
+EMPTY: frozenset[str] = frozenset()
 _LABEL = re.compile(r'<<\s*([A-Za-z_][\w$]*|"[^"]+")\s*>>')
 _ALIAS = re.compile(r'([A-Za-z_][\w$]*|"[^"]+")\s+alias\s+for\b', re.IGNORECASE)
 _FIELD = re.compile(r'\b([A-Za-z_][\w$]*|"[^"]+")\s*\.\s*([A-Za-z_][\w$]*|"[^"]+")')
@@ -758,13 +759,15 @@ def plpgsql_context(
         if node.get("refname")
     }
     # `name ALIAS FOR $1`: the parser shows only $1
-    variables.update(_ident(match.group(1)) for match in _ALIAS.finditer(body))
+    lowered = body.lower()
+    if "alias" in lowered:
+        variables.update(_ident(match.group(1)) for match in _ALIAS.finditer(body))
     records: dict[str, str] = {}
     for name, typ in var_types.items():
         if typ.lower().endswith("%rowtype"):
             records[name] = typ[: -len("%rowtype")]
     records.update(rec_types)
-    labels = frozenset(_ident(m.group(1)) for m in _LABEL.finditer(body))
+    labels = frozenset(_ident(m.group(1)) for m in _LABEL.finditer(body)) if "<<" in body else EMPTY
     wanted = set(records)
     if is_trigger:
         wanted |= {"new", "old"}
