@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING
 
 from sqlkit.model.binding import check_functions
@@ -10,14 +11,16 @@ if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
     from sqlkit.model.state import Unresolved
 
-_last: tuple[object, list[Unresolved]] | None = None
+# the last run's answer, for the second rule; a weak reference, so the run's model is not
+# kept alive after it (a live heap that size makes every later garbage collection slow)
+_last: tuple[weakref.ref[LintContext], list[Unresolved]] | None = None
 
 
 def unresolved(ctx: LintContext) -> list[Unresolved]:
     """Bound when the migration runs (views, policies: kept by the replay) and bound at the
     end of the project (function bodies stored as text); a wrong name once per object."""
     global _last
-    if _last is not None and _last[0] is ctx:
+    if _last is not None and _last[0]() is ctx:
         return _last[1]
     found = [*ctx.model.unresolved, *check_functions(ctx.model, ctx.reported_functions())]
     seen: set[tuple[str, str, str | None, str]] = set()
@@ -28,5 +31,5 @@ def unresolved(ctx: LintContext) -> list[Unresolved]:
             continue
         seen.add(key)
         out.append(item)
-    _last = (ctx, out)
+    _last = (weakref.ref(ctx), out)
     return out
