@@ -20,6 +20,8 @@ def unresolved(ctx: LintContext) -> list[Unresolved]:
     """Bound when the migration runs (views, policies: kept by the replay) and bound at the
     end of the project (function bodies stored as text); a wrong name once per object."""
     global _last
+    if not ctx.model.has_structure:
+        return []  # a model read from a live database: PostgreSQL has bound it all already
     if _last is not None and _last[0]() is ctx:
         return _last[1]
     found = [*ctx.model.unresolved, *check_functions(ctx.model, ctx.reported_functions())]

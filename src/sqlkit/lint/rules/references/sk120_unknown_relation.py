@@ -63,7 +63,6 @@ if TYPE_CHECKING:
     "unknown-relation",
     "error",
     summary="a table, view or sequence that does not exist at that point of the project",
-    structure=True,  # resolves columns: a model replayed from files
     help="create the relation before this statement, or correct its name or schema",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:

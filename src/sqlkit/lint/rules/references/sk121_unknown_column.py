@@ -70,7 +70,6 @@ if TYPE_CHECKING:
     "unknown-column",
     "error",
     summary="a column its relation does not have (NEW.x in a trigger, a %ROWTYPE field)",
-    structure=True,  # resolves columns: a model replayed from files
     help="correct the column name, or add the column before this statement",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
