@@ -7,8 +7,9 @@ the result stays in `Model.unresolved`), function bodies stored as text at the e
 project (`check_function`), so a later rename or drop that breaks them is found there.
 
 Only what the model can be sure of is reported: a relation in a schema the files create
-(`public` once they create a relation in it) with no extension installed in it, in pg_catalog, or one of the Supabase
-platform tables the shim describes; a column of a relation whose every column is known.
+(`public` once they create a relation in it) with no extension installed in it, in
+pg_catalog, or one of the Supabase platform tables the shim describes; a column of a
+relation whose every column is known.
 A name that could mean something sqlkit does not model (a variable, a relation created by
 dynamic SQL, an extension's table) is not reported, and nothing reached through a
 relation that was already reported is (no cascades).
