@@ -21,18 +21,11 @@ from sqlkit.testing import SqlkitServer
 from tests.integration.conftest import run_cli, write
 
 LIVE = sorted(code for code, rule in load_rules().items() if rule.live)
-# what Supabase has and the shim does not: the Storage tables SK504 reads
-STORAGE = """
-create table storage.buckets (id text primary key, name text not null, public boolean not null default false);
-create table storage.objects (id bigint generated always as identity primary key,
-  bucket_id text references storage.buckets, name text, owner_id text);
-alter table storage.objects enable row level security;
-"""
 
 
 @pytest.fixture(scope="module")
 def live_template(sqlkit_server: SqlkitServer) -> Iterator[str]:
-    """The shim database plus Storage's tables, as a template to clone per test."""
+    """The shim database (with Storage's tables SK504 reads), as a template to clone per test."""
     from sqlkit.engines.shim import install_shim
 
     name = f"sqlkit_live_{secrets.token_hex(4)}"
@@ -40,7 +33,6 @@ def live_template(sqlkit_server: SqlkitServer) -> Iterator[str]:
     try:
         with sqlkit_server.connect(name, autocommit=True) as conn:
             install_shim(conn, "supabase")
-            conn.execute(STORAGE.encode())
         yield name
     finally:
         drop_database(sqlkit_server.server, name)

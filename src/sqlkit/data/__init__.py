@@ -69,3 +69,62 @@ def rule_options() -> dict[str, dict[str, object]]:
     text = (HERE / "rule_options.json").read_text("utf-8")
     loaded: dict[str, dict[str, object]] = json.loads(text)
     return loaded
+
+
+Arity = tuple[int, int | None]  # fewest and most arguments a call may pass (None: VARIADIC)
+
+
+def parse_arities(spec: str) -> tuple[Arity, ...]:
+    """`1,2-3,1+` (catalog.json's form) as ((1, 1), (2, 3), (1, None))."""
+    out: list[Arity] = []
+    for part in spec.split(","):
+        if part.endswith("+"):
+            out.append((int(part[:-1]), None))
+        elif "-" in part:
+            low, high = part.split("-")
+            out.append((int(low), int(high)))
+        elif part:
+            out.append((int(part), int(part)))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """What resolving references needs from pg_catalog and the Supabase shim (catalog.json,
+    regenerated with `python scripts/gen_builtins.py`)."""
+
+    functions: dict[str, str]  # name -> argument counts of its overloads (`parse_arities`)
+    function_columns: dict[str, list[str]]  # a function in FROM: its OUT columns
+    functions_of_the_call: frozenset[str]  # in FROM, columns depend on the call (record, ...)
+    types: dict[str, str]  # base type -> category (N numeric, S string, ...)
+    casts: dict[str, dict[str, str]]  # source -> target -> i (implicit) | a (assignment)
+    comparisons: dict[str, frozenset[tuple[str, str]]]  # operator -> (left, right) types
+    platform_tables: dict[str, tuple[dict[str, str], bool]]  # auth.users -> (columns, complete)
+    platform_functions: dict[str, str]  # auth.uid -> argument counts
+
+    def arities(self, name: str) -> tuple[Arity, ...] | None:
+        spec = self.functions.get(name)
+        return parse_arities(spec) if spec is not None else None
+
+
+@lru_cache(maxsize=1)
+def catalog() -> Catalog:
+    raw = json.loads((HERE / "catalog.json").read_text("utf-8"))
+    comparisons = {
+        op: frozenset(tuple(pair.split(" ", 1)) for pair in pairs)
+        for op, pairs in raw["comparisons"].items()
+    }
+    supabase = raw["supabase"]
+    return Catalog(
+        functions=raw["functions"],
+        function_columns=raw["function_columns"],
+        functions_of_the_call=frozenset(raw["functions_of_the_call"]),
+        types=raw["types"],
+        casts=raw["casts"],
+        comparisons=comparisons,
+        platform_tables={
+            name: (entry["columns"], bool(entry["complete"]))
+            for name, entry in supabase["tables"].items()
+        },
+        platform_functions=supabase["functions"],
+    )

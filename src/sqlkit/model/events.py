@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlkit.sql.body import BodyFacts
 from sqlkit.sql.policy import PolicyFacts
+from sqlkit.sql.refs import Scope
 from sqlkit.sql.source import Range, Span
 from sqlkit.sql.tree import Node, Packed
 
@@ -189,6 +190,7 @@ class CreatePolicy:
     # could be read back from the text)
     using_calls: tuple[Range, ...] | None = ()
     check_calls: tuple[Range, ...] | None = ()
+    refs: Scope | None = None  # what USING and WITH CHECK refer to (sqlkit.sql.refs)
 
 
 @dataclass(slots=True, eq=False)
@@ -202,6 +204,7 @@ class AlterPolicy:
     with_check: Packed | None
     using_calls: tuple[Range, ...] | None = ()  # as in CreatePolicy
     check_calls: tuple[Range, ...] | None = ()
+    refs: Scope | None = None
 
 
 @dataclass(slots=True, eq=False)
@@ -221,6 +224,8 @@ class CreateView:
     materialized: bool
     options: dict[str, str]
     relations: list[tuple[str | None, str]]
+    query: Scope | None = None  # what the query refers to; its outputs are the columns
+    column_names: tuple[str, ...] = ()  # CREATE VIEW v (a, b): names for the first outputs
 
 
 @dataclass(slots=True, eq=False)
@@ -462,6 +467,7 @@ class DropExtensions:
 class CreateSchema:
     origin: Origin
     name: str
+    with_elements: bool = False  # CREATE SCHEMA s CREATE TABLE ...: objects sqlkit does not model
 
 
 @dataclass(eq=False)
@@ -519,6 +525,22 @@ class CreateTrigger:
     function_schema: str | None
     function_name: str
     transition_tables: list[str]  # REFERENCING NEW|OLD TABLE AS name
+
+
+@dataclass(slots=True, eq=False)
+class CreateSequence:
+    origin: Origin
+    schema: str | None
+    name: str
+
+
+@dataclass(slots=True, eq=False)
+class TempRelation:
+    """CREATE TEMP TABLE / VIEW / SEQUENCE: not part of the schema, but a session (and the
+    functions it calls) may read it by name."""
+
+    origin: Origin
+    name: str
 
 
 @dataclass(eq=False)
@@ -612,6 +634,8 @@ Event = (
     | RenamePolicy
     | RoleInherit
     | CreateTrigger
+    | CreateSequence
+    | TempRelation
     | Secret
     | LockRelation
     | RefusedInTransaction

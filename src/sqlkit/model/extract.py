@@ -26,6 +26,7 @@ from sqlkit.model.events import (
     CreatePolicy,
     CreateQueue,
     CreateSchema,
+    CreateSequence,
     CreateTable,
     CreateTrigger,
     CreateView,
@@ -53,6 +54,7 @@ from sqlkit.model.events import (
     RoutineRef,
     SetSearchPath,
     SetSetting,
+    TempRelation,
     ValidateConstraint,
 )
 from sqlkit.model.locks import KINDS as LOCK_KINDS
@@ -68,6 +70,7 @@ from sqlkit.model.structure import (
 from sqlkit.sql.body import BodyFacts, analyse_atomic_body, analyse_sql_body
 from sqlkit.sql.plpgsql import analyse_plpgsql_body
 from sqlkit.sql.policy import ExprFacts, analyse_policy
+from sqlkit.sql.refs import Scope, build_expression, build_scope
 from sqlkit.sql.secrets import HINT as SECRET_HINT
 from sqlkit.sql.secrets import find_secrets
 from sqlkit.sql.source import Range, Source, Span, call_end
@@ -584,7 +587,7 @@ def _create_table(
 ) -> list[Event] | None:
     rel = node.get("relation", {})
     if rel.get("relpersistence") == "t":
-        return None
+        return [TempRelation(origin, rel.get("relname", ""))]
     kind = kind or ("partitioned" if node.get("partspec") else "table")
     schema, name = rel.get("schemaname"), rel.get("relname", "")
     if_not_exists = bool(node.get("if_not_exists"))
@@ -659,13 +662,15 @@ def _create_index(source: Source, stmt: Statement, node: Node, origin: Origin) -
 
 def _create_table_as(
     source: Source, stmt: Statement, node: Node, origin: Origin
-) -> CreateTable | CreateView | None:
+) -> CreateTable | CreateView | TempRelation | None:
     """CREATE TABLE ... AS and CREATE MATERIALIZED VIEW: the first makes a table (no RLS)."""
     if node.get("objtype") == "OBJECT_MATVIEW":
         return _create_matview(source, stmt, node, origin)
     rel = node.get("into", {}).get("rel", {})
-    if node.get("objtype") != "OBJECT_TABLE" or rel.get("relpersistence") == "t":
+    if node.get("objtype") != "OBJECT_TABLE":
         return None
+    if rel.get("relpersistence") == "t":
+        return TempRelation(origin, rel.get("relname", ""))
     return CreateTable(origin, rel.get("schemaname"), rel.get("relname", ""))
 
 
@@ -678,6 +683,8 @@ def _select(source: Source, stmt: Statement, node: Node, origin: Origin) -> list
         rel = into.get("rel", {})
         if rel.get("relpersistence") != "t":
             events.append(CreateTable(origin, rel.get("schemaname"), rel.get("relname", "")))
+        else:
+            events.append(TempRelation(origin, rel.get("relname", "")))
     for target in node.get("targetList") or ():
         call = target.get("ResTarget", {}).get("val", {}).get("FuncCall")
         if call is None or strings(call.get("funcname"))[-1:] != ["set_config"]:
@@ -880,6 +887,7 @@ def _create_policy(source: Source, stmt: Statement, node: Node, origin: Origin) 
         facts=facts,
         using_calls=_call_ranges(source, stmt, facts.using),
         check_calls=_call_ranges(source, stmt, facts.with_check),
+        refs=_expression_refs(source, stmt, [node.get("qual"), node.get("with_check")]),
     )
 
 
@@ -923,7 +931,22 @@ def _alter_policy(source: Source, stmt: Statement, node: Node, origin: Origin) -
         pack(node.get("with_check")),
         _call_ranges(source, stmt, facts.using),
         _call_ranges(source, stmt, facts.with_check),
+        _expression_refs(source, stmt, [node.get("qual"), node.get("with_check")]),
     )
+
+
+def _expression_refs(source: Source, stmt: Statement, expressions: list[Any]) -> Scope | None:
+    """What expressions bound when their statement runs refer to (sqlkit.sql.refs)."""
+    present = [e for e in expressions if e is not None]
+    if not present or stmt.parsed is None:
+        return None
+    return build_expression(present, source, stmt.parsed.offset)
+
+
+def _query_refs(source: Source, stmt: Statement, query: Any) -> Scope | None:
+    if not isinstance(query, dict) or stmt.parsed is None:
+        return None
+    return build_scope(query, source, stmt.parsed.offset)
 
 
 def _view_relations(query: Any) -> list[tuple[str | None, str]]:
@@ -948,6 +971,8 @@ def _create_view(source: Source, stmt: Statement, node: Node, origin: Origin) ->
         False,
         options,
         _view_relations(node.get("query")),
+        _query_refs(source, stmt, node.get("query")),
+        tuple(strings(node.get("aliases"))),
     )
 
 
@@ -965,6 +990,8 @@ def _create_matview(
         True,
         {},
         _view_relations(node.get("query")),
+        _query_refs(source, stmt, node.get("query")),
+        tuple(strings(node.get("into", {}).get("colNames"))),
     )
 
 
@@ -1148,7 +1175,7 @@ def _pgmq_calls(node: Node, origin: Origin) -> list[Event]:
 
 def _create_schema(source: Source, stmt: Statement, node: Node, origin: Origin) -> CreateSchema:
     name = node.get("schemaname") or node.get("authrole", {}).get("rolename", "")
-    return CreateSchema(origin, name)
+    return CreateSchema(origin, name, bool(node.get("schemaElts")))
 
 
 def _role_options(
@@ -1194,6 +1221,15 @@ def _create_trigger(
     )
 
 
+def _create_sequence(
+    source: Source, stmt: Statement, node: Node, origin: Origin
+) -> CreateSequence | TempRelation:
+    rel = node.get("sequence") or {}
+    if rel.get("relpersistence") == "t":
+        return TempRelation(origin, rel.get("relname", ""))
+    return CreateSequence(origin, rel.get("schemaname"), rel.get("relname", ""))
+
+
 def _do(source: Source, stmt: Statement, node: Node, origin: Origin) -> list[Event]:
     """A DO block's static statements, modelled like top-level ones (see `sqlkit.model.do`)."""
     from sqlkit.model.do import do_block_events
@@ -1230,6 +1266,7 @@ HANDLERS: dict[str, Handler] = {
     "AlterRoleSetStmt": _role_set,
     "AlterDatabaseSetStmt": _role_set,
     "CreateTrigStmt": _create_trigger,
+    "CreateSeqStmt": _create_sequence,
     "DoStmt": _do,
 }
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from sqlkit.model import events as ev
+from sqlkit.model.binding import check_atomic, check_policy, check_view
 from sqlkit.model.names import choose_name, column_part, key_name
 from sqlkit.model.state import (
     Column,
@@ -23,6 +24,7 @@ from sqlkit.model.state import (
     View,
 )
 from sqlkit.model.structure import proven_not_null
+from sqlkit.sql.refs import Created
 from sqlkit.sql.tree import column_refs, rename_column_refs
 
 _TABLE_PRIVILEGES = {
@@ -167,6 +169,13 @@ class Replayer:
 
     # ---------------------------------------------------------------- functions
     def routine_def(self, event: ev.RoutineDef) -> None:
+        if event.body is not None:
+            for scope in event.body.scopes:  # what a body creates, other bodies may read
+                self.model.temp_relations.update(
+                    use.name for use in scope.uses if use.__class__ is Created
+                )
+            if event.atomic:  # bound now, as PostgreSQL does
+                self.model.unresolved.extend(check_atomic(self.model, event, self.search_path))
         schema = self._created_in(event.schema)
         key = RoutineKey(schema, event.name, event.arg_types)
         existing = self.model.functions.get(key)
@@ -424,6 +433,7 @@ class Replayer:
                 )
             )
             return
+        self._check_policy(event)
         self.model.add_policy(
             Policy(
                 schema,
@@ -443,10 +453,26 @@ class Replayer:
             )
         )
 
+    def _check_policy(self, event: ev.CreatePolicy | ev.AlterPolicy) -> None:
+        if event.refs is None:
+            return
+        schema = self._schema(event.schema)
+        self.model.unresolved.extend(
+            check_policy(
+                self.model,
+                event.refs,
+                (schema, event.table),
+                self.search_path,
+                event.origin.path,
+                event.name,
+            )
+        )
+
     def alter_policy(self, event: ev.AlterPolicy) -> None:
         policy = self.model.policies.get((self._schema(event.schema), event.table, event.name))
         if policy is None:
             return
+        self._check_policy(event)
         if event.roles is not None:
             policy.roles = event.roles
             policy.explicit_roles = True
@@ -471,7 +497,7 @@ class Replayer:
             # default privileges ON TABLES apply to views and materialized views too
             defaults = self.model.table_defaults.for_schema(schema)
             privileges = {role: set(privs) for role, privs in defaults.items()}
-        self.model.views[(schema, event.name)] = View(
+        self.model.views[(schema, event.name)] = view = View(
             schema,
             event.name,
             event.origin,
@@ -480,6 +506,14 @@ class Replayer:
             event.relations,
             privileges,
         )
+        if event.query is not None:  # bound now: later renames follow, as PostgreSQL's do
+            found, outputs = check_view(
+                self.model, event.query, self.search_path, event.origin.path, view.qualified_name
+            )
+            self.model.unresolved.extend(found)
+            if outputs is not None:
+                names = (*event.column_names, *outputs[len(event.column_names) :])
+                view.columns = dict.fromkeys(names, "")
         for read_schema, name in event.relations:  # unqualified: its own schema or public
             for key in [(read_schema, name)] if read_schema else [(schema, name), ("public", name)]:
                 self._view_readers.setdefault(key, set()).add((schema, event.name))
@@ -682,6 +716,7 @@ class Replayer:
         for schema, name in parents:
             parent = self._find_table(schema, name)
             if parent is None:
+                table.columns_known = False  # its columns are not in the files sqlkit saw
                 continue
             if event.partition_of:
                 # a partition gets its parent's columns, checks and defaults, its keys and
@@ -712,9 +747,13 @@ class Replayer:
                 )
         for position in range(len(event.columns) + 1 if event.like or parents else 0):
             for schema, name, options, at in event.like:
-                source = self._find_table(schema, name) if at == position else None
+                if at != position:
+                    continue
+                source = self._find_table(schema, name)
                 if source is not None:
                     self._copy_structure(table, source, options)
+                else:
+                    table.columns_known = False
             if position == len(event.columns):
                 break
             spec = event.columns[position]
@@ -1037,6 +1076,8 @@ class Replayer:
             return  # CREATE SCHEMA IF NOT EXISTS on one already there
         self.model.existing_schemas.add(event.name)
         self.model.created_schemas.add(event.name)
+        if not event.with_elements:  # what it holds is not all in the model
+            self.model.project_schemas.add(event.name)
         self.model.schema_privileges[event.name] = {}  # only its owner may use it
 
     def drop_schemas(self, event: ev.DropSchemas) -> None:
@@ -1108,6 +1149,14 @@ class Replayer:
         for function in self.model.resolve(ref, self.search_path):
             function.trigger_tables.add(table)
             function.transition_tables.update(event.transition_tables)
+        self.model.temp_relations.update(event.transition_tables)
+
+    # ---------------------------------------------------------------- sequences
+    def create_sequence(self, event: ev.CreateSequence) -> None:
+        self.model.sequences[(self._created_in(event.schema), event.name)] = event.origin
+
+    def temp_relation(self, event: ev.TempRelation) -> None:
+        self.model.temp_relations.add(event.name)
 
     def secret(self, event: ev.Secret) -> None:
         if event.place in ("function", "procedure", "table") and event.name:
@@ -1323,6 +1372,8 @@ REPLAY: dict[type, Callable[[Replayer, Any], None]] = {
     ev.RenamePolicy: Replayer.rename_policy,
     ev.RoleInherit: Replayer.role_inherit,
     ev.CreateTrigger: Replayer.create_trigger,
+    ev.CreateSequence: Replayer.create_sequence,
+    ev.TempRelation: Replayer.temp_relation,
     ev.Secret: Replayer.secret,
     ev.LockRelation: Replayer.lock_relation,
     ev.RefusedInTransaction: Replayer.refused_in_transaction,

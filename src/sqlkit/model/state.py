@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlkit.model.events import Event, IndexKey, Origin, RoutineDef, RoutineRef, Secret
 from sqlkit.sql.policy import PolicyFacts, analyse_policy
-from sqlkit.sql.source import Range
+from sqlkit.sql.source import Range, Span
 from sqlkit.sql.tree import Node, Packed, unpack
 
 
@@ -238,6 +238,9 @@ class Table:
     partition_of: tuple[str, str] | None = None
     inherits: list[tuple[str, str]] = field(default_factory=list)
     moved_origin: Origin | None = None  # the last RENAME TO / SET SCHEMA that moved it
+    # False when the files do not say every column (CREATE TABLE AS of a query sqlkit
+    # cannot expand, LIKE or INHERITS of a table it does not know, pgmq's queue tables)
+    columns_known: bool = True
 
     @property
     def qualified_name(self) -> str:
@@ -299,10 +302,27 @@ class View:
     options: dict[str, str]
     relations: list[tuple[str | None, str]]
     privileges: dict[str, set[str]] = field(default_factory=dict)
+    # output columns and their types ("" when unknown), fixed when the view is created
+    # (`*` expanded then); None when sqlkit cannot tell them
+    columns: dict[str, str] | None = None
 
     @property
     def qualified_name(self) -> str:
         return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A reference that does not resolve (SK120-SK123), found where PostgreSQL would bind it:
+    when the statement runs in the migration, or at the end of the project for bodies
+    stored as text."""
+
+    code: str
+    path: str
+    span: Span
+    message: str
+    help: str | None = None
+    object: str | None = None
 
 
 @dataclass
@@ -379,6 +399,13 @@ class Model:
     # True when tables carry their columns, constraints and indexes and extensions are known
     # (a model replayed from files); a live database's model is read without them
     has_structure: bool = False
+    # what resolving references needs (sqlkit.model.binding): sequences, the schemas the
+    # files create, names a session may create (temporary tables, tables a body creates,
+    # transition tables), and what did not resolve where PostgreSQL binds it in a migration
+    sequences: dict[tuple[str, str], Origin] = field(default_factory=dict)
+    project_schemas: set[str] = field(default_factory=set)
+    temp_relations: set[str] = field(default_factory=set)
+    unresolved: list[Unresolved] = field(default_factory=list)
     _by_name: dict[tuple[str, str], dict[RoutineKey, Function]] = field(default_factory=dict)
     _by_table: dict[tuple[str, str], dict[str, Policy]] = field(default_factory=dict)
 

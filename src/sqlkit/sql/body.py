@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlkit.data import builtins
 from sqlkit.sql.fastjson import loads
+from sqlkit.sql.refs import PlpgsqlContext, Scope, build_expression, build_scope
 from sqlkit.sql.source import ByteMap, Range, Source, Span
 from sqlkit.sql.tree import Node, const_value, split_name, strings, walk
 
@@ -71,6 +72,9 @@ class BodyFacts:
     name_strings: list[str] = field(default_factory=list)
     parse_errors: list[tuple[Span, str]] = field(default_factory=list)
     notes: list[tuple[Span, str]] = field(default_factory=list)
+    # what its statements refer to (sqlkit.sql.refs), resolved against the model later
+    scopes: list[Scope] = field(default_factory=list)
+    plpgsql: PlpgsqlContext | None = None
 
     def calls(self) -> list[NameRef]:
         return [ref for ref in self.refs if ref.kind == "function"]
@@ -232,6 +236,9 @@ class SqlScanner:
         """Collect the facts of one tree; `constraining`: the whole tree decides whether the
         work happens (a guard's condition), so an identity anywhere in it constrains."""
         facts = self.facts
+        scope = build_scope(tree, self.source, locate)
+        if scope is not None:
+            facts.scopes.append(scope)
         identities = len(facts.identity_checks)
         calls = len(facts.refs)
         self._scan(tree, locate)
@@ -716,5 +723,12 @@ def analyse_atomic_body(
         for stmt in group.get("List", {}).get("items") or ():
             if "SelectStmt" in stmt:
                 scanner.result_selects.add(id(stmt["SelectStmt"]))
+            scope = build_scope(stmt, source, locate)
+            if scope is not None:
+                facts.scopes.append(scope)
+    if "ReturnStmt" in sql_body:  # RETURN expr
+        facts.scopes.append(
+            build_expression(sql_body["ReturnStmt"].get("returnval"), source, locate)
+        )
     scanner.scan_tree(sql_body, locate)
     return facts

@@ -31,6 +31,7 @@ from sqlkit.sql.guards import (
     identity_variables,
     into_names,
 )
+from sqlkit.sql.refs import plpgsql_context
 from sqlkit.sql.source import ByteMap, Range, Source, Span, split_top_level
 from sqlkit.sql.tree import Node, split_name
 
@@ -233,6 +234,9 @@ def analyse_plpgsql_body(
         scanner.quoted_vars = _quoted_variables(function, exprs, statements, scanner, tainted)
     # pass 2: scan every embedded SQL statement and expression
     _scan_exprs(plb, scanner, facts, exprs, tainted, declared)
+    facts.plpgsql = plpgsql_context(
+        function, var_types, rec_types, body, body_offset, source, result_type == "trigger"
+    )
     if reads_caller or row_guards:
         analyse_guards(
             facts,
