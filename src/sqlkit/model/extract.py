@@ -311,14 +311,17 @@ def _search_path_range(source: Source, offset: int, first_value: int | None) -> 
     return source.range(match.start(group), match.end(group))
 
 
+_WORD = re.compile(r"[A-Za-z]+")
+
+
 def _clause_anchor(source: Source, offset: int) -> tuple[Range, str, bool]:
     """Insertion point for a new clause before the keyword at `offset`, the separator after
     it, and whether the keyword is written in upper case."""
     text = source.text
     line_start = text.rfind("\n", 0, offset) + 1
     before = text[line_start:offset]
-    word = re.match(r"[A-Za-z]+", text[offset:])
-    upper = bool(word) and word.group(0).isupper()  # type: ignore[union-attr]
+    word = _WORD.match(text, offset)  # in place: a slice would copy the rest of the file
+    upper = word is not None and word.group(0).isupper()
     sep = "\n" + before if not before.strip() else " "
     return source.range(offset), sep, upper
 
