@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from sqlkit.config import Settings
 from sqlkit.data import Builtins
@@ -48,6 +48,9 @@ class Observation:
     help: str | None = None
 
 
+T = TypeVar("T")
+
+
 @dataclass
 class LintContext:
     """What a rule sees: the final model, the files, the settings and built-in names."""
@@ -58,6 +61,14 @@ class LintContext:
     builtins: Builtins
     rules: dict[str, Rule]
     report_only: set[str] | None = None  # a partial run: the paths findings are reported for
+    # what several rules work out from the model: computed once per run (`once`)
+    _memo: dict[str, object] = field(default_factory=dict, repr=False)
+
+    def once(self, key: str, compute: Callable[[], T]) -> T:
+        """`compute()` the first time `key` is asked for in this run; the same value after."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return cast(T, self._memo[key])
 
     def reported_functions(self) -> Iterable[Function]:
         """The functions whose findings — at their CREATE, or in their body — this run

@@ -26,15 +26,22 @@ NO_TRANSACTION_FILE = "in a file of its own whose first line is `-- sqlkit: no-t
 
 
 def migration_steps(ctx: LintContext) -> Iterator[Step]:
-    """The steps of migration files (not of repeatable definitions), in replay order."""
+    """The steps of migration files (not of repeatable definitions), in replay order; worked
+    out once per run for the sixteen rules."""
+    return iter(ctx.once("migration_steps", lambda: _migration_steps(ctx)))
+
+
+def _migration_steps(ctx: LintContext) -> list[Step]:
     judged: dict[str, bool] = {}
+    steps = []
     for step in ctx.model.steps:
         path = step.event.origin.path
         keep = judged.get(path)
         if keep is None:
             keep = judged[path] = not is_repeatable(path, ctx.settings)
         if keep:
-            yield step
+            steps.append(step)
+    return steps
 
 
 def existing(ctx: LintContext, kind: type[E]) -> Iterator[tuple[Step, E]]:

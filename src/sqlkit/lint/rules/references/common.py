@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING
 
 from sqlkit.model.binding import check_functions
@@ -11,19 +10,17 @@ if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
     from sqlkit.model.state import Unresolved
 
-# the last run's answer, for the second rule; a weak reference, so the run's model is not
-# kept alive after it (a live heap that size makes every later garbage collection slow)
-_last: tuple[weakref.ref[LintContext], list[Unresolved]] | None = None
-
 
 def unresolved(ctx: LintContext) -> list[Unresolved]:
     """Bound when the migration runs (views, policies: kept by the replay) and bound at the
-    end of the project (function bodies stored as text); a wrong name once per object."""
-    global _last
+    end of the project (function bodies stored as text); a wrong name once per object.
+    Worked out once per run, for both rules."""
     if not ctx.model.has_structure:
         return []  # a model read from a live database: PostgreSQL has bound it all already
-    if _last is not None and _last[0]() is ctx:
-        return _last[1]
+    return ctx.once("unresolved", lambda: _unresolved(ctx))
+
+
+def _unresolved(ctx: LintContext) -> list[Unresolved]:
     found = [*ctx.model.unresolved, *check_functions(ctx.model, ctx.reported_functions())]
     seen: set[tuple[str, str, str | None, str]] = set()
     out: list[Unresolved] = []
@@ -33,5 +30,4 @@ def unresolved(ctx: LintContext) -> list[Unresolved]:
             continue
         seen.add(key)
         out.append(item)
-    _last = (weakref.ref(ctx), out)
     return out
