@@ -66,7 +66,9 @@ class Source:
         """The text range from offset `start` up to, not including, `end` (default: an
         insertion point at `start`)."""
         line, col = self.position(start)
-        end_line, end_col = self.position(start if end is None else end)
+        if end is None or end == start:
+            return line, col, line, col
+        end_line, end_col = self.position(end)
         return line, col, end_line, end_col
 
     def line_text(self, line: int) -> str:
