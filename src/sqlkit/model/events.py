@@ -30,6 +30,11 @@ class Origin:
     # semicolon, or with more code after it on its line
     after: Range | None = None
 
+    def __reduce__(self) -> tuple[type[Origin], tuple[str, int, Span, Range | None]]:
+        # pickled by its constructor: the __setstate__ generated for a frozen slotted
+        # dataclass looks up its fields for every object, and the lint cache loads thousands
+        return (Origin, (self.path, self.statement, self.span, self.after))
+
 
 @dataclass(frozen=True, slots=True)
 class RoutineRef:
@@ -39,6 +44,11 @@ class RoutineRef:
     name: str
     arg_types: tuple[str, ...] | None
     kind: str  # "function" | "procedure" | "routine"
+
+    def __reduce__(
+        self,
+    ) -> tuple[type[RoutineRef], tuple[str | None, str, tuple[str, ...] | None, str]]:
+        return (RoutineRef, (self.schema, self.name, self.arg_types, self.kind))  # as Origin
 
 
 @dataclass(slots=True, eq=False)
