@@ -546,6 +546,14 @@ class Replayer:
         index = table.indexes.get(name) if table is not None else None
         return (table, index) if table is not None and index is not None else None
 
+    def _index_name(self, table: Table, index: Index) -> str:
+        """The name PostgreSQL gives a copy of `index` on `table` (LIKE ... INCLUDING
+        INDEXES, a partition or an inheriting table): the table's, the key columns', idx."""
+        keys = [key_name(k.column, k.expression) for k in index.keys] + list(index.include)
+        return choose_name(
+            table.name, column_part(keys), "idx", lambda n: self._name_taken(table, n)
+        )
+
     def _name_taken(self, table: Table, name: str) -> bool:
         key = (table.schema, name)
         return (
@@ -682,14 +690,7 @@ class Replayer:
                 if kind in ("primary", "unique", "exclude"):
                     self._add_constraint(table, copied, table.origin)
                     continue
-                name = choose_name(
-                    table.name,
-                    column_part(
-                        [key_name(k.column, k.expression) for k in index.keys] + list(index.include)
-                    ),
-                    "idx",
-                    lambda n: self._name_taken(table, n),
-                )
+                name = self._index_name(table, index)
                 self._put_index(
                     table,
                     Index(
@@ -981,14 +982,7 @@ class Replayer:
                 )
                 self._add_constraint(child, spec, event.origin)
                 continue
-            name = choose_name(
-                child.name,
-                column_part(
-                    [key_name(k.column, k.expression) for k in index.keys] + list(index.include)
-                ),
-                "idx",
-                lambda n: self._name_taken(child, n),
-            )
+            name = self._index_name(child, index)
             copy = replace(
                 index,
                 schema=child.schema,
