@@ -208,3 +208,15 @@ def test_a_function_that_calls_a_procedure_cannot_be_stable(conn: psycopg.Connec
         )
         with pytest.raises(psycopg.errors.FeatureNotSupported, match="non-volatile"):
             conn.execute("select public.fx_c()")
+
+
+def test_a_temp_table_the_body_creates_needs_no_schema(conn: psycopg.Connection) -> None:
+    """Why SK106/SK107 leave a temp table the body creates alone: pg_temp is searched before
+    the search_path, even an empty one."""
+    with conn.transaction(force_rollback=True):
+        conn.execute(
+            "create function public.fx_tmp() returns bigint language plpgsql set search_path = ''"
+            " as $$ begin create temp table fx_ids (id int) on commit drop;"
+            " insert into fx_ids values (1), (2); return (select count(*) from fx_ids); end $$;"
+        )
+        assert conn.execute("select public.fx_tmp()").fetchone() == (2,)

@@ -70,6 +70,7 @@ class BodyFacts:
     # names the server looks up through the search_path when the body runs, written as text:
     # `nextval('seq')`, `'t'::regclass` (a fix that pins the path cannot qualify them)
     name_strings: list[str] = field(default_factory=list)
+    temp_tables: list[str] = field(default_factory=list)  # CREATE TEMP TABLE in the body
     parse_errors: list[tuple[Span, str]] = field(default_factory=list)
     notes: list[tuple[Span, str]] = field(default_factory=list)
     # what its statements refer to (sqlkit.sql.refs), resolved against the model later
@@ -230,6 +231,10 @@ class SqlScanner:
         if kind not in _READ_STATEMENTS and kind not in DML_WRITES:
             what = _DDL_NAMES.get(kind, kind.removesuffix("Stmt"))
             self.facts.writes.append((what, _span_for(self.source, stmt_offset, len(what))))
+            if kind in ("CreateStmt", "CreateTableAsStmt"):
+                created = node.get("relation") or (node.get("into") or {}).get("rel") or {}
+                if created.get("relpersistence") == "t":  # pg_temp: searched before the path
+                    self.facts.temp_tables.append(created.get("relname", ""))
         self.scan_tree({kind: node}, locate)
 
     def scan_tree(self, tree: Any, locate: Locate, *, constraining: bool = False) -> None:

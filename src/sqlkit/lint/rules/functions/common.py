@@ -55,8 +55,10 @@ def unresolved_refs(ctx: LintContext, function: Function) -> list[NameRef]:
     for ref in body.refs:
         if ref.schema is not None or is_builtin(ctx, ref):
             continue
-        if ref.kind == "relation" and ref.name in function.transition_tables:
-            continue  # REFERENCING NEW|OLD TABLE AS name: found by that name, never by path
+        if ref.kind == "relation" and (
+            ref.name in function.transition_tables or ref.name in body.temp_tables
+        ):
+            continue  # a transition table, or a temp table the body creates: never by path
         key = (ref.kind, ref.name)
         if key in seen:
             continue
