@@ -284,11 +284,14 @@ class SqlScanner:
         known = builtins()
         builtin_operators = known.operators
         stable_builtins = known.stable_functions
+        locked: set[int] = set()  # FOR UPDATE OF a: names a FROM item (often an alias)
         for kind, node in walk(tree):
             if kind == "RangeVar":
-                if node.get("relpersistence") == "t" or "relname" not in node:
+                if node.get("relpersistence") == "t" or "relname" not in node or id(node) in locked:
                     continue
                 pending.append((node.get("schemaname"), node["relname"], node.get("location", 0)))
+            elif kind == "LockingClause":
+                locked.update(id(rel.get("RangeVar")) for rel in node.get("lockedRels") or ())
             elif kind == "FuncCall":
                 parts = strings(node.get("funcname"))
                 schema, name = split_name(parts)
