@@ -160,7 +160,11 @@ def terminate_on_sigterm() -> None:
 DsnOption = typer.Option(
     None, "--dsn", help="Database URL (default: $SQLKIT_DSN or $DATABASE_URL)."
 )
-ConfigOption = typer.Option(None, "--config", help="A sqlkit.toml or pyproject.toml to read.")
+ConfigOption = typer.Option(
+    None,
+    "--config",
+    help="A sqlkit.toml or pyproject.toml to read; its folder is the project root (the folders it names are under it).",
+)
 
 
 def checked_timeout(value: float, option: str, zero_means: str = "no limit") -> float:
