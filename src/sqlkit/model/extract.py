@@ -21,6 +21,7 @@ from sqlkit.model.events import (
     AlterViewOptions,
     Arg,
     AttachPartition,
+    CreateCallable,
     CreateExtension,
     CreateIndex,
     CreatePolicy,
@@ -1233,6 +1234,21 @@ def _create_sequence(
     return CreateSequence(origin, rel.get("schemaname"), rel.get("relname", ""))
 
 
+def _create_callable(
+    source: Source, stmt: Statement, node: Node, origin: Origin
+) -> CreateCallable | None:
+    """CREATE AGGREGATE and the CREATE TYPE/DOMAIN forms: the name a call may use."""
+    if "kind" in node and node["kind"] not in ("OBJECT_AGGREGATE", "OBJECT_TYPE"):
+        return None  # DefineStmt: an operator, collation, text search object
+    names = strings(
+        node.get("defnames")
+        or node.get("typeName")
+        or node.get("domainname")
+        or [{"String": {"sval": (node.get("typevar") or {}).get("relname", "")}}]
+    )
+    return CreateCallable(origin, names[-1]) if names and names[-1] else None
+
+
 def _do(source: Source, stmt: Statement, node: Node, origin: Origin) -> list[Event]:
     """A DO block's static statements, modelled like top-level ones (see `sqlkit.model.do`)."""
     from sqlkit.model.do import do_block_events
@@ -1271,6 +1287,11 @@ HANDLERS: dict[str, Handler] = {
     "CreateTrigStmt": _create_trigger,
     "CreateSeqStmt": _create_sequence,
     "DoStmt": _do,
+    "DefineStmt": _create_callable,
+    "CompositeTypeStmt": _create_callable,
+    "CreateEnumStmt": _create_callable,
+    "CreateRangeStmt": _create_callable,
+    "CreateDomainStmt": _create_callable,
 }
 
 # for kinds most of whose statements mean nothing to the model: a cheap test on the tree,

@@ -1,4 +1,4 @@
-"""What SK120 and SK121 share: the references that do not resolve, worked out once per run."""
+"""What SK120-SK122 share: the references that do not resolve, worked out once per run."""
 
 from __future__ import annotations
 
