@@ -188,7 +188,7 @@ class Binder:
                 return None
             # the caller's path: reported only when no schema has a function that fits
             routines = self.routine_names().get(name, [])
-            return True if any(_accepts(r.definition, args) for r in routines) else False
+            return any(_accepts(r.definition, args) for r in routines)
         verdict: bool | None = False
         for candidate in env.search_path:
             found = self.function_in(candidate, name, args)

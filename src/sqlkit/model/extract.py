@@ -247,7 +247,11 @@ def extract_events(source: Source, statements: list[Statement]) -> list[Event]:
     events: list[Event] = []
     for stmt in statements:
         if stmt.kind is None or stmt.node is None:
+            if stmt.error is not None:
+                events += _unseen_creations(source, stmt, _CREATES)
             continue
+        if stmt.kind in _CREATING_BODIES:
+            events += _unseen_creations(source, stmt, _CREATES_IN_STRING)
         origin = None
         if stmt.kind in LOCK_KINDS:  # first: a lock is taken before the statement acts
             origin = _origin(source, stmt)
@@ -267,6 +271,30 @@ def extract_events(source: Source, statements: list[Statement]) -> list[Event]:
         else:
             events.append(result)
     return events
+
+
+# a routine's name where the model cannot see it created: a statement the parser rejects
+# (psql variables, newer syntax), or a string a body or DO block executes (dynamic SQL);
+# a call of that name is then never judged (SK122)
+_CREATE = (
+    r"create\s+(?:or\s+replace\s+)?(?:function|procedure|aggregate)\s+"
+    r'(?:[\w$]+\s*\.\s*|"[^"]+"\s*\.\s*)?("[^"]+"|[\w$]+)\s*\('
+)
+_CREATES = re.compile(r"\b" + _CREATE, re.IGNORECASE)
+_CREATES_IN_STRING = re.compile(r"'\s*" + _CREATE, re.IGNORECASE)
+_CREATING_BODIES = frozenset({"CreateFunctionStmt", "DoStmt"})
+
+
+def _unseen_creations(source: Source, stmt: Statement, pattern: re.Pattern[str]) -> list[Event]:
+    text = source.parse_text[stmt.start : stmt.end]
+    if "(" not in text:
+        return []
+    out: list[Event] = []
+    for match in pattern.finditer(text):
+        name = match.group(1)
+        name = name[1:-1] if name.startswith('"') else name.lower()
+        out.append(CreateCallable(_origin(source, stmt), name))
+    return out
 
 
 _LINE_REST = re.compile(r"[ \t]*(?:--[^\n]*)?(?=\r?\n|\Z)")
