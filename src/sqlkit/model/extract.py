@@ -1270,8 +1270,8 @@ def _create_callable(
         return None  # DefineStmt: an operator, collation, text search object
     names = strings(
         node.get("defnames")
+        or node.get("domainname")  # (a domain's typeName is its base type)
         or node.get("typeName")
-        or node.get("domainname")
         or [{"String": {"sval": (node.get("typevar") or {}).get("relname", "")}}]
     )
     return CreateCallable(origin, names[-1]) if names and names[-1] else None
