@@ -246,7 +246,10 @@ class Binder:
                 f"calls {shown} with {use.args} argument{'s' if use.args != 1 else ''}, but "
                 f"no function {shown} takes that many {env.when} (it takes {', '.join(takes)})"
             )
-            fix = f"pass the arguments {shown} takes, or create the overload before this point"
+            fix = (
+                f"pass the arguments {shown} takes, or add an overload before this point "
+                f"(CREATE FUNCTION {shown}(...))"
+            )
         else:
             what = f"calls function {shown}, which does not exist {env.when}"
             fix = (
