@@ -1057,6 +1057,8 @@ def _rename(source: Source, stmt: Statement, node: Node, origin: Origin) -> Even
             origin=origin, ref=_routine_ref(obj, kind), new_name=node.get("newname")
         )
     rename_type = node.get("renameType", "")
+    if rename_type in ("OBJECT_AGGREGATE", "OBJECT_TYPE", "OBJECT_DOMAIN"):
+        return CreateCallable(origin, node.get("newname", ""))  # the new name a call may use
     rel = node.get("relation") or {}
     if rename_type in _RELATION_KINDS and rel:
         return MoveRelation(
