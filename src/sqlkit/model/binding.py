@@ -48,6 +48,7 @@ class Env:
     when: str = "at this point of the project"
     consequence: str = "PostgreSQL rejects the statement and the migration stops"
     any_schema: bool = False
+    session: bool = False  # `search_path` is the migration session's (not a function's SET)
 
 
 @dataclass(slots=True)
@@ -75,6 +76,10 @@ class Binder:
         if any(s == "public" for keys in (model.tables, model.views) for s, _ in keys):
             defined.add("public")
         self.closed = defined - open_schemas - {"pg_catalog"}
+        # schemas that are open only for the extensions in them: an unqualified call no
+        # installed extension provides (`unqualified_judged`) is judged there too
+        known = defined | ({"extensions"} if self.supabase else set())
+        self.extension_schemas = (known & open_schemas) - {"pg_catalog"}
         self.out: list[Unresolved] = []
         # worked out on the first name that is not found (most never are)
         self._bare_names: set[str] | None = None
@@ -189,12 +194,15 @@ class Binder:
             # the caller's path: reported only when no schema has a function that fits
             routines = self.routine_names().get(name, [])
             return any(_accepts(r.definition, args) for r in routines)
+        path = env.search_path
+        if env.session and self.supabase and "extensions" not in path:
+            path = [*path, "extensions"]  # Supabase's roles have it on their path
         verdict: bool | None = False
-        for candidate in env.search_path:
+        for candidate in path:
             found = self.function_in(candidate, name, args)
             if found:
                 return True
-            if found is None:
+            if found is None and candidate not in self.extension_schemas:
                 verdict = None
         return verdict
 
@@ -645,7 +653,8 @@ def check_view(
 ) -> tuple[list[Unresolved], list[str] | None]:
     """A view's query when CREATE VIEW runs: what does not resolve, and its output columns."""
     binder = Binder(model)
-    frame = binder.check(query, Env(path, search_path, object=name, display=f"view {name}"))
+    env = Env(path, search_path, object=name, display=f"view {name}", session=True)
+    frame = binder.check(query, env)
     return binder.out, frame.outputs
 
 
@@ -664,7 +673,7 @@ def check_policy(
     item = Item(table[1], _NOWHERE, table[0], table[1], check=False)
     exists, columns = binder.relation(table[0], table[1], Env(path, search_path))
     frame = Frame([(item, (*columns, *SYSTEM_COLUMNS) if exists and columns else None)])
-    binder.check(refs, Env(path, search_path, object=name, display=display), [frame])
+    binder.check(refs, Env(path, search_path, object=name, display=display, session=True), [frame])
     return binder.out
 
 
@@ -696,6 +705,7 @@ def check_atomic(model: Model, definition: RoutineDef, search_path: list[str]) -
     kind = "procedure" if definition.is_procedure else "function"
     name = f"{schema}.{definition.name}({', '.join(definition.arg_types)})"
     env = _body_env(definition, search_path, f"{kind} {name}", name)
+    env.session = True
     for scope in definition.body.scopes if definition.body is not None else ():
         binder.check(scope, env)
     return binder.out

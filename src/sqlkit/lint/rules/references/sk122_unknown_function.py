@@ -11,7 +11,8 @@ and a `BEGIN ATOMIC` body when their statement runs, a body stored as text
 Only calls sqlkit can be sure of are judged: a qualified name in a schema
 the files create (or `public`) with no extension installed in it, a
 function of the Supabase shim's `auth` and `storage`, and an unqualified
-name that no schema has (with `SET search_path`, none of its schemas)
+name that no schema has (with `SET search_path`, none of its schemas;
+on Supabase a migration's path ends with `extensions`, as its roles' does)
 while every installed extension is one whose functions sqlkit knows. Names
 of built-ins (any number of arguments), aggregates and types the files
 create (`t(x)` is a cast), calls with `VARIADIC` and calls inside dynamic
