@@ -248,10 +248,10 @@ def extract_events(source: Source, statements: list[Statement]) -> list[Event]:
     for stmt in statements:
         if stmt.kind is None or stmt.node is None:
             if stmt.error is not None:
-                events += _unseen_creations(source, stmt, _CREATES)
+                events += _unseen_creations(source, stmt, 0)
             continue
         if stmt.kind in _CREATING_BODIES:
-            events += _unseen_creations(source, stmt, _CREATES_IN_STRING)
+            events += _unseen_creations(source, stmt, 1)  # after its own CREATE
         origin = None
         if stmt.kind in LOCK_KINDS:  # first: a lock is taken before the statement acts
             origin = _origin(source, stmt)
@@ -274,23 +274,20 @@ def extract_events(source: Source, statements: list[Statement]) -> list[Event]:
 
 
 # a routine's name where the model cannot see it created: a statement the parser rejects
-# (psql variables, newer syntax), or a string a body or DO block executes (dynamic SQL);
-# a call of that name is then never judged (SK122)
-_CREATE = (
-    r"create\s+(?:or\s+replace\s+)?(?:function|procedure|aggregate)\s+"
-    r'(?:[\w$]+\s*\.\s*|"[^"]+"\s*\.\s*)?("[^"]+"|[\w$]+)\s*\('
+# (psql variables, newer syntax), or a body or DO block that creates it (a static CREATE in
+# a function body, a string it executes); a call of that name is then never judged (SK122)
+_CREATES = re.compile(
+    r"\bcreate\s+(?:or\s+replace\s+)?(?:function|procedure|aggregate)\s+"
+    r'(?:[\w$]+\s*\.\s*|"[^"]+"\s*\.\s*)?("[^"]+"|[\w$]+)\s*\(',
+    re.IGNORECASE,
 )
-_CREATES = re.compile(r"\b" + _CREATE, re.IGNORECASE)
-_CREATES_IN_STRING = re.compile(r"'\s*" + _CREATE, re.IGNORECASE)
 _CREATING_BODIES = frozenset({"CreateFunctionStmt", "DoStmt"})
 
 
-def _unseen_creations(source: Source, stmt: Statement, pattern: re.Pattern[str]) -> list[Event]:
+def _unseen_creations(source: Source, stmt: Statement, skip: int) -> list[Event]:
     text = source.parse_text[stmt.start : stmt.end]
-    if "(" not in text:
-        return []
     out: list[Event] = []
-    for match in pattern.finditer(text):
+    for match in _CREATES.finditer(text, skip):
         name = match.group(1)
         name = name[1:-1] if name.startswith('"') else name.lower()
         out.append(CreateCallable(_origin(source, stmt), name))

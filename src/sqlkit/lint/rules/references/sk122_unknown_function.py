@@ -15,8 +15,10 @@ name that no schema has (with `SET search_path`, none of its schemas;
 on Supabase a migration's path ends with `extensions`, as its roles' does)
 while every installed extension is one whose functions sqlkit knows. Names
 of built-ins (any number of arguments), aggregates and types the files
-create (`t(x)` is a cast), calls with `VARIADIC` and calls inside dynamic
-SQL are never reported. Only the count of arguments is compared, not
+create (`t(x)` is a cast), functions created where sqlkit cannot see them
+(by a function body or its dynamic SQL, in a statement that does not
+parse), calls with `VARIADIC` and calls inside dynamic SQL are never
+reported. Only the count of arguments is compared, not
 their types; operators are not calls.
 
 ## Why is this bad?
