@@ -199,6 +199,8 @@ class Binder:
             path = [*path, "extensions"]  # Supabase's roles have it on their path
         verdict: bool | None = False
         for candidate in path:
+            if candidate == "pg_catalog":
+                continue  # the built-ins, whose names never come here
             found = self.function_in(candidate, name, args)
             if found:
                 return True
