@@ -248,10 +248,10 @@ def extract_events(source: Source, statements: list[Statement]) -> list[Event]:
     for stmt in statements:
         if stmt.kind is None or stmt.node is None:
             if stmt.error is not None:
-                events += _unseen_creations(source, stmt, 0)
+                events += _unseen_creations(source, stmt, False)
             continue
         if stmt.kind in _CREATING_BODIES:
-            events += _unseen_creations(source, stmt, 1)  # after its own CREATE
+            events += _unseen_creations(source, stmt, True)
         origin = None
         if stmt.kind in LOCK_KINDS:  # first: a lock is taken before the statement acts
             origin = _origin(source, stmt)
@@ -284,8 +284,17 @@ _CREATES = re.compile(
 _CREATING_BODIES = frozenset({"CreateFunctionStmt", "DoStmt"})
 
 
-def _unseen_creations(source: Source, stmt: Statement, skip: int) -> list[Event]:
+_CREATED_KINDS = ("unction", "UNCTION", "rocedure", "ROCEDURE", "ggregate", "GGREGATE")
+
+
+def _unseen_creations(source: Source, stmt: Statement, body: bool) -> list[Event]:
+    """`body`: a function's or DO block's text, after its own name; else the whole text."""
     text = source.parse_text[stmt.start : stmt.end]
+    skip = 0
+    if body:  # most bodies create nothing: a cheap look first
+        skip = text.find("(") + 1 if text[:2].lower() == "cr" else 0
+        if not any(text.find(kind, skip) != -1 for kind in _CREATED_KINDS):
+            return []
     out: list[Event] = []
     for match in _CREATES.finditer(text, skip):
         name = match.group(1)
