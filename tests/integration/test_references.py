@@ -110,3 +110,38 @@ def test_lint_reports_a_body_broken_by_a_later_migration(tmp_path: Path) -> None
     assert finding["path"].endswith("001_orders.sql") and finding["line"] == 5
     assert finding["object"] == "public.order_total(int8)"
     assert "column total of public.orders" in finding["message"]
+
+
+def test_postgres_binds_calls_by_name_and_argument_count(
+    sqlkit_server: SqlkitServer, shim_db: str
+) -> None:
+    """SK122: a view's call is bound when CREATE VIEW runs; a PL/pgSQL body's only when it
+    runs, so a later DROP FUNCTION is accepted and the call fails there. Defaults, VARIADIC,
+    named arguments, aggregates and `domain(x)` casts are calls that resolve."""
+    with sqlkit_server.connect(shim_db) as conn:
+        try:
+            conn.execute(
+                b"create function public.fee(p numeric, rate numeric default 0.1) returns numeric"
+                b" language sql as $$ select p * rate $$;"
+                b"create function public.total_of(variadic parts numeric[]) returns numeric"
+                b" language sql as $$ select sum(x) from unnest(parts) x $$;"
+                b"create aggregate public.product(numeric) (sfunc = numeric_mul, stype = numeric);"
+                b"create domain public.amount as numeric;"
+                b"create view public.ok as select public.fee(1) a, public.fee(rate => 2, p => 1) b,"
+                b" public.total_of(1, 2, 3) c, public.product(x) d, public.amount(x) e"
+                b" from (values (2.0)) v(x) group by x;"
+                b"create function public.audit(msg text) returns void language sql as $$ select $$;"
+                b"create function public.touch() returns void language plpgsql as"
+                b" $$ begin perform public.audit('touched'); end $$;"
+            )
+            assert "does not exist" in _fails(conn, "create view public.w as select public.nope()")
+            assert "function public.fee(integer, integer, integer) does not exist" in _fails(
+                conn, "create view public.w as select public.fee(1, 2, 3)"
+            )
+            conn.execute(b"select public.touch()")
+            conn.execute(b"drop function public.audit(text)")  # accepted: no dependency
+            assert "function public.audit(unknown) does not exist" in _fails(
+                conn, "select public.touch()"
+            )
+        finally:
+            conn.rollback()

@@ -1,5 +1,6 @@
 """Resolves what SQL refers to (`sqlkit.sql.refs`) against the model: relations that do not
-exist (SK120) and columns their relation does not have (SK121).
+exist (SK120), columns their relation does not have (SK121) and calls that no function
+takes (SK122).
 
 PostgreSQL binds names at different times, and so does this: views and policies when
 their statement runs in the migration (`Replayer` calls `check_view`/`check_policy`, and
@@ -20,10 +21,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlkit.data import builtins, catalog
-from sqlkit.model.events import RoutineDef
+from sqlkit.data import builtins, catalog, parse_arities
+from sqlkit.model.events import Arg, RoutineDef
 from sqlkit.model.state import Function, Model, Unresolved
-from sqlkit.sql.refs import ColumnUse, Item, RelationUse, Scope, TargetColumn
+from sqlkit.sql.refs import CallUse, ColumnUse, Item, RelationUse, Scope, TargetColumn
 from sqlkit.sql.source import Span
 from sqlkit.sql.values import quote_ident, search_path_schemas
 
@@ -47,6 +48,7 @@ class Env:
     when: str = "at this point of the project"
     consequence: str = "PostgreSQL rejects the statement and the migration stops"
     any_schema: bool = False
+    session: bool = False  # `search_path` is the migration session's (not a function's SET)
 
 
 @dataclass(slots=True)
@@ -74,9 +76,14 @@ class Binder:
         if any(s == "public" for keys in (model.tables, model.views) for s, _ in keys):
             defined.add("public")
         self.closed = defined - open_schemas - {"pg_catalog"}
+        # schemas that are open only for the extensions in them: an unqualified call no
+        # installed extension provides (`unqualified_judged`) is judged there too
+        known = defined | ({"extensions"} if self.supabase else set())
+        self.extension_schemas = (known & open_schemas) - {"pg_catalog"}
         self.out: list[Unresolved] = []
         # worked out on the first name that is not found (most never are)
         self._bare_names: set[str] | None = None
+        self._routine_names: dict[str, list[Function]] | None = None
 
     # -- relations -----------------------------------------------------------------------
     def relation(
@@ -172,6 +179,103 @@ class Binder:
                 return True
             at = stem.find("_", at + 1)
         return False
+
+    # -- functions -----------------------------------------------------------------------
+    def function(self, schema: str | None, name: str, args: int | None, env: Env) -> bool | None:
+        """Does a function (or procedure) of that name take `args` arguments? None: sqlkit
+        cannot tell. Built-in names never come here (`sqlkit.sql.refs` leaves them out)."""
+        if schema is not None:
+            return self.function_in(schema, name, args)
+        if name in self.model.callables or not self.unqualified_judged(name):
+            return None  # an aggregate, a type (`t(x)` is a cast), an extension's function
+        if env.search_path is None:
+            if not env.any_schema:
+                return None
+            # the caller's path: reported only when no schema has a function that fits
+            routines = self.routine_names().get(name, [])
+            return any(_accepts(r.definition, args) for r in routines)
+        path = env.search_path
+        if env.session and self.supabase and "extensions" not in path:
+            path = [*path, "extensions"]  # Supabase's roles have it on their path
+        verdict: bool | None = False
+        for candidate in path:
+            if candidate == "pg_catalog":
+                continue  # the built-ins, whose names never come here
+            found = self.function_in(candidate, name, args)
+            if found:
+                return True
+            if found is None and candidate not in self.extension_schemas:
+                verdict = None
+        return verdict
+
+    def function_in(self, schema: str, name: str, args: int | None) -> bool | None:
+        routines = self.model.routines_named(schema, name)
+        if routines and any(_accepts(r.definition, args) for r in routines):
+            return True
+        if self.supabase and schema in ("auth", "storage"):
+            spec = self.catalog.platform_functions.get(f"{schema}.{name}")
+            if spec is None:
+                return None  # Supabase has more functions there than the shim describes
+            return args is None or any(
+                low <= args and (high is None or args <= high) for low, high in parse_arities(spec)
+            )
+        if schema not in self.closed or name in self.model.callables:
+            return None
+        return False
+
+    def unqualified_judged(self, name: str) -> bool:
+        """An unqualified name no installed extension may provide (each extension's functions
+        are listed below; one that is not makes every unqualified name unjudged)."""
+        for extension in self.model.extensions.values():
+            listed = EXTENSION_FUNCTIONS.get(extension.name)
+            if listed is None or name in listed:
+                return False
+        return True
+
+    def routine_names(self) -> dict[str, list[Function]]:
+        """Every project function by its name, whatever its schema."""
+        if self._routine_names is None:
+            self._routine_names = {}
+            for function in self.model.functions.values():
+                self._routine_names.setdefault(function.key.name, []).append(function)
+        return self._routine_names
+
+    def _call(self, use: CallUse, env: Env) -> None:
+        if self.function(use.schema, use.name, use.args, env) is not False:
+            return
+        shown = f"{use.schema}.{use.name}" if use.schema else use.name
+        schemas = [use.schema] if use.schema else (env.search_path or [])
+        overloads = (
+            [r for s in schemas for r in self.model.routines_named(s, use.name)]
+            if schemas
+            else self.routine_names().get(use.name, [])
+        )
+        if overloads:
+            takes = sorted({_arity_text(r.definition) for r in overloads})
+            what = (
+                f"calls {shown} with {use.args} argument{'s' if use.args != 1 else ''}, but "
+                f"no function {shown} takes that many {env.when} (it takes {', '.join(takes)})"
+            )
+            fix = (
+                f"pass the arguments {shown} takes, or add an overload before this point "
+                f"(CREATE FUNCTION {shown}(...))"
+            )
+        else:
+            what = f"calls function {shown}, which does not exist {env.when}"
+            fix = (
+                f"create {shown} before this point (CREATE FUNCTION {shown}(...)), or correct "
+                "the name or its schema"
+            )
+        self.out.append(
+            Unresolved(
+                "SK122",
+                env.path,
+                use.span,
+                f"{env.display} {what}: {env.consequence}",
+                fix,
+                object=env.object,
+            )
+        )
 
     # -- scopes --------------------------------------------------------------------------
     def check(self, scope: Scope, env: Env, parents: list[Frame] | None = None) -> Frame:
@@ -309,6 +413,8 @@ class Binder:
                 self._target(use, frame, env)  # type: ignore[arg-type]
             elif kind is RelationUse:
                 self._relation_use(use, env)  # type: ignore[arg-type]
+            elif kind is CallUse:
+                self._call(use, env)  # type: ignore[arg-type]
 
     def _relation_use(self, use: RelationUse, env: Env) -> None:
         exists, _ = self.relation(use.schema, use.name, env)
@@ -443,7 +549,94 @@ EXTENSION_RELATIONS: dict[str, tuple[str, ...]] = {
     "supabase_vault": ("secrets", "decrypted_secrets"),
     "postgis": ("spatial_ref_sys", "geometry_columns", "geography_columns"),
 }
+# the functions an extension installs, by name (None above: unknown, so unqualified calls
+# are not judged while it is installed)
+EXTENSION_FUNCTIONS: dict[str, frozenset[str]] = {
+    "plpgsql": frozenset({"plpgsql_call_handler", "plpgsql_inline_handler", "plpgsql_validator"}),
+    "pgcrypto": frozenset(
+        {
+            "armor",
+            "crypt",
+            "dearmor",
+            "decrypt",
+            "decrypt_iv",
+            "digest",
+            "encrypt",
+            "encrypt_iv",
+            "gen_random_bytes",
+            "gen_random_uuid",
+            "gen_salt",
+            "hmac",
+            "pgp_armor_headers",
+            "pgp_key_id",
+            "pgp_pub_decrypt",
+            "pgp_pub_decrypt_bytea",
+            "pgp_pub_encrypt",
+            "pgp_pub_encrypt_bytea",
+            "pgp_sym_decrypt",
+            "pgp_sym_decrypt_bytea",
+            "pgp_sym_encrypt",
+            "pgp_sym_encrypt_bytea",
+            "fips_mode",
+        }
+    ),
+    "uuid-ossp": frozenset(
+        {
+            "uuid_generate_v1",
+            "uuid_generate_v1mc",
+            "uuid_generate_v3",
+            "uuid_generate_v4",
+            "uuid_generate_v5",
+            "uuid_nil",
+            "uuid_ns_dns",
+            "uuid_ns_oid",
+            "uuid_ns_url",
+            "uuid_ns_x500",
+        }
+    ),
+    "pg_stat_statements": frozenset(
+        {"pg_stat_statements", "pg_stat_statements_info", "pg_stat_statements_reset"}
+    ),
+    "supabase_vault": frozenset(
+        {
+            "create_secret",
+            "update_secret",
+            "_crypto_aead_det_decrypt",
+            "_crypto_aead_det_encrypt",
+            "_crypto_aead_det_noncegen",
+        }
+    ),
+}
 _NOWHERE: Span = (0, 0, 0, 0)
+
+
+def _in_args(definition: RoutineDef) -> list[Arg]:
+    """The parameters a call passes: a procedure's OUT ones too (CALL p(1, null))."""
+    modes = ("in", "inout", "variadic", "out") if definition.is_procedure else _IN_MODES
+    return [a for a in definition.args if a.mode in modes]
+
+
+_IN_MODES = ("in", "inout", "variadic")
+
+
+def _accepts(definition: RoutineDef, args: int | None) -> bool:
+    """Can a call with `args` arguments (None: any) reach this routine, by count alone
+    (defaults may be left out, a VARIADIC parameter takes any number)?"""
+    if args is None:
+        return True
+    params = _in_args(definition)
+    required = sum(1 for a in params if not a.has_default and a.mode != "variadic")
+    if any(a.mode == "variadic" for a in params):
+        return args >= required
+    return required <= args <= len(params)
+
+
+def _arity_text(definition: RoutineDef) -> str:
+    params = _in_args(definition)
+    required = sum(1 for a in params if not a.has_default and a.mode != "variadic")
+    if any(a.mode == "variadic" for a in params):
+        return f"{required} or more"
+    return str(required) if required == len(params) else f"{required} to {len(params)}"
 
 
 def _renamed(columns: Columns | list[str], aliases: tuple[str, ...]) -> Columns:
@@ -462,7 +655,8 @@ def check_view(
 ) -> tuple[list[Unresolved], list[str] | None]:
     """A view's query when CREATE VIEW runs: what does not resolve, and its output columns."""
     binder = Binder(model)
-    frame = binder.check(query, Env(path, search_path, object=name, display=f"view {name}"))
+    env = Env(path, search_path, object=name, display=f"view {name}", session=True)
+    frame = binder.check(query, env)
     return binder.out, frame.outputs
 
 
@@ -481,7 +675,7 @@ def check_policy(
     item = Item(table[1], _NOWHERE, table[0], table[1], check=False)
     exists, columns = binder.relation(table[0], table[1], Env(path, search_path))
     frame = Frame([(item, (*columns, *SYSTEM_COLUMNS) if exists and columns else None)])
-    binder.check(refs, Env(path, search_path, object=name, display=display), [frame])
+    binder.check(refs, Env(path, search_path, object=name, display=display, session=True), [frame])
     return binder.out
 
 
@@ -513,6 +707,7 @@ def check_atomic(model: Model, definition: RoutineDef, search_path: list[str]) -
     kind = "procedure" if definition.is_procedure else "function"
     name = f"{schema}.{definition.name}({', '.join(definition.arg_types)})"
     env = _body_env(definition, search_path, f"{kind} {name}", name)
+    env.session = True
     for scope in definition.body.scopes if definition.body is not None else ():
         binder.check(scope, env)
     return binder.out

@@ -545,6 +545,15 @@ class CreateSequence:
 
 
 @dataclass(slots=True, eq=False)
+class CreateCallable:
+    """CREATE AGGREGATE, or a type (CREATE TYPE/DOMAIN; `t(x)` casts to it): a name a call
+    may use that is no function the model keeps. Only the name is kept (SK122)."""
+
+    origin: Origin
+    name: str
+
+
+@dataclass(slots=True, eq=False)
 class TempRelation:
     """CREATE TEMP TABLE / VIEW / SEQUENCE: not part of the schema, but a session (and the
     functions it calls) may read it by name."""
@@ -645,6 +654,7 @@ Event = (
     | RoleInherit
     | CreateTrigger
     | CreateSequence
+    | CreateCallable
     | TempRelation
     | Secret
     | LockRelation

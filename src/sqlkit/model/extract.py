@@ -21,6 +21,7 @@ from sqlkit.model.events import (
     AlterViewOptions,
     Arg,
     AttachPartition,
+    CreateCallable,
     CreateExtension,
     CreateIndex,
     CreatePolicy,
@@ -246,7 +247,11 @@ def extract_events(source: Source, statements: list[Statement]) -> list[Event]:
     events: list[Event] = []
     for stmt in statements:
         if stmt.kind is None or stmt.node is None:
+            if stmt.error is not None:
+                events += _unseen_creations(source, stmt, False)
             continue
+        if stmt.kind in _CREATING_BODIES:
+            events += _unseen_creations(source, stmt, True)
         origin = None
         if stmt.kind in LOCK_KINDS:  # first: a lock is taken before the statement acts
             origin = _origin(source, stmt)
@@ -266,6 +271,36 @@ def extract_events(source: Source, statements: list[Statement]) -> list[Event]:
         else:
             events.append(result)
     return events
+
+
+# a routine's name where the model cannot see it created: a statement the parser rejects
+# (psql variables, newer syntax), or a body or DO block that creates it (a static CREATE in
+# a function body, a string it executes); a call of that name is then never judged (SK122)
+_CREATES = re.compile(
+    r"\bcreate\s+(?:or\s+replace\s+)?(?:function|procedure|aggregate)\s+"
+    r'(?:[\w$]+\s*\.\s*|"[^"]+"\s*\.\s*)?("[^"]+"|[\w$]+)\s*\(',
+    re.IGNORECASE,
+)
+_CREATING_BODIES = frozenset({"CreateFunctionStmt", "DoStmt"})
+
+
+_CREATED_KINDS = ("unction", "UNCTION", "rocedure", "ROCEDURE", "ggregate", "GGREGATE")
+
+
+def _unseen_creations(source: Source, stmt: Statement, body: bool) -> list[Event]:
+    """`body`: a function's or DO block's text, after its own name; else the whole text."""
+    text = source.parse_text[stmt.start : stmt.end]
+    skip = 0
+    if body:  # most bodies create nothing: a cheap look first
+        skip = text.find("(") + 1 if text[:2].lower() == "cr" else 0
+        if not any(text.find(kind, skip) != -1 for kind in _CREATED_KINDS):
+            return []
+    out: list[Event] = []
+    for match in _CREATES.finditer(text, skip):
+        name = match.group(1)
+        name = name[1:-1] if name.startswith('"') else name.lower()
+        out.append(CreateCallable(_origin(source, stmt), name))
+    return out
 
 
 _LINE_REST = re.compile(r"[ \t]*(?:--[^\n]*)?(?=\r?\n|\Z)")
@@ -1028,6 +1063,8 @@ def _rename(source: Source, stmt: Statement, node: Node, origin: Origin) -> Even
             origin=origin, ref=_routine_ref(obj, kind), new_name=node.get("newname")
         )
     rename_type = node.get("renameType", "")
+    if rename_type in ("OBJECT_AGGREGATE", "OBJECT_TYPE", "OBJECT_DOMAIN"):
+        return CreateCallable(origin, node.get("newname", ""))  # the new name a call may use
     rel = node.get("relation") or {}
     if rename_type in _RELATION_KINDS and rel:
         return MoveRelation(
@@ -1233,6 +1270,21 @@ def _create_sequence(
     return CreateSequence(origin, rel.get("schemaname"), rel.get("relname", ""))
 
 
+def _create_callable(
+    source: Source, stmt: Statement, node: Node, origin: Origin
+) -> CreateCallable | None:
+    """CREATE AGGREGATE and the CREATE TYPE/DOMAIN forms: the name a call may use."""
+    if "kind" in node and node["kind"] not in ("OBJECT_AGGREGATE", "OBJECT_TYPE"):
+        return None  # DefineStmt: an operator, collation, text search object
+    names = strings(
+        node.get("defnames")
+        or node.get("domainname")  # (a domain's typeName is its base type)
+        or node.get("typeName")
+        or [{"String": {"sval": (node.get("typevar") or {}).get("relname", "")}}]
+    )
+    return CreateCallable(origin, names[-1]) if names and names[-1] else None
+
+
 def _do(source: Source, stmt: Statement, node: Node, origin: Origin) -> list[Event]:
     """A DO block's static statements, modelled like top-level ones (see `sqlkit.model.do`)."""
     from sqlkit.model.do import do_block_events
@@ -1271,6 +1323,11 @@ HANDLERS: dict[str, Handler] = {
     "CreateTrigStmt": _create_trigger,
     "CreateSeqStmt": _create_sequence,
     "DoStmt": _do,
+    "DefineStmt": _create_callable,
+    "CompositeTypeStmt": _create_callable,
+    "CreateEnumStmt": _create_callable,
+    "CreateRangeStmt": _create_callable,
+    "CreateDomainStmt": _create_callable,
 }
 
 # for kinds most of whose statements mean nothing to the model: a cheap test on the tree,

@@ -1149,6 +1149,9 @@ class Replayer:
     def create_sequence(self, event: ev.CreateSequence) -> None:
         self.model.sequences[(self._created_in(event.schema), event.name)] = event.origin
 
+    def create_callable(self, event: ev.CreateCallable) -> None:
+        self.model.callables.add(event.name)
+
     def temp_relation(self, event: ev.TempRelation) -> None:
         self.model.temp_relations.add(event.name)
 
@@ -1367,6 +1370,7 @@ REPLAY: dict[type, Callable[[Replayer, Any], None]] = {
     ev.RoleInherit: Replayer.role_inherit,
     ev.CreateTrigger: Replayer.create_trigger,
     ev.CreateSequence: Replayer.create_sequence,
+    ev.CreateCallable: Replayer.create_callable,
     ev.TempRelation: Replayer.temp_relation,
     ev.Secret: Replayer.secret,
     ev.LockRelation: Replayer.lock_relation,

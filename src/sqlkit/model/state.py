@@ -405,6 +405,7 @@ class Model:
     sequences: dict[tuple[str, str], Origin] = field(default_factory=dict)
     project_schemas: set[str] = field(default_factory=set)
     temp_relations: set[str] = field(default_factory=set)
+    callables: set[str] = field(default_factory=set)  # aggregates' and types' names (SK122)
     unresolved: list[Unresolved] = field(default_factory=list)
     _by_name: dict[tuple[str, str], dict[RoutineKey, Function]] = field(default_factory=dict)
     _by_table: dict[tuple[str, str], dict[str, Policy]] = field(default_factory=dict)

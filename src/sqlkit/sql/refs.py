@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlkit.data import builtins
 from sqlkit.sql.source import Source, Span
 from sqlkit.sql.tree import Node, const_value, split_name, strings, type_name
 
@@ -72,6 +73,17 @@ class Call:
 
 
 @dataclass(slots=True)
+class CallUse:
+    """A call of a name that is not a built-in function: how many arguments it passes (None:
+    `VARIADIC arr`, which fits any count) and where the name is written."""
+
+    schema: str | None
+    name: str
+    args: int | None
+    span: Span
+
+
+@dataclass(slots=True)
 class RelationUse:
     """A relation named outside FROM: `nextval('seq')`, `'t'::regclass`, TRUNCATE, LOCK."""
 
@@ -97,7 +109,7 @@ class Created:
     name: str
 
 
-Use = ColumnUse | RelationUse | TargetColumn | Created
+Use = ColumnUse | RelationUse | TargetColumn | Created | CallUse
 
 
 @dataclass(slots=True)
@@ -152,11 +164,12 @@ class PlpgsqlContext:
 class Builder:
     """Builds scopes from one piece of SQL (a statement, or an expression in a SELECT)."""
 
-    __slots__ = ("locate", "source")
+    __slots__ = ("builtin_functions", "locate", "source")
 
     def __init__(self, source: Source, locate: Locate) -> None:
         self.source = source
         self.locate = locate
+        self.builtin_functions = builtins().functions
 
     def span(self, location: Any, length: int) -> Span:
         start = self.locate(location if isinstance(location, int) and location >= 0 else 0)
@@ -502,6 +515,10 @@ class Builder:
         schema, name = split_name(parts)
         args = node.get("args") or []
         call = Call(schema, name, self.span(node.get("location"), len(".".join(parts))))
+        # a built-in's name is never judged (SK122): one set lookup for most calls
+        if not (schema in (None, "pg_catalog") and name in self.builtin_functions):
+            count = None if node.get("func_variadic") else len(args)
+            scope.uses.append(CallUse(schema, name, count, call.span))
         if name in _SEQUENCE_FUNCTIONS and args and schema in (None, "pg_catalog"):
             value = const_value(args[0])
             if isinstance(value, str):

@@ -1,4 +1,4 @@
-"""What SK120 and SK121 share: the references that do not resolve, worked out once per run."""
+"""What SK120-SK122 share: the references that do not resolve, worked out once per run."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 def unresolved(ctx: LintContext) -> list[Unresolved]:
     """Bound when the migration runs (views, policies: kept by the replay) and bound at the
     end of the project (function bodies stored as text); a wrong name once per object.
-    Worked out once per run, for both rules."""
+    Worked out once per run, for the three rules."""
     if not ctx.model.has_structure:
         return []  # a model read from a live database: PostgreSQL has bound it all already
     return ctx.once("unresolved", lambda: _unresolved(ctx))
