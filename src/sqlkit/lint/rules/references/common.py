@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.model.binding import check_functions
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
+    from sqlkit.lint.finding import Finding
     from sqlkit.model.state import Unresolved
+
+
+def findings(ctx: LintContext, code: str) -> Iterator[Finding]:
+    """The findings of rule `code` (SK120, SK121, SK122) among the unresolved references."""
+    for item in unresolved(ctx):
+        if item.code == code:
+            yield ctx.finding(
+                code, (item.path, item.span), item.message, item.help, object=item.object
+            )
 
 
 def unresolved(ctx: LintContext) -> list[Unresolved]:

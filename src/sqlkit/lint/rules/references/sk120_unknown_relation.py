@@ -51,7 +51,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
-from sqlkit.lint.rules.references.common import unresolved
+from sqlkit.lint.rules.references.common import findings
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -66,8 +66,4 @@ if TYPE_CHECKING:
     help="create the relation before this statement, or correct its name or schema",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for item in unresolved(ctx):
-        if item.code == "SK120":
-            yield ctx.finding(
-                "SK120", (item.path, item.span), item.message, item.help, object=item.object
-            )
+    return findings(ctx, "SK120")

@@ -58,7 +58,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
-from sqlkit.lint.rules.references.common import unresolved
+from sqlkit.lint.rules.references.common import findings
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -73,8 +73,4 @@ if TYPE_CHECKING:
     help="correct the column name, or add the column before this statement",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for item in unresolved(ctx):
-        if item.code == "SK121":
-            yield ctx.finding(
-                "SK121", (item.path, item.span), item.message, item.help, object=item.object
-            )
+    return findings(ctx, "SK121")

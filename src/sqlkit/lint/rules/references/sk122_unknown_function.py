@@ -61,7 +61,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlkit.lint.registry import rule
-from sqlkit.lint.rules.references.common import unresolved
+from sqlkit.lint.rules.references.common import findings
 
 if TYPE_CHECKING:
     from sqlkit.lint.context import LintContext
@@ -76,8 +76,4 @@ if TYPE_CHECKING:
     help="create the function before this statement, or correct its name, schema or arguments",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for item in unresolved(ctx):
-        if item.code == "SK122":
-            yield ctx.finding(
-                "SK122", (item.path, item.span), item.message, item.help, object=item.object
-            )
+    return findings(ctx, "SK122")
