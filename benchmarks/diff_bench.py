@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from verify_bench import print_build_step
+from verify_bench import print_build_step, write_functions, write_triggers
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / ".bench" / "diff-project"
@@ -60,30 +60,8 @@ alter table public.t{t} enable row level security;
 create policy t{t}_read on public.t{t} for select to authenticated using ((select auth.uid()) = owner_id);
 create policy t{t}_write on public.t{t} for insert to authenticated with check ((select auth.uid()) = owner_id);
 """)
-    for f in range(FUNCTIONS):
-        t = f % TABLES
-        language = "plpgsql" if f % 2 else "sql"
-        body = (
-            f"begin\n  return (select coalesce(sum(x.score), 0) from public.t{t} x where x.owner_id = p_owner);\nend"
-            if language == "plpgsql"
-            else f"select coalesce(sum(x.score), 0) from public.t{t} x where x.owner_id = p_owner"
-        )
-        (folder / "functions" / f"f{f:03d}.sql").write_text(f"""
-create or replace function public.score_{f}(p_owner uuid) returns bigint
-language {language} stable set search_path = '' as $$
-{body}
-$$;
-revoke execute on function public.score_{f}(uuid) from public, anon;
-grant execute on function public.score_{f}(uuid) to authenticated;
-""")
-    for g in range(TRIGGERS):
-        (folder / "triggers" / f"tr{g:02d}.sql").write_text(f"""
-create or replace function public.touch_{g}() returns trigger language plpgsql set search_path = '' as $$
-begin new.updated_at := now(); return new; end $$;
-drop trigger if exists touch_{g} on public.t{g % TABLES};
-create trigger touch_{g} before update on public.t{g % TABLES}
-  for each row execute function public.touch_{g}();
-""")
+    write_functions(folder, FUNCTIONS, TABLES)
+    write_triggers(folder, TRIGGERS, TABLES)
 
 
 def wall(cmd: list[str], expect: int) -> float:

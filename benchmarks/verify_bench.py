@@ -49,6 +49,24 @@ alter table public.t{t} enable row level security;
 create policy t{t}_read on public.t{t} for select to authenticated using ((select auth.uid()) = owner_id);
 create policy t{t}_write on public.t{t} for insert to authenticated with check ((select auth.uid()) = owner_id);
 """)
+    write_functions(folder, functions, tables)
+    write_triggers(folder, triggers, tables)
+    for k in range(tests):
+        t = k % tables
+        (folder / "tests" / "sql" / f"t{k:02d}_test.sql").write_text(f"""
+insert into public.t{t} (owner_id, title, score) values
+  ('00000000-0000-0000-0000-00000000000a', 'a', 3), ('00000000-0000-0000-0000-00000000000b', 'b', 5);
+select sqlkit_test.authenticate_as('{{"sub": "00000000-0000-0000-0000-00000000000a", "role": "authenticated"}}');
+do $$ begin
+  assert public.score_{t}('00000000-0000-0000-0000-00000000000a') = 3, 'own score';
+  assert (select count(*) from public.t{t}) = 1, 'rls hides the other row';
+end $$;
+""")
+
+
+def write_functions(folder: Path, functions: int, tables: int) -> None:
+    """RPC-style functions over the generated tables (half SQL, half PL/pgSQL), each with its
+    grants, one file each in functions/ (also what benchmarks/diff_bench.py deploys)."""
     for f in range(functions):
         t = f % tables
         language = "plpgsql" if f % 2 else "sql"
@@ -65,6 +83,10 @@ $$;
 revoke execute on function public.score_{f}(uuid) from public, anon;
 grant execute on function public.score_{f}(uuid) to authenticated;
 """)
+
+
+def write_triggers(folder: Path, triggers: int, tables: int) -> None:
+    """Trigger functions and their triggers on the generated tables, one file each."""
     for g in range(triggers):
         (folder / "triggers" / f"tr{g:02d}.sql").write_text(f"""
 create or replace function public.touch_{g}() returns trigger language plpgsql set search_path = '' as $$
@@ -72,17 +94,6 @@ begin new.updated_at := now(); return new; end $$;
 drop trigger if exists touch_{g} on public.t{g % tables};
 create trigger touch_{g} before update on public.t{g % tables}
   for each row execute function public.touch_{g}();
-""")
-    for k in range(tests):
-        t = k % tables
-        (folder / "tests" / "sql" / f"t{k:02d}_test.sql").write_text(f"""
-insert into public.t{t} (owner_id, title, score) values
-  ('00000000-0000-0000-0000-00000000000a', 'a', 3), ('00000000-0000-0000-0000-00000000000b', 'b', 5);
-select sqlkit_test.authenticate_as('{{"sub": "00000000-0000-0000-0000-00000000000a", "role": "authenticated"}}');
-do $$ begin
-  assert public.score_{t}('00000000-0000-0000-0000-00000000000a') = 3, 'own score';
-  assert (select count(*) from public.t{t}) = 1, 'rls hides the other row';
-end $$;
 """)
 
 
