@@ -40,6 +40,23 @@ def databases(sqlkit_server: SqlkitServer) -> Iterator[tuple[Server, list[str]]]
             drop_database(server, name)
 
 
+def _sessions_running(server: Server, text: str, wanted: int) -> int:
+    """How many other sessions run a query containing `text`, once `wanted` do (or after a
+    minute)."""
+    deadline = time.monotonic() + 60
+    running = 0
+    with server.connect() as conn:
+        while time.monotonic() < deadline and running < wanted:
+            row = conn.execute(
+                "select count(*) from pg_stat_activity where position(%s in query) > 0"
+                " and pid <> pg_backend_pid()",
+                (text,),
+            ).fetchone()
+            running = row[0] if row else 0
+            time.sleep(0.05)
+    return running
+
+
 def _project(folder: Path) -> Path:
     write(folder / "sqlkit.toml", 'target = "postgres"\n')
     write(folder / "migrations" / "1_a.sql", "create table public.a (id int);")
@@ -187,15 +204,7 @@ def test_a_killed_server_fails_its_own_targets_only(
                 stderr=subprocess.PIPE,
                 text=True,
             )
-            deadline = time.monotonic() + 60
-            sleeping = 0
-            with b.connect() as conn:
-                while time.monotonic() < deadline and sleeping < 3:
-                    sleeping = conn.execute(
-                        "select count(*) from pg_stat_activity where query like "
-                        "'%%pg_sleep(coalesce%%' and pid <> pg_backend_pid()"
-                    ).fetchone()[0]
-                    time.sleep(0.05)
+            sleeping = _sessions_running(b, "pg_sleep(coalesce", 3)
             assert sleeping == 3, "server B's targets never reached their second file"
             assert engine_b.pid is not None
             engine_b.process.send_signal(signal.SIGKILL)  # type: ignore[attr-defined]
@@ -236,15 +245,7 @@ def test_sigterm_stops_the_fleet_and_rolls_back_what_runs(
             stderr=subprocess.PIPE,
             text=True,
         )
-        deadline = time.monotonic() + 60
-        sleeping = 0
-        with server.connect() as conn:
-            while time.monotonic() < deadline and sleeping < 2:
-                sleeping = conn.execute(
-                    "select count(*) from pg_stat_activity where query like '%%pg_sleep(60)%%' "
-                    "and pid <> pg_backend_pid()"
-                ).fetchone()[0]
-                time.sleep(0.05)
+        sleeping = _sessions_running(server, "pg_sleep(60)", 2)
         assert sleeping == 2, "the first two targets never reached their second file"
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=60)
