@@ -73,6 +73,43 @@ def test_psql_meta_commands_are_skipped_but_text_kept() -> None:
     assert source.line_text(1) == "\\set x 1"
 
 
+PG_DUMP_WITH_DATA = """\
+CREATE TABLE public.t (id integer NOT NULL, name text);
+
+COPY public.t (id, name) FROM stdin;
+1\talice
+2\tbob; drop table x
+3\t\\N
+\\.
+
+ALTER TABLE ONLY public.t ADD CONSTRAINT t_pkey PRIMARY KEY (id);
+\\copy public.t from stdin
+4\tcarol
+\\.
+"""
+
+
+def test_copy_from_stdin_data_is_not_sql() -> None:
+    """pg_dump's data sections (psql sends the lines up to `\\.` to the COPY): the statement
+    after them is parsed on its own, the data is never a statement, offsets hold."""
+    source = Source("dump.sql", PG_DUMP_WITH_DATA)
+    statements = parse_statements(source, kinds=None)
+    assert [(s.kind, source.position(s.start)[0]) for s in statements] == [
+        ("CreateStmt", 1),
+        ("CopyStmt", 3),
+        ("AlterTableStmt", 9),
+    ]
+    assert len(source.parse_text) == len(source.text)
+    assert "alice" not in source.parse_text and "carol" not in source.parse_text
+    codes = {f.code for f in lint_text(PG_DUMP_WITH_DATA).findings}
+    assert "SK000" not in codes and "SK215" not in codes  # the primary key after the data
+
+
+def test_copy_from_stdin_without_end_of_data_is_left_to_the_parser() -> None:
+    text = "copy t from stdin;\n1\tx\n\\echo done\n"
+    assert Source("x.sql", text).parse_text == text.replace("\\echo done", " " * 10)
+
+
 def test_invalid_utf8_is_replaced_with_a_note() -> None:
     source = read_source("x.sql", b"select '\xff\xfe';\n")
     assert "\ufffd" in source.text

@@ -10,6 +10,15 @@ from itertools import accumulate
 # psql meta-commands (\set, \i, \connect ...) are not SQL; they are blanked out
 # (same length, so every offset still points at the original text).
 _META_LINE = re.compile(r"^[ \t]*\\[^\n]*", re.MULTILINE)
+# psql sends the lines after `COPY ... FROM STDIN;` (or `\copy ... from stdin`) as the
+# COPY's data, up to a line `\.` (pg_dump's data sections): they are not SQL either, and are
+# blanked the same way. Only a block that `\.` ends is data: an unterminated one is left to
+# the parser.
+_COPY_FROM_STDIN = re.compile(
+    r"^[ \t]*(?:copy\b[^;]*?\bfrom\s+stdin\b[^;]*;|\\copy\b[^\n]*?\bfrom\s+stdin\b)[^\n]*\n",
+    re.IGNORECASE | re.MULTILINE,
+)
+_END_OF_DATA = re.compile(r"^\\\.[ \t]*\r?$", re.MULTILINE)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 Span = tuple[int, int, int, int]  # line, column, end line, end column (1-based, end inclusive)
@@ -33,6 +42,7 @@ class Source:
         if not self.parse_text:
             parse_text = text.replace("\x00", " ") if "\x00" in text else text
             if "\\" in parse_text:
+                parse_text = _blank_copy_data(parse_text)
                 parse_text = _META_LINE.sub(lambda m: " " * len(m.group(0)), parse_text)
             self.parse_text = parse_text
         # each line's length + 1, summed up: the loop runs in C (a third faster than find)
@@ -77,6 +87,23 @@ class Source:
 
     def line_offset(self, line: int) -> int:
         return self._line_starts[max(0, min(line, len(self._line_starts)) - 1)]
+
+
+def _blank_copy_data(text: str) -> str:
+    """Blank the data lines of each `COPY ... FROM STDIN` that a `\\.` line ends (same
+    length: offsets hold)."""
+    if "\\." not in text:
+        return text
+    parts: list[str] = []
+    done = 0
+    position = 0
+    while (copy := _COPY_FROM_STDIN.search(text, position)) is not None:
+        end = _END_OF_DATA.search(text, copy.end())
+        if end is None:
+            break
+        parts += [text[done : copy.end()], re.sub(r"[^\n]", " ", text[copy.end() : end.start()])]
+        done = position = end.start()
+    return "".join(parts) + text[done:] if parts else text
 
 
 class ByteMap:
