@@ -1190,6 +1190,8 @@ class Replayer:
         table = self._find_table(schema, name)
         if table is None and (self._schema(schema), name) in self.model.views:
             return None  # ALTER TABLE works on views too; their locks block no writer
+        if table is None and schema in (None, "pg_temp") and name in self.model.temp_relations:
+            return None  # this session's temporary table: no one else's query waits on it
         step = Step(
             event,
             table.qualified_name if table is not None else f"{self._schema(schema)}.{name}",
