@@ -61,13 +61,19 @@ class Source:
 
     def span(self, start: int, end: int | None = None) -> Span:
         """Span from start to end (exclusive); without end, to the end of start's line."""
-        line, col = self.position(start)
+        size = len(self.text)
         if end is None:
             nl = self.text.find("\n", start)
-            end = len(self.text) if nl == -1 else nl
-        end = max(end, start + 1)
-        end_line, end_col = self.position(end - 1)
-        return line, col, end_line, end_col
+            end = size if nl == -1 else nl
+        starts = self._line_starts
+        first = max(0, min(start, size))
+        line = bisect.bisect_right(starts, first) - 1
+        last = max(0, min(max(end, start + 1) - 1, size))
+        # most spans are a name or a line: one search finds both ends
+        end_line = line if line + 1 == len(starts) or last < starts[line + 1] else None
+        if end_line is None:
+            end_line = bisect.bisect_right(starts, last) - 1
+        return line + 1, first - starts[line] + 1, end_line + 1, last - starts[end_line] + 1
 
     def range(self, start: int, end: int | None = None) -> Range:
         """The text range from offset `start` up to, not including, `end` (default: an
