@@ -294,3 +294,25 @@ alter table public.mt_rows add column extra int;
     assert "SubPlan" in plan or "InitPlan" in plan or "Hash" in plan
     authenticate_as(sqlkit_db, {"role": "anon"})
     assert _one(sqlkit_db, "select auth.uid()") is None
+
+
+def test_a_temporary_tables_lock_blocks_no_other_session(sqlkit_db: psycopg.Connection) -> None:
+    """An unqualified name finds the session's temporary table first, and its ACCESS
+    EXCLUSIVE lock keeps no other session waiting: SK401-SK416 do not judge it."""
+    sql = (
+        "create temp table mt_orders (id int);\n"
+        "create index mt_orders_id on mt_orders (id);\n"
+        "drop table mt_orders;\n"
+    )
+    sqlkit_db.execute("create table public.mt_orders (id int)")
+    sqlkit_db.commit()
+    with psycopg.connect(sqlkit_db.info.dsn, autocommit=True) as other:
+        other.execute("set lock_timeout = '2s'")
+        with sqlkit_db.transaction():
+            sqlkit_db.execute(sql.encode())
+            sqlkit_db.execute("create temp table mt_orders (id int)")
+            sqlkit_db.execute("lock table mt_orders in access exclusive mode")
+            assert _one(sqlkit_db, "select 'mt_orders'::regclass::text") == "mt_orders"
+            assert _one(other, "select count(*) from mt_orders") == 0  # public's: not blocked
+    before = "create table public.mt_orders (id int);\n"
+    assert not [f.code for f in lint_text(before + sql).findings if f.code.startswith("SK4")]
