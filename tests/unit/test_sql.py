@@ -160,6 +160,10 @@ def test_split_text_quotes_comments_words_and_atomic_bodies() -> None:
 
     # a `$` inside an identifier starts no dollar quote; E'' strings have backslash escapes
     assert pieces("select a$$b$ from t; select 2;") == ["select a$$b$ from t;", "select 2;"]
+    assert pieces("select 1 as x_$$; select $1, $$;$$;") == [
+        "select 1 as x_$$;",  # the word is `x_$$` (as PostgreSQL's lexer reads it)
+        "select $1, $$;$$;",
+    ]
     assert pieces(r"select E'it\'s; fine'; select 'a''b;c';") == [
         r"select E'it\'s; fine';",
         "select 'a''b;c';",

@@ -309,12 +309,12 @@ def _one_piece(
 
 # What can change the meaning of a `;`: comments, quotes, dollar quotes, and the words that
 # open and close a BEGIN ATOMIC body. Everything between them is skipped in one regex step.
-# An identifier may hold `$` (`a$$b$`): such a word is one token, never a dollar quote.
 _SPECIAL = re.compile(
-    r"--|/\*|'|\"|(?<!\w)[^\W\d]\w*\$[\w$]*|\$|;"
-    r"|(?<!\w)(?:begin\s+atomic|case|end)(?![\w$])",
-    re.IGNORECASE,
+    r"--|/\*|'|\"|\$|;|(?<!\w)(?:begin\s+atomic|case|end)(?![\w$])", re.IGNORECASE
 )
+# An identifier may hold `$` (`a$$b$`): a `$` right after a letter, digit or `_` continues
+# the word, never opens a dollar quote
+_WORD_REST = re.compile(r"[\w$]*")
 _DOLLAR = re.compile(r"\$([^\W\d]\w*)?\$")
 _PLAIN_STRING_END = re.compile(r"(?:[^']|'')*'")
 _ESCAPE_STRING_END = re.compile(r"(?:[^'\\]|''|\\.)*'", re.DOTALL)
@@ -364,16 +364,19 @@ def split_text(text: str) -> list[tuple[int, int]]:
             i = n if close == -1 else close + 1
         elif first == "$":
             at = match.start()
+            before = text[at - 1] if at else ""
+            if before.isalnum() or before == "_":
+                rest = _WORD_REST.match(text, i)
+                i = rest.end() if rest else i
+                continue
             tag = _DOLLAR.match(text, at)
-            if tag and not (at > 0 and (text[at - 1].isalnum() or text[at - 1] == "_")):
+            if tag:
                 close = text.find(tag.group(0), tag.end())
                 i = n if close == -1 else close + len(tag.group(0))
         elif first == ";":
             if atomic_depth == 0:
                 pieces.append((start, i))
                 start = i
-        elif "$" in token:  # an identifier with a `$` in it
-            continue
         else:
             word = token[:3].lower()
             if word == "beg" or (atomic_depth and word == "cas"):
