@@ -63,10 +63,11 @@ def _first_token(text: str, start: int, end: int) -> int:
 _STMT_START = re.compile(r'\{"stmt":\{"(\w+)":')
 
 
-def _tail_numbers(obj_text: str) -> tuple[int, int]:
-    """`stmt_location` and `stmt_len` from the end of a statement's JSON, which ends
-    `"stmt_location":N,"stmt_len":M}` (pglast omits a zero, so either may be missing)."""
-    body = obj_text[-48:-1]
+def _tail_numbers(data: str, start: int, end: int) -> tuple[int, int]:
+    """`stmt_location` and `stmt_len` from the end of a statement's JSON (`data[start:end]`),
+    which ends `"stmt_location":N,"stmt_len":M}` (pglast omits a zero, so either may be
+    missing)."""
+    body = data[max(start, end - 48) : end - 1]
     location = length = 0
     head, found, number = body.rpartition('"stmt_len":')
     if found:
@@ -102,19 +103,23 @@ def _statements_from_json(
     """Statements of `text` (at offset `base` of the file) from the parser's JSON, loading
     the JSON of only the statement kinds asked for (`None`: all)."""
     bytemap = ByteMap(text)
+    to_char = bytemap.to_char if not text.isascii() else None  # ASCII: bytes are characters
     parsed = Parsed(base, bytemap)
     starts = [(m.start(), m.group(1)) for m in _STMT_START.finditer(data)]
     out: list[Statement] = []
     full = len(text)
     for index, (json_start, kind) in enumerate(starts):
         json_end = starts[index + 1][0] - 1 if index + 1 < len(starts) else data.rindex("]")
-        obj_text = data[json_start:json_end]
-        location, length = _tail_numbers(obj_text)
-        lead = bytemap.to_char(location)
-        end = bytemap.to_char(location + length) if length else full
+        location, length = _tail_numbers(data, json_start, json_end)
+        if to_char is None:
+            lead, end = location, location + length if length else full
+        else:
+            lead = to_char(location)
+            end = to_char(location + length) if length else full
         start = _first_token(text, lead, end)
         node = None
         if kinds is None or kind in kinds:
+            obj_text = data[json_start:json_end]
             node = loads(obj_text)["stmt"][kind] if kinds is None else _slim_node(kind, obj_text)
         out.append(
             Statement(
