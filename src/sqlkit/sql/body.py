@@ -424,18 +424,19 @@ class SqlScanner:
         """Does a declared type fix what `*` (or `t.*`) expands to?
 
         Yes when every item it expands has a column-definition list (`AS x(a int, b
-        text)`), or when it expands exactly one relation R and the SELECT is the
-        function's result with a declared row type R (`RETURNS SETOF R`), or fills an
-        INTO variable declared `R%ROWTYPE` or `R`.
+        text)`), when it fills one `record` variable (`SELECT * INTO r`, `FOR r IN SELECT
+        *`: its fields are read by name), or when it expands exactly one relation R and the
+        SELECT is the function's result with a declared row type R (`RETURNS SETOF R`), or
+        fills an INTO variable declared `R%ROWTYPE` or `R`.
         """
+        if self.into_types.get(id(node)) == "record":
+            return True
         items = node.get("fromClause") or []
         if qualifier:
             items = [item for item in items if _from_alias(item) == qualifier[-1]]
         if not items:
             return False
-        if all(
-            "RangeFunction" in item and item["RangeFunction"].get("coldeflist") for item in items
-        ):
+        if all(_fixed_function_rows(item) for item in items):
             return True
         if len(items) != 1 or "RangeVar" not in items[0]:
             return False
@@ -646,6 +647,32 @@ def _constraining_parts(tree: Any) -> list[Any]:
         elif kind == "RangeFunction":
             parts.append(node.get("functions"))
     return [part for part in parts if part]
+
+
+def _fixed_function_rows(item: Node) -> bool:
+    """A FROM item of function calls whose rows have a fixed shape: a column-definition list
+    (`AS x(a int, b text)`), or only built-in functions (`jsonb_array_elements(...)`,
+    `generate_series(...)`), whose columns no migration changes."""
+    function = item.get("RangeFunction")
+    if function is None:
+        return False
+    if function.get("coldeflist"):
+        return True
+    known = builtins().functions
+    calls = [
+        call.get("FuncCall")
+        for entry in function.get("functions") or ()
+        for call in (entry.get("List", {}).get("items") or ())[:1]
+    ]
+    return bool(calls) and all(
+        call is not None and _builtin_name(strings(call.get("funcname")), known) for call in calls
+    )
+
+
+def _builtin_name(parts: list[str], known: frozenset[str]) -> bool:
+    return (len(parts) == 1 or (len(parts) == 2 and parts[0] == "pg_catalog")) and (
+        parts[-1] in known
+    )
 
 
 def _from_alias(item: Node) -> str | None:

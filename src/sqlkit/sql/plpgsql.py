@@ -174,6 +174,7 @@ def analyse_plpgsql_body(
     function = tree[0].get("PLpgSQL_function", {}) if tree else {}
     var_types: dict[str, str] = {}
     rec_types: dict[str, str] = {}  # composite variables: the declared type, read from the line
+    records: dict[str, str] = {}  # every composite variable: "record" until its type is read
     for datum in function.get("datums") or ():
         ((dkind, dnode),) = datum.items()
         name = dnode.get("refname", "")
@@ -184,6 +185,7 @@ def analyse_plpgsql_body(
             if lineno is not None:
                 _declared_type(plb, facts, typname, lineno, name)
         elif dkind == "PLpgSQL_rec" and lineno is not None:
+            records[name] = "record"
             # The tree drops the declared type of composite variables: read the line.
             line = plb.body[plb.line_start(lineno) :].split("\n", 1)[0]
             match = re.search(_REC_DECL.format(name=re.escape(name)), line, re.IGNORECASE)
@@ -216,7 +218,10 @@ def analyse_plpgsql_body(
         identity_variables(function, statements) if reads_caller else (set(), set())
     )
     scanner.identity_vars = identity
-    declared = {**var_types, **rec_types}
+    # what each variable is declared as; a `record` read only by field name (`r.x`) is
+    # "record": the shape of the row it takes changes nothing it reads
+    by_name = {name: kind for name, kind in records.items() if _read_by_field(body, name)}
+    declared = {**by_name, **var_types, **rec_types}
     # pass 1: variables assigned from concatenated strings (tainted dynamic SQL)
     tainted: set[str] = set()
     for stmt_kind, expr, _ in exprs:
@@ -268,6 +273,20 @@ def analyse_plpgsql_body(
                 (stmt_kind.removeprefix("PLpgSQL_stmt_").upper(), plb.span_at_line(lineno))
             )
     return facts
+
+
+def _read_by_field(body: str, name: str) -> bool:
+    """Is record variable `name` only declared, filled (`INTO r`, `FOR r IN`) and read by
+    field (`r.x`) in `body`? Any other use (`return r`, `row_to_json(r)`, `r` in a comment)
+    says no."""
+    word = re.escape(name)
+    rest = re.sub(
+        rf"\b{word}\s+record\b|\binto\s+(?:strict\s+)?{word}\b|\bfor\s+{word}\s+in\b",
+        " ",
+        body,
+        flags=re.IGNORECASE,
+    )
+    return re.search(rf"(?<![\w.$]){word}\b(?!\s*\.)", rest, re.IGNORECASE) is None
 
 
 def _quoted_variables(
@@ -413,6 +432,10 @@ def _collect(
                 expr = value.get("sqlstmt", {}).get("PLpgSQL_expr")
                 if isinstance(expr, dict):
                     expr["sqlkit_into"] = into_names(value)
+            elif key == "PLpgSQL_stmt_fors":  # FOR target IN query: the query fills target
+                expr = value.get("query", {}).get("PLpgSQL_expr")
+                if isinstance(expr, dict):
+                    expr["sqlkit_into"] = into_names({"target": value.get("var") or {}})
             _collect(value, key, line, exprs, statements)
         elif isinstance(value, (dict, list)):
             _collect(value, stmt_kind, lineno, exprs, statements)

@@ -1,7 +1,14 @@
 """
 ## What it does
 Reports, once per statement, `SELECT *` or `SELECT t.*` in a function body.
-`EXISTS (SELECT * ...)` is not reported, and neither is `count(*)`.
+`EXISTS (SELECT * ...)` is not reported, and neither is `count(*)`, a `*` whose
+shape is fixed (`RETURNS SETOF t` returning `t`'s rows, `INTO` a `t%ROWTYPE`
+variable, rows of built-in functions or with a column-definition list), or a `*`
+that fills one `record` variable (`SELECT *
+INTO r`, `FOR r IN SELECT *`) the body reads only by field (`r.name`): a new
+or reordered column changes nothing it reads. A record used whole (`return
+r`, `row_to_json(r)`) and variables filled by position (`SELECT * INTO a, b`,
+`FOR a, b IN SELECT *`) are reported.
 
 ## Why is this bad?
 The function's result (or the record it fills) silently changes shape when a
