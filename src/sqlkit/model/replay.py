@@ -1192,6 +1192,9 @@ class Replayer:
             return None  # ALTER TABLE works on views too; their locks block no writer
         if table is None and schema in (None, "pg_temp") and name in self.model.temp_relations:
             return None  # this session's temporary table: no one else's query waits on it
+        sequence = self.model.sequences.get((self._schema(schema), name))
+        if table is None and sequence is not None and sequence.path == self.current_path:
+            return None  # ALTER TABLE on a sequence this file created (pg_dump 15's OWNER TO)
         step = Step(
             event,
             table.qualified_name if table is not None else f"{self._schema(schema)}.{name}",
