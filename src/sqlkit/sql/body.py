@@ -70,7 +70,7 @@ class BodyFacts:
     # names the server looks up through the search_path when the body runs, written as text:
     # `nextval('seq')`, `'t'::regclass` (a fix that pins the path cannot qualify them)
     name_strings: list[str] = field(default_factory=list)
-    temp_tables: list[str] = field(default_factory=list)  # CREATE TEMP TABLE in the body
+    temp_tables: list[str] = field(default_factory=list)  # TEMP tables, views, sequences it creates
     parse_errors: list[tuple[Span, str]] = field(default_factory=list)
     notes: list[tuple[Span, str]] = field(default_factory=list)
     # what its statements refer to (sqlkit.sql.refs), resolved against the model later
@@ -204,6 +204,15 @@ _REG_TYPES = {
 }
 
 
+# where a statement that can create a temporary relation names it
+_TEMP_CREATED: dict[str, Callable[[Node], Node]] = {
+    "CreateStmt": lambda node: node.get("relation") or {},
+    "CreateTableAsStmt": lambda node: (node.get("into") or {}).get("rel") or {},
+    "ViewStmt": lambda node: node.get("view") or {},
+    "CreateSeqStmt": lambda node: node.get("sequence") or {},
+}
+
+
 class SqlScanner:
     """Collects facts from SQL parse trees into a BodyFacts."""
 
@@ -231,10 +240,11 @@ class SqlScanner:
         if kind not in _READ_STATEMENTS and kind not in DML_WRITES:
             what = _DDL_NAMES.get(kind, kind.removesuffix("Stmt"))
             self.facts.writes.append((what, _span_for(self.source, stmt_offset, len(what))))
-            if kind in ("CreateStmt", "CreateTableAsStmt"):
-                created = node.get("relation") or (node.get("into") or {}).get("rel") or {}
-                if created.get("relpersistence") == "t":  # pg_temp: searched before the path
-                    self.facts.temp_tables.append(created.get("relname", ""))
+            created = _TEMP_CREATED.get(kind)
+            if created is not None:
+                relation = created(node)
+                if relation.get("relpersistence") == "t":  # pg_temp: searched before the path
+                    self.facts.temp_tables.append(relation.get("relname", ""))
         self.scan_tree({kind: node}, locate)
 
     def scan_tree(self, tree: Any, locate: Locate, *, constraining: bool = False) -> None:
