@@ -6,6 +6,7 @@ can execute — including through the target's default privileges: Postgres
 gives PUBLIC `EXECUTE` on every new function, and Supabase also grants `anon`,
 `authenticated` and `service_role` on functions in `public`. An explicit
 `GRANT EXECUTE ... TO authenticated` is intent and does not fire this rule.
+Procedures are not reported: PostgREST (the HTTP API) cannot call them.
 
 Splinter counterpart: `0028_anon_security_definer_function_executable`.
 
@@ -32,6 +33,7 @@ grant execute on function public.delete_user(uuid) to authenticated;
 
 ## References
 - [PostgreSQL: Default privileges](https://www.postgresql.org/docs/current/ddl-priv.html)
+- [PostgREST: procedures cannot be called over /rpc (issue 1210)](https://github.com/PostgREST/postgrest/issues/1210)
 - [Supabase database linter: anon_security_definer_function_executable](https://supabase.com/docs/guides/database/database-linter?lint=0028_anon_security_definer_function_executable)
 """
 
@@ -71,6 +73,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.reported_functions():
         if not function.security_definer or not ctx.is_exposed(function.schema):
             continue
+        if function.definition.is_procedure:
+            continue  # the HTTP API calls functions only: no /rpc for a procedure
         # a trigger function cannot be called ("trigger functions can only be called as
         # triggers"), and without USAGE on its schema nobody reaches it
         who = [
