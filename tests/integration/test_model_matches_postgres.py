@@ -316,3 +316,31 @@ def test_a_temporary_tables_lock_blocks_no_other_session(sqlkit_db: psycopg.Conn
             assert _one(other, "select count(*) from mt_orders") == 0  # public's: not blocked
     before = "create table public.mt_orders (id int);\n"
     assert not [f.code for f in lint_text(before + sql).findings if f.code.startswith("SK4")]
+
+
+def test_a_sql_standard_body_is_bound_when_created(sqlkit_db: psycopg.Connection) -> None:
+    """A BEGIN ATOMIC body keeps the objects it named at creation whatever the caller's path;
+    a string body looks its names up in the caller's path: SK101 judges only the latter."""
+    sqlkit_db.execute(
+        b"""
+create schema mt_app;
+create table mt_app.items (id int);
+insert into mt_app.items values (1), (2);
+set search_path = mt_app;
+create function public.mt_atomic() returns bigint language sql stable
+begin atomic
+  select count(*) from items;
+end;
+create function public.mt_string() returns bigint language sql stable
+as $$ select count(*) from items $$;
+set search_path = public;
+"""
+    )
+    assert _one(sqlkit_db, "select public.mt_atomic()") == 2
+    assert _fails(sqlkit_db, "select public.mt_string()") == "42P01"  # undefined_table
+    sql = (
+        "create function public.a() returns bigint language sql stable\n"
+        "begin atomic select 1; end;\n"
+        "create function public.b() returns bigint language sql stable as $$ select 1 $$;\n"
+    )
+    assert [f.object for f in lint_text(sql, select=["SK101"]).findings] == ["public.b()"]

@@ -2,7 +2,10 @@
 ## What it does
 Reports a function or procedure that has no `SET search_path` clause, unless a
 later `ALTER FUNCTION ... SET search_path` fixes it. Functions in languages
-that resolve no names (`c`, `internal`) are skipped.
+that resolve no names (`c`, `internal`) are skipped, and so are SQL-standard
+bodies (`BEGIN ATOMIC ... END`, `RETURN expr`): PostgreSQL binds their names
+when the function is created, so the caller's path plays no part (splinter,
+reading only the catalog's settings, reports them too).
 
 Splinter counterpart: `0011_function_search_path_mutable`.
 
@@ -55,8 +58,8 @@ if TYPE_CHECKING:
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.reported_functions():
-        if function.definition.language in ("c", "internal"):
-            continue
+        if function.definition.language in ("c", "internal") or function.definition.atomic:
+            continue  # no names to resolve at run time (a BEGIN ATOMIC body's are bound already)
         if "search_path" not in function.config:
             risk = (
                 "a caller who can create objects in a schema on its path can make them resolve "
