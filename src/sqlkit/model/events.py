@@ -101,6 +101,16 @@ class RoutineDef:
 
 
 @dataclass(slots=True, eq=False)
+class CommentRoutine:
+    """`COMMENT ON FUNCTION|PROCEDURE|ROUTINE`: whether its text says why the routine is
+    SECURITY DEFINER (pg_dump keeps these comments, not the ones in the source)."""
+
+    origin: Origin
+    ref: RoutineRef
+    definer_reason: bool
+
+
+@dataclass(slots=True, eq=False)
 class AlterRoutine:
     origin: Origin
     ref: RoutineRef
@@ -617,6 +627,7 @@ class SetSetting:
 Event = (
     RoutineDef
     | AlterRoutine
+    | CommentRoutine
     | DropRoutines
     | Grant
     | DefaultPrivileges

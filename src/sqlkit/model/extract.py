@@ -21,6 +21,7 @@ from sqlkit.model.events import (
     AlterViewOptions,
     Arg,
     AttachPartition,
+    CommentRoutine,
     CreateCallable,
     CreateExtension,
     CreateIndex,
@@ -216,8 +217,21 @@ def has_definer_reason(source: Source, stmt_start: int, security_offset: int | N
             return True
     first_line, _ = source.position(stmt_start)
     block = [text for text in comment_block_above(source, first_line) if "sqlkit:" not in text]
-    joined = " ".join(block)
-    return "definer" in joined.lower() and len(_comment_words(joined)) >= 4
+    return _is_definer_reason(" ".join(block))
+
+
+def _is_definer_reason(text: str) -> bool:
+    return "definer" in text.lower() and len(_comment_words(text)) >= 4
+
+
+def _comment(source: Source, stmt: Statement, node: Node, origin: Origin) -> CommentRoutine | None:
+    """COMMENT ON a routine whose text says why it is SECURITY DEFINER (SK103 reads it)."""
+    kind = _OBJECT_TYPES.get(node.get("objtype", ""))
+    if kind not in ("function", "procedure", "routine"):
+        return None
+    text = node.get("comment") or ""
+    ref = _routine_ref(node.get("object", {}).get("ObjectWithArgs", {}), kind)
+    return CommentRoutine(origin, ref, _is_definer_reason(text))
 
 
 def _secrets(
@@ -1297,6 +1311,7 @@ Handler = Callable[[Source, Statement, Node, Origin], Event | list[Event] | None
 HANDLERS: dict[str, Handler] = {
     "CreateFunctionStmt": _create_function,
     "AlterFunctionStmt": _alter_function,
+    "CommentStmt": _comment,
     "DropStmt": _drop,
     "GrantStmt": _grant,
     "AlterDefaultPrivilegesStmt": _default_privileges,

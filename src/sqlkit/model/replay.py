@@ -220,6 +220,10 @@ class Replayer:
             )
         )
 
+    def comment_routine(self, event: ev.CommentRoutine) -> None:
+        for function in self.model.resolve(event.ref, self.search_path):
+            function.definer_reason = function.definer_reason or event.definer_reason
+
     def alter_routine(self, event: ev.AlterRoutine) -> None:
         for function in self.model.resolve(event.ref, self.search_path):
             if "ALL" in event.reset:
@@ -1338,6 +1342,7 @@ STEPS: dict[type, Callable[[Replayer, Any], Callable[[], None] | None]] = {
 REPLAY: dict[type, Callable[[Replayer, Any], None]] = {
     ev.RoutineDef: Replayer.routine_def,
     ev.AlterRoutine: Replayer.alter_routine,
+    ev.CommentRoutine: Replayer.comment_routine,
     ev.DropRoutines: Replayer.drop_routines,
     ev.Grant: Replayer.grant,
     ev.DefaultPrivileges: Replayer.default_privileges,

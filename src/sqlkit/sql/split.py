@@ -79,6 +79,9 @@ def _tail_numbers(data: str, start: int, end: int) -> tuple[int, int]:
     return location, length
 
 
+_ROUTINE_OBJECT = re.compile(r'"objtype":"OBJECT_(?:FUNCTION|PROCEDURE|ROUTINE)"')
+
+
 def _slim_node(kind: str, obj_text: str) -> Any | None:
     """The parse tree of one statement from its JSON text, or None when a cheap look at the
     text shows the model has nothing to learn from it. (Every ALTER TABLE is loaded: each
@@ -90,6 +93,8 @@ def _slim_node(kind: str, obj_text: str) -> Any | None:
         and '"set_config"' not in obj_text
     ):
         return None  # selects are many: the model needs pgmq calls, SELECT ... INTO, set_config
+    if kind == "CommentStmt" and not _ROUTINE_OBJECT.search(obj_text):
+        return None  # comments on tables and columns are many (pg_dump): only routines' count
     return loads(obj_text)["stmt"][kind]
 
 

@@ -3,7 +3,8 @@
 Reports a `SECURITY DEFINER` function (or an `ALTER FUNCTION ... SECURITY
 DEFINER`) with no written justification: neither a comment of four or more
 words on the `SECURITY DEFINER` line, nor a contiguous comment block directly
-above the statement that mentions "definer" and has four or more words.
+above the statement that mentions "definer" and has four or more words, nor a
+`COMMENT ON FUNCTION` that does (the form pg_dump keeps).
 
 Trigger functions (`RETURNS trigger` / `event_trigger`) are not reported: a
 definer trigger function is the usual way to write rows the triggering role may
