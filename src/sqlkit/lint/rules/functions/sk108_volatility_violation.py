@@ -58,17 +58,25 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     for function in ctx.reported_functions():
         if function.definition.is_procedure or function.volatility == "volatile":
             continue
-        problems = [f"runs {what}" for what in dict.fromkeys(writes_of(ctx, function))]
-        problems += [
+        own = [f"runs {what}" for what in dict.fromkeys(writes_of(ctx, function))]
+        called = [
             f"calls {name}, which is VOLATILE and writes" for name in writing_callees(ctx, function)
         ]
-        if problems:
+        if own or called:
+            # the server refuses a write in the function's own statements; one in a volatile
+            # function it calls runs, but the planner may skip or cache the call
+            consequence = (
+                "PostgreSQL rejects writes in a non-volatile function at run time, and may skip "
+                "or cache calls it believes have no side effects"
+                if own
+                else "PostgreSQL may skip or cache calls it believes have no side effects, so "
+                "the write may not happen"
+            )
             yield ctx.finding(
                 "SK108",
                 function.origin,
-                f"{function.volatility.upper()} {function.display} {'; '.join(problems)}: "
-                "PostgreSQL rejects writes in a non-volatile function at run time, and may skip "
-                "or cache calls it believes have no side effects",
+                f"{function.volatility.upper()} {function.display} {'; '.join(own + called)}: "
+                f"{consequence}",
                 help=f"ALTER {function.kind.upper()} {function.key} VOLATILE;",
                 object=str(function.key),
             )
