@@ -79,8 +79,12 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             "SK201",
             where,
             f"table {table.qualified_name} is in exposed schema {table.schema} and {how}, while "
-            f"{', '.join(holders)} can reach it: anyone with the API key can read and change "
-            "every row",
+            f"{', '.join(holders)} can reach it: "
+            + (
+                "anyone with the API key can read and change every row"
+                if ctx.model.target == "supabase"
+                else "no policy limits which rows they read and change"
+            ),
             help=f"ALTER TABLE {table.qualified_name} ENABLE ROW LEVEL SECURITY; -- then CREATE "
             f"POLICY ... ON {table.qualified_name} for the rows each role may use (or REVOKE ALL "
             f"ON {table.qualified_name} FROM anon, authenticated;)",
