@@ -224,10 +224,11 @@ def _parse_range(
     text: str, start: int, end: int, kinds: Collection[str] | None, first_index: int
 ) -> list[Statement]:
     chunk = text[start:end]
+    failure = None
     try:
         data = pg_parser.parse_sql_json(chunk)
-    except pg_parser.ParseError:
-        data = None
+    except pg_parser.ParseError as exc:
+        data, failure = None, exc
     except Exception:  # pragma: no cover - parser internals; use the slow path
         data = None
     if data is not None:
@@ -235,7 +236,9 @@ def _parse_range(
     pieces = [
         (start + lead, start + stop) for lead, stop in split_text(chunk) if chunk[lead:stop].strip()
     ]
-    return _parse_around_errors(text, pieces, kinds, first_index)
+    if not pieces or pieces[0][0] != start:
+        failure = None  # the first window would not be the text just parsed
+    return _parse_around_errors(text, pieces, kinds, first_index, failure)
 
 
 # After a rejected statement the parser is tried on this many pieces, doubling while they
@@ -245,11 +248,16 @@ _WINDOW = 16
 
 
 def _parse_around_errors(
-    text: str, pieces: list[tuple[int, int]], kinds: Collection[str] | None, first_index: int
+    text: str,
+    pieces: list[tuple[int, int]],
+    kinds: Collection[str] | None,
+    first_index: int,
+    failure: pg_parser.ParseError | None = None,
 ) -> list[Statement]:
     """A text the parser rejects: find each rejected statement with few parser calls (parse
     a window of pieces; the error's position names the bad piece; parse what came before it
-    in one call), and parse each rejected piece alone for its own message."""
+    in one call), and parse each rejected piece alone for its own message. `failure`: the
+    parser's error for all the pieces at once, already known (the first window)."""
     starts = [lead for lead, _ in pieces]
     statements: list[Statement] = []
     window = len(pieces)
@@ -260,6 +268,9 @@ def _parse_around_errors(
         chunk = text[lead : pieces[stop - 1][1]]
         index = first_index + len(statements)
         try:
+            if failure is not None:
+                known, failure = failure, None
+                raise known
             data = pg_parser.parse_sql_json(chunk)
         except pg_parser.ParseError as exc:
             location = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else None
