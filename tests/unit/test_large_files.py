@@ -111,3 +111,26 @@ def test_a_child_that_dies_is_redone_by_the_parent(
     monkeypatch.setattr(analyse, "_child", die)
     assert _findings(big_file, jobs=2) == serial
     assert _cuts == [2]
+
+
+def test_many_files_across_workers_lint_like_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files over the parallel threshold go to worker processes, whose results come back
+    in the files' order; below it (or with one idle core) they stay in this process."""
+    paths = []
+    for n in range(6):
+        path = tmp_path / f"{n:02d}_m.sql"
+        path.write_text(_text(4).replace("t0", f"u{n}_0"), encoding="utf-8")
+        paths.append(LintInput(str(path)))
+    monkeypatch.setattr(analyse, "PARALLEL_FILES_BYTES", 1_000)
+    serial = lint(paths, Settings(), jobs=1).findings
+    parallel = lint(paths, Settings(), jobs=2).findings
+    assert {f.code for f in serial} >= {"SK000", "SK101"}
+    assert [(f.path, f.code, f.line, f.message) for f in parallel] == [
+        (f.path, f.code, f.line, f.message) for f in serial
+    ]
+
+
+def test_free_cpus_is_between_one_and_all() -> None:
+    assert 1 <= analyse.free_cpus() <= (os.cpu_count() or 1)

@@ -51,7 +51,7 @@ def lint_command(
     ),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to a file."),
     jobs: int | None = typer.Option(
-        None, "--jobs", "-j", help="Worker processes (default: all cores)."
+        None, "--jobs", "-j", help="Worker processes (default: the cores that are idle)."
     ),
     verbose: bool = typer.Option(
         False, "--verbose", "-v", help="Print notes (bodies not analysed, files re-decoded)."
