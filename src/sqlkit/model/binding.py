@@ -1,6 +1,6 @@
 """Resolves what SQL refers to (`sqlkit.sql.refs`) against the model: relations that do not
-exist (SK120), columns their relation does not have (SK121) and calls that no function
-takes (SK122).
+exist (SK120), columns their relation does not have (SK121), calls that no function
+takes (SK122) and comparisons of two certain types that no operator takes (SK123).
 
 PostgreSQL binds names at different times, and so does this: views and policies when
 their statement runs in the migration (`Replayer` calls `check_view`/`check_policy`, and
@@ -20,11 +20,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlkit.data import builtins, catalog, parse_arities
 from sqlkit.model.events import Arg, RoutineDef
 from sqlkit.model.state import Function, Model, Unresolved
-from sqlkit.sql.refs import CallUse, ColumnUse, Item, RelationUse, Scope, TargetColumn
+from sqlkit.sql.refs import (
+    CallUse,
+    ColumnUse,
+    Comparison,
+    Item,
+    Operand,
+    RelationUse,
+    Scope,
+    TargetColumn,
+)
 from sqlkit.sql.source import Span
 from sqlkit.sql.values import quote_ident, search_path_schemas
 
@@ -49,6 +59,7 @@ class Env:
     consequence: str = "PostgreSQL rejects the statement and the migration stops"
     any_schema: bool = False
     session: bool = False  # `search_path` is the migration session's (not a function's SET)
+    types: dict[str, str] | None = None  # the declared types of `variables`, where certain
 
 
 @dataclass(slots=True)
@@ -415,6 +426,8 @@ class Binder:
                 self._relation_use(use, env)  # type: ignore[arg-type]
             elif kind is CallUse:
                 self._call(use, env)  # type: ignore[arg-type]
+            elif kind is Comparison:
+                self._comparison(use, frames, env)  # type: ignore[arg-type]
 
     def _relation_use(self, use: RelationUse, env: Env) -> None:
         exists, _ = self.relation(use.schema, use.name, env)
@@ -497,6 +510,123 @@ class Binder:
                 object=env.object,
             )
         )
+
+    # -- types (SK123) -------------------------------------------------------------------
+    def _comparison(self, use: Comparison, frames: list[Frame], env: Env) -> None:
+        left = self._operand_type(use.left, frames, env)
+        if left is None:
+            return
+        right = self._operand_type(use.right, frames, env)
+        if right is None or _has_operator(use.op, left, right):
+            return
+        operator = f"{_sql_name(left)} {use.op} {_sql_name(right)}"
+        self.out.append(
+            Unresolved(
+                "SK123",
+                env.path,
+                use.span,
+                f"{env.display} compares {_shown(use.left, left)} with "
+                f"{_shown(use.right, right)}, but PostgreSQL has no operator {operator}, nor an "
+                f"implicit cast that makes one apply: {env.consequence} (operator does not "
+                f"exist: {operator})",
+                f"give both sides one type: cast one to the other's (`::{_sql_name(left)}`, "
+                f"`::{_sql_name(right)}`), or declare the parameter or variable with the "
+                "column's type",
+                object=env.object,
+            )
+        )
+
+    def _operand_type(self, operand: Operand, frames: list[Frame], env: Env) -> str | None:
+        """A comparison side's type when sqlkit is sure of it: a pg_catalog base type (not
+        an array) that no type of the files' shadows; None otherwise."""
+        if operand.__class__ is str:
+            return self._certain_type(operand)  # type: ignore[arg-type]
+        parts: tuple[str, ...] = operand  # type: ignore[assignment]
+        if len(parts) == 2:
+            qualifier, name = parts
+            if qualifier in env.variables:
+                return None  # `rec.field`, `function.parameter`, `label.variable`
+            for frame in frames:
+                for item, columns in frame.items:
+                    if item.name != qualifier or item.hidden:
+                        continue
+                    if columns is None or isinstance(columns, str) or name not in columns:
+                        return None
+                    return self._item_column_type(item, name, frames, env)
+            return None
+        name = parts[0]
+        for frame in frames:
+            found: Item | None = None
+            for item, columns in frame.items:
+                if columns is None or isinstance(columns, str) or item.name == name:
+                    return None  # it may be a column of that item, or the whole row
+                if name in columns:
+                    if found is not None:
+                        return None  # in two items (USING merges them, else ambiguous)
+                    found = item
+            if found is not None:
+                if name in env.variables:
+                    return None  # a column and a variable: which one depends on settings
+                return self._item_column_type(found, name, frames, env)
+        if name in env.variables and env.types is not None and name in env.types:
+            return self._certain_type(env.types[name])
+        return None
+
+    def _item_column_type(
+        self, item: Item, name: str, frames: list[Frame], env: Env
+    ) -> str | None:
+        """The declared type of column `name` of a FROM item that is a table of the model
+        (or a platform table the shim describes)."""
+        relation = item.relation
+        if relation is None or item.query is not None or item.call is not None:
+            return None
+        schema = item.schema
+        if schema is None:
+            if any(f.ctes is not None and relation in f.ctes for f in frames):
+                return None
+            schema = self._table_schema(relation, env)
+            if schema is None:
+                return None
+        table = self.model.tables.get((schema, relation))
+        if table is None:
+            if self.supabase and schema in ("auth", "storage"):
+                platform = self.catalog.platform_tables.get(f"{schema}.{relation}")
+                if platform is not None and name in platform[0]:
+                    return self._certain_type(platform[0][name])
+            return None
+        if not table.columns_known:
+            return None
+        column = table.columns.get(name)
+        return self._certain_type(column.type_name) if column is not None else None
+
+    def _table_schema(self, name: str, env: Env) -> str | None:
+        """The schema of the table an unqualified name reaches, when sure (a temporary
+        table, a view or a relation sqlkit cannot see first on the path makes it unsure)."""
+        if name in self.session_names() or name in self.builtin_relations:
+            return None
+        if env.search_path is None:
+            # the caller's path: only a name one table of the files has, in a schema they own
+            if not env.any_schema:
+                return None
+            model = self.model
+            owners = [s for s, n in model.tables if n == name]
+            if len(owners) != 1 or owners[0] not in self.closed:
+                return None
+            if any(n == name for keys in (model.views, model.sequences) for _, n in keys):
+                return None
+            return owners[0]
+        for candidate in env.search_path:
+            if (candidate, name) in self.model.tables:
+                return candidate
+            found, _ = self.in_schema(candidate, name)
+            if found is not False:
+                return None  # a view, a sequence, or a schema sqlkit cannot see into
+        return None
+
+    def _certain_type(self, name: str) -> str | None:
+        if name in self.catalog.types and name not in self.model.callables:
+            return name
+        return None
 
     def check_fields(
         self,
@@ -639,6 +769,49 @@ def _arity_text(definition: RoutineDef) -> str:
     return str(required) if required == len(params) else f"{required} to {len(params)}"
 
 
+@lru_cache(maxsize=1024)
+def _has_operator(op: str, left: str, right: str) -> bool:
+    """Does PostgreSQL find a built-in operator `left op right`: one taking these types, or
+    types both sides reach by implicit casts? (Polymorphic ones take arrays, enums, ranges
+    and records, which SK123 never types.) When several apply PostgreSQL may still refuse
+    the call as ambiguous; that is not reported."""
+    known = catalog()
+    pairs = known.comparisons.get(op)
+    if not pairs or (left, right) in pairs:
+        return True
+    casts = known.casts
+    lefts = {left, *(t for t, how in casts.get(left, {}).items() if how == "i")}
+    rights = {right, *(t for t, how in casts.get(right, {}).items() if how == "i")}
+    return any(a in lefts and b in rights for a, b in pairs)
+
+
+def _shown(operand: Operand, typ: str) -> str:
+    if operand.__class__ is str:
+        return f"a value of type {_sql_name(typ)}"
+    return f"{'.'.join(operand)} ({_sql_name(typ)})"
+
+
+def _sql_name(typ: str) -> str:
+    """A type as PostgreSQL's messages write it (`integer`, not `int4`)."""
+    return _SQL_NAMES.get(typ, typ)
+
+
+_SQL_NAMES = {
+    "int2": "smallint",
+    "int4": "integer",
+    "int8": "bigint",
+    "float4": "real",
+    "float8": "double precision",
+    "bool": "boolean",
+    "bpchar": "character",
+    "varchar": "character varying",
+    "timestamptz": "timestamp with time zone",
+    "timestamp": "timestamp without time zone",
+    "timetz": "time with time zone",
+    "time": "time without time zone",
+}
+
+
 def _renamed(columns: Columns | list[str], aliases: tuple[str, ...]) -> Columns:
     """Columns with their first ones renamed by an alias list (`AS x(a, b)`)."""
     if columns is None or isinstance(columns, str):
@@ -697,7 +870,12 @@ def _body_env(
     if plpgsql is not None:
         names.update(plpgsql.variables)
         names.update(plpgsql.labels)
-    return Env(definition.origin.path, search_path, frozenset(names), name, display)
+        types = plpgsql.types  # parameters too, as PL/pgSQL declares them
+    else:
+        types = {a.name: a.type for a in definition.args if a.name and a.mode in _IN_MODES}
+    env = Env(definition.origin.path, search_path, frozenset(names), name, display)
+    env.types = types
+    return env
 
 
 def check_atomic(model: Model, definition: RoutineDef, search_path: list[str]) -> list[Unresolved]:

@@ -109,7 +109,23 @@ class Created:
     name: str
 
 
-Use = ColumnUse | RelationUse | TargetColumn | Created | CallUse
+# one side of a comparison whose type may be certain (SK123): a column's or variable's name
+# parts (`t.c`, `v`), or a type name (a cast's target, a numeric or boolean constant)
+Operand = tuple[str, ...] | str
+
+
+@dataclass(slots=True)
+class Comparison:
+    """`a = b` (or `<>`, `<`, `<=`, `>`, `>=`) whose two sides may have certain types; the
+    binding types them and reports a pair PostgreSQL has no operator for (SK123)."""
+
+    op: str
+    left: Operand
+    right: Operand
+    span: Span
+
+
+Use = ColumnUse | RelationUse | TargetColumn | Created | CallUse | Comparison
 
 
 @dataclass(slots=True)
@@ -158,6 +174,8 @@ class PlpgsqlContext:
     records: dict[str, str]
     labels: frozenset[str]
     fields: list[tuple[str, str, Span]]
+    # a variable's type, for names every declaration of which gives the same scalar type
+    types: dict[str, str] = field(default_factory=dict)
 
 
 # ----------------------------------------------------------------------------- the builder
@@ -581,6 +599,8 @@ class Builder:
                 if sub is not None:
                     scope.children.append(self.select(sub))
             elif kind == "A_Expr":
+                if inner.get("kind") == "AEXPR_OP":
+                    self.comparison(inner, scope)
                 stack.append(inner.get("lexpr"))
                 stack.append(inner.get("rexpr"))
             elif kind == "TypeCast":
@@ -596,7 +616,52 @@ class Builder:
                 stack.extend(v for v in inner.values() if v.__class__ in (dict, list))
 
 
+    def comparison(self, node: Node, scope: Scope) -> None:
+        """Keep `a op b` for SK123 when op is a comparison written without a schema and both
+        sides are of a shape that may have a certain type."""
+        name = node.get("name") or ()
+        if len(name) != 1:
+            return
+        op = name[0].get("String", {}).get("sval")
+        if op not in _COMPARISONS:
+            return
+        left = _operand(node.get("lexpr"))
+        if left is None:
+            return
+        right = _operand(node.get("rexpr"))
+        if right is None:
+            return
+        scope.uses.append(Comparison(op, left, right, self.span(node.get("location"), len(op))))
+
+
 _NOWHERE: Span = (0, 0, 0, 0)
+_COMPARISONS = frozenset({"=", "<>", "<", "<=", ">", ">="})
+_CONSTANT_TYPES = {"ival": "int4", "boolval": "bool"}
+
+
+def _operand(node: Any) -> Operand | None:
+    """A comparison's side as SK123 may type it: a column or variable (its name parts), a
+    cast (its type) or an integer or boolean constant; None for anything else (a string
+    literal's type is unknown and PostgreSQL makes it fit, NULL fits anything)."""
+    if node.__class__ is not dict or len(node) != 1:
+        return None
+    ((kind, inner),) = node.items()
+    if kind == "ColumnRef":
+        fields = inner.get("fields") or []
+        parts = tuple(strings(fields))
+        return parts if 1 <= len(parts) <= 2 and len(parts) == len(fields) else None
+    if kind == "TypeCast":
+        type_node = inner.get("typeName") or {}
+        return None if type_node.get("arrayBounds") else type_name(type_node)
+    if kind == "A_Const":
+        for key, typ in _CONSTANT_TYPES.items():
+            if key in inner:
+                return typ
+        value = (inner.get("fval") or {}).get("fval", "")
+        # a decimal is numeric; an integer too big for int4 may be int8 or numeric
+        if "." in value or "e" in value.lower():
+            return "numeric"
+    return None
 
 
 def _written_length(rv: Node) -> int:
@@ -706,10 +771,13 @@ def build_scope(tree: Node, source: Source, locate: Locate) -> Scope | None:
     return scope if scope is not None and _names_relations(scope) else None
 
 
+_NAMES_NOTHING = (ColumnUse, Comparison)  # without a FROM item, nothing to resolve them against
+
+
 def _names_relations(scope: Scope) -> bool:
     """Does the SQL name a relation anywhere? Without one there is nothing to resolve (a
     PL/pgSQL expression over variables), and the scope is not kept."""
-    if scope.items or any(use.__class__ is not ColumnUse for use in scope.uses):
+    if scope.items or any(use.__class__ not in _NAMES_NOTHING for use in scope.uses):
         return True
     nested = [*scope.children, *(scope.arms or ()), *(s for s, _ in (scope.ctes or {}).values())]
     return any(_names_relations(inner) for inner in nested)
@@ -796,4 +864,23 @@ def plpgsql_context(
         )
         for record, name, at in _record_fields(body, wanted)
     ]
-    return PlpgsqlContext(frozenset(variables), records, labels, fields)
+    return PlpgsqlContext(frozenset(variables), records, labels, fields, _variable_types(function))
+
+
+def _variable_types(function: Node) -> dict[str, str]:
+    """name -> type of the variables (parameters and loop variables included) that have one
+    type wherever they are declared; a name also declared as a record or row, or with two
+    types in different blocks, has none."""
+    types: dict[str, str] = {}
+    mixed: set[str] = set()
+    for datum in function.get("datums") or ():
+        for kind, node in datum.items():
+            name = node.get("refname")
+            if not name:
+                continue
+            typ = (node.get("datatype") or {}).get("PLpgSQL_type", {}).get("typname")
+            if kind != "PLpgSQL_var" or not typ or types.setdefault(name, typ) != typ:
+                mixed.add(name)
+    for name in mixed:
+        types.pop(name, None)
+    return types
