@@ -95,6 +95,7 @@ class Binder:
         # worked out on the first name that is not found (most never are)
         self._bare_names: set[str] | None = None
         self._routine_names: dict[str, list[Function]] | None = None
+        self._owners: dict[str, list[str]] | None = None  # relation name -> its schemas
 
     # -- relations -----------------------------------------------------------------------
     def relation(
@@ -539,46 +540,57 @@ class Binder:
     def _operand_type(self, operand: Operand, frames: list[Frame], env: Env) -> str | None:
         """A comparison side's type when sqlkit is sure of it: a pg_catalog base type (not
         an array) that no type of the files' shadows; None otherwise."""
-        if operand.__class__ is str:
-            return self._certain_type(operand)  # type: ignore[arg-type]
-        parts: tuple[str, ...] = operand  # type: ignore[assignment]
+        if isinstance(operand, str):
+            return self._certain_type(operand)
+        parts = operand
+        types: dict[str, str] | None
         if len(parts) == 2:
             qualifier, name = parts
-            if qualifier in env.variables:
-                return None  # `rec.field`, `function.parameter`, `label.variable`
             for frame in frames:
                 for item, columns in frame.items:
                     if item.name != qualifier or item.hidden:
                         continue
-                    if columns is None or isinstance(columns, str) or name not in columns:
-                        return None
-                    return self._item_column_type(item, name, frames, env)
-            return None
+                    if qualifier in env.variables or isinstance(columns, str):
+                        return None  # a record or label named like the item; a missing one
+                    types = self._table_types(item, frames, env)
+                    return self._certain_type(types[name]) if types and name in types else None
+            # no FROM item of that name: `new.c`, `function.parameter`
+            typ = env.types.get(f"{qualifier}.{name}") if env.types else None
+            return self._certain_type(typ) if typ is not None else None
         name = parts[0]
         for frame in frames:
-            found: Item | None = None
+            found: dict[str, str] | None = None
+            count = 0
             for item, columns in frame.items:
-                if columns is None or isinstance(columns, str) or item.name == name:
-                    return None  # it may be a column of that item, or the whole row
-                if name in columns:
-                    if found is not None:
-                        return None  # in two items (USING merges them, else ambiguous)
-                    found = item
-            if found is not None:
-                if name in env.variables:
-                    return None  # a column and a variable: which one depends on settings
-                return self._item_column_type(found, name, frames, env)
-        if name in env.variables and env.types is not None and name in env.types:
-            return self._certain_type(env.types[name])
-        return None
+                if item.name == name:
+                    return None  # the whole row
+                types = None
+                if columns is None:  # a table of the caller's path (see _table_schema)
+                    types = self._table_types(item, frames, env)
+                    if types is None:
+                        return None  # an item whose columns are not known may have it
+                    has = name in types or name in SYSTEM_COLUMNS
+                elif isinstance(columns, str):
+                    return None
+                else:
+                    has = name in columns
+                if has:
+                    count += 1
+                    found = types if types is not None else self._table_types(item, frames, env)
+            if count > 1 or (count == 1 and name in env.variables):
+                return None  # ambiguous (or merged by USING); a column and a variable
+            if count == 1:
+                return self._certain_type(found[name]) if found and name in found else None
+        typ = env.types.get(name) if env.types and name in env.variables else None
+        return self._certain_type(typ) if typ is not None else None
 
-    def _item_column_type(
-        self, item: Item, name: str, frames: list[Frame], env: Env
-    ) -> str | None:
-        """The declared type of column `name` of a FROM item that is a table of the model
-        (or a platform table the shim describes)."""
+    def _table_types(self, item: Item, frames: list[Frame], env: Env) -> dict[str, str] | None:
+        """Column name -> declared type of a FROM item that is a table of the model whose
+        every column is known (or `auth.users`); None for anything else."""
         relation = item.relation
         if relation is None or item.query is not None or item.call is not None:
+            return None
+        if item.opaque or item.colnames:
             return None
         schema = item.schema
         if schema is None:
@@ -591,13 +603,12 @@ class Binder:
         if table is None:
             if self.supabase and schema in ("auth", "storage"):
                 platform = self.catalog.platform_tables.get(f"{schema}.{relation}")
-                if platform is not None and name in platform[0]:
-                    return self._certain_type(platform[0][name])
+                if platform is not None and platform[1]:
+                    return platform[0]
             return None
-        if not table.columns_known:
+        if not table.columns_known or not table.columns:
             return None
-        column = table.columns.get(name)
-        return self._certain_type(column.type_name) if column is not None else None
+        return {name: column.type_name for name, column in table.columns.items()}
 
     def _table_schema(self, name: str, env: Env) -> str | None:
         """The schema of the table an unqualified name reaches, when sure (a temporary
@@ -605,16 +616,20 @@ class Binder:
         if name in self.session_names() or name in self.builtin_relations:
             return None
         if env.search_path is None:
-            # the caller's path: only a name one table of the files has, in a schema they own
+            # the caller's path: only a name that one table of the files has, in a schema
+            # they own, and no other relation
             if not env.any_schema:
                 return None
-            model = self.model
-            owners = [s for s, n in model.tables if n == name]
+            if self._owners is None:
+                self._owners = {}
+                model = self.model
+                for keys in (model.tables, model.views, model.sequences):
+                    for schema, relation in keys:
+                        self._owners.setdefault(relation, []).append(schema)
+            owners = self._owners.get(name, [])
             if len(owners) != 1 or owners[0] not in self.closed:
                 return None
-            if any(n == name for keys in (model.views, model.sequences) for _, n in keys):
-                return None
-            return owners[0]
+            return owners[0] if (owners[0], name) in self.model.tables else None
         for candidate in env.search_path:
             if (candidate, name) in self.model.tables:
                 return candidate
@@ -870,12 +885,29 @@ def _body_env(
     if plpgsql is not None:
         names.update(plpgsql.variables)
         names.update(plpgsql.labels)
-        types = plpgsql.types  # parameters too, as PL/pgSQL declares them
+        types = dict(plpgsql.types)  # parameters too, as PL/pgSQL declares them
+        params = [a.name for a in definition.args if a.name in types]
     else:
         types = {a.name: a.type for a in definition.args if a.name and a.mode in _IN_MODES}
+        params = list(types)
+    for param in params:  # `function.parameter`
+        types[f"{definition.name}.{param}"] = types[param]
     env = Env(definition.origin.path, search_path, frozenset(names), name, display)
     env.types = types
     return env
+
+
+def _row_types(model: Model, tables: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """`new.c`/`old.c` -> type, for the columns every table a trigger fires on has with one
+    type (SK123)."""
+    common: dict[str, str] | None = None
+    for key in tables:
+        table = model.tables.get(key)
+        if table is None or not table.columns_known or not table.columns:
+            return {}
+        types = {name: column.type_name for name, column in table.columns.items()}
+        common = types if common is None else {n: t for n, t in common.items() if types.get(n) == t}
+    return {f"{row}.{n}": t for n, t in (common or {}).items() for row in ("new", "old")}
 
 
 def check_atomic(model: Model, definition: RoutineDef, search_path: list[str]) -> list[Unresolved]:
@@ -902,6 +934,8 @@ def check_function(binder: Binder, function: Function) -> None:
     env.any_schema = value is None or value == "FROM CURRENT"  # the caller's path
     env.when = "at the end of the project"
     env.consequence = "the body is bound when it runs, and fails there"
+    if function.is_trigger and facts.scopes and env.types is not None:
+        env.types.update(_row_types(binder.model, function.trigger_tables))
     for scope in facts.scopes:
         binder.check(scope, env)
     plpgsql = facts.plpgsql

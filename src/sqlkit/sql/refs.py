@@ -615,11 +615,10 @@ class Builder:
             else:
                 stack.extend(v for v in inner.values() if v.__class__ in (dict, list))
 
-
     def comparison(self, node: Node, scope: Scope) -> None:
         """Keep `a op b` for SK123 when op is a comparison written without a schema and both
         sides are of a shape that may have a certain type."""
-        name = node.get("name") or ()
+        name: list[Node] = node.get("name") or []
         if len(name) != 1:
             return
         op = name[0].get("String", {}).get("sval")
