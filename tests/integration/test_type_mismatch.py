@@ -1,0 +1,139 @@
+"""SK123 against a real server: PostgreSQL rejects the comparisons SK123 reports and accepts the
+ones it passes; the operator table it decides with agrees with the server's operator
+resolution; PL/pgSQL assignments convert through text at run time, so they are not reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+
+from sqlkit import api
+from sqlkit.data import catalog
+from sqlkit.model.binding import _has_operator
+from sqlkit.testing import SqlkitServer
+
+SETUP = """\
+create table public.notes (
+  id bigint primary key, owner uuid, status text, done boolean, born date, n int,
+  code varchar(10), amount numeric, seen timestamptz, mood public.mood, who public.user_id
+);
+"""
+TYPES = "create type public.mood as enum ('happy', 'sad');\ncreate domain public.user_id as uuid;\n"
+# (statement, PostgreSQL rejects it): one line each, so a finding's line names its statement
+CASES = [
+    ("create view public.v1 as select 1 from public.notes where owner = auth.uid()::text;", True),
+    ("create view public.v2 as select 1 from public.notes where id = status;", True),
+    ("create view public.v3 as select 1 from public.notes where done = 1;", True),
+    ("create view public.v4 as select 1 from public.notes where status <> 1;", True),
+    ("create view public.v5 as select 1 from public.notes where born > 1;", True),
+    (
+        "create function public.f6(p text) returns bigint language sql"
+        " as $$ select count(*) from public.notes where id = p $$;",
+        True,
+    ),
+    ("create view public.v7 as select 1 from public.notes where n = id and amount > n;", False),
+    ("create view public.v8 as select 1 from public.notes where status = code;", False),
+    (
+        "create view public.v9 as select 1 from public.notes where owner = 'a0eebc99-9c0b"
+        "-4ef8-bb6d-6bb9bd380a11' and mood = 'happy' and born < seen;",
+        False,
+    ),
+    ("create view public.v10 as select 1 from public.notes where who = owner;", False),
+    ("create view public.v11 as select 1 from public.notes where id = 1.5 and n = 2;", False),
+]
+
+
+def _fails(conn: psycopg.Connection, sql: str) -> str | None:
+    """The error PostgreSQL raises for `sql`, or None (inside a savepoint either way)."""
+    try:
+        with conn.transaction():
+            conn.execute(sql.encode())
+    except psycopg.Error as exc:
+        return str(exc)
+    return None
+
+
+def test_postgres_rejects_what_sk123_reports_and_accepts_what_it_passes(
+    sqlkit_server: SqlkitServer, shim_db: str, tmp_path: Path
+) -> None:
+    with sqlkit_server.connect(shim_db) as conn:
+        try:
+            conn.execute((TYPES + SETUP).encode())
+            rejected = {sql: _fails(conn, sql) for sql, _ in CASES}
+        finally:
+            conn.rollback()
+    for sql, expected in CASES:
+        error = rejected[sql]
+        assert (error is not None) == expected, (sql, error)
+        assert error is None or "operator does not exist" in error
+    migration = tmp_path / "001.sql"
+    migration.write_text(TYPES + SETUP + "".join(sql + "\n" for sql, _ in CASES))
+    result = api.lint([str(migration)], select=["SK123"], cache=False)
+    first = (TYPES + SETUP).count("\n") + 1
+    lines = {f.line for f in result.findings}
+    assert lines == {first + i for i, (_, bad) in enumerate(CASES) if bad}
+
+
+def test_plpgsql_assignment_converts_through_text_at_run_time(
+    sqlkit_server: SqlkitServer, shim_db: str
+) -> None:
+    """`int := text`, `uuid := text` and SELECT ... INTO are accepted when the function is
+    created and fail only for a value that does not convert: not a static error."""
+    with sqlkit_server.connect(shim_db) as conn:
+        try:
+            conn.execute(
+                b"create function public.a(p text, q text) returns int language plpgsql as $$"
+                b" declare n int; v uuid; m int;"
+                b" begin n := p; v := q; select p into m; return n + m; end $$;"
+            )
+            row = conn.execute(
+                b"select public.a('5', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11')"
+            ).fetchone()
+            assert row == (10,)
+            error = _fails(conn, "select public.a('x', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11')")
+            assert error is not None and "invalid input syntax for type integer" in error
+        finally:
+            conn.rollback()
+
+
+OPERATORS = ("=", "<>", "<", "<=", ">", ">=")
+
+
+def test_no_operator_means_postgres_says_operator_does_not_exist(
+    sqlkit_server: SqlkitServer,
+) -> None:
+    """For every pair of pg_catalog base types sqlkit types and every comparison: where
+    `_has_operator` finds none, PostgreSQL's operator resolution finds none either (one
+    server-side loop, one round trip)."""
+    types = sorted(catalog().types)
+    with sqlkit_server.connect("postgres") as conn:
+        try:
+            conn.execute(
+                b"create function pg_temp.refused(ts text[], ops text[])"
+                b" returns table (l text, op text, r text, state text) language plpgsql as $$"
+                b" begin"
+                b"  foreach l in array ts loop foreach r in array ts loop"
+                b"   foreach op in array ops loop"
+                b"    begin"
+                b"     execute format('select null::%I %s null::%I', l, op, r);"
+                b"    exception when others then state := sqlstate; return next;"
+                b"    end;"
+                b"   end loop;"
+                b"  end loop; end loop;"
+                b" end $$"
+            )
+            rows = conn.execute(
+                b"select * from pg_temp.refused(%s, %s)", (types, list(OPERATORS))
+            ).fetchall()
+        finally:
+            conn.rollback()
+    refused = {(left, op, right): state for left, op, right, state in rows}
+    checked = 0
+    for left in types:
+        for right in types:
+            for op in OPERATORS:
+                if not _has_operator(op, left, right):
+                    checked += 1
+                    assert refused.get((left, op, right)) == "42883", (left, op, right)
+    assert checked > 1000  # most pairs of types have no operator
