@@ -1,6 +1,6 @@
-"""SK123 against a real server: PostgreSQL rejects the comparisons SK123 reports and accepts the
-ones it passes; the operator table it decides with agrees with the server's operator
-resolution; PL/pgSQL assignments convert through text at run time, so they are not reported."""
+"""SK123 against a real server: PostgreSQL rejects the comparisons and INSERT/UPDATE values SK123
+reports and accepts the ones it passes; the operator and cast tables it decides with agree with
+the server; PL/pgSQL assignments convert through text at run time, so they are not reported."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import psycopg
 
 from sqlkit import api
 from sqlkit.data import catalog
-from sqlkit.model.binding import _has_operator
+from sqlkit.model.binding import _assignable, _has_operator
 from sqlkit.testing import SqlkitServer
 
 SETUP = """\
@@ -20,27 +20,53 @@ create table public.notes (
 );
 """
 TYPES = "create type public.mood as enum ('happy', 'sad');\ncreate domain public.user_id as uuid;\n"
-# (statement, PostgreSQL rejects it): one line each, so a finding's line names its statement
+NO_OPERATOR = "operator does not exist"
+NO_CAST = "but expression is of type"
+# (statement, what PostgreSQL says, None when it accepts it): one line each, so a finding's
+# line names its statement
 CASES = [
-    ("create view public.v1 as select 1 from public.notes where owner = auth.uid()::text;", True),
-    ("create view public.v2 as select 1 from public.notes where id = status;", True),
-    ("create view public.v3 as select 1 from public.notes where done = 1;", True),
-    ("create view public.v4 as select 1 from public.notes where status <> 1;", True),
-    ("create view public.v5 as select 1 from public.notes where born > 1;", True),
+    (
+        "create view public.v1 as select 1 from public.notes where owner = auth.uid()::text;",
+        NO_OPERATOR,
+    ),
+    ("create view public.v2 as select 1 from public.notes where id = status;", NO_OPERATOR),
+    ("create view public.v3 as select 1 from public.notes where done = 1;", NO_OPERATOR),
+    ("create view public.v4 as select 1 from public.notes where status <> 1;", NO_OPERATOR),
+    ("create view public.v5 as select 1 from public.notes where born > 1;", NO_OPERATOR),
     (
         "create function public.f6(p text) returns bigint language sql"
         " as $$ select count(*) from public.notes where id = p $$;",
-        True,
+        NO_OPERATOR,
     ),
-    ("create view public.v7 as select 1 from public.notes where n = id and amount > n;", False),
-    ("create view public.v8 as select 1 from public.notes where status = code;", False),
+    ("create view public.v7 as select 1 from public.notes where n = id and amount > n;", None),
+    ("create view public.v8 as select 1 from public.notes where status = code;", None),
     (
         "create view public.v9 as select 1 from public.notes where owner = 'a0eebc99-9c0b"
         "-4ef8-bb6d-6bb9bd380a11' and mood = 'happy' and born < seen;",
-        False,
+        None,
     ),
-    ("create view public.v10 as select 1 from public.notes where who = owner;", False),
-    ("create view public.v11 as select 1 from public.notes where id = 1.5 and n = 2;", False),
+    ("create view public.v10 as select 1 from public.notes where who = owner;", None),
+    ("create view public.v11 as select 1 from public.notes where id = 1.5 and n = 2;", None),
+    (
+        "create function public.f12(p text) returns void language sql"
+        " as $$ insert into public.notes (id, owner) values (1, p) $$;",
+        NO_CAST,
+    ),
+    (
+        "create function public.f13(p int) returns void language sql"
+        " as $$ update public.notes set done = p $$;",
+        NO_CAST,
+    ),
+    (
+        "create function public.f14(p int) returns void language sql as $$ insert into"
+        " public.notes (id, status, amount, n) values (p, p, p, 2.5) $$;",
+        None,
+    ),
+    (
+        "create function public.f15() returns void language sql"
+        " as $$ update public.notes set code = owner, born = seen, owner = who $$;",
+        None,
+    ),
 ]
 
 
@@ -65,8 +91,8 @@ def test_postgres_rejects_what_sk123_reports_and_accepts_what_it_passes(
             conn.rollback()
     for sql, expected in CASES:
         error = rejected[sql]
-        assert (error is not None) == expected, (sql, error)
-        assert error is None or "operator does not exist" in error
+        assert (error is None) == (expected is None), (sql, error)
+        assert error is None or expected is not None and expected in error, (sql, error)
     migration = tmp_path / "001.sql"
     migration.write_text(TYPES + SETUP + "".join(sql + "\n" for sql, _ in CASES))
     result = api.lint([str(migration)], select=["SK123"], cache=False)
@@ -137,3 +163,38 @@ def test_no_operator_means_postgres_says_operator_does_not_exist(
                     checked += 1
                     assert refused.get((left, op, right)) == "42883", (left, op, right)
     assert checked > 1000  # most pairs of types have no operator
+
+
+def test_no_assignment_cast_means_postgres_refuses_the_value(sqlkit_server: SqlkitServer) -> None:
+    """For every pair of pg_catalog base types sqlkit types: where `_assignable` says a value
+    of one cannot go into a column of the other, PostgreSQL refuses the INSERT with
+    `column ... is of type ... but expression is of type ...` (42804)."""
+    types = sorted(catalog().types)
+    with sqlkit_server.connect("postgres") as conn:
+        try:
+            conn.execute(
+                b"create function pg_temp.refused(ts text[])"
+                b" returns table (v text, t text, state text) language plpgsql as $$"
+                b" begin"
+                b"  foreach t in array ts loop"
+                b"   execute format('create temp table %I (c %I)', 'into_' || t, t);"
+                b"   foreach v in array ts loop"
+                b"    begin"
+                b"     execute format('insert into %I values (null::%I)', 'into_' || t, v);"
+                b"    exception when others then state := sqlstate; return next;"
+                b"    end;"
+                b"   end loop;"
+                b"  end loop;"
+                b" end $$"
+            )
+            rows = conn.execute(b"select * from pg_temp.refused(%s)", (types,)).fetchall()
+        finally:
+            conn.rollback()
+    refused = {(value, target): state for value, target, state in rows}
+    checked = 0
+    for value in types:
+        for target in types:
+            if not _assignable(value, target):
+                checked += 1
+                assert refused.get((value, target)) == "42804", (value, target)
+    assert checked > 1000

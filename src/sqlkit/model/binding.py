@@ -26,6 +26,7 @@ from sqlkit.data import builtins, catalog, parse_arities
 from sqlkit.model.events import Arg, RoutineDef
 from sqlkit.model.state import Function, Model, Unresolved
 from sqlkit.sql.refs import (
+    Assignment,
     CallUse,
     ColumnUse,
     Comparison,
@@ -429,6 +430,8 @@ class Binder:
                 self._call(use, env)  # type: ignore[arg-type]
             elif kind is Comparison:
                 self._comparison(use, frames, env)  # type: ignore[arg-type]
+            elif kind is Assignment:
+                self._assignment(use, frame, frames, env)  # type: ignore[arg-type]
 
     def _relation_use(self, use: RelationUse, env: Env) -> None:
         exists, _ = self.relation(use.schema, use.name, env)
@@ -533,6 +536,36 @@ class Binder:
                 f"give both sides one type: cast one to the other's (`::{_sql_name(left)}`, "
                 f"`::{_sql_name(right)}`), or declare the parameter or variable with the "
                 "column's type",
+                object=env.object,
+            )
+        )
+
+    def _assignment(self, use: Assignment, frame: Frame, frames: list[Frame], env: Env) -> None:
+        if use.item >= len(frame.items):
+            return
+        item, columns = frame.items[use.item]
+        if isinstance(columns, str):
+            return
+        types = self._table_types(item, frames, env)
+        target = self._certain_type(types[use.name]) if types and use.name in types else None
+        if target is None:
+            return
+        value = self._operand_type(use.value, frames, env)
+        if value is None or _assignable(value, target):
+            return
+        table = f"{item.schema}.{item.relation}" if item.schema else item.relation
+        self.out.append(
+            Unresolved(
+                "SK123",
+                env.path,
+                use.span,
+                f"{env.display} writes {_shown(use.value, value)} into column {use.name} "
+                f"({_sql_name(target)}) of {table}, but PostgreSQL has no assignment cast from "
+                f"{_sql_name(value)} to {_sql_name(target)}: {env.consequence} (column "
+                f'"{use.name}" is of type {_sql_name(target)} but expression is of type '
+                f"{_sql_name(value)})",
+                f"cast the value to the column's type (`::{_sql_name(target)}`), or declare the "
+                "parameter or variable with the column's type",
                 object=env.object,
             )
         )
@@ -798,6 +831,18 @@ def _has_operator(op: str, left: str, right: str) -> bool:
     lefts = {left, *(t for t, how in casts.get(left, {}).items() if how == "i")}
     rights = {right, *(t for t, how in casts.get(right, {}).items() if how == "i")}
     return any(a in lefts and b in rights for a, b in pairs)
+
+
+@lru_cache(maxsize=1024)
+def _assignable(value: str, target: str) -> bool:
+    """Does PostgreSQL store a `value` in a `target` column (INSERT, UPDATE)? The same type,
+    an implicit or assignment cast, or any type into a string type (through its text)."""
+    known = catalog()
+    return (
+        value == target
+        or known.casts.get(value, {}).get(target) in ("i", "a")
+        or known.types.get(target) == "S"
+    )
 
 
 def _shown(operand: Operand, typ: str) -> str:

@@ -125,7 +125,18 @@ class Comparison:
     span: Span
 
 
-Use = ColumnUse | RelationUse | TargetColumn | Created | CallUse | Comparison
+@dataclass(slots=True)
+class Assignment:
+    """`SET c = v`, `INSERT (c) VALUES (v)`: a value written into column `name` of the
+    relation of `items[item]`, whose type may be certain (SK123)."""
+
+    item: int
+    name: str
+    value: Operand
+    span: Span
+
+
+Use = ColumnUse | RelationUse | TargetColumn | Created | CallUse | Comparison | Assignment
 
 
 @dataclass(slots=True)
@@ -357,6 +368,7 @@ class Builder:
             if rows and not select.get("withClause"):
                 for row in rows:
                     self.expr(row, scope)
+                self.assignments(node.get("cols") or (), rows, scope, target)
             else:
                 scope.children.append(self.select(select))
         conflict = node.get("onConflictClause")
@@ -396,6 +408,26 @@ class Builder:
                     self.expr(val["MultiAssignRef"].get("source"), scope)
                 continue
             self.expr(val, scope)
+            if name and not res.get("indirection"):
+                value = _operand(val)
+                if value is not None:
+                    span = self.span(res.get("location"), len(name))
+                    scope.uses.append(Assignment(target, name, value, span))
+
+    def assignments(self, cols: Any, rows: list[list[Node]], scope: Scope, target: int) -> None:
+        """INSERT (c, ...) VALUES (v, ...): each value whose type may be certain (SK123)."""
+        names = [col.get("ResTarget") or {} for col in cols]
+        if not names or any(res.get("indirection") for res in names):
+            return
+        for row in rows:
+            if len(row) != len(names):
+                continue
+            for res, value in zip(names, row, strict=True):
+                operand = _operand(value)
+                if operand is not None:
+                    name = res.get("name", "")
+                    span = self.span(res.get("location"), len(name))
+                    scope.uses.append(Assignment(target, name, operand, span))
 
     def update(self, node: Node) -> Scope:
         scope = Scope()
