@@ -3,13 +3,15 @@
 Reports a comparison (`=`, `<>`, `<`, `<=`, `>`, `>=`) of two values whose
 types sqlkit is sure of, when PostgreSQL has no operator for the pair and no
 implicit cast makes one apply: `uuid = text`, `bigint = text`,
-`boolean = integer`. It binds at the same points as SK120: views, policies
-and `BEGIN ATOMIC` bodies when they are created, bodies stored as text at
-the end of the project.
+`boolean = integer`; and a value of `INSERT (c, ...) VALUES (...)` or
+`UPDATE ... SET c = ...` that no assignment cast puts into its column (a
+`text` into a `uuid` column; any type goes into a string column). It binds
+at the same points as SK120: views, policies and `BEGIN ATOMIC` bodies when
+they are created, bodies stored as text at the end of the project.
 
 A side's type is certain when it is a column of a table the files create
 (or `auth.users`), a function parameter or PL/pgSQL variable with one
-declared type, a cast (`x::text`), or an integer, decimal or boolean
+declared type (`NEW.c`/`OLD.c` in a trigger function), a cast (`x::text`), or an integer, decimal or boolean
 constant — and that type is one of pg_catalog's base types, not an array.
 A string literal (`'abc'`) has no type yet and PostgreSQL makes it fit, so
 it never makes a finding; nor does NULL, a domain, an enum, an extension's
@@ -21,8 +23,9 @@ at run time, for some values.
 
 ## Why is this bad?
 PostgreSQL refuses the expression with `operator does not exist: uuid =
-text`: a view or policy stops the migration, a function body fails on every
-call that reaches the comparison. The usual cause is a cast to the wrong
+text` (or `column "c" is of type uuid but expression is of type text`): a
+view or policy stops the migration, a function body fails on every call
+that reaches the statement. The usual cause is a cast to the wrong
 side (`user_id = auth.uid()::text` where `user_id` is a uuid) or a
 parameter declared with another type than the column it is compared with.
 
@@ -63,7 +66,7 @@ if TYPE_CHECKING:
     "SK123",
     "type-mismatch",
     "warning",
-    summary="a comparison of two certain types that PostgreSQL has no operator for (uuid = text)",
+    summary="a comparison or INSERT/UPDATE value of certain types PostgreSQL rejects (uuid = text)",
     help="cast one side to the other's type, or compare values of the same type",
 )
 def check(ctx: LintContext) -> Iterator[Finding]:
