@@ -92,7 +92,7 @@ def test_postgres_rejects_what_sk123_reports_and_accepts_what_it_passes(
     for sql, expected in CASES:
         error = rejected[sql]
         assert (error is None) == (expected is None), (sql, error)
-        assert error is None or expected is not None and expected in error, (sql, error)
+        assert error is None or (expected is not None and expected in error), (sql, error)
     migration = tmp_path / "001.sql"
     migration.write_text(TYPES + SETUP + "".join(sql + "\n" for sql, _ in CASES))
     result = api.lint([str(migration)], select=["SK123"], cache=False)
