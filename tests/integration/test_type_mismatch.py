@@ -198,3 +198,24 @@ def test_no_assignment_cast_means_postgres_refuses_the_value(sqlkit_server: Sqlk
                 checked += 1
                 assert refused.get((value, target)) == "42804", (value, target)
     assert checked > 1000
+
+
+def test_a_cast_or_operator_the_files_create_makes_postgres_accept_the_pair(
+    sqlkit_server: SqlkitServer, shim_db: str, tmp_path: Path
+) -> None:
+    """Why SK123 leaves alone the types of a CREATE CAST ... AS IMPLICIT or a comparison
+    CREATE OPERATOR: PostgreSQL then accepts the pair."""
+    sql = (
+        "create cast (varchar as uuid) with inout as implicit;\n"
+        "create table public.t (owner uuid, code varchar(36));\n"
+        "create view public.v as select 1 from public.t where owner = code;\n"
+    )
+    with sqlkit_server.connect(shim_db) as conn:
+        try:
+            assert _fails(conn, sql.split("\n", 1)[1]) is not None  # without the cast
+            assert _fails(conn, sql) is None
+        finally:
+            conn.rollback()
+    migration = tmp_path / "001.sql"
+    migration.write_text(sql)
+    assert api.lint([str(migration)], select=["SK123"], cache=False).findings == []

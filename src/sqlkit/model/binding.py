@@ -672,8 +672,10 @@ class Binder:
         return None
 
     def _certain_type(self, name: str) -> str | None:
-        if name in self.catalog.types and name not in self.model.callables:
-            return name
+        """A pg_catalog base type that no type, cast or operator of the files touches."""
+        model = self.model
+        if name in self.catalog.types and name not in model.callables:
+            return None if name in model.coerced_types else name
         return None
 
     def check_fields(

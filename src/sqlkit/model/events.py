@@ -554,6 +554,16 @@ class CreateCallable:
 
 
 @dataclass(slots=True, eq=False)
+class CreateCoercion:
+    """CREATE CAST (implicit or assignment) or CREATE OPERATOR of a comparison: PostgreSQL
+    may then accept a pair of these types that pg_catalog's casts and operators do not, so
+    SK123 leaves them alone."""
+
+    origin: Origin
+    types: tuple[str, str]  # the cast's source and target, the operator's left and right
+
+
+@dataclass(slots=True, eq=False)
 class TempRelation:
     """CREATE TEMP TABLE / VIEW / SEQUENCE: not part of the schema, but a session (and the
     functions it calls) may read it by name."""
@@ -655,6 +665,7 @@ Event = (
     | CreateTrigger
     | CreateSequence
     | CreateCallable
+    | CreateCoercion
     | TempRelation
     | Secret
     | LockRelation
