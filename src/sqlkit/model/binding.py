@@ -521,7 +521,7 @@ class Binder:
         if left is None:
             return
         right = self._operand_type(use.right, frames, env)
-        if right is None or _has_operator(use.op, left, right):
+        if right is None or _has_operator(use.op, left, right, self._coercions()):
             return
         operator = f"{_sql_name(left)} {use.op} {_sql_name(right)}"
         self.out.append(
@@ -540,6 +540,11 @@ class Binder:
             )
         )
 
+    def _coercions(self) -> frozenset[tuple[str, str, str]]:
+        """The files' own casts and comparison operators (usually none)."""
+        coercions = self.model.coercions
+        return frozenset(coercions) if coercions else _NONE
+
     def _assignment(self, use: Assignment, frame: Frame, frames: list[Frame], env: Env) -> None:
         if use.item >= len(frame.items):
             return
@@ -551,7 +556,7 @@ class Binder:
         if target is None:
             return
         value = self._operand_type(use.value, frames, env)
-        if value is None or _assignable(value, target):
+        if value is None or _assignable(value, target, self._coercions()):
             return
         table = f"{item.schema}.{item.relation}" if item.schema else item.relation
         self.out.append(
@@ -672,10 +677,8 @@ class Binder:
         return None
 
     def _certain_type(self, name: str) -> str | None:
-        """A pg_catalog base type that no type, cast or operator of the files touches."""
-        model = self.model
-        if name in self.catalog.types and name not in model.callables:
-            return None if name in model.coerced_types else name
+        if name in self.catalog.types and name not in self.model.callables:
+            return name
         return None
 
     def check_fields(
@@ -819,31 +822,50 @@ def _arity_text(definition: RoutineDef) -> str:
     return str(required) if required == len(params) else f"{required} to {len(params)}"
 
 
+_NONE: frozenset[tuple[str, str, str]] = frozenset()
+
+
 @lru_cache(maxsize=1024)
-def _has_operator(op: str, left: str, right: str) -> bool:
-    """Does PostgreSQL find a built-in operator `left op right`: one taking these types, or
-    types both sides reach by implicit casts? (Polymorphic ones take arrays, enums, ranges
-    and records, which SK123 never types.) When several apply PostgreSQL may still refuse
-    the call as ambiguous; that is not reported."""
+def _has_operator(
+    op: str, left: str, right: str, coercions: frozenset[tuple[str, str, str]] = _NONE
+) -> bool:
+    """Does PostgreSQL find an operator `left op right`: one taking these types, or types
+    both sides reach by one implicit cast? pg_catalog's, and the files' own `coercions`
+    (CREATE OPERATOR, CREATE CAST ... AS IMPLICIT). Polymorphic ones take arrays, enums,
+    ranges and records, which SK123 never types. When several apply PostgreSQL may still
+    refuse the call as ambiguous; that is not reported."""
     known = catalog()
     pairs = known.comparisons.get(op)
     if not pairs or (left, right) in pairs:
         return True
-    casts = known.casts
-    lefts = {left, *(t for t, how in casts.get(left, {}).items() if how == "i")}
-    rights = {right, *(t for t, how in casts.get(right, {}).items() if how == "i")}
-    return any(a in lefts and b in rights for a, b in pairs)
+    lefts, rights = {left}, {right}
+    for reached, start in ((lefts, left), (rights, right)):
+        reached.update(t for t, how in known.casts.get(start, {}).items() if how == "i")
+        reached.update(b for kind, a, b in coercions if kind == "i" and a == start)
+    if any(a in lefts and b in rights for a, b in pairs):
+        return True
+    # the files' operators; a type sqlkit does not know (a domain, which its base type
+    # reaches, a type of the files) may be reached by anything
+    types = known.types
+    return any(
+        kind == op and (a in lefts or a not in types) and (b in rights or b not in types)
+        for kind, a, b in coercions
+    )
 
 
 @lru_cache(maxsize=1024)
-def _assignable(value: str, target: str) -> bool:
+def _assignable(
+    value: str, target: str, coercions: frozenset[tuple[str, str, str]] = _NONE
+) -> bool:
     """Does PostgreSQL store a `value` in a `target` column (INSERT, UPDATE)? The same type,
-    an implicit or assignment cast, or any type into a string type (through its text)."""
+    an implicit or assignment cast (pg_catalog's or the files'), or any type into a string
+    type (through its text)."""
     known = catalog()
     return (
         value == target
         or known.casts.get(value, {}).get(target) in ("i", "a")
         or known.types.get(target) == "S"
+        or any(kind in ("i", "a") and (a, b) == (value, target) for kind, a, b in coercions)
     )
 
 

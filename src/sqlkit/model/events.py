@@ -556,11 +556,12 @@ class CreateCallable:
 @dataclass(slots=True, eq=False)
 class CreateCoercion:
     """CREATE CAST (implicit or assignment) or CREATE OPERATOR of a comparison: PostgreSQL
-    may then accept a pair of these types that pg_catalog's casts and operators do not, so
-    SK123 leaves them alone."""
+    then accepts pairs of types that pg_catalog's casts and operators do not (SK123)."""
 
     origin: Origin
-    types: tuple[str, str]  # the cast's source and target, the operator's left and right
+    kind: str  # the cast's context (`i`, `a`) or the operator (`=`, `<`, ...)
+    left: str  # the cast's source, the operator's left type
+    right: str  # the cast's target, the operator's right type
 
 
 @dataclass(slots=True, eq=False)

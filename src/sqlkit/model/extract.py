@@ -1284,7 +1284,7 @@ def _create_callable(
             elem.get("defname"): type_name(elem.get("arg", {}).get("TypeName"))
             for elem in def_elems(node.get("definition"))
         }
-        return CreateCoercion(origin, (args.get("leftarg", ""), args.get("rightarg", "")))
+        return CreateCoercion(origin, names[-1], args.get("leftarg", ""), args.get("rightarg", ""))
     if "kind" in node and node["kind"] not in ("OBJECT_AGGREGATE", "OBJECT_TYPE"):
         return None  # DefineStmt: an operator, collation, text search object
     names = strings(
@@ -1300,11 +1300,11 @@ def _create_cast(
     source: Source, stmt: Statement, node: Node, origin: Origin
 ) -> CreateCoercion | None:
     """CREATE CAST ... AS IMPLICIT / AS ASSIGNMENT: the types it converts between."""
-    if node.get("context") not in ("COERCION_IMPLICIT", "COERCION_ASSIGNMENT"):
+    context = {"COERCION_IMPLICIT": "i", "COERCION_ASSIGNMENT": "a"}.get(node.get("context", ""))
+    if context is None:
         return None
-    return CreateCoercion(
-        origin, (type_name(node.get("sourcetype")), type_name(node.get("targettype")))
-    )
+    source_type, target = type_name(node.get("sourcetype")), type_name(node.get("targettype"))
+    return CreateCoercion(origin, context, source_type, target)
 
 
 def _do(source: Source, stmt: Statement, node: Node, origin: Origin) -> list[Event]:

@@ -1153,7 +1153,7 @@ class Replayer:
         self.model.callables.add(event.name)
 
     def create_coercion(self, event: ev.CreateCoercion) -> None:
-        self.model.coerced_types.update(event.types)
+        self.model.coercions.add((event.kind, event.left, event.right))
 
     def temp_relation(self, event: ev.TempRelation) -> None:
         self.model.temp_relations.add(event.name)
