@@ -48,6 +48,15 @@ CASES = [
     ("create view public.v10 as select 1 from public.notes where who = owner;", None),
     ("create view public.v11 as select 1 from public.notes where id = 1.5 and n = 2;", None),
     (
+        "create view public.v16 as select 1 from public.notes where status = (select auth.uid());",
+        NO_OPERATOR,
+    ),
+    (
+        "create view public.v17 as select 1 from public.notes"
+        " where owner = (select auth.uid()) and auth.role() = status;",
+        None,
+    ),
+    (
         "create function public.f12(p text) returns void language sql"
         " as $$ insert into public.notes (id, owner) values (1, p) $$;",
         NO_CAST,

@@ -27,6 +27,7 @@ from sqlkit.model.events import Arg, RoutineDef
 from sqlkit.model.state import Function, Model, Unresolved
 from sqlkit.sql.refs import (
     Assignment,
+    Called,
     CallUse,
     ColumnUse,
     Comparison,
@@ -580,6 +581,8 @@ class Binder:
         an array) that no type of the files' shadows; None otherwise."""
         if isinstance(operand, str):
             return self._certain_type(operand)
+        if isinstance(operand, Called):
+            return self._call_type(operand)
         parts = operand
         types: dict[str, str] | None
         if len(parts) == 2:
@@ -620,6 +623,14 @@ class Binder:
             if count == 1:
                 return self._certain_type(found[name]) if found and name in found else None
         typ = env.types.get(name) if env.types and name in env.variables else None
+        return self._certain_type(typ) if typ is not None else None
+
+    def _call_type(self, call: Called) -> str | None:
+        """What a Supabase platform function the shim describes returns (`auth.uid()`: uuid),
+        unless the files create a function of that name."""
+        if not self.supabase or self.model.routines_named(call.schema, call.name):
+            return None
+        typ = self.catalog.platform_returns.get(f"{call.schema}.{call.name}")
         return self._certain_type(typ) if typ is not None else None
 
     def _table_types(self, item: Item, frames: list[Frame], env: Env) -> dict[str, str] | None:
@@ -870,8 +881,10 @@ def _assignable(
 
 
 def _shown(operand: Operand, typ: str) -> str:
-    if operand.__class__ is str:
+    if isinstance(operand, str):
         return f"a value of type {_sql_name(typ)}"
+    if isinstance(operand, Called):
+        return f"{operand.schema}.{operand.name}() ({_sql_name(typ)})"
     return f"{'.'.join(operand)} ({_sql_name(typ)})"
 
 

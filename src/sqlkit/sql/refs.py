@@ -109,9 +109,18 @@ class Created:
     name: str
 
 
+@dataclass(frozen=True, slots=True)
+class Called:
+    """`auth.uid()`: a call without arguments of a schema-qualified function, as one side of
+    a comparison (SK123 types the Supabase platform's)."""
+
+    schema: str
+    name: str
+
+
 # one side of a comparison whose type may be certain (SK123): a column's or variable's name
-# parts (`t.c`, `v`), or a type name (a cast's target, a numeric or boolean constant)
-Operand = tuple[str, ...] | str
+# parts (`t.c`, `v`), a type name (a cast's target, a numeric or boolean constant), a call
+Operand = tuple[str, ...] | str | Called
 
 
 @dataclass(slots=True)
@@ -684,6 +693,16 @@ def _operand(node: Any) -> Operand | None:
     if kind == "TypeCast":
         type_node = inner.get("typeName") or {}
         return None if type_node.get("arrayBounds") else type_name(type_node)
+    if kind == "FuncCall":
+        names = strings(inner.get("funcname"))
+        plain = not (inner.get("args") or inner.get("agg_star") or inner.get("over"))
+        return Called(names[0], names[1]) if len(names) == 2 and plain else None
+    if kind == "SubLink":  # `(select auth.uid())`: one value, nothing else
+        select = (inner.get("subselect") or {}).get("SelectStmt") or {}
+        targets = select.get("targetList") or []
+        if inner.get("subLinkType") != "EXPR_SUBLINK" or len(targets) != 1 or len(select) > 3:
+            return None  # (targetList, limitOption, op are all a bare SELECT has)
+        return _operand((targets[0].get("ResTarget") or {}).get("val"))
     if kind == "A_Const":
         for key, typ in _CONSTANT_TYPES.items():
             if key in inner:
