@@ -11,15 +11,18 @@ they are created, bodies stored as text at the end of the project.
 
 A side's type is certain when it is a column of a table the files create
 (or `auth.users`), a function parameter or PL/pgSQL variable with one
-declared type (`NEW.c`/`OLD.c` in a trigger function), a cast (`x::text`), or an integer, decimal or boolean
-constant — and that type is one of pg_catalog's base types, not an array.
-A string literal (`'abc'`) has no type yet and PostgreSQL makes it fit, so
-it never makes a finding; nor does NULL, a domain, an enum, an extension's
-type, a column of a view or sub-select, a name that could be a column and a
-variable, or an operator written with `OPERATOR(...)`. Assignments
-(`var := expr`, `SELECT ... INTO var`) are not checked: PL/pgSQL converts
-any value through text when no assignment cast exists, so they fail only
-at run time, for some values.
+declared type (`NEW.c`/`OLD.c` in a trigger function), a Supabase platform
+function the shim describes (`auth.uid()` is a uuid), a cast (`x::text`),
+or an integer, decimal or boolean constant — and that type is one of
+pg_catalog's base types, not an array. A string literal (`'abc'`) has no
+type yet and PostgreSQL makes it fit, so it never makes a finding; nor does
+NULL, a domain, an enum, an extension's type, a column of a view or
+sub-select, a name that could be a column and a variable, or an operator
+written with `OPERATOR(...)`. The project's own `CREATE CAST ... AS
+IMPLICIT` and comparison `CREATE OPERATOR`s count as PostgreSQL's do.
+PL/pgSQL assignments (`var := expr`, `SELECT ... INTO var`) are not
+checked: PL/pgSQL converts any value through text when no assignment cast
+exists, so they fail only at run time, for some values.
 
 ## Why is this bad?
 PostgreSQL refuses the expression with `operator does not exist: uuid =
