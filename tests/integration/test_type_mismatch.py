@@ -10,7 +10,7 @@ import psycopg
 
 from sqlkit import api
 from sqlkit.data import catalog
-from sqlkit.model.binding import _assignable, _has_operator
+from sqlkit.model.typecheck import _assignable, _has_operator
 from sqlkit.testing import SqlkitServer
 
 SETUP = """\
