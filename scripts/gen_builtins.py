@@ -14,7 +14,8 @@ Supabase shim installed:
   function's argument counts (defaults and VARIADIC counted), the columns a
   function in FROM gives, the base types and their categories, the implicit and
   assignment casts, the comparison operators, and the tables and functions the
-  Supabase shim describes in `auth` and `storage`.
+  Supabase shim describes in `auth` and `storage` (with the base type a function
+  returns, where every overload returns the same one).
 
 `tests/integration/test_references.py` runs the collectors against the test server and
 fails when a shipped file differs from what the server says.
@@ -81,6 +82,14 @@ join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.
 join pg_catalog.pg_type t on t.oid = a.atttypid
 where n.nspname in ('auth', 'storage') and c.relkind in ('r', 'v', 'p')
 order by 1, a.attnum
+"""
+# what a platform function returns, when it is one base type (SK123 types `auth.uid()`)
+_PLATFORM_RETURNS = """
+select n.nspname || '.' || p.proname, t.typname, t.typtype, t.typcategory, p.proretset
+from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+join pg_catalog.pg_type t on t.oid = p.prorettype
+where n.nspname in ('auth', 'storage') and p.prokind = 'f'
+order by 1, 2
 """
 # the platform tables whose every column the shim has: a column they lack does not exist
 # (Storage adds columns to its tables over time: those are known, not complete)
@@ -161,6 +170,15 @@ def collect_catalog(conn: Any, shim_conn: Any) -> dict[str, Any]:
     for schema in ("auth", "storage"):
         found, _, _ = _functions(shim_conn, schema)
         platform_functions.update({f"{schema}.{name}": spec for name, spec in found.items()})
+    returned: dict[str, set[str | None]] = {}
+    for name, typname, typtype, category, retset in shim_conn.execute(_PLATFORM_RETURNS):
+        plain = typtype == "b" and category != "A" and not retset
+        returned.setdefault(name, set()).add(typname if plain else None)
+    returns = {
+        name: next(iter(found))
+        for name, found in returned.items()
+        if len(found) == 1 and None not in found
+    }
     return {
         "server_version_num": int(conn.execute("show server_version_num").fetchone()[0]),
         "functions": arities,
@@ -169,7 +187,11 @@ def collect_catalog(conn: Any, shim_conn: Any) -> dict[str, Any]:
         "types": dict(conn.execute(_TYPES).fetchall()),
         "casts": casts,
         "comparisons": comparisons,
-        "supabase": {"tables": tables, "functions": dict(sorted(platform_functions.items()))},
+        "supabase": {
+            "tables": tables,
+            "functions": dict(sorted(platform_functions.items())),
+            "returns": dict(sorted(returns.items())),
+        },
     }
 
 

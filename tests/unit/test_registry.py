@@ -115,8 +115,8 @@ def test_importing_one_rule_module_first_still_loads_every_rule() -> None:
     assert int(out.stdout) == len(frozen())
 
 
-# where no SQL statement is the fix: a syntax error, a directive, a body to rewrite
-_HELP_WITHOUT_STATEMENT = {"SK000", "SK001", "SK106", "SK107", "SK112", "SK113", "SK114"}
+# where no SQL statement is the fix: a syntax error, a directive, a body or expression to rewrite
+_HELP_WITHOUT_STATEMENT = {"SK000", "SK001", "SK106", "SK107", "SK112", "SK113", "SK114", "SK123"}
 
 
 def test_every_finding_names_its_object_and_helps_with_sql() -> None:

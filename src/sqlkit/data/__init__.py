@@ -101,6 +101,7 @@ class Catalog:
     comparisons: dict[str, frozenset[tuple[str, str]]]  # operator -> (left, right) types
     platform_tables: dict[str, tuple[dict[str, str], bool]]  # auth.users -> (columns, complete)
     platform_functions: dict[str, str]  # auth.uid -> argument counts
+    platform_returns: dict[str, str]  # auth.uid -> uuid (one base type, every overload)
 
     def arities(self, name: str) -> tuple[Arity, ...] | None:
         spec = self.functions.get(name)
@@ -127,4 +128,5 @@ def catalog() -> Catalog:
             for name, entry in supabase["tables"].items()
         },
         platform_functions=supabase["functions"],
+        platform_returns=supabase["returns"],
     )

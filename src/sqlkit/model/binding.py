@@ -1,6 +1,7 @@
 """Resolves what SQL refers to (`sqlkit.sql.refs`) against the model: relations that do not
-exist (SK120), columns their relation does not have (SK121) and calls that no function
-takes (SK122).
+exist (SK120), columns their relation does not have (SK121), calls that no function
+takes (SK122), and (with `sqlkit.model.typecheck`) values of certain types that PostgreSQL
+cannot compare or store (SK123).
 
 PostgreSQL binds names at different times, and so does this: views and policies when
 their statement runs in the migration (`Replayer` calls `check_view`/`check_policy`, and
@@ -24,7 +25,17 @@ from dataclasses import dataclass
 from sqlkit.data import builtins, catalog, parse_arities
 from sqlkit.model.events import Arg, RoutineDef
 from sqlkit.model.state import Function, Model, Unresolved
-from sqlkit.sql.refs import CallUse, ColumnUse, Item, RelationUse, Scope, TargetColumn
+from sqlkit.model.typecheck import TypeChecks, row_types, variable_types
+from sqlkit.sql.refs import (
+    Assignment,
+    CallUse,
+    ColumnUse,
+    Comparison,
+    Item,
+    RelationUse,
+    Scope,
+    TargetColumn,
+)
 from sqlkit.sql.source import Span
 from sqlkit.sql.values import quote_ident, search_path_schemas
 
@@ -49,6 +60,7 @@ class Env:
     consequence: str = "PostgreSQL rejects the statement and the migration stops"
     any_schema: bool = False
     session: bool = False  # `search_path` is the migration session's (not a function's SET)
+    types: dict[str, str] | None = None  # the declared types of `variables`, where certain
 
 
 @dataclass(slots=True)
@@ -60,8 +72,10 @@ class Frame:
     ctes: dict[str, Columns] | None = None  # WITH names visible from this level down
 
 
-class Binder:
-    """Resolves scopes against one state of the model."""
+class Binder(TypeChecks):
+    """Resolves scopes against one state of the model (and types what SK123 checks)."""
+
+    system_columns = SYSTEM_COLUMNS
 
     def __init__(self, model: Model) -> None:
         self.model = model
@@ -84,6 +98,7 @@ class Binder:
         # worked out on the first name that is not found (most never are)
         self._bare_names: set[str] | None = None
         self._routine_names: dict[str, list[Function]] | None = None
+        self._owners: dict[str, list[str]] | None = None  # relation name -> its schemas
 
     # -- relations -----------------------------------------------------------------------
     def relation(
@@ -415,6 +430,10 @@ class Binder:
                 self._relation_use(use, env)  # type: ignore[arg-type]
             elif kind is CallUse:
                 self._call(use, env)  # type: ignore[arg-type]
+            elif kind is Comparison:
+                self._comparison(use, frames, env)  # type: ignore[arg-type]
+            elif kind is Assignment:
+                self._assignment(use, frame, frames, env)  # type: ignore[arg-type]
 
     def _relation_use(self, use: RelationUse, env: Env) -> None:
         exists, _ = self.relation(use.schema, use.name, env)
@@ -697,7 +716,9 @@ def _body_env(
     if plpgsql is not None:
         names.update(plpgsql.variables)
         names.update(plpgsql.labels)
-    return Env(definition.origin.path, search_path, frozenset(names), name, display)
+    env = Env(definition.origin.path, search_path, frozenset(names), name, display)
+    env.types = variable_types(definition)
+    return env
 
 
 def check_atomic(model: Model, definition: RoutineDef, search_path: list[str]) -> list[Unresolved]:
@@ -724,6 +745,8 @@ def check_function(binder: Binder, function: Function) -> None:
     env.any_schema = value is None or value == "FROM CURRENT"  # the caller's path
     env.when = "at the end of the project"
     env.consequence = "the body is bound when it runs, and fails there"
+    if function.is_trigger and facts.scopes and env.types is not None:
+        env.types.update(row_types(binder.model, function.trigger_tables))
     for scope in facts.scopes:
         binder.check(scope, env)
     plpgsql = facts.plpgsql

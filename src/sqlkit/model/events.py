@@ -564,6 +564,17 @@ class CreateCallable:
 
 
 @dataclass(slots=True, eq=False)
+class CreateCoercion:
+    """CREATE CAST (implicit or assignment) or CREATE OPERATOR of a comparison: PostgreSQL
+    then accepts pairs of types that pg_catalog's casts and operators do not (SK123)."""
+
+    origin: Origin
+    kind: str  # the cast's context (`i`, `a`) or the operator (`=`, `<`, ...)
+    left: str  # the cast's source, the operator's left type
+    right: str  # the cast's target, the operator's right type
+
+
+@dataclass(slots=True, eq=False)
 class TempRelation:
     """CREATE TEMP TABLE / VIEW / SEQUENCE: not part of the schema, but a session (and the
     functions it calls) may read it by name."""
@@ -666,6 +677,7 @@ Event = (
     | CreateTrigger
     | CreateSequence
     | CreateCallable
+    | CreateCoercion
     | TempRelation
     | Secret
     | LockRelation

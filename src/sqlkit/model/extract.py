@@ -23,6 +23,7 @@ from sqlkit.model.events import (
     AttachPartition,
     CommentRoutine,
     CreateCallable,
+    CreateCoercion,
     CreateExtension,
     CreateIndex,
     CreatePolicy,
@@ -1286,8 +1287,18 @@ def _create_sequence(
 
 def _create_callable(
     source: Source, stmt: Statement, node: Node, origin: Origin
-) -> CreateCallable | None:
-    """CREATE AGGREGATE and the CREATE TYPE/DOMAIN forms: the name a call may use."""
+) -> CreateCallable | CreateCoercion | None:
+    """CREATE AGGREGATE and the CREATE TYPE/DOMAIN forms: the name a call may use; CREATE
+    OPERATOR of a comparison: the types it takes."""
+    if node.get("kind") == "OBJECT_OPERATOR":
+        names = strings(node.get("defnames"))
+        if not names or names[-1] not in ("=", "<>", "<", "<=", ">", ">="):
+            return None
+        args = {
+            elem.get("defname"): type_name(elem.get("arg", {}).get("TypeName"))
+            for elem in def_elems(node.get("definition"))
+        }
+        return CreateCoercion(origin, names[-1], args.get("leftarg", ""), args.get("rightarg", ""))
     if "kind" in node and node["kind"] not in ("OBJECT_AGGREGATE", "OBJECT_TYPE"):
         return None  # DefineStmt: an operator, collation, text search object
     names = strings(
@@ -1297,6 +1308,17 @@ def _create_callable(
         or [{"String": {"sval": (node.get("typevar") or {}).get("relname", "")}}]
     )
     return CreateCallable(origin, names[-1]) if names and names[-1] else None
+
+
+def _create_cast(
+    source: Source, stmt: Statement, node: Node, origin: Origin
+) -> CreateCoercion | None:
+    """CREATE CAST ... AS IMPLICIT / AS ASSIGNMENT: the types it converts between."""
+    context = {"COERCION_IMPLICIT": "i", "COERCION_ASSIGNMENT": "a"}.get(node.get("context", ""))
+    if context is None:
+        return None
+    source_type, target = type_name(node.get("sourcetype")), type_name(node.get("targettype"))
+    return CreateCoercion(origin, context, source_type, target)
 
 
 def _do(source: Source, stmt: Statement, node: Node, origin: Origin) -> list[Event]:
@@ -1343,6 +1365,7 @@ HANDLERS: dict[str, Handler] = {
     "CreateEnumStmt": _create_callable,
     "CreateRangeStmt": _create_callable,
     "CreateDomainStmt": _create_callable,
+    "CreateCastStmt": _create_cast,
 }
 
 # for kinds most of whose statements mean nothing to the model: a cheap test on the tree,

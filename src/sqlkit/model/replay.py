@@ -1156,6 +1156,9 @@ class Replayer:
     def create_callable(self, event: ev.CreateCallable) -> None:
         self.model.callables.add(event.name)
 
+    def create_coercion(self, event: ev.CreateCoercion) -> None:
+        self.model.coercions.add((event.kind, event.left, event.right))
+
     def temp_relation(self, event: ev.TempRelation) -> None:
         self.model.temp_relations.add(event.name)
 
@@ -1381,6 +1384,7 @@ REPLAY: dict[type, Callable[[Replayer, Any], None]] = {
     ev.CreateTrigger: Replayer.create_trigger,
     ev.CreateSequence: Replayer.create_sequence,
     ev.CreateCallable: Replayer.create_callable,
+    ev.CreateCoercion: Replayer.create_coercion,
     ev.TempRelation: Replayer.temp_relation,
     ev.Secret: Replayer.secret,
     ev.LockRelation: Replayer.lock_relation,

@@ -406,6 +406,9 @@ class Model:
     project_schemas: set[str] = field(default_factory=set)
     temp_relations: set[str] = field(default_factory=set)
     callables: set[str] = field(default_factory=set)  # aggregates' and types' names (SK122)
+    # (context or operator, left, right) of the files' CREATE CAST (implicit, assignment) and
+    # comparison CREATE OPERATOR statements: with pg_catalog's, what SK123 resolves with
+    coercions: set[tuple[str, str, str]] = field(default_factory=set)
     unresolved: list[Unresolved] = field(default_factory=list)
     _by_name: dict[tuple[str, str], dict[RoutineKey, Function]] = field(default_factory=dict)
     _by_table: dict[tuple[str, str], dict[str, Policy]] = field(default_factory=dict)

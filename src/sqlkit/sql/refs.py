@@ -109,7 +109,43 @@ class Created:
     name: str
 
 
-Use = ColumnUse | RelationUse | TargetColumn | Created | CallUse
+@dataclass(frozen=True, slots=True)
+class Called:
+    """`auth.uid()`: a call without arguments of a schema-qualified function, as one side of
+    a comparison (SK123 types the Supabase platform's)."""
+
+    schema: str
+    name: str
+
+
+# one side of a comparison whose type may be certain (SK123): a column's or variable's name
+# parts (`t.c`, `v`), a type name (a cast's target, a numeric or boolean constant), a call
+Operand = tuple[str, ...] | str | Called
+
+
+@dataclass(slots=True)
+class Comparison:
+    """`a = b` (or `<>`, `<`, `<=`, `>`, `>=`) whose two sides may have certain types; the
+    binding types them and reports a pair PostgreSQL has no operator for (SK123)."""
+
+    op: str
+    left: Operand
+    right: Operand
+    span: Span
+
+
+@dataclass(slots=True)
+class Assignment:
+    """`SET c = v`, `INSERT (c) VALUES (v)`: a value written into column `name` of the
+    relation of `items[item]`, whose type may be certain (SK123)."""
+
+    item: int
+    name: str
+    value: Operand
+    span: Span
+
+
+Use = ColumnUse | RelationUse | TargetColumn | Created | CallUse | Comparison | Assignment
 
 
 @dataclass(slots=True)
@@ -158,6 +194,8 @@ class PlpgsqlContext:
     records: dict[str, str]
     labels: frozenset[str]
     fields: list[tuple[str, str, Span]]
+    # a variable's type, for names every declaration of which gives the same scalar type
+    types: dict[str, str] = field(default_factory=dict)
 
 
 # ----------------------------------------------------------------------------- the builder
@@ -339,6 +377,7 @@ class Builder:
             if rows and not select.get("withClause"):
                 for row in rows:
                     self.expr(row, scope)
+                self.assignments(node.get("cols") or (), rows, scope, target)
             else:
                 scope.children.append(self.select(select))
         conflict = node.get("onConflictClause")
@@ -378,6 +417,26 @@ class Builder:
                     self.expr(val["MultiAssignRef"].get("source"), scope)
                 continue
             self.expr(val, scope)
+            if name and not res.get("indirection"):
+                value = _operand(val)
+                if value is not None:
+                    span = self.span(res.get("location"), len(name))
+                    scope.uses.append(Assignment(target, name, value, span))
+
+    def assignments(self, cols: Any, rows: list[list[Node]], scope: Scope, target: int) -> None:
+        """INSERT (c, ...) VALUES (v, ...): each value whose type may be certain (SK123)."""
+        names = [col.get("ResTarget") or {} for col in cols]
+        if not names or any(res.get("indirection") for res in names):
+            return
+        for row in rows:
+            if len(row) != len(names):
+                continue
+            for res, value in zip(names, row, strict=True):
+                operand = _operand(value)
+                if operand is not None:
+                    name = res.get("name", "")
+                    span = self.span(res.get("location"), len(name))
+                    scope.uses.append(Assignment(target, name, operand, span))
 
     def update(self, node: Node) -> Scope:
         scope = Scope()
@@ -581,6 +640,8 @@ class Builder:
                 if sub is not None:
                     scope.children.append(self.select(sub))
             elif kind == "A_Expr":
+                if inner.get("kind") == "AEXPR_OP":
+                    self.comparison(inner, scope)
                 stack.append(inner.get("lexpr"))
                 stack.append(inner.get("rexpr"))
             elif kind == "TypeCast":
@@ -595,8 +656,62 @@ class Builder:
             else:
                 stack.extend(v for v in inner.values() if v.__class__ in (dict, list))
 
+    def comparison(self, node: Node, scope: Scope) -> None:
+        """Keep `a op b` for SK123 when op is a comparison written without a schema and both
+        sides are of a shape that may have a certain type."""
+        name: list[Node] = node.get("name") or []
+        if len(name) != 1:
+            return
+        op = name[0].get("String", {}).get("sval")
+        if op not in _COMPARISONS:
+            return
+        left = _operand(node.get("lexpr"))
+        if left is None:
+            return
+        right = _operand(node.get("rexpr"))
+        if right is None:
+            return
+        scope.uses.append(Comparison(op, left, right, self.span(node.get("location"), len(op))))
+
 
 _NOWHERE: Span = (0, 0, 0, 0)
+_COMPARISONS = frozenset({"=", "<>", "<", "<=", ">", ">="})
+_CONSTANT_TYPES = {"ival": "int4", "boolval": "bool"}
+
+
+def _operand(node: Any) -> Operand | None:
+    """A comparison's side as SK123 may type it: a column or variable (its name parts), a
+    cast (its type) or an integer or boolean constant; None for anything else (a string
+    literal's type is unknown and PostgreSQL makes it fit, NULL fits anything)."""
+    if node.__class__ is not dict or len(node) != 1:
+        return None
+    ((kind, inner),) = node.items()
+    if kind == "ColumnRef":
+        fields = inner.get("fields") or []
+        parts = tuple(strings(fields))
+        return parts if 1 <= len(parts) <= 2 and len(parts) == len(fields) else None
+    if kind == "TypeCast":
+        type_node = inner.get("typeName") or {}
+        return None if type_node.get("arrayBounds") else type_name(type_node)
+    if kind == "FuncCall":
+        names = strings(inner.get("funcname"))
+        plain = not (inner.get("args") or inner.get("agg_star") or inner.get("over"))
+        return Called(names[0], names[1]) if len(names) == 2 and plain else None
+    if kind == "SubLink":  # `(select auth.uid())`: one value, nothing else
+        select = (inner.get("subselect") or {}).get("SelectStmt") or {}
+        targets = select.get("targetList") or []
+        if inner.get("subLinkType") != "EXPR_SUBLINK" or len(targets) != 1 or len(select) > 3:
+            return None  # (targetList, limitOption, op are all a bare SELECT has)
+        return _operand((targets[0].get("ResTarget") or {}).get("val"))
+    if kind == "A_Const":
+        for key, typ in _CONSTANT_TYPES.items():
+            if key in inner:
+                return typ
+        value = (inner.get("fval") or {}).get("fval", "")
+        # a decimal is numeric; an integer too big for int4 may be int8 or numeric
+        if "." in value or "e" in value.lower():
+            return "numeric"
+    return None
 
 
 def _written_length(rv: Node) -> int:
@@ -706,10 +821,13 @@ def build_scope(tree: Node, source: Source, locate: Locate) -> Scope | None:
     return scope if scope is not None and _names_relations(scope) else None
 
 
+_NAMES_NOTHING = (ColumnUse, Comparison)  # without a FROM item, nothing to resolve them against
+
+
 def _names_relations(scope: Scope) -> bool:
     """Does the SQL name a relation anywhere? Without one there is nothing to resolve (a
     PL/pgSQL expression over variables), and the scope is not kept."""
-    if scope.items or any(use.__class__ is not ColumnUse for use in scope.uses):
+    if scope.items or any(use.__class__ not in _NAMES_NOTHING for use in scope.uses):
         return True
     nested = [*scope.children, *(scope.arms or ()), *(s for s, _ in (scope.ctes or {}).values())]
     return any(_names_relations(inner) for inner in nested)
@@ -796,4 +914,23 @@ def plpgsql_context(
         )
         for record, name, at in _record_fields(body, wanted)
     ]
-    return PlpgsqlContext(frozenset(variables), records, labels, fields)
+    return PlpgsqlContext(frozenset(variables), records, labels, fields, _variable_types(function))
+
+
+def _variable_types(function: Node) -> dict[str, str]:
+    """name -> type of the variables (parameters and loop variables included) that have one
+    type wherever they are declared; a name also declared as a record or row, or with two
+    types in different blocks, has none."""
+    types: dict[str, str] = {}
+    mixed: set[str] = set()
+    for datum in function.get("datums") or ():
+        for kind, node in datum.items():
+            name = node.get("refname")
+            if not name:
+                continue
+            typ = (node.get("datatype") or {}).get("PLpgSQL_type", {}).get("typname")
+            if kind != "PLpgSQL_var" or not typ or types.setdefault(name, typ) != typ:
+                mixed.add(name)
+    for name in mixed:
+        types.pop(name, None)
+    return types

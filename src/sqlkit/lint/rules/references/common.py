@@ -1,4 +1,4 @@
-"""What SK120-SK122 share: the references that do not resolve, worked out once per run."""
+"""What SK120-SK123 share: the references that do not resolve, worked out once per run."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def findings(ctx: LintContext, code: str) -> Iterator[Finding]:
-    """The findings of rule `code` (SK120, SK121, SK122) among the unresolved references."""
+    """The findings of rule `code` (SK120-SK123) among the unresolved references."""
     for item in unresolved(ctx):
         if item.code == code:
             yield ctx.finding(
@@ -25,7 +25,7 @@ def findings(ctx: LintContext, code: str) -> Iterator[Finding]:
 def unresolved(ctx: LintContext) -> list[Unresolved]:
     """Bound when the migration runs (views, policies: kept by the replay) and bound at the
     end of the project (function bodies stored as text); a wrong name once per object.
-    Worked out once per run, for the three rules."""
+    Worked out once per run, for the four rules."""
     if not ctx.model.has_structure:
         return []  # a model read from a live database: PostgreSQL has bound it all already
     return ctx.once("unresolved", lambda: _unresolved(ctx))
