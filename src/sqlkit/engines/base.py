@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -119,6 +120,15 @@ class Engine:
 
     name = "engine"
     keep = False  # set before start() when the server must outlive sqlkit
+    prepares = False  # prepare() does work worth starting early (`engines.ahead`)
+
+    def __init__(self) -> None:
+        # held while prepare() runs: a prepare() or stop() from another thread waits for it
+        self.preparing = threading.RLock()
+
+    def serves_as(self, other: Engine) -> bool:
+        """Would this engine's server do where `other`'s was asked for?"""
+        return False
 
     def prepare(self) -> None:
         """What start() does before it needs a server process (initdb): safe to run in another

@@ -188,7 +188,10 @@ def _postmaster_pid(data: Path) -> int | None:
 class ProcessEngine(Engine):
     """A postgres server started from a bin directory (the embedded wheel's or the system's)."""
 
+    prepares = True
+
     def __init__(self, bindir: Path, name: str = "embedded") -> None:
+        super().__init__()
         self.bindir = bindir
         self.name = name
         self.workdir: Path | None = None
@@ -199,13 +202,23 @@ class ProcessEngine(Engine):
         self.reaper: subprocess.Popen[bytes] | None = None
         self._ids: tuple[int, int] | None = None  # the server's user, when sqlkit runs as root
 
+    def serves_as(self, other: Engine) -> bool:
+        return (
+            isinstance(other, ProcessEngine)
+            and other.name == self.name
+            and other.bindir.resolve() == self.bindir.resolve()
+        )
+
     # ----------------------------------------------------------------- lifecycle
     def prepare(self) -> None:
         """The server's directory with a fresh data directory in it (initdb, or a copy of the
         cached one). No server process yet: that one is started by start(), in the thread that
         will outlive it (PR_SET_PDEATHSIG fires when the *thread* that forked a child ends)."""
-        if self.workdir is not None:
-            return
+        with self.preparing:
+            if self.workdir is None:
+                self._prepare()
+
+    def _prepare(self) -> None:
         sweep_stale_directories()
         self._ids = _unprivileged_user()
         self.workdir = Path(tempfile.mkdtemp(prefix=_PREFIX, dir=server_root()))
@@ -380,6 +393,10 @@ class ProcessEngine(Engine):
             self.reaper = None
 
     def stop(self) -> None:
+        with self.preparing:  # a preparation under way in another thread finishes first
+            self._stop()
+
+    def _stop(self) -> None:
         if self.detached:
             return
         self._dismiss_reaper()
