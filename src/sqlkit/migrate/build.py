@@ -19,6 +19,9 @@ from sqlkit.errors import EngineError
 from sqlkit.files import MigrationFile, discover
 from sqlkit.migrate.apply import Progress, apply_files
 
+# a scratch database is built many files to a query (each still its own transaction):
+# 1,000 one-function files take 0.19 s instead of 0.27 s, 50 as good as 200
+FILES_PER_ROUND_TRIP = 50
 _MENTIONS_EXTENSION = re.compile(r"create\s+extension", re.I)  # a cheap look first
 
 
@@ -74,5 +77,11 @@ def build(
         install_shim(conn, settings.target, settings.exposed_schemas)
         for text in before_apply:
             conn.execute(text.encode())
-        result = apply_files(conn, settings, files=files, progress=progress)
+        result = apply_files(
+            conn,
+            settings,
+            files=files,
+            progress=progress,
+            files_per_round_trip=FILES_PER_ROUND_TRIP,
+        )
     return [file for file, _ in result.applied]
