@@ -301,15 +301,27 @@ class ProcessEngine(Engine):
             self.stop()
             raise
 
-    def start(self) -> Server:
+    def launch(self) -> None:
+        if self.process is not None:
+            return
         self.prepare()
         try:
-            return self._start(self._ids)
+            self._launch(self._ids)
         except BaseException:
             self.stop()
             raise
 
-    def _start(self, ids: tuple[int, int] | None) -> Server:
+    def start(self) -> Server:
+        self.launch()
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        assert self.server is not None
+        return self.server
+
+    def _launch(self, ids: tuple[int, int] | None) -> None:
         assert self.workdir is not None
         data = self.workdir / "data"
         port = _free_port()
@@ -349,8 +361,6 @@ class ProcessEngine(Engine):
                 close_fds=True,
             )
         self.server = Server(host=str(self.workdir), port=port, tcp_host="127.0.0.1")
-        self._wait_ready()
-        return self.server
 
     def _initdb(self, data: Path, ids: tuple[int, int] | None) -> None:
         """A fresh data directory: a copy of the cached one, or (first run of this server
