@@ -223,9 +223,7 @@ def _store_initdb(fresh: Path, cached: Path) -> None:
     shutil.rmtree(fresh.parent, ignore_errors=True)
 
 
-# at the lowest priority: the run that started it, and what runs next, go first
-_STORE = "import os, sys; os.nice(19); from pathlib import Path; "
-_STORE += "from sqlkit.engines.process import _store_initdb; "
+_STORE = "import sys; from pathlib import Path; from sqlkit.engines.process import _store_initdb; "
 _STORE += "_store_initdb(Path(sys.argv[1]), Path(sys.argv[2]))"
 
 
@@ -233,9 +231,18 @@ def _store_initdb_in_background(fresh: Path, cached: Path) -> None:
     """Write the cache from a process of its own that outlives this one: a first run ends
     without waiting for 40 MB to reach the disk. Its folder names it as owner, so a sweep
     removes what it leaves if it is killed."""
+    # at the lowest priority, its start-up included: the run that started it goes first
+    nice = shutil.which("nice")
     try:
         writer = subprocess.Popen(
-            [sys.executable, "-c", _STORE, str(fresh), str(cached)],
+            [
+                *([nice, "-n", "19"] if nice else []),
+                sys.executable,
+                "-c",
+                _STORE,
+                str(fresh),
+                str(cached),
+            ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -271,6 +278,7 @@ class ProcessEngine(Engine):
         self.keep = False  # set before start(): the server must outlive sqlkit (--keep)
         self.reaper: subprocess.Popen[bytes] | None = None
         self._ids: tuple[int, int] | None = None  # the server's user, when sqlkit runs as root
+        self._store: tuple[Path, Path] | None = None  # initdb's fresh output, to cache
 
     def serves_as(self, other: Engine) -> bool:
         return (
@@ -361,6 +369,12 @@ class ProcessEngine(Engine):
                 close_fds=True,
             )
         self.server = Server(host=str(self.workdir), port=port, tcp_host="127.0.0.1")
+        self._hand_over_cache()
+
+    def _hand_over_cache(self) -> None:
+        if self._store is not None:
+            _store_initdb_in_background(*self._store)
+            self._store = None
 
     def _initdb(self, data: Path, ids: tuple[int, int] | None) -> None:
         """A fresh data directory: a copy of the cached one, or (first run of this server
@@ -384,7 +398,8 @@ class ProcessEngine(Engine):
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
-        _store_initdb_in_background(fresh, cached)
+        # written once the server process is on its way (or the engine is stopped)
+        self._store = (fresh, cached)
 
     def _run_initdb(self, data: Path, ids: tuple[int, int] | None) -> None:
         """initdb into `data`, in the server's directory (in memory when /dev/shm is usable)."""
@@ -476,6 +491,7 @@ class ProcessEngine(Engine):
             self._stop()
 
     def _stop(self) -> None:
+        self._hand_over_cache()
         if self.detached:
             return
         self._dismiss_reaper()
