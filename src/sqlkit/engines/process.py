@@ -467,7 +467,7 @@ class ProcessEngine(Engine):
                         f"the {self.name} server did not accept connections in {timeout:.0f}s: "
                         f"{self._log_tail()}"
                     ) from None
-                time.sleep(0.02)
+                time.sleep(0.005)  # a refused local connection costs a fraction of that
 
     def _log_tail(self) -> str:
         assert self.workdir is not None

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from sqlkit.migrate.apply import Progress
 
 # The database driver, the parser and the lint engine are imported while the engine prepares
-# its server (`_load_while_preparing`), not when this module loads.
+# and starts its server (`_load_while_preparing`), not when this module loads.
 
 
 @dataclass
@@ -288,9 +288,11 @@ def verify(
     step(f"starting the {name} engine")
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
-            preparing = pool.submit(engine.prepare)  # initdb runs in its own process meanwhile
-            _load_while_preparing()
-            preparing.result()
+            loading = pool.submit(_load_while_preparing)
+            # initdb (or the copy), then the server process at once: from this thread, which
+            # outlives the server (PR_SET_PDEATHSIG fires when the thread that forked it ends)
+            engine.launch()
+            loading.result()
     except BaseException:
         engine.stop()
         raise
