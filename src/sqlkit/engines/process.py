@@ -142,11 +142,27 @@ def sweep_stale_directories() -> int:
 
 
 def copy_data_directory(source: Path, target: Path) -> None:
-    """A copy of a data directory, file contents and modes only: faster than
-    `shutil.copytree`, which also copies times and flags, by half within a filesystem. The
-    kernel copies each file: copy_file_range within a filesystem, sendfile across (the
-    cache on disk to memory), `shutil.copyfile` where neither works. Nothing is shared with
-    the source: the server writes its files in place, so hard links are out."""
+    """A copy of a data directory that shares nothing the server writes with the source
+    (hard links would: the server writes its files in place; a reflink, copy on write, is
+    safe and `cp` makes one where the filesystem can).
+
+    `cp -a` when there is one: a process of its own, so the copy does not wait for the GIL
+    while this process imports or parses in another thread (a copy in Python makes five
+    system calls per file, each a chance to wait up to the interpreter's switch interval:
+    0.35 s instead of 25 ms for initdb's 970 files, seen beside diff's imports). Else
+    file by file in Python, contents and modes only, the kernel copying each file."""
+    cp = shutil.which("cp")
+    if cp is not None:
+        done = subprocess.run(
+            [cp, "-a", "--", str(source), str(target)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if done.returncode == 0:
+            os.chmod(target, 0o700)
+            return
+        shutil.rmtree(target, ignore_errors=True)
     ways = [way for way in (_copy_file_range, _sendfile) if way.works]
     _copy_tree(str(source), str(target), ways)
 
