@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import NoReturn
 
 from sqlkit import __version__
 
@@ -13,9 +14,13 @@ def main() -> None:
     if sys.argv[1:] == ["--version"]:
         sys.stdout.write(f"sqlkit {__version__}\n")
         return
-    if sys.argv[1:2] in (["verify"], ["diff"]):
-        _prepare_engine_ahead(sys.argv[1], sys.argv[2:])
-    from sqlkit.cli import app
+    try:
+        if sys.argv[1:2] in (["verify"], ["diff"]):
+            _prepare_engine_ahead(sys.argv[1], sys.argv[2:])
+        from sqlkit.cli import app
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM before the command line has loaded
+        sys.stderr.write("interrupted\n")
+        _end(130)
 
     try:
         app()
@@ -64,7 +69,7 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _end(code: str | int | None) -> None:
+def _end(code: str | int | None) -> NoReturn:
     """End the process as `sys.exit(code)` would, without the interpreter's teardown: freeing
     every module and object of the database driver, the parser and the lint engine costs
     0.05-0.15 s after the command's work is done. atexit handlers still run and the standard

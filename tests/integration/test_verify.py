@@ -227,6 +227,31 @@ def test_an_engine_prepared_ahead_that_no_command_takes_is_removed(
         assert not _server_dirs(server_root), args
 
 
+@pytest.mark.parametrize("delay", [0.05, 0.25])
+def test_a_signal_while_the_command_line_loads_leaves_nothing(
+    tmp_path: Path, server_root: Path, delay: float
+) -> None:
+    """SIGTERM while `sqlkit verify` is still loading, its server prepared ahead (initdb or
+    the copy under way): it unwinds like Ctrl-C and what was prepared is removed."""
+    run_cli(["init", "demo"], tmp_path)
+    proc = subprocess.Popen(
+        [*SQLKIT, "verify"],
+        cwd=tmp_path / "demo",
+        env={**os.environ, "SQLKIT_TMPDIR": str(server_root)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(delay)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0 and "Traceback" not in err, err
+    deadline = time.monotonic() + 30  # a first run's initdb cache writer may still run
+    while time.monotonic() < deadline and _server_dirs(server_root):
+        time.sleep(0.05)
+    assert not _server_dirs(server_root)
+
+
 def test_resolve_takes_the_engine_prepared_ahead(tmp_path: Path, server_root: Path) -> None:
     from sqlkit.config import load_settings
     from sqlkit.engines import resolve
