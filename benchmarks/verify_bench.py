@@ -251,31 +251,39 @@ def floor(bindir: Path, repeat: int = 3) -> float:
     return best
 
 
-def init_project_verify(bindir: Path, repeat: int = 3) -> None:
+def init_project_verify(bindir: Path, repeat: int = 5) -> None:
     """`sqlkit verify` of a new `sqlkit init` project, cold (empty initdb cache: initdb runs),
-    against the floor of the same binaries. Target: <= 1.5x."""
+    against the floor of the same binaries, run for run alternating (the machine's load hits
+    both alike). Target: <= 1.5x."""
     project = ROOT / ".bench" / "verify-init"
     shutil.rmtree(project, ignore_errors=True)
     subprocess.run([sys.executable, "-m", "sqlkit", "init", str(project)], check=True,
                    capture_output=True, env=ENV)  # fmt: skip
     cmd = [sys.executable, "-m", "sqlkit", "verify"]
     subprocess.run(cmd, cwd=project, capture_output=True, env=ENV)  # bytecode
-    best = float("inf")
+    bases, walls = [], []
     for _ in range(repeat):
+        bases.append(floor(bindir, 1))
         cache = tempfile.mkdtemp(prefix="sqlkit-cache-")
         start = time.perf_counter()
         proc = subprocess.run(
             cmd, cwd=project, capture_output=True, text=True, env={**ENV, "SQLKIT_CACHE_DIR": cache}
         )
-        best = min(best, time.perf_counter() - start)
-        shutil.rmtree(cache, ignore_errors=True)
+        walls.append(time.perf_counter() - start)
         assert proc.returncode == 0, proc.stdout + proc.stderr
-    base = floor(bindir, repeat)
-    print(f"{'anchor: initdb + start + stop, same binaries (best of 3)':<58} {base:>9.2f}s")
+        deadline = time.monotonic() + 30  # the cache writer it leaves: not into the next run
+        while time.monotonic() < deadline and not list(Path(cache).glob("initdb-*/PG_VERSION")):
+            time.sleep(0.05)
+        shutil.rmtree(cache, ignore_errors=True)
+    base, best = min(bases), min(walls)
+    print(
+        f"{'anchor: initdb + start + stop, same binaries (best of ' + str(repeat) + ')':<58} {base:>9.2f}s"
+    )
     print(f"{'sqlkit verify of `sqlkit init`, cold (initdb runs)':<58} {best:>9.2f}s")
     ratio = best / base
-    print(f"target: verify of `sqlkit init` cold <= 1.5x the floor: {ratio:.2f}x,",
-          "met" if ratio <= 1.5 else "NOT met")  # fmt: skip
+    median = statistics.median(walls) / statistics.median(bases)
+    print(f"target: verify of `sqlkit init` cold <= 1.5x the floor: {ratio:.2f}x (medians",
+          f"{median:.2f}x),", "met" if ratio <= 1.5 else "NOT met")  # fmt: skip
 
 
 def main() -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import NoReturn
 
 from sqlkit import __version__
 
@@ -13,7 +14,13 @@ def main() -> None:
     if sys.argv[1:] == ["--version"]:
         sys.stdout.write(f"sqlkit {__version__}\n")
         return
-    from sqlkit.cli import app
+    try:
+        if sys.argv[1:2] in (["verify"], ["diff"]):
+            _prepare_engine_ahead(sys.argv[1], sys.argv[2:])
+        from sqlkit.cli import app
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM before the command line has loaded
+        sys.stderr.write("interrupted\n")
+        _end(130)
 
     try:
         app()
@@ -22,7 +29,47 @@ def main() -> None:
     _end(0)
 
 
-def _end(code: str | int | None) -> None:
+# the option that names the server each verb's engine would use instead of starting one
+_ENGINE_DSN_OPTION = {"verify": "--dsn", "diff": "--scratch-dsn"}
+
+
+def _prepare_engine_ahead(verb: str, args: list[str]) -> None:
+    """`sqlkit verify` and `sqlkit diff` start a server: begin its initdb (or the copy of the
+    cached one) now, while the command line loads, from a cheap reading of the options. A
+    wrong guess costs only the work: the command resolves its engine itself and takes this
+    one only if it serves (`engines.ahead`); at exit what nobody took is removed."""
+    if "-h" in args or "--help" in args:
+        return
+    options: dict[str, str] = {}
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        name, equals, value = arg.partition("=")
+        if name in ("--engine", "-e", "--config", _ENGINE_DSN_OPTION[verb]):
+            if not equals:
+                value = args[index + 1] if index + 1 < len(args) else ""
+            options["--engine" if name == "-e" else name] = value
+    import signal
+    from pathlib import Path
+
+    from sqlkit.engines.ahead import prepare_ahead
+
+    # SIGTERM unwinds like Ctrl-C from now on (what the command sets up later anyway), so
+    # what is being prepared is removed
+    signal.signal(signal.SIGTERM, _interrupt)
+    config = options.get("--config")
+    prepare_ahead(
+        Path(config) if config else None,
+        options.get("--engine"),
+        options.get(_ENGINE_DSN_OPTION[verb]),
+    )
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _end(code: str | int | None) -> NoReturn:
     """End the process as `sys.exit(code)` would, without the interpreter's teardown: freeing
     every module and object of the database driver, the parser and the lint engine costs
     0.05-0.15 s after the command's work is done. atexit handlers still run and the standard

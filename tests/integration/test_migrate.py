@@ -80,6 +80,81 @@ def test_failing_migration_names_file_line_and_server_message(empty_db, project:
     assert _history(server, db)[1][3] is False  # the failed attempt is recorded
 
 
+def test_files_sent_together_end_as_files_sent_one_by_one(sqlkit_server, project: Path) -> None:
+    """A scratch build sends many files in one query: whatever fails (at run time, in a
+    no-transaction file, in a statement the parser rejects, in a deferred constraint at
+    COMMIT), the database, the history and the error are those of files sent one by one."""
+    from sqlkit.engines.base import create_database, drop_database
+    from sqlkit.errors import MigrationError
+    from sqlkit.files import discover
+
+    migrations = project / "migrations"
+    write(
+        migrations / "1_a.sql", "create table public.a (id int);\ninsert into public.a values (1);"
+    )
+    write(migrations / "2_b.sql", "create table public.b (id int);")
+    cases = {
+        "run time": (
+            "3_c.sql",
+            "create table public.c (id int);\n\nselect 1 / 0;\n",
+            ":3: division by zero",
+        ),
+        "no transaction": (
+            "3_c.sql",
+            "-- sqlkit: no-transaction\nselect 1 / 0;\n",
+            ":2: division by zero",
+        ),
+        "rejected": (
+            "3_c.sql",
+            "create table public.c (id int);\nselect from where;\n",
+            ":2: syntax error",
+        ),
+        "at commit": (
+            "3_c.sql",
+            "create table public.c (id int primary key, p int references public.c"
+            " deferrable initially deferred);\ninsert into public.c values (1, 2);\n",
+            "violates foreign key constraint",
+        ),
+    }
+    write(migrations / "4_d.sql", "create table public.d (id int);")
+    for case, (name, sql, expected) in cases.items():
+        write(migrations / name, sql)
+        settings = load_settings(config_file=project / "sqlkit.toml")
+        outcomes = []
+        for per_query in (1, 50):
+            db = f"sqlkit_it_batch_{per_query}"
+            create_database(sqlkit_server.server, db)
+            try:
+                with sqlkit_server.server.connect(db) as conn:
+                    try:
+                        apply_files(
+                            conn, settings, files=discover(settings), files_per_round_trip=per_query
+                        )
+                        message = ""
+                    except MigrationError as exc:
+                        message = exc.message
+                outcomes.append(
+                    (message, _tables(sqlkit_server.server, db), _history(sqlkit_server.server, db))
+                )
+            finally:
+                drop_database(sqlkit_server.server, db)
+        assert outcomes[0] == outcomes[1], case
+        assert expected in outcomes[0][0] and "migrations/3_c.sql" in outcomes[0][0], case
+        assert {"a", "b"} <= outcomes[0][1] and "d" not in outcomes[0][1], case
+    (migrations / "3_c.sql").unlink()  # and when nothing fails: every file, one history row each
+    settings = load_settings(config_file=project / "sqlkit.toml")
+    create_database(sqlkit_server.server, "sqlkit_it_batch_ok")
+    try:
+        with sqlkit_server.server.connect("sqlkit_it_batch_ok") as conn:
+            result = apply_files(conn, settings, files_per_round_trip=2)
+        assert [file.name for file, _ in result.applied] == ["a", "b", "d"]
+        assert [row[3] for row in _history(sqlkit_server.server, "sqlkit_it_batch_ok")] == [
+            True
+        ] * 3
+    finally:
+        drop_database(sqlkit_server.server, "sqlkit_it_batch_ok")
+
+
 def test_runtime_error_in_do_block_points_at_its_statement(empty_db, project: Path) -> None:
     server, db = empty_db
     write(

@@ -205,6 +205,78 @@ def test_unknown_engine_and_bad_config(tmp_path: Path) -> None:
     assert result.returncode == 2 and "`engine` must be" in result.stderr
 
 
+def test_an_engine_prepared_ahead_that_no_command_takes_is_removed(
+    tmp_path: Path, server_root: Path
+) -> None:
+    """`sqlkit verify` and `diff` start initdb before the command line loads; when the
+    command then fails before its engine starts, the exit removes what was prepared."""
+    run_cli(["init", "demo"], tmp_path)
+    env = {"SQLKIT_TMPDIR": str(server_root), "SQLKIT_CACHE_DIR": str(tmp_path / "cache")}
+    for args in (["verify", "--junit", "/nonexistent/x.xml"], ["diff"]):  # both fail at once
+        result = subprocess.run(
+            [*SQLKIT, *args],
+            cwd=tmp_path / "demo",
+            env={**os.environ, **env, "SQLKIT_DSN": ""},
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        deadline = time.monotonic() + 30  # the first run's initdb cache writer may still run
+        while time.monotonic() < deadline and _server_dirs(server_root):
+            time.sleep(0.05)
+        assert not _server_dirs(server_root), args
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.25])
+def test_a_signal_while_the_command_line_loads_leaves_nothing(
+    tmp_path: Path, server_root: Path, delay: float
+) -> None:
+    """SIGTERM while `sqlkit verify` is still loading, its server prepared ahead (initdb or
+    the copy under way): it unwinds like Ctrl-C and what was prepared is removed."""
+    run_cli(["init", "demo"], tmp_path)
+    proc = subprocess.Popen(
+        [*SQLKIT, "verify"],
+        cwd=tmp_path / "demo",
+        env={**os.environ, "SQLKIT_TMPDIR": str(server_root)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(delay)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0 and "Traceback" not in err, err
+    deadline = time.monotonic() + 30  # a first run's initdb cache writer may still run
+    while time.monotonic() < deadline and _server_dirs(server_root):
+        time.sleep(0.05)
+    assert not _server_dirs(server_root)
+
+
+def test_resolve_takes_the_engine_prepared_ahead(tmp_path: Path, server_root: Path) -> None:
+    from sqlkit.config import load_settings
+    from sqlkit.engines import resolve
+    from sqlkit.engines.ahead import _THREADS, prepare_ahead
+
+    run_cli(["init", "demo"], tmp_path)
+    config = tmp_path / "demo" / "sqlkit.toml"
+    os.environ["SQLKIT_TMPDIR"] = str(server_root)
+    try:
+        prepare_ahead(config, "embedded", None)
+        _THREADS[-1].join()
+        prepared = _server_dirs(server_root)
+        assert len(prepared) == 1  # its data directory is there before anyone asked
+        settings = load_settings(config_file=config)
+        assert resolve(settings, "local").name == "local"  # another engine: not this one
+        engine = resolve(settings, "embedded")
+        assert resolve(settings, "embedded") is not engine  # taken once
+        with engine.running() as server, server.connect() as conn:
+            assert conn.execute("select 1").fetchone() == (1,)
+            assert _server_dirs(server_root) == prepared  # the one prepared ahead
+        assert not _server_dirs(server_root)
+    finally:
+        del os.environ["SQLKIT_TMPDIR"]
+
+
 def test_mask_dsn() -> None:
     assert mask_dsn("postgresql://u:pw@h/db") == "postgresql://***@h/db"
     assert mask_dsn("postgresql://u:p w@d/x@h/db") == "postgresql://***@h/db"

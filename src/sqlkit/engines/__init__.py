@@ -27,10 +27,19 @@ def engine_name(settings: Settings, name: str | None = None, dsn: str | None = N
 
 
 def resolve(settings: Settings, name: str | None = None, dsn: str | None = None) -> Engine:
-    """The engine to run a disposable server with (see `engine_name` for the precedence).
+    """The engine to run a disposable server with (see `engine_name` for the precedence):
+    the one prepared ahead for this command (`engines.ahead`) when it serves, else a new one.
 
     The dsn engine uses `dsn`, else $SQLKIT_DSN.
     """
+    from sqlkit.engines.ahead import claim
+
+    engine = new_engine(settings, name, dsn)
+    return claim(engine) or engine
+
+
+def new_engine(settings: Settings, name: str | None = None, dsn: str | None = None) -> Engine:
+    """A new engine, as `resolve` picks it."""
     chosen = engine_name(settings, name, dsn)
     if chosen == "embedded":
         from sqlkit.engines.embedded import embedded_engine

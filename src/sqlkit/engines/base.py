@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -119,10 +120,24 @@ class Engine:
 
     name = "engine"
     keep = False  # set before start() when the server must outlive sqlkit
+    prepares = False  # prepare() does work worth starting early (`engines.ahead`)
+
+    def __init__(self) -> None:
+        # held while prepare() runs: a prepare() or stop() from another thread waits for it
+        self.preparing = threading.RLock()
+
+    def serves_as(self, other: Engine) -> bool:
+        """Would this engine's server do where `other`'s was asked for?"""
+        return False
 
     def prepare(self) -> None:
         """What start() does before it needs a server process (initdb): safe to run in another
         thread, so a caller can load its code meanwhile. start() prepares when nobody did."""
+
+    def launch(self) -> None:
+        """Set the server starting, without waiting for it: the caller works meanwhile, and
+        start() waits. Call start() or stop() after it. Engines that cannot start in the
+        background start in start()."""
 
     def start(self) -> Server:  # pragma: no cover - interface
         raise EngineError(f"the {self.name} engine cannot start servers")
@@ -137,7 +152,9 @@ class Engine:
         """The database sqlkit builds the project in. On a server of the engine's own it has a
         fixed name (`sqlkit_template`, which test clones copy); the dsn engine, on a shared
         server, makes a throwaway one instead."""
-        create_database(server, TEMPLATE_DB)
+        # a copy of template1 file by file: on a server of its own, the checkpoints that
+        # strategy costs are nothing, and it is 3-4 times as fast as the WAL_LOG default
+        create_database(server, TEMPLATE_DB, template="template1")
         return TEMPLATE_DB
 
     @contextlib.contextmanager

@@ -29,6 +29,7 @@ class DockerEngine(Engine):
     name = "docker"
 
     def __init__(self, image: str | None = None) -> None:
+        super().__init__()
         self.image = image or DEFAULT_IMAGE
         self.container: Any = None
 

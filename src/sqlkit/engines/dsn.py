@@ -18,6 +18,7 @@ class DsnEngine(Engine):
     name = "dsn"
 
     def __init__(self, dsn: str) -> None:
+        super().__init__()
         self.server = parse_dsn(dsn)
         self.created: list[str] = []
 

@@ -10,6 +10,7 @@ from sqlkit.engines import resolve
 from sqlkit.errors import BuildError, MigrationError
 from sqlkit.files import discover
 from sqlkit.live.snapshot import Snapshot, take_snapshot
+from sqlkit.migrate.apply import check_files
 from sqlkit.migrate.build import build
 
 
@@ -32,13 +33,19 @@ def desired_snapshot(
     engine = resolve(settings, engine_name, scratch_dsn)
     step(f"starting the {engine.name} engine")
     started = time.perf_counter()
+    try:
+        engine.launch()
+        parsed = check_files(files)  # while the server starts
+    except BaseException:
+        engine.stop()
+        raise
     with engine.running() as server:
         dbname = engine.scratch_database(server)
         spent["engine"] = time.perf_counter() - started
         step(f"applying {len(files)} file(s) to a scratch database")
         started = time.perf_counter()
         try:
-            build(server, dbname, settings, engine=engine.name, files=files)
+            build(server, dbname, settings, engine=engine.name, files=files, parsed=parsed)
         except MigrationError as exc:
             raise BuildError(
                 exc.message,

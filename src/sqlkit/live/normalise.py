@@ -39,6 +39,8 @@ def canonical_expression(text: str | None) -> str:
     return canonical_sql(f"select {text}")
 
 
+# diff reads both sides in one process: a body git and the database share is scanned once
+@functools.lru_cache(maxsize=16384)
 def canonical_tokens(text: str) -> str:
     """The scanner's tokens, without comments and with case folded where SQL folds it."""
     try:

@@ -29,6 +29,7 @@ from sqlkit.migrate.script import (
     describe,
     quote_literal,
     rollback,
+    run_files_in_one_round_trip,
     run_in_one_round_trip,
     run_script,
 )
@@ -242,6 +243,7 @@ def apply_files(
     stop: threading.Event | None = None,
     one_round_trip: bool = True,
     parsed: dict[Path, tuple[Source, list[Statement]]] | None = None,
+    files_per_round_trip: int = 1,
 ) -> ApplyResult:
     """Apply what is pending. `conn` must be in autocommit mode; it is left unlocked.
 
@@ -251,6 +253,10 @@ def apply_files(
     at the next file boundary or retry wait as an interruption (fleets). `one_round_trip`
     false runs a transactional file statement by statement (how sqlkit did it before; kept
     for measuring). `parsed` is `check_files(files)` done already (one check for a fleet).
+    `files_per_round_trip` above 1 sends that many transactional files (each in its own
+    transaction, with its history row) in one query where nothing watches file by file (no
+    `progress`, `stop` or lock retries): what a scratch build wants. A file that fails there
+    was rolled back, and runs again on its own to be reported as one file is.
     """
     files = discover(settings) if files is None else files
     guardrails = guardrails or Guardrails()
@@ -263,6 +269,7 @@ def apply_files(
     acquire_lock(conn, lock_timeout)
     applied: list[tuple[MigrationFile, int]] = []
     current: MigrationFile | None = None
+    together: list[MigrationFile] = []  # files being applied in one query
     try:
         ensure_history(conn)
         plan = make_plan(files, read_history(conn))
@@ -270,7 +277,21 @@ def apply_files(
         if on_plan:
             on_plan(plan)
         runner = _FileRunner(conn, guardrails, progress, stop, one_round_trip)
-        for item in plan.to_run:
+        batched = files_per_round_trip > 1 and one_round_trip and runner.unwatched
+        items = plan.to_run
+        index = 0
+        while index < len(items):
+            batch = _batch(items, index, parsed, files_per_round_trip) if batched else []
+            if len(batch) > 1:
+                together = batch
+                done = runner.run_batch(batch, parsed)
+                applied.extend(done)
+                index += len(done)
+                together = []
+                if len(done) == len(batch):
+                    continue
+            item = items[index]
+            index += 1
             if stop is not None and stop.is_set():
                 raise KeyboardInterrupt
             current = item.file
@@ -283,7 +304,7 @@ def apply_files(
                 progress(item.file, "done", elapsed)
         return ApplyResult(applied, plan)
     except KeyboardInterrupt:
-        raise Interrupted(_interrupted(applied, current)) from None
+        raise Interrupted(_interrupted(applied, current, together)) from None
     finally:
         if not conn.closed and not conn.broken:
             with contextlib.suppress(psycopg.Error):
@@ -292,9 +313,45 @@ def apply_files(
                 release_lock(conn)
 
 
-def _interrupted(applied: list[tuple[MigrationFile, int]], current: MigrationFile | None) -> str:
+_BATCH_CHARS = 1_000_000  # of SQL in one query, at most
+
+
+def _batch(
+    items: list[PlanItem],
+    index: int,
+    parsed: dict[Path, tuple[Source, list[Statement]]],
+    limit: int,
+) -> list[MigrationFile]:
+    """The files from `index` on that may go in one query: transactional, and parsed whole
+    (a file with a statement the parser rejected may end inside a quote or a comment)."""
+    batch: list[MigrationFile] = []
+    size = 0
+    for item in items[index : index + limit]:
+        file = item.file
+        checked = parsed.get(file.path)
+        if file.no_transaction or checked is None:
+            break
+        if any(stmt.error is not None or stmt.kind is None for stmt in checked[1]):
+            break
+        size += len(file.sql)
+        if batch and size > _BATCH_CHARS:
+            break
+        batch.append(file)
+    return batch
+
+
+def _interrupted(
+    applied: list[tuple[MigrationFile, int]],
+    current: MigrationFile | None,
+    together: list[MigrationFile],
+) -> str:
     done = ", ".join(file.display for file, _ in applied) or "nothing"
     message = f"interrupted: applied {done}"
+    if together:
+        message += (
+            f"; of {together[0].display} to {together[-1].display}, sent together (each file "
+            "in its own transaction), those the server committed before it stopped stay applied"
+        )
     if current is not None:
         if current.no_transaction:
             message += (
@@ -360,29 +417,49 @@ class _FileRunner:
                     hint=self._failure_hint(file, gave_up_on_lock, attempt),
                 ) from None
 
+    @property
+    def unwatched(self) -> bool:
+        """Nothing acts between one file and the next: no progress, stop or lock retries."""
+        return self.progress is None and self.stop is None and not self.guardrails.lock_retries
+
+    def run_batch(
+        self, files: list[MigrationFile], parsed: dict[Path, tuple[Source, list[Statement]]]
+    ) -> list[tuple[MigrationFile, int]]:
+        """`files` in one query, each as `_run_in_one_round_trip` runs it: those that
+        committed, from the first, each with its share of the milliseconds."""
+        started = time.perf_counter()
+        committed = run_files_in_one_round_trip(
+            self.conn,
+            [(*parsed[file.path], self._before(file), self._after(file)) for file in files],
+        )
+        elapsed = int((time.perf_counter() - started) * 1000 / len(files))
+        return [(file, elapsed) for file in files[:committed]]
+
     def _run_in_one_round_trip(
         self, file: MigrationFile, source: Source, statements: list[Statement]
     ) -> None:
+        run_in_one_round_trip(
+            self.conn, source, statements, before=self._before(file), after=self._after(file)
+        )
+
+    def _before(self, file: MigrationFile) -> list[str]:
+        return [*RESET_SESSION, *self.guardrails.set_statements(file, local=True)]
+
+    def _after(self, file: MigrationFile) -> list[str]:
+        """The history row, written as the connecting role whatever the file switched to;
+        names are qualified (the file may have changed search_path), the literals escaped by
+        libpq (E'' where needed, whatever standard_conforming_strings says)."""
         values = ", ".join(
             quote_literal(self.conn, v) for v in (file.version, file.kind, file.name, file.checksum)
         )
-        run_in_one_round_trip(
-            self.conn,
-            source,
-            statements,
-            before=[*RESET_SESSION, *self.guardrails.set_statements(file, local=True)],
-            # the history row is written as the connecting role, whatever the file switched
-            # to; names are qualified (the file may have changed search_path), the literals
-            # escaped by libpq (E'' where needed, whatever standard_conforming_strings says)
-            after=[
-                "set session authorization default",
-                "reset role",
-                "insert into sqlkit.schema_history (version, kind, name, checksum, execution_ms, "
-                f"success) values ({values}, (extract(epoch from pg_catalog.clock_timestamp() "
-                "operator(pg_catalog.-) pg_catalog.now()) operator(pg_catalog.*) 1000)::integer, "
-                "true)",
-            ],
-        )
+        return [
+            "set session authorization default",
+            "reset role",
+            "insert into sqlkit.schema_history (version, kind, name, checksum, execution_ms, "
+            f"success) values ({values}, (extract(epoch from pg_catalog.clock_timestamp() "
+            "operator(pg_catalog.-) pg_catalog.now()) operator(pg_catalog.*) 1000)::integer, "
+            "true)",
+        ]
 
     def _run_step_by_step(
         self, file: MigrationFile, source: Source, statements: list[Statement]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import psycopg
 
@@ -18,7 +19,12 @@ from sqlkit.engines.shim import install_shim
 from sqlkit.errors import EngineError
 from sqlkit.files import MigrationFile, discover
 from sqlkit.migrate.apply import Progress, apply_files
+from sqlkit.sql.source import Source
+from sqlkit.sql.split import Statement
 
+# a scratch database is built many files to a query (each still its own transaction):
+# 1,000 one-function files take 0.19 s instead of 0.27 s, 50 as good as 200
+FILES_PER_ROUND_TRIP = 50
 _MENTIONS_EXTENSION = re.compile(r"create\s+extension", re.I)  # a cheap look first
 
 
@@ -63,8 +69,10 @@ def build(
     files: list[MigrationFile] | None = None,
     before_apply: Sequence[str] = (),
     progress: Progress | None = None,
+    parsed: dict[Path, tuple[Source, list[Statement]]] | None = None,
 ) -> list[MigrationFile]:
     """Extensions checked, shim installed, `before_apply` SQL run, the project applied.
+    `parsed` is `check_files(files)`, when the caller did it while the server started.
 
     Returns the files applied, in order.
     """
@@ -74,5 +82,12 @@ def build(
         install_shim(conn, settings.target, settings.exposed_schemas)
         for text in before_apply:
             conn.execute(text.encode())
-        result = apply_files(conn, settings, files=files, progress=progress)
+        result = apply_files(
+            conn,
+            settings,
+            files=files,
+            progress=progress,
+            parsed=parsed,
+            files_per_round_trip=FILES_PER_ROUND_TRIP,
+        )
     return [file for file, _ in result.applied]

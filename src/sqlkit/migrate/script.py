@@ -68,6 +68,68 @@ def run_script(
 _SEPARATOR = "\n;\n"  # a statement may end in a `--` comment: the `;` goes on a line of its own
 
 
+@dataclass
+class _Query:
+    """One file as `BEGIN; before; its statements; after; COMMIT`: the text sent, and how
+    to find the file's line from an error in it."""
+
+    source: Source
+    located: list[Statement]
+    before: Sequence[str]
+    after: Sequence[str]
+    head: str
+    body: str
+    text: str
+
+    @classmethod
+    def of(
+        cls,
+        source: Source,
+        statements: list[Statement],
+        before: Sequence[str],
+        after: Sequence[str],
+    ) -> _Query:
+        located = [stmt for stmt in statements if source.parse_text[stmt.start : stmt.end].strip()]
+        head = "".join(text + _SEPARATOR for text in ("begin", *before))
+        # the file's own text between its first and last statement: separators, comments and
+        # blanked psql meta-commands included, so that an offset in it is an offset in the file
+        body = source.parse_text[located[0].start : located[-1].end] if located else ""
+        tail = "".join(_SEPARATOR + text for text in (*after, "commit"))
+        return cls(source, located, before, after, head, body, head + body + tail)
+
+    @property
+    def results(self) -> int:
+        """Results the server returns when every statement succeeds: one each."""
+        return 2 + len(self.before) + len(self.located) + len(self.after)
+
+    def error(self, error: psycopg.Error, failed: int, at: int) -> ScriptError | None:
+        """The file's line of `error`, raised by this file's result `failed`, whose text
+        begins at character `at` of the query sent; None for an error in sqlkit's own
+        statements (`before`, `after`)."""
+        first = self.located[0].start if self.located else 0
+        position = error.diag.statement_position
+        offset = (
+            int(position) - 1 - at - len(self.head) if position and position.isdigit() else None
+        )
+        if offset is not None and 0 <= offset <= len(self.body):
+            line = self.source.position(first + offset)[0]
+        elif offset is None and 0 <= (index := failed - 1 - len(self.before)) < len(self.located):
+            line = self.source.position(self.located[index].start)[0]
+        else:
+            return None
+        return ScriptError(line, describe(error), error.diag.sqlstate)
+
+
+def _send(conn: psycopg.Connection, text: str) -> list[pq.abc.PGresult]:
+    try:
+        with conn.lock:
+            conn.pgconn.send_query(text.encode(conn.info.encoding))
+            return conn.wait(generators.execute(conn.pgconn))
+    except BaseException:
+        rollback(conn)
+        raise
+
+
 def run_in_one_round_trip(
     conn: psycopg.Connection,
     source: Source,
@@ -86,35 +148,44 @@ def run_in_one_round_trip(
     On failure the transaction is rolled back and a `ScriptError` names the file's line; an
     error in `before` or `after` (sqlkit's own statements) is raised as the psycopg error.
     """
-    located = [stmt for stmt in statements if source.parse_text[stmt.start : stmt.end].strip()]
-    head = "".join(text + _SEPARATOR for text in ("begin", *before))
-    first = located[0].start if located else 0
-    # the file's own text between its first and last statement: separators, comments and
-    # blanked psql meta-commands included, so that an offset in it is an offset in the file
-    body = source.parse_text[first : located[-1].end] if located else ""
-    tail = "".join(_SEPARATOR + text for text in (*after, "commit"))
-    query = (head + body + tail).encode(conn.info.encoding)
-    try:
-        with conn.lock:
-            conn.pgconn.send_query(query)
-            results = conn.wait(generators.execute(conn.pgconn))
-    except BaseException:
-        rollback(conn)
-        raise
+    query = _Query.of(source, statements, before, after)
+    results = _send(conn, query.text)
     failed = next((i for i, r in enumerate(results) if r.status == _FATAL), None)
     if failed is None:
         return
     error = psycopg.errors.error_from_result(results[failed], encoding=conn.info.encoding)
     rollback(conn)
-    position = error.diag.statement_position
-    offset = int(position) - 1 - len(head) if position and position.isdigit() else None
-    if offset is not None and 0 <= offset <= len(body):
-        line = source.position(first + offset)[0]
-    elif offset is None and 0 <= (index := failed - 1 - len(before)) < len(located):
-        line = source.position(located[index].start)[0]
-    else:
+    located = query.error(error, failed, 0)
+    if located is None:
         raise error
-    raise ScriptError(line, describe(error), error.diag.sqlstate) from error
+    raise located from error
+
+
+def run_files_in_one_round_trip(
+    conn: psycopg.Connection,
+    files: Sequence[tuple[Source, list[Statement], Sequence[str], Sequence[str]]],
+) -> int:
+    """Several files, each `BEGIN; before; its statements; after; COMMIT` as
+    `run_in_one_round_trip` sends it, in one query: how many of them committed, from the
+    first. The server stops at the first error (a syntax error anywhere stops it before
+    anything runs), rolled back here; what failed is for the caller to run again on its
+    own, which reports it as one file. Each file must parse whole: a file ending inside a
+    quote or a comment would run on into the next one."""
+    queries = [
+        _Query.of(source, statements, before, after) for source, statements, before, after in files
+    ]
+    results = _send(conn, _SEPARATOR.join(query.text for query in queries))
+    committed, seen = 0, 0
+    for query in queries:
+        seen += query.results
+        if seen > len(results) or any(
+            r.status == _FATAL for r in results[seen - query.results : seen]
+        ):
+            break
+        committed += 1
+    if committed < len(queries):
+        rollback(conn)
+    return committed
 
 
 _FATAL = pq.ExecStatus.FATAL_ERROR

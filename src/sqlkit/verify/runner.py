@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from sqlkit.migrate.apply import Progress
 
 # The database driver, the parser and the lint engine are imported while the engine prepares
-# its server (`_load_while_preparing`), not when this module loads.
+# and starts its server (`_load_while_preparing`), not when this module loads.
 
 
 @dataclass
@@ -104,7 +104,7 @@ def build_template(
     return len(applied)
 
 
-def count_objects(server: Server, dbname: str) -> dict[str, int]:
+def count_objects(conn: psycopg.Connection) -> dict[str, int]:
     query = """
       select
         (select count(*) from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
@@ -117,8 +117,7 @@ def count_objects(server: Server, dbname: str) -> dict[str, int]:
         (select count(*) from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
           where c.relkind in ('v', 'm') and n.nspname not in ('pg_catalog', 'information_schema'))
     """
-    with server.connect(dbname) as conn:
-        row = conn.execute(query).fetchone()
+    row = conn.execute(query).fetchone()
     assert row is not None
     return dict(
         zip(
@@ -129,14 +128,12 @@ def count_objects(server: Server, dbname: str) -> dict[str, int]:
     )
 
 
-def live_checks(server: Server, dbname: str, settings: Settings) -> list[Finding]:
+def live_checks(conn: psycopg.Connection, settings: Settings) -> list[Finding]:
     """`lint --dsn` on the scratch database: actual privileges, what really got deployed."""
     from sqlkit.lint.engine import lint_model
     from sqlkit.live.introspect import introspect
 
-    with server.connect(dbname) as conn:
-        model = introspect(conn, settings.target)
-    return lint_model(model, settings).findings
+    return lint_model(introspect(conn, settings.target), settings).findings
 
 
 def run_test_file(
@@ -291,9 +288,11 @@ def verify(
     step(f"starting the {name} engine")
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
-            preparing = pool.submit(engine.prepare)  # initdb runs in its own process meanwhile
-            _load_while_preparing()
-            preparing.result()
+            loading = pool.submit(_load_while_preparing)
+            # initdb (or the copy), then the server process at once: from this thread, which
+            # outlives the server (PR_SET_PDEATHSIG fires when the thread that forked it ends)
+            engine.launch()
+            loading.result()
     except BaseException:
         engine.stop()
         raise
@@ -301,17 +300,17 @@ def verify(
     try:
         timings["engine"] = time.perf_counter() - started
         template = engine.scratch_database(server)
-        with server.connect() as conn:
-            version = conn.execute("show server_version").fetchone()[0]  # type: ignore[index]
         t = time.perf_counter()
         step(f"applying {len(files)} file(s)")
         applied = build_template(server, settings, template, name, files, progress)
         timings["apply"] = time.perf_counter() - t
-        objects = count_objects(server, template)
-        t = time.perf_counter()
-        step("live checks: the lint rules on the deployed database")
-        live = live_checks(server, template, settings)
-        timings["live_checks"] = time.perf_counter() - t
+        with server.connect(template) as conn:
+            version = conn.info.parameter_status("server_version") or "?"
+            objects = count_objects(conn)
+            t = time.perf_counter()
+            step("live checks: the lint rules on the deployed database")
+            live = live_checks(conn, settings)
+            timings["live_checks"] = time.perf_counter() - t
         t = time.perf_counter()
         step("running tests")
         tests = run_tests(server, settings, template, jobs, on_result, test_timeout)
