@@ -14,18 +14,21 @@ def main() -> None:
     if sys.argv[1:] == ["--version"]:
         sys.stdout.write(f"sqlkit {__version__}\n")
         return
-    try:
-        if sys.argv[1:2] in (["verify"], ["diff"]):
-            _prepare_engine_ahead(sys.argv[1], sys.argv[2:])
-        from sqlkit.cli import app
-    except KeyboardInterrupt:  # Ctrl-C or SIGTERM before the command line has loaded
-        sys.stderr.write("interrupted\n")
-        _end(130)
+    from sqlkit.signals import signals_held
 
     try:
+        # held while modules load: an exception raised in the middle of an import can leave
+        # Python's import lock taken, and the thread preparing the engine waits forever
+        with signals_held():
+            if sys.argv[1:2] in (["verify"], ["diff"]):
+                _prepare_engine_ahead(sys.argv[1], sys.argv[2:])
+            from sqlkit.cli import app
         app()
     except SystemExit as exc:
         _end(exc.code)
+    except KeyboardInterrupt:  # Ctrl-C (or SIGTERM in verify and diff) before a command ran
+        sys.stderr.write("interrupted\n")
+        _end(130)
     _end(0)
 
 
