@@ -401,3 +401,28 @@ def _exited_pid() -> int:
     proc = subprocess.Popen(["true"])
     proc.wait()
     return proc.pid
+
+
+def test_a_folder_left_without_a_marker_is_swept_once_old(
+    server_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run interrupted while it made its server folder leaves no owner.pid: the sweep
+    removes such a folder once it is old, never one that may be in the making."""
+    from sqlkit.engines.process import sweep_stale_directories
+
+    monkeypatch.setenv("SQLKIT_TMPDIR", str(server_root))
+    old = server_root / "sqlkit-pg-unmarked-old"
+    (old / "data").mkdir(parents=True)
+    (old / "data" / "postmaster.opts").write_text("postgres\n")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    young = server_root / "sqlkit-pg-unmarked-young"
+    young.mkdir()
+    assert sweep_stale_directories() == 1
+    assert not old.exists() and young.exists()
+
+
+def test_servers_keep_their_shared_memory_in_their_directory(sqlkit_db: psycopg.Connection) -> None:
+    """Dynamic shared memory as files in the data directory: a server or initdb killed
+    outright leaves no segment in /dev/shm once its directory is gone."""
+    row = sqlkit_db.execute("show dynamic_shared_memory_type").fetchone()
+    assert row is not None and row[0] == "mmap"

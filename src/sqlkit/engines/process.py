@@ -28,6 +28,7 @@ from pathlib import Path
 from sqlkit.config import cache_dir
 from sqlkit.engines.base import Engine, Server, process_alive
 from sqlkit.errors import EngineError
+from sqlkit.signals import signals_held
 
 _PREFIX = "sqlkit-pg-"
 _SERVER_SETTINGS = {
@@ -47,6 +48,9 @@ _SERVER_SETTINGS = {
     "max_wal_senders": "0",
     "wal_init_zero": "off",
     "wal_recycle": "on",
+    # shared memory segments as files in the data directory, not in /dev/shm: a server (or
+    # initdb) killed outright leaves none behind once its directory is removed
+    "dynamic_shared_memory_type": "mmap",
 }
 
 
@@ -115,6 +119,10 @@ def server_root() -> str:
     return tempfile.gettempdir()
 
 
+# a server folder with no owner.pid this many seconds old is a leftover
+_UNMARKED_AGE = 600
+
+
 def sweep_stale_directories() -> int:
     """Remove server directories of sqlkit runs that were killed outright."""
     removed = 0
@@ -124,6 +132,12 @@ def sweep_stale_directories() -> int:
         try:
             marker = Path(path, "owner.pid").read_text().strip()
         except OSError:
+            # no marker: a run interrupted while it made the folder (or one being made now,
+            # hence the age): nothing in it is anyone's once it is this old
+            with contextlib.suppress(OSError):
+                if time.time() - os.stat(path).st_mtime > _UNMARKED_AGE:
+                    shutil.rmtree(path, ignore_errors=True)
+                    removed += 1
             continue
         server_pid = _postmaster_pid(Path(path) / "data")
         if marker == "kept":  # `verify --keep`: remove once its server has been stopped
@@ -326,14 +340,18 @@ class ProcessEngine(Engine):
             raise
 
     def launch(self) -> None:
-        if self.process is not None:
-            return
-        self.prepare()
-        try:
-            self._launch(self._ids)
-        except BaseException:
-            self.stop()
-            raise
+        # under the lock: a stop() from another thread (Ctrl-C lands in the main thread)
+        # waits until the server process is known, and then stops it
+        with self.preparing:
+            if self.process is not None:
+                return
+            self.prepare()
+            try:
+                with signals_held():  # between the fork and knowing the pid
+                    self._launch(self._ids)
+            except BaseException:
+                self.stop()
+                raise
 
     def start(self) -> Server:
         self.launch()
@@ -432,6 +450,7 @@ class ProcessEngine(Engine):
                 "--locale=C",
                 "--no-sync",
                 "--no-instructions",
+                *self._initdb_settings(),
             ],
             capture_output=True,
             text=True,
@@ -447,6 +466,14 @@ class ProcessEngine(Engine):
             raise EngineError(
                 f"initdb failed: {last}", hint=f"check the server binaries in {self.bindir}"
             )
+
+    def _initdb_settings(self) -> list[str]:
+        """initdb's own server settings (`-c`, PostgreSQL 16 on): its shared memory segments
+        in the data directory too, so an interrupted initdb leaves none in /dev/shm."""
+        major = self._version().split(".")[0]
+        if not major.isdigit() or int(major) < 16:
+            return []
+        return ["-c", "dynamic_shared_memory_type=mmap"]
 
     def _version(self) -> str:
         try:
