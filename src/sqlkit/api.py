@@ -81,6 +81,21 @@ def lint(
     return result
 
 
+def _project(settings: Settings, verb: str) -> Settings:
+    """The settings of a project: a configuration file or one of its folders must be here
+    (from the wrong folder, verify would pass on nothing and diff call everything extra)."""
+    from sqlkit.lint.inputs import project_folders
+
+    if settings.config_file is None and not project_folders(settings):
+        raise InputError(
+            f"no project in {settings.root}: no sqlkit.toml and no migrations/, functions/, "
+            "triggers/ or policies/ folder",
+            hint=f"run `sqlkit {verb}` in the project's folder (or pass --config), or start "
+            "one with `sqlkit init`",
+        )
+    return settings
+
+
 def _lint_inputs(
     paths: Sequence[str], settings: Settings, stdin_data: bytes | None, isolated: bool
 ) -> tuple[list[LintInput], set[str] | None]:
@@ -343,7 +358,7 @@ def verify(
     from sqlkit.verify.runner import verify as run_verify
 
     return run_verify(
-        _settings(settings),
+        _project(_settings(settings), "verify"),
         engine_name=engine,
         dsn=dsn,
         keep=keep,
@@ -424,7 +439,7 @@ def diff(
     from sqlkit.live.emit import emit_sql as render_sql
     from sqlkit.live.snapshot import Snapshot, take_snapshot
 
-    settings = _settings(settings)
+    settings = _project(_settings(settings), "diff")
     step = on_step or (lambda _: None)
     started = time.perf_counter()
     step("reading the database")

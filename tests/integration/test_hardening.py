@@ -155,6 +155,7 @@ def test_interrupted_apply_says_what_it_kept(empty_db, project: Path) -> None:
         "host=a,b port=1,2,3 password=s3cret",
         "user=u password='s3cret",
         "mysql://u:s3cret@h/db",
+        "postgres//u:s3cret@host/db",  # `://` mistyped: still a URL's user and password
     ],
 )
 def test_bad_dsns_are_one_line_and_never_show_the_password(project: Path, dsn: str) -> None:
@@ -373,6 +374,18 @@ def test_a_configured_folder_that_does_not_exist_is_an_error(
             continue
         line = _one_line_error(run_cli(command, demo))
         assert f"`{key}`" in line and "not a folder" in line
+
+
+def test_verify_and_diff_outside_a_project_are_an_error(
+    sqlkit_server: SqlkitServer, tmp_path: Path
+) -> None:
+    """From a folder with no project, verify would pass on nothing and diff would call every
+    object of the database extra: exit 2, one line, like lint."""
+    url = sqlkit_server.server.url("postgres")
+    for command in (["verify"], ["diff", "--dsn", url]):
+        result = run_cli(command, tmp_path)
+        line = _one_line_error(result)
+        assert result.returncode == 2 and "no project in" in line, line
 
 
 def test_diff_usage_and_build_errors_exit_2(

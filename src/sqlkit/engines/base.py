@@ -23,12 +23,15 @@ def mask_dsn(text: str) -> str:
     """A DSN (URL or key=value form) safe to print, however malformed.
 
     In a URL everything between `://` and the last `@` is hidden (a password may hold
-    spaces, `@` or `/` that were never percent-encoded); `password=...` is hidden in
-    either form.
+    spaces, `@` or `/` that were never percent-encoded), and in a text without `://` (a
+    mistyped URL) everything before the last `@`, unless it is key=value pairs;
+    `password=...` is hidden in either form.
     """
     scheme, sep, rest = text.partition("://")
     if sep and "@" in rest:
         text = f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+    elif not sep and "@" in text and "=" not in text.rsplit("@", 1)[0]:
+        text = f"***@{text.rsplit('@', 1)[1]}"
     return _PASSWORD_KV.sub(r"\1***", text)
 
 
