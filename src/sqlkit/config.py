@@ -285,8 +285,9 @@ def load_settings(start: Path | None = None, config_file: Path | None = None) ->
     start = (start or Path.cwd()).resolve()
     if config_file is not None:
         if not config_file.is_file():
+            what = "is a folder" if config_file.is_dir() else "does not exist"
             raise ConfigError(
-                f"config file {config_file} does not exist",
+                f"config file {config_file} {what}",
                 hint="pass an existing sqlkit.toml or pyproject.toml",
             )
         data = _load(config_file)

@@ -409,6 +409,12 @@ def test_usage_errors_are_one_line(project: Path) -> None:
     line = _one_line_error(run_cli(["lint", "--frobnicate"], project))
     assert line.startswith("error: No such option: --frobnicate") and "sqlkit lint --help" in line
     _one_line_error(run_cli(["new"], project))
+    for command, expected in (
+        (["verify", "--jobs", "0"], "--jobs 0: give 1 or more"),
+        (["verify", "--config", str(project)], "is a folder"),
+    ):
+        line = _one_line_error(run_cli(command, project))
+        assert expected in line, line
     for command in ("diff", "status", "apply", "pull", "verify", "new", "render", "rules"):
         result = run_cli([command, "--verbose", "--help"], project)
         assert result.returncode == 0 and "--verbose" in result.stdout, command

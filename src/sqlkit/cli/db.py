@@ -346,6 +346,8 @@ def verify_command(
     from sqlkit.verify.reporters import failure, test_line, write_summary
 
     terminate_on_sigterm()
+    if jobs is not None and jobs < 1:
+        raise InputError(f"--jobs {jobs}: give 1 or more test files at once", hint="e.g. --jobs 2")
     settings = settings_from(config)
     if junit is not None:
         writable(junit, "--junit")
@@ -392,7 +394,8 @@ def init_command(
     """
     for file in api.init(path, target=target, force=force):
         console.print(f"created {file}")
-    console.print(f"\nnext: cd {path} && sqlkit lint && sqlkit verify")
+    go = "" if Path(path).resolve() == Path.cwd().resolve() else f"cd {path} && "
+    console.print(f"\nnext: {go}sqlkit lint && sqlkit verify")
 
 
 def register(app: typer.Typer) -> None:

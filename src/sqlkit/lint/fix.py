@@ -60,8 +60,12 @@ class FixResult:
         verb = "fixed" if self.written else "would fix" if self.after else "fixed"
         files = len(self.after)
         lines = [
-            f"{verb} {len(self.fixed)} finding{'s' if len(self.fixed) != 1 else ''} "
-            f"in {files} file{'s' if files != 1 else ''}"
+            (
+                "nothing to fix"
+                if not self.fixed
+                else f"{verb} {len(self.fixed)} finding{'s' if len(self.fixed) != 1 else ''} "
+                f"in {files} file{'s' if files != 1 else ''}"
+            )
             + (
                 f"; {len(self.refused)} fix{'es' if len(self.refused) != 1 else ''} refused"
                 if self.refused
