@@ -71,6 +71,10 @@ class Frame:
     outputs: list[str] | None = None
     ctes: dict[str, Columns] | None = None  # WITH names visible from this level down
 
+    def named(self, qualifier: str) -> tuple[Item, Columns] | None:
+        """The visible FROM item that `qualifier.column` names at this level, if any."""
+        return next(((i, c) for i, c in self.items if i.name == qualifier and not i.hidden), None)
+
 
 class Binder(TypeChecks):
     """Resolves scopes against one state of the model (and types what SK123 checks)."""
@@ -471,12 +475,10 @@ class Binder(TypeChecks):
         elif len(parts) == 2:
             qualifier, name = parts
             for frame in frames:
-                for item, columns in frame.items:
-                    if item.name != qualifier or item.hidden:
-                        continue
-                    if columns is None or isinstance(columns, str) or name in columns:
-                        return
-                    self._report_column(name, [item], use.span, env)
+                if (found := frame.named(qualifier)) is not None:
+                    item, columns = found
+                    if not (columns is None or isinstance(columns, str) or name in columns):
+                        self._report_column(name, [item], use.span, env)
                     return
 
     # -- findings ------------------------------------------------------------------------

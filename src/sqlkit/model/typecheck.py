@@ -114,9 +114,8 @@ class TypeChecks:
         if len(parts) == 2:
             qualifier, name = parts
             for frame in frames:
-                for item, columns in frame.items:
-                    if item.name != qualifier or item.hidden:
-                        continue
+                if (named := frame.named(qualifier)) is not None:
+                    item, columns = named
                     if qualifier in env.variables or isinstance(columns, str):
                         return None  # a record or label named like the item; a missing one
                     types = self._table_types(item, frames, env)
