@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -14,10 +13,8 @@ def signals_held() -> Iterator[None]:
     is delivered when it ends. For moments an interruption must not split: Python's import
     lock taken by an import the exception cuts short, a server forked but its pid not yet
     known. Threads started inside keep them held for good (Python handles signals in the
-    main thread only). Outside the main thread a signal is not raised here: nothing to do."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(
-        signal, "pthread_sigmask"
-    ):
+    main thread only, so in another thread holding them changes nothing)."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
         yield
         return
     held = {signal.SIGINT, signal.SIGTERM}
