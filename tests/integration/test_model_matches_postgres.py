@@ -344,3 +344,54 @@ set search_path = public;
         "create function public.b() returns bigint language sql stable as $$ select 1 $$;\n"
     )
     assert [f.object for f in lint_text(sql, select=["SK101"]).findings] == ["public.b()"]
+
+
+def test_a_variable_named_like_a_column_fails_when_the_statement_runs(
+    sqlkit_db: psycopg.Connection,
+) -> None:
+    """PL/pgSQL refuses `column reference "id" is ambiguous` (42702) when the statement
+    runs, not when the function is created; a qualified name, `#variable_conflict` and an
+    SQL function are fine. SK124 reports exactly the functions that fail."""
+    sql = """
+create table public.mt_people (id int primary key, full_name text);
+insert into public.mt_people values (1, 'Ada');
+create function public.mt_table() returns table (id int, full_name text)
+language plpgsql stable as $$
+begin
+  return query select id, full_name from public.mt_people;
+end $$;
+create function public.mt_param(id int) returns text language plpgsql stable as $$
+declare result text;
+begin
+  select full_name into result from public.mt_people where mt_people.id = id;
+  return result;
+end $$;
+create function public.mt_qualified() returns table (id int, full_name text)
+language plpgsql stable as $$
+begin
+  return query select p.id, p.full_name from public.mt_people p;
+end $$;
+create function public.mt_directive() returns table (id int, full_name text)
+language plpgsql stable as $$
+#variable_conflict use_column
+begin
+  return query select id, full_name from public.mt_people;
+end $$;
+create function public.mt_sql(id int) returns text language sql stable
+as $$ select full_name from public.mt_people where id = mt_sql.id $$;
+create function public.mt_values(p int) returns int language plpgsql as $$
+declare full_name text := 'Bo';
+begin
+  insert into public.mt_people (id, full_name) values (p, full_name);
+  return p;
+end $$;
+"""
+    sqlkit_db.execute(sql.encode())
+    assert _fails(sqlkit_db, "select * from public.mt_table()") == "42702"
+    assert _fails(sqlkit_db, "select public.mt_param(1)") == "42702"
+    assert _one(sqlkit_db, "select full_name from public.mt_qualified()") == "Ada"
+    assert _one(sqlkit_db, "select full_name from public.mt_directive()") == "Ada"
+    assert _one(sqlkit_db, "select public.mt_sql(1)") == "Ada"
+    assert _one(sqlkit_db, "select public.mt_values(2)") == 2  # a VALUES row: the variable
+    reported = {f.object for f in lint_text(sql, select=["SK124"]).findings}
+    assert reported == {"public.mt_table()", "public.mt_param(int4)"}

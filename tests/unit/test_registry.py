@@ -116,7 +116,17 @@ def test_importing_one_rule_module_first_still_loads_every_rule() -> None:
 
 
 # where no SQL statement is the fix: a syntax error, a directive, a body or expression to rewrite
-_HELP_WITHOUT_STATEMENT = {"SK000", "SK001", "SK106", "SK107", "SK112", "SK113", "SK114", "SK123"}
+_HELP_WITHOUT_STATEMENT = {
+    "SK000",
+    "SK001",
+    "SK106",
+    "SK107",
+    "SK112",
+    "SK113",
+    "SK114",
+    "SK123",
+    "SK124",
+}
 
 
 def test_every_finding_names_its_object_and_helps_with_sql() -> None:

@@ -61,6 +61,8 @@ class Env:
     any_schema: bool = False
     session: bool = False  # `search_path` is the migration session's (not a function's SET)
     types: dict[str, str] | None = None  # the declared types of `variables`, where certain
+    # PL/pgSQL names that make a column of the same name ambiguous (SK124)
+    conflicting: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -457,6 +459,8 @@ class Binder(TypeChecks):
         if len(parts) == 1:
             name = parts[0]
             if name in env.variables:
+                if name in env.conflicting:
+                    self._ambiguous(use, frames, env)
                 return
             seen: list[Item] = []
             for frame in frames:
@@ -496,6 +500,35 @@ class Binder(TypeChecks):
                 object=env.object,
             )
         )
+
+    def _ambiguous(self, use: ColumnUse, frames: list[Frame], env: Env) -> None:
+        """A PL/pgSQL variable or parameter named like a column of a FROM item in scope:
+        PostgreSQL refuses the statement when it runs (`column reference is ambiguous`)."""
+        name = use.parts[0]
+        if use.in_values:
+            return  # a VALUES row does not see the target table: the name is the variable
+        if use.ordering and frames and name in (frames[0].outputs or ()):
+            return  # ORDER BY an output column's name
+        for frame in frames:
+            for item, columns in frame.items:
+                if isinstance(columns, tuple) and name in columns and item.name != "excluded":
+                    relation = f"{item.schema}.{item.relation}" if item.schema else item.relation
+                    qualified = f"{item.name or relation}.{name}"
+                    self.out.append(
+                        Unresolved(
+                            "SK124",
+                            env.path,
+                            use.span,
+                            f"{env.display}: {name} is both a PL/pgSQL variable or parameter and "
+                            f"a column of {relation or item.name}: PostgreSQL refuses the "
+                            f'statement when it runs (column reference "{name}" is ambiguous)',
+                            f"qualify the column ({qualified}), or rename the variable; "
+                            "`#variable_conflict use_column` at the top of the body also "
+                            "settles it",
+                            object=env.object,
+                        )
+                    )
+                    return
 
     def _report_column(self, name: str, items: list[Item], span: Span, env: Env) -> None:
         shown = []
@@ -720,6 +753,8 @@ def _body_env(
         names.update(plpgsql.labels)
     env = Env(definition.origin.path, search_path, frozenset(names), name, display)
     env.types = variable_types(definition)
+    if plpgsql is not None and "plpgsql.variable_conflict" not in definition.config:
+        env.conflicting = plpgsql.conflicting
     return env
 
 

@@ -56,11 +56,13 @@ _SVF_NAMES = {
 @dataclass(slots=True)
 class ColumnUse:
     """`c`, `t.c` or `s.t.c`; `ordering`: in ORDER BY/GROUP BY/DISTINCT ON, where an output
-    column's name is valid too."""
+    column's name is valid too; `in_values`: in an `INSERT ... VALUES` row, which does not
+    see the target table's columns."""
 
     parts: tuple[str, ...]
     span: Span
     ordering: bool = False
+    in_values: bool = False
 
 
 @dataclass(slots=True)
@@ -196,6 +198,10 @@ class PlpgsqlContext:
     fields: list[tuple[str, str, Span]]
     # a variable's type, for names every declaration of which gives the same scalar type
     types: dict[str, str] = field(default_factory=dict)
+    # names PL/pgSQL substitutes in every statement of the body: the parameters (OUT and
+    # RETURNS TABLE ones too) and the top block's variables; empty under
+    # `#variable_conflict use_column|use_variable`
+    conflicting: frozenset[str] = frozenset()
 
 
 # ----------------------------------------------------------------------------- the builder
@@ -375,8 +381,12 @@ class Builder:
         if select is not None:
             rows = [v.get("List", {}).get("items") or [] for v in select.get("valuesLists") or ()]
             if rows and not select.get("withClause"):
+                first = len(scope.uses)
                 for row in rows:
                     self.expr(row, scope)
+                for use in scope.uses[first:]:
+                    if use.__class__ is ColumnUse:
+                        use.in_values = True
                 self.assignments(node.get("cols") or (), rows, scope, target)
             else:
                 scope.children.append(self.select(select))
@@ -914,7 +924,35 @@ def plpgsql_context(
         )
         for record, name, at in _record_fields(body, wanted)
     ]
-    return PlpgsqlContext(frozenset(variables), records, labels, fields, _variable_types(function))
+    return PlpgsqlContext(
+        frozenset(variables),
+        records,
+        labels,
+        fields,
+        _variable_types(function),
+        _conflicting(function, lowered),
+    )
+
+
+_CONFLICT_DIRECTIVE = re.compile(r"#\s*variable_conflict\s+use_(?:column|variable)\b")
+
+
+def _conflicting(function: Node, lowered: str) -> frozenset[str]:
+    """Names that clash with a column of the same name in any statement of the body: the
+    parameters (datums without a line) and the variables DECLAREd before the top block's
+    BEGIN (those of inner blocks are in scope only there). `found` is left out."""
+    if "variable_conflict" in lowered and _CONFLICT_DIRECTIVE.search(lowered):
+        return EMPTY
+    begin = (function.get("action") or {}).get("PLpgSQL_stmt_block", {}).get("lineno")
+    names = set()
+    for datum in function.get("datums") or ():
+        var = datum.get("PLpgSQL_var") or datum.get("PLpgSQL_rec")
+        if var is None or not var.get("refname") or var["refname"] == "found":
+            continue
+        line = var.get("lineno")
+        if line is None or (begin is not None and line < begin):
+            names.add(var["refname"])
+    return frozenset(names)
 
 
 def _variable_types(function: Node) -> dict[str, str]:
