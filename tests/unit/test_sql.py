@@ -108,6 +108,9 @@ def test_copy_from_stdin_data_is_not_sql() -> None:
 def test_copy_from_stdin_without_end_of_data_is_left_to_the_parser() -> None:
     text = "copy t from stdin;\n1\tx\n\\echo done\n"
     assert Source("x.sql", text).parse_text == text.replace("\\echo done", " " * 10)
+    notes = lint_text("select 1;\n  COPY t FROM STDIN;\n1\tx\n").notes
+    assert [(n.line, n.important) for n in notes if "no line `\\.`" in n.message] == [(2, True)]
+    assert not lint_text(PG_DUMP_WITH_DATA).notes
 
 
 def test_invalid_utf8_is_replaced_with_a_note() -> None:

@@ -18,7 +18,7 @@ from sqlkit.lint.finding import Note
 from sqlkit.lint.inputs import LintInput
 from sqlkit.lint.suppress import find_directives
 from sqlkit.model.events import Event
-from sqlkit.sql.source import Source, Span, read_source
+from sqlkit.sql.source import Source, Span, read_source, unterminated_copy
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -79,6 +79,17 @@ def _analyse_data(item: LintInput, data: bytes, settings: Settings, jobs: int) -
     parse_errors = [error for part in parts for error in part.parse_errors]
     events = [event for part in parts for event in part.events]
     notes = [Note(item.path, 1, note) for note in source.notes]
+    copy = unterminated_copy(source.text)
+    if copy is not None:
+        notes.append(
+            Note(
+                item.path,
+                source.position(copy)[0],
+                "COPY ... FROM STDIN with no line `\\.` after its data: psql reads the rest of "
+                "the file as data, sqlkit lints it as SQL (and apply refuses COPY FROM STDIN)",
+                important=True,
+            )
+        )
     no_transaction, lock_timeout = _how_applied(source, notes)
     # Keep the text only where it cannot be read back from disk as linted (stdin, templates);
     # sending every file's text back from worker processes costs more than re-reading it.

@@ -112,6 +112,20 @@ def _blank_copy_data(text: str) -> str:
     return "".join(parts) + text[done:] if parts else text
 
 
+_STDIN = re.compile("stdin", re.IGNORECASE)
+
+
+def unterminated_copy(text: str) -> int | None:
+    """The offset of a `COPY ... FROM STDIN` whose data no `\\.` line ends (psql then reads
+    the rest of the file as data; lint reads it as SQL), or None."""
+    if _STDIN.search(text) is None:
+        return None
+    for copy in _COPY_FROM_STDIN.finditer(text):
+        if _END_OF_DATA.search(text, copy.end()) is None:
+            return copy.start() + len(copy.group(0)) - len(copy.group(0).lstrip())
+    return None
+
+
 class ByteMap:
     """Convert the parser's UTF-8 byte offsets into character offsets of a text."""
 
