@@ -104,6 +104,7 @@ def _lint_inputs(
     from sqlkit.lint.inputs import collect_inputs, project_folders, with_project
 
     folders = project_folders(settings)
+    given = bool(paths)
     if not paths:
         if not folders:
             raise InputError(
@@ -113,6 +114,11 @@ def _lint_inputs(
             )
         paths = folders
     inputs = collect_inputs(paths, stdin_data)
+    if given and not inputs:  # "All clear" on no file would hide a wrong path
+        raise InputError(
+            f"nothing to lint: no .sql or .sql.j2 file in {', '.join(paths)}",
+            hint="pass the folder that holds the SQL files, or the files themselves",
+        )
     report_only = None
     if not isolated and folders:
         inputs, report_only = with_project(inputs, collect_inputs(folders))

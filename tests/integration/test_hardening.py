@@ -409,9 +409,11 @@ def test_usage_errors_are_one_line(project: Path) -> None:
     line = _one_line_error(run_cli(["lint", "--frobnicate"], project))
     assert line.startswith("error: No such option: --frobnicate") and "sqlkit lint --help" in line
     _one_line_error(run_cli(["new"], project))
+    (project / "empty").mkdir()
     for command, expected in (
         (["verify", "--jobs", "0"], "--jobs 0: give 1 or more"),
         (["verify", "--config", str(project)], "is a folder"),
+        (["lint", "empty"], "nothing to lint: no .sql or .sql.j2 file in empty"),
     ):
         line = _one_line_error(run_cli(command, project))
         assert expected in line, line
