@@ -511,6 +511,8 @@ class Binder(TypeChecks):
             return  # ORDER BY an output column's name
         for frame in frames:
             for item, columns in frame.items:
+                if columns is None:  # a table of the caller's path: known when only one has it
+                    columns = tuple(self._table_types(item, frames, env) or ())
                 if isinstance(columns, tuple) and name in columns and item.name != "excluded":
                     relation = f"{item.schema}.{item.relation}" if item.schema else item.relation
                     qualified = f"{item.name or relation}.{name}"

@@ -6,7 +6,9 @@ CTE or sub-select in its FROM, the table of an `UPDATE`/`DELETE`, its
 `RETURNING`) and a parameter of the function — `RETURNS TABLE` and `OUT`
 parameters included — or a variable declared in its top block. Checked at
 the end of the project, with SK120's columns: a relation whose columns
-sqlkit cannot tell makes no finding.
+sqlkit cannot tell makes no finding. In a function without `SET
+search_path`, an unqualified table counts only when one table of the files,
+in a schema they create, has that name (as for SK123).
 
 Not reported: qualified names (`t.id`), the target columns of `INSERT (...)`
 and `UPDATE ... SET col`, which are never variables, `ORDER BY` an output
